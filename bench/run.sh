@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# Benchmarks WrenMQ against mosquitto on loopback, in the same run, and runs the JMH microbenchmarks.
+#
+#   bench/run.sh [--seconds N] [--connections N] [--only fanin,fanout,qos1,latency,idle,qos2]
+#                [--no-load] [--no-jmh] [--jmh REGEX] [--mosquitto-only] [--profile] [--no-build]
+#
+# Both brokers get the same listener and limits (mosquitto's defaults: max_inflight_messages 20,
+# max_queued_messages 1000), no persistence, and the same file-descriptor limit. Figures go to stdout and to
+# bench/target/results/ (load.md, jmh.txt, machine.txt, and with --profile wrenmq.jfr + hotspots.txt).
+# The load generator and the brokers share this machine's cores: compare CPU time per delivered message
+# rather than raw throughput when the load generator is itself busy.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+
+SECONDS_PER_WORKLOAD=5
+CONNECTIONS=10000
+ONLY=""
+RUN_LOAD=1
+JMH_FILTER=""
+RUN_JMH=1
+RUN_WRENMQ=1
+PROFILE=0
+BUILD=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --seconds) SECONDS_PER_WORKLOAD=$2; shift ;;
+    --connections) CONNECTIONS=$2; shift ;;
+    --only) ONLY=$2; shift ;;
+    --no-load) RUN_LOAD=0 ;;
+    --no-jmh) RUN_JMH=0 ;;
+    --jmh) JMH_FILTER=$2; shift ;;
+    --mosquitto-only) RUN_WRENMQ=0 ;;
+    --profile) PROFILE=1 ;;
+    --no-build) BUILD=0 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+RESULTS=bench/target/results
+WORK=bench/target/run
+mkdir -p "$RESULTS" "$WORK"
+BENCH_CP="bench/target/classes:bench/target/lib/*"
+BROKER_JAR=broker-bundle/target/broker-bundle-0.1.0-SNAPSHOT.jar
+BROKER_CP="$BROKER_JAR:broker-bundle/target/lib/*"
+
+# 10,000 client sockets in the load generator and as many in each broker, plus files and slack.
+WANT_FDS=$((CONNECTIONS + 4096))
+HARD_FDS=$(ulimit -Hn)
+if [ "$HARD_FDS" != unlimited ] && [ "$HARD_FDS" -lt "$WANT_FDS" ]; then
+  echo "ulimit -Hn is $HARD_FDS, need $WANT_FDS for $CONNECTIONS connections: lower --connections" >&2
+  exit 2
+fi
+ulimit -n "$WANT_FDS"
+
+if [ "$BUILD" = 1 ]; then
+  modules=bench
+  [ "$RUN_WRENMQ" = 1 ] && modules=broker-bundle,bench
+  echo "building $modules (waiting for the machine-wide Maven lock) ..." >&2
+  flock /tmp/wrenmq-mvn.lock mvn -B -q -pl "$modules" -am package -DskipTests > "$WORK/build.log" 2>&1 \
+    || { tail -40 "$WORK/build.log" >&2; exit 1; }
+fi
+
+{
+  echo "nproc: $(nproc)"
+  lscpu | grep 'Model name' | sed 's/  */ /g'
+  echo "memory: $(free -g | awk '/Mem:/ {print $2}') GiB"
+  echo "java: $(java -version 2>&1 | head -1)"
+  echo "mosquitto: $(mosquitto -h 2>/dev/null | head -1)"
+  echo "kernel: $(uname -r)"
+} > "$RESULTS/machine.txt"
+cat "$RESULTS/machine.txt" >&2
+
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${PIDS[@]}"; do
+    # bounded wait, then force: never leave a broker behind
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+  done
+}
+trap cleanup EXIT
+
+free_port() {
+  for _ in $(seq 100); do
+    local port=$((20000 + RANDOM % 10000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$port"
+      return
+    fi
+  done
+  echo "no free port found" >&2
+  exit 1
+}
+
+await_port() { # name port pid
+  for _ in $(seq 300); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$2") 2>/dev/null; then return; fi
+    kill -0 "$3" 2>/dev/null || { echo "$1 exited at start, see $WORK/$1.log" >&2; tail -20 "$WORK/$1.log" >&2; exit 1; }
+    sleep 0.1
+  done
+  echo "$1 did not listen on $2 within 30 s" >&2
+  exit 1
+}
+
+# the settings both brokers share, in mosquitto's syntax
+common_conf() { # port
+  cat <<EOF
+listener $1 127.0.0.1
+allow_anonymous true
+max_connections -1
+max_inflight_messages 20
+max_queued_messages 1000
+persistence false
+EOF
+}
+
+TARGETS=()
+if [ "$RUN_LOAD" = 1 ] || [ "$PROFILE" = 1 ]; then
+  if [ "$RUN_WRENMQ" = 1 ]; then
+    [ -f "$BROKER_JAR" ] || { echo "$BROKER_JAR missing: build broker-bundle (or use --mosquitto-only)" >&2; exit 1; }
+    WREN_PORT=$(free_port)
+    common_conf "$WREN_PORT" > "$WORK/wrenmq.conf"
+    WREN_OPTS=${WRENMQ_JAVA_OPTS:-}
+    if [ "$PROFILE" = 1 ]; then
+      WREN_OPTS="$WREN_OPTS -XX:StartFlightRecording=filename=$RESULTS/wrenmq.jfr,settings=profile,dumponexit=true"
+    fi
+    # shellcheck disable=SC2086 # WREN_OPTS is a list of JVM options
+    java $WREN_OPTS -cp "$BROKER_CP" org.wrenmq.broker.standalone.Main -c "$WORK/wrenmq.conf" \
+      > "$WORK/wrenmq.log" 2>&1 &
+    PIDS+=($!)
+    await_port wrenmq "$WREN_PORT" $!
+    TARGETS+=(--target "wrenmq=$WREN_PORT:$!")
+  fi
+  MOSQ_PORT=$(free_port)
+  {
+    common_conf "$MOSQ_PORT"
+    # mosquitto leaves Nagle on by default; the JVM brokers' Netty sockets have it off: same rules for both
+    echo "set_tcp_nodelay true"
+    echo "log_dest stdout"
+  } > "$WORK/mosquitto.conf"
+  mosquitto -c "$WORK/mosquitto.conf" > "$WORK/mosquitto.log" 2>&1 &
+  PIDS+=($!)
+  await_port mosquitto "$MOSQ_PORT" $!
+  TARGETS+=(--target "mosquitto=$MOSQ_PORT:$!")
+fi
+
+if [ "$RUN_LOAD" = 1 ]; then
+  LOAD_ARGS=(--seconds "$SECONDS_PER_WORKLOAD" --connections "$CONNECTIONS" --clock-ticks "$(getconf CLK_TCK)"
+             --markdown "$RESULTS/load.md")
+  [ -n "$ONLY" ] && LOAD_ARGS+=(--only "$ONLY")
+  java -Xms512m -Xmx2g -cp "$BENCH_CP" org.wrenmq.bench.load.LoadGeneratorMain "${TARGETS[@]}" "${LOAD_ARGS[@]}"
+fi
+
+if [ "$PROFILE" = 1 ] && [ "$RUN_WRENMQ" = 1 ]; then
+  cleanup   # stops WrenMQ, which writes the recording on exit
+  PIDS=()
+  java -cp "$BENCH_CP" org.wrenmq.bench.profile.HotSpots "$RESULTS/wrenmq.jfr" org.wrenmq | tee "$RESULTS/hotspots.txt"
+fi
+
+if [ "$RUN_JMH" = 1 ]; then
+  # short but stable enough to compare: one fork, 3 x 1 s warm-up, 5 x 1 s measured per benchmark
+  java -cp "$BENCH_CP" org.openjdk.jmh.Main -f 1 -wi 3 -w 1s -i 5 -r 1s -tu us \
+    -rf text -rff "$RESULTS/jmh.txt" ${JMH_FILTER:+"$JMH_FILTER"}
+fi

@@ -1,0 +1,66 @@
+package org.wrenmq.bench.load;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.mqtt.MqttDecoder;
+import io.netty.handler.codec.mqtt.MqttEncoder;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Opens client connections, all sharing a few event-loop threads: thousands of connections cost the load
+ * generator no threads, which is why it is not built on a blocking client library.
+ */
+final class ClientFactory implements AutoCloseable {
+    /** The broker may send us packets up to this size; larger ones fail the decoder. */
+    private static final int MAX_PACKET_BYTES = 1 << 20;
+    /** Publishers stop writing above this many unflushed/unsent bytes and resume below the low mark. */
+    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 128 * 1024);
+
+    private final MultiThreadIoEventLoopGroup group;
+    private final Bootstrap bootstrap;
+
+    ClientFactory(int threads) {
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends Channel> channelType = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+        this.group = new MultiThreadIoEventLoopGroup(threads, io);
+        this.bootstrap = new Bootstrap().group(group).channel(channelType)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
+    }
+
+    /** Connects, sends CONNECT; the future completes on CONNACK or fails on refusal or socket error. */
+    CompletableFuture<ClientConnection> connect(Target target, String clientId, ClientConnection.Listener listener) {
+        ClientConnection connection = new ClientConnection(clientId, listener);
+        bootstrap.clone().handler(new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast("decoder", new MqttDecoder(MAX_PACKET_BYTES))
+                        .addLast("encoder", MqttEncoder.INSTANCE)
+                        .addLast("client", connection);
+            }
+        }).connect(target.host(), target.port()).addListener(f -> {
+            if (!f.isSuccess()) {
+                connection.fail(f.cause());
+            }
+        });
+        return connection.connected();
+    }
+
+    @Override
+    public void close() {
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

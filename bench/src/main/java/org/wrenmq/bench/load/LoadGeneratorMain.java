@@ -1,0 +1,131 @@
+package org.wrenmq.bench.load;
+
+import io.netty.handler.codec.mqtt.MqttQoS;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs every workload against every broker in the same run (workload by workload, so both see the same machine
+ * state) and prints the figures side by side. Started by bench/run.sh, which starts the brokers:
+ * <pre>
+ *   LoadGeneratorMain --target wrenmq=PORT:PID --target mosquitto=PORT:PID [--seconds 5] [--connections 10000]
+ *                     [--only fanin,fanout,qos1,latency,idle,qos2] [--markdown FILE] [--clock-ticks 100]
+ * </pre>
+ */
+public final class LoadGeneratorMain {
+    private static final int PAYLOAD_BYTES = 256;
+    /** QoS 1/2 publishes a publisher keeps unacknowledged: mosquitto's default max_inflight_messages. */
+    private static final int PUBLISH_WINDOW = 20;
+    /** The load generator's threads: the machine has two cores and shares them with the broker. */
+    private static final int LOAD_THREADS = 2;
+    /** Every publisher stops at this many messages even if the time is not up. */
+    private static final long MAX_MESSAGES_PER_PUBLISHER = 5_000_000;
+    private static final long WARM_UP_SECONDS = 2;
+
+    private LoadGeneratorMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<Target> targets = new ArrayList<>();
+        long seconds = 5;
+        int connections = 10_000;
+        List<String> only = List.of();
+        Path markdown = null;
+        long clockTicks = 100;
+        for (int i = 0; i < args.length; i++) {
+            String value = i + 1 < args.length ? args[i + 1] : "";
+            switch (args[i]) {
+                case "--target" -> targets.add(Target.parse(value));
+                case "--seconds" -> seconds = Long.parseLong(value);
+                case "--connections" -> connections = Integer.parseInt(value);
+                case "--only" -> only = Arrays.asList(value.split(","));
+                case "--markdown" -> markdown = Path.of(value);
+                case "--clock-ticks" -> clockTicks = Long.parseLong(value);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+            i++;
+        }
+        if (targets.isEmpty()) {
+            throw new IllegalArgumentException("give at least one --target NAME=PORT:PID");
+        }
+        List<Workload> workloads = selected(workloads(connections), only);
+        try (ClientFactory clients = new ClientFactory(LOAD_THREADS)) {
+            warmUp(targets, clients, clockTicks);
+            LoadContext context = new LoadContext(clients, clockTicks, TimeUnit.SECONDS.toNanos(seconds));
+            ResultTable table = new ResultTable(targets.stream().map(Target::name).toList());
+            for (Workload workload : workloads) {
+                for (Target target : targets) {
+                    System.err.printf("%s: %s ...%n", target.name(), workload.title());
+                    try {
+                        table.add(workload.title(), target.name(), workload.run(target, context));
+                    } catch (Exception e) {
+                        table.failed(workload.title(), target.name(), e);
+                    }
+                }
+            }
+            String text = table.markdown();
+            System.out.println();
+            System.out.print(text);
+            if (markdown != null) {
+                write(markdown, text);
+            }
+        }
+    }
+
+    static List<Workload> workloads(int connections) {
+        return List.of(
+                new ThroughputWorkload("fanin", "QoS 0 fan-in 8→1", 8, 1, MqttQoS.AT_MOST_ONCE, PAYLOAD_BYTES,
+                        PUBLISH_WINDOW, MAX_MESSAGES_PER_PUBLISHER, "bench/fanin/", "bench/fanin/+"),
+                new ThroughputWorkload("fanout", "QoS 0 fan-out 1→64 (wildcard)", 1, 64, MqttQoS.AT_MOST_ONCE,
+                        PAYLOAD_BYTES, PUBLISH_WINDOW, MAX_MESSAGES_PER_PUBLISHER, "bench/fanout/sensor/",
+                        "bench/fanout/#"),
+                new ThroughputWorkload("qos1", "QoS 1 8→8", 8, 8, MqttQoS.AT_LEAST_ONCE, PAYLOAD_BYTES,
+                        PUBLISH_WINDOW, MAX_MESSAGES_PER_PUBLISHER, "bench/qos1/", "bench/qos1/+"),
+                new LatencyWorkload(MqttQoS.AT_LEAST_ONCE, 5_000, PAYLOAD_BYTES),
+                new IdleConnectionsWorkload(connections),
+                new ThroughputWorkload("qos2", "QoS 2 fan-in 8→1", 8, 1, MqttQoS.EXACTLY_ONCE, PAYLOAD_BYTES,
+                        PUBLISH_WINDOW, MAX_MESSAGES_PER_PUBLISHER, "bench/qos2/", "bench/qos2/+"));
+    }
+
+    private static List<Workload> selected(List<Workload> all, List<String> only) {
+        if (only.isEmpty()) {
+            return all;
+        }
+        List<Workload> chosen = all.stream().filter(w -> only.contains(w.key())).toList();
+        if (chosen.size() != only.size()) {
+            throw new IllegalArgumentException("--only takes " + all.stream().map(Workload::key).toList());
+        }
+        return chosen;
+    }
+
+    /** A JIT-compiled broker and a cold one are not the same race: every broker gets the same unmeasured run. */
+    private static void warmUp(List<Target> targets, ClientFactory clients, long clockTicks) throws Exception {
+        LoadContext warmUp = new LoadContext(clients, clockTicks, TimeUnit.SECONDS.toNanos(WARM_UP_SECONDS));
+        List<Workload> warmUpLoad = List.of(
+                new ThroughputWorkload("warmup0", "warm-up QoS 0", 4, 4, MqttQoS.AT_MOST_ONCE, PAYLOAD_BYTES,
+                        PUBLISH_WINDOW, MAX_MESSAGES_PER_PUBLISHER, "bench/warmup/", "bench/warmup/#"),
+                new ThroughputWorkload("warmup1", "warm-up QoS 1", 4, 4, MqttQoS.AT_LEAST_ONCE, PAYLOAD_BYTES,
+                        PUBLISH_WINDOW, MAX_MESSAGES_PER_PUBLISHER, "bench/warmup/", "bench/warmup/#"),
+                new ThroughputWorkload("warmup2", "warm-up QoS 2", 4, 4, MqttQoS.EXACTLY_ONCE, PAYLOAD_BYTES,
+                        PUBLISH_WINDOW, MAX_MESSAGES_PER_PUBLISHER, "bench/warmup/", "bench/warmup/#"));
+        for (Target target : targets) {
+            System.err.printf("%s: warm-up (%d s per QoS, not measured) ...%n", target.name(), WARM_UP_SECONDS);
+            for (Workload workload : warmUpLoad) {
+                workload.run(target, warmUp);
+            }
+        }
+    }
+
+    private static void write(Path file, String text) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Files.writeString(file, text);
+    }
+}

@@ -1,0 +1,135 @@
+package org.wrenmq.bench.load;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Figures side by side: one column per broker, then the ratio first/second (e.g. WrenMQ/mosquitto), and which
+ * direction is better so the ratio can be read without thinking.
+ */
+final class ResultTable {
+    private final List<String> targets;
+    /** workload title -> broker name -> figures */
+    private final Map<String, Map<String, List<Metric>>> results = new LinkedHashMap<>();
+
+    ResultTable(List<String> targets) {
+        this.targets = targets;
+    }
+
+    void add(String workload, String target, List<Metric> metrics) {
+        results.computeIfAbsent(workload, w -> new LinkedHashMap<>()).put(target, metrics);
+    }
+
+    void failed(String workload, String target, Throwable cause) {
+        results.computeIfAbsent(workload, w -> new LinkedHashMap<>()).put(target, List.of());
+        System.err.printf("  %s against %s failed: %s%n", workload, target, cause);
+    }
+
+    /** A GitHub markdown table, readable as plain text too. */
+    String markdown() {
+        List<String[]> rows = new ArrayList<>();
+        List<String> header = new ArrayList<>(List.of("Workload", "Figure"));
+        header.addAll(targets);
+        if (targets.size() >= 2) {
+            header.add(targets.get(0) + "/" + targets.get(1));
+        }
+        header.add("better");
+        rows.add(header.toArray(String[]::new));
+        results.forEach((workload, byTarget) -> {
+            boolean first = true;
+            for (String name : metricNames(byTarget)) {
+                List<String> row = new ArrayList<>();
+                row.add(first ? workload : "");
+                row.add(name);
+                first = false;
+                Double[] values = new Double[targets.size()];
+                Metric.Better better = Metric.Better.NEITHER;
+                for (int i = 0; i < targets.size(); i++) {
+                    Metric m = find(byTarget.get(targets.get(i)), name);
+                    values[i] = m == null ? null : m.value();
+                    row.add(m == null ? "failed" : format(m.value()));
+                    if (m != null) {
+                        better = m.better();
+                    }
+                }
+                if (targets.size() >= 2) {
+                    row.add(values[0] == null || values[1] == null || values[1] == 0
+                            ? "–" : String.format(Locale.ROOT, "%.2f", values[0] / values[1]));
+                }
+                row.add(switch (better) {
+                    case HIGHER -> "higher";
+                    case LOWER -> "lower";
+                    case NEITHER -> "";
+                });
+                rows.add(row.toArray(String[]::new));
+            }
+        });
+        return render(rows);
+    }
+
+    private static List<String> metricNames(Map<String, List<Metric>> byTarget) {
+        List<String> names = new ArrayList<>();
+        byTarget.values().forEach(ms -> ms.forEach(m -> {
+            if (!names.contains(m.name())) {
+                names.add(m.name());
+            }
+        }));
+        return names;
+    }
+
+    private static Metric find(List<Metric> metrics, String name) {
+        if (metrics == null) {
+            return null;
+        }
+        return metrics.stream().filter(m -> m.name().equals(name)).findFirst().orElse(null);
+    }
+
+    static String format(double value) {
+        if (Double.isNaN(value)) {
+            return "n/a";
+        }
+        double abs = Math.abs(value);
+        if (abs >= 1000) {
+            return String.format(Locale.ROOT, "%,.0f", value);
+        }
+        if (abs >= 10) {
+            return String.format(Locale.ROOT, "%.1f", value);
+        }
+        return String.format(Locale.ROOT, "%.2f", value);
+    }
+
+    private static String render(List<String[]> rows) {
+        int columns = rows.get(0).length;
+        int[] widths = new int[columns];
+        for (String[] row : rows) {
+            for (int c = 0; c < columns; c++) {
+                widths[c] = Math.max(widths[c], row[c].length());
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        for (int r = 0; r < rows.size(); r++) {
+            appendRow(out, rows.get(r), widths);
+            if (r == 0) {
+                String[] rule = new String[columns];
+                for (int c = 0; c < columns; c++) {
+                    rule[c] = (c >= 2 && c < columns - 1 ? "-".repeat(widths[c] - 1) + ":" : "-".repeat(widths[c]));
+                }
+                appendRow(out, rule, widths);
+            }
+        }
+        return out.toString();
+    }
+
+    private static void appendRow(StringBuilder out, String[] cells, int[] widths) {
+        out.append('|');
+        for (int c = 0; c < cells.length; c++) {
+            String cell = cells[c];
+            String pad = " ".repeat(widths[c] - cell.length());
+            out.append(' ').append(c >= 2 && c < cells.length - 1 ? pad + cell : cell + pad).append(" |");
+        }
+        out.append('\n');
+    }
+}

@@ -1,0 +1,250 @@
+package org.wrenmq.broker;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.wrenmq.broker.config.ConfigFileReader;
+
+/**
+ * Everything the broker can be told, under mosquitto's names. One key table serves the standalone config file,
+ * OSGi Config Admin and the resource adapter's properties, so a setting means the same in every home.
+ *
+ * <p>Each limit is one constant here, named after the key that changes it, with its default.
+ */
+public final class BrokerConfig {
+
+    /** {@code max_inflight_messages}: QoS 1/2 messages sent to one client and not yet acknowledged. mosquitto: 20. */
+    public static final int DEFAULT_MAX_INFLIGHT_MESSAGES = 20;
+    /** {@code max_queued_messages}: messages waiting for one client beyond the inflight window. mosquitto: 1000. */
+    public static final int DEFAULT_MAX_QUEUED_MESSAGES = 1000;
+    /** {@code max_queued_bytes}: payload bytes waiting for one client; 0 means only the message count limits. */
+    public static final long DEFAULT_MAX_QUEUED_BYTES = 0;
+    /** The largest remaining length MQTT can express: what {@code message_size_limit 0} means. */
+    public static final int MQTT_MAX_PACKET_SIZE = 268_435_455;
+    /** {@code message_size_limit}: largest PUBLISH payload accepted, bytes; 0 means the protocol's maximum. */
+    public static final int DEFAULT_MESSAGE_SIZE_LIMIT = 0;
+    /** Room for the topic (up to 65535 bytes), packet id and MQTT 5 properties besides a PUBLISH payload. */
+    private static final int PUBLISH_OVERHEAD = 65_535 + 2 + 2 + 4096;
+    /** {@code max_connections}: concurrent client connections; -1 means unlimited, as in mosquitto. */
+    public static final int DEFAULT_MAX_CONNECTIONS = -1;
+    /** {@code max_keepalive}: the longest keepalive, seconds, a client may ask for. mosquitto: 65535. */
+    public static final int DEFAULT_MAX_KEEPALIVE = 65_535;
+    /** {@code max_topic_alias}: topic aliases an MQTT 5 client may use towards the broker. mosquitto: 10. */
+    public static final int DEFAULT_MAX_TOPIC_ALIAS = 10;
+    /** {@code persistence_location}: where the store lives when {@code persistence true}. */
+    public static final String DEFAULT_PERSISTENCE_LOCATION = "data";
+
+    private final List<ListenerConfig> listeners;
+    private final boolean listenersConfigured;
+    private final Boolean allowAnonymous;
+    private final Path passwordFile;
+    private final int maxInflightMessages;
+    private final int maxQueuedMessages;
+    private final long maxQueuedBytes;
+    private final int messageSizeLimit;
+    private final int maxConnections;
+    private final int maxKeepalive;
+    private final int maxTopicAlias;
+    private final int maxQos;
+    private final boolean retainAvailable;
+    private final boolean queueQos0Messages;
+    private final boolean persistence;
+    private final Path persistenceLocation;
+
+    private BrokerConfig(Builder b) {
+        this.listenersConfigured = !b.listeners.isEmpty() || b.defaultPort != null || b.defaultBindAddress != null;
+        List<ListenerConfig> all = new ArrayList<>();
+        if (b.defaultPort != null || b.defaultBindAddress != null) {
+            all.add(new ListenerConfig(b.defaultPort == null ? 1883 : b.defaultPort, b.defaultBindAddress));
+        }
+        all.addAll(b.listeners);
+        if (all.isEmpty()) {
+            all.add(ListenerConfig.LOCAL_DEFAULT);
+        }
+        this.listeners = List.copyOf(all);
+        this.allowAnonymous = b.allowAnonymous;
+        this.passwordFile = b.passwordFile;
+        this.maxInflightMessages = b.maxInflightMessages;
+        this.maxQueuedMessages = b.maxQueuedMessages;
+        this.maxQueuedBytes = b.maxQueuedBytes;
+        this.messageSizeLimit = b.messageSizeLimit;
+        this.maxConnections = b.maxConnections;
+        this.maxKeepalive = b.maxKeepalive;
+        this.maxTopicAlias = b.maxTopicAlias;
+        this.maxQos = b.maxQos;
+        this.retainAvailable = b.retainAvailable;
+        this.queueQos0Messages = b.queueQos0Messages;
+        this.persistence = b.persistence;
+        this.persistenceLocation = b.persistenceLocation;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Reads a mosquitto-style config file; errors name the file and line. */
+    public static BrokerConfig parse(Path confFile) {
+        Builder b = builder();
+        ConfigFileReader.read(confFile, b);
+        return b.build();
+    }
+
+    /**
+     * Reads the same keys from a map (OSGi Config Admin, resource adapter properties). Keys of the hosting
+     * framework ({@code service.*}, {@code component.*}, {@code felix.*}, {@code osgi.*}) are ignored.
+     */
+    public static BrokerConfig fromMap(Map<String, ?> properties) {
+        Builder b = builder();
+        properties.forEach((key, value) -> {
+            if (!isFrameworkKey(key) && value != null) {
+                b.set(key, value instanceof String[] ? String.join(" ", (String[]) value) : value.toString());
+            }
+        });
+        return b.build();
+    }
+
+    private static boolean isFrameworkKey(String key) {
+        return key.startsWith("service.") || key.startsWith("component.") || key.startsWith("felix.")
+                || key.startsWith("osgi.") || key.startsWith("webconsole.");
+    }
+
+    public List<ListenerConfig> listeners() { return listeners; }
+
+    /**
+     * {@code allow_anonymous}: as in mosquitto 2, anonymous clients are allowed by default only when no listener
+     * is configured (the broker then listens on the loopback interface alone).
+     */
+    public boolean allowAnonymous() {
+        return allowAnonymous != null ? allowAnonymous : !listenersConfigured && passwordFile == null;
+    }
+
+    public Path passwordFile() { return passwordFile; }
+    public int maxInflightMessages() { return maxInflightMessages; }
+    public int maxQueuedMessages() { return maxQueuedMessages; }
+    public long maxQueuedBytes() { return maxQueuedBytes; }
+    /** The payload limit in force, bytes: {@code message_size_limit}, or the protocol's maximum for 0. */
+    public int messageSizeLimit() { return messageSizeLimit == 0 ? MQTT_MAX_PACKET_SIZE : messageSizeLimit; }
+    /** The largest packet accepted at all: a PUBLISH with the largest payload allowed, topic and properties. */
+    public int maxIncomingPacketSize() {
+        return (int) Math.min(MQTT_MAX_PACKET_SIZE, (long) messageSizeLimit() + PUBLISH_OVERHEAD);
+    }
+    public int maxConnections() { return maxConnections; }
+    public int maxKeepalive() { return maxKeepalive; }
+    public int maxTopicAlias() { return maxTopicAlias; }
+    public int maxQos() { return maxQos; }
+    public boolean retainAvailable() { return retainAvailable; }
+    public boolean queueQos0Messages() { return queueQos0Messages; }
+    public boolean persistence() { return persistence; }
+    public Path persistenceLocation() { return persistenceLocation; }
+
+    /** Collects settings by key and value, checking each as it comes. */
+    public static final class Builder {
+        private final List<ListenerConfig> listeners = new ArrayList<>();
+        private Integer defaultPort;
+        private String defaultBindAddress;
+        private Boolean allowAnonymous;
+        private Path passwordFile;
+        private int maxInflightMessages = DEFAULT_MAX_INFLIGHT_MESSAGES;
+        private int maxQueuedMessages = DEFAULT_MAX_QUEUED_MESSAGES;
+        private long maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
+        private int messageSizeLimit = DEFAULT_MESSAGE_SIZE_LIMIT;
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private int maxKeepalive = DEFAULT_MAX_KEEPALIVE;
+        private int maxTopicAlias = DEFAULT_MAX_TOPIC_ALIAS;
+        private int maxQos = 2;
+        private boolean retainAvailable = true;
+        private boolean queueQos0Messages;
+        private boolean persistence;
+        private Path persistenceLocation = Path.of(DEFAULT_PERSISTENCE_LOCATION);
+
+        private Builder() {
+        }
+
+        /**
+         * Applies one setting. {@code value} is the rest of the config line, trimmed.
+         *
+         * @throws ConfigException naming what is wrong with the key or value
+         */
+        public Builder set(String key, String value) {
+            Objects.requireNonNull(key, "key");
+            String v = Objects.requireNonNull(value, "value").trim();
+            switch (key) {
+                case "listener": listener(v); break;
+                case "port": defaultPort = port(key, v); break;
+                case "bind_address": defaultBindAddress = nonEmpty(key, v); break;
+                case "allow_anonymous": allowAnonymous = bool(key, v); break;
+                case "password_file": passwordFile = Path.of(nonEmpty(key, v)); break;
+                case "max_inflight_messages": maxInflightMessages = integer(key, v, 1, 65_535); break;
+                case "max_queued_messages": maxQueuedMessages = integer(key, v, 0, Integer.MAX_VALUE); break;
+                case "max_queued_bytes": maxQueuedBytes = longValue(key, v, 0, Long.MAX_VALUE); break;
+                case "message_size_limit": messageSizeLimit = integer(key, v, 0, MQTT_MAX_PACKET_SIZE); break;
+                case "max_connections": maxConnections = integer(key, v, -1, Integer.MAX_VALUE); break;
+                case "max_keepalive": maxKeepalive = integer(key, v, 10, 65_535); break;
+                case "max_topic_alias": maxTopicAlias = integer(key, v, 0, 65_535); break;
+                case "max_qos": maxQos = integer(key, v, 0, 2); break;
+                case "retain_available": retainAvailable = bool(key, v); break;
+                case "queue_qos0_messages": queueQos0Messages = bool(key, v); break;
+                case "persistence": persistence = bool(key, v); break;
+                case "persistence_location": persistenceLocation = Path.of(nonEmpty(key, v)); break;
+                default: throw new ConfigException("unknown setting '" + key + "'");
+            }
+            return this;
+        }
+
+        /** Adds a listener; port 0 picks a free port. */
+        public Builder listener(int port, String bindAddress) {
+            listeners.add(new ListenerConfig(port, bindAddress));
+            return this;
+        }
+
+        public BrokerConfig build() {
+            return new BrokerConfig(this);
+        }
+
+        private void listener(String v) {
+            String[] parts = v.split("\\s+");
+            if (v.isEmpty() || parts.length > 2) {
+                throw new ConfigException("listener takes PORT [ADDRESS], not '" + v + "'");
+            }
+            listeners.add(new ListenerConfig(port("listener", parts[0]), parts.length == 2 ? parts[1] : null));
+        }
+
+        private static int port(String key, String v) {
+            return integer(key, v, 0, 65_535);
+        }
+
+        private static String nonEmpty(String key, String v) {
+            if (v.isEmpty()) {
+                throw new ConfigException(key + " needs a value");
+            }
+            return v;
+        }
+
+        private static boolean bool(String key, String v) {
+            switch (v) {
+                case "true": return true;
+                case "false": return false;
+                default: throw new ConfigException(key + " must be true or false, not '" + v + "'");
+            }
+        }
+
+        private static int integer(String key, String v, int min, int max) {
+            return (int) longValue(key, v, min, max);
+        }
+
+        private static long longValue(String key, String v, long min, long max) {
+            long n;
+            try {
+                n = Long.parseLong(v);
+            } catch (NumberFormatException e) {
+                throw new ConfigException(key + " must be a whole number, not '" + v + "'");
+            }
+            if (n < min || n > max) {
+                throw new ConfigException(key + " must be between " + min + " and " + max + ", not " + n);
+            }
+            return n;
+        }
+    }
+}

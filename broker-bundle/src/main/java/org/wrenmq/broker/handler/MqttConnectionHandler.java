@@ -1,0 +1,241 @@
+package org.wrenmq.broker.handler;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.mqtt.MqttConnectMessage;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttReasonCodes;
+import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
+import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
+import io.netty.handler.codec.mqtt.MqttVersion;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.wrenmq.broker.BrokerContext;
+import org.wrenmq.broker.message.Publication;
+import org.wrenmq.broker.session.Delivery;
+import org.wrenmq.broker.session.Outlet;
+import org.wrenmq.broker.session.Session;
+
+/**
+ * One client connection: its state before and after CONNECT, and the dispatch of each incoming packet type to the
+ * handler that owns it (one class per packet type, as mosquitto's handle_*.c). It is also the session's
+ * {@link Outlet} while the client is attached.
+ *
+ * <p>Any packet the decoder could not read, or that breaks the protocol, closes this connection only, with one
+ * log line naming the client and the reason (and, for MQTT 5, a DISCONNECT with the reason code first).
+ */
+public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implements Outlet {
+    private static final Logger LOG = LoggerFactory.getLogger(MqttConnectionHandler.class);
+
+    final BrokerContext broker;
+    Channel channel;
+    MqttVersion version = MqttVersion.MQTT_3_1_1;
+    boolean connected;
+    String clientId;
+    Session session;
+    /** The will of this connection, published unless it ends with a normal DISCONNECT. */
+    Publication will;
+    long willDelaySeconds;
+    boolean closing;
+    // MQTT 5 limits announced by the client in CONNECT
+    int clientReceiveMaximum = 65_535;
+    long clientMaximumPacketSize = Long.MAX_VALUE;
+    int clientTopicAliasMaximum;
+    boolean requestProblemInformation = true;
+    /** MQTT 5 topic aliases: the client's, towards us, and ours, towards it. */
+    final Map<Integer, String> inboundAliases = new HashMap<>();
+    final Map<String, Integer> outboundAliases = new HashMap<>();
+
+    public MqttConnectionHandler(BrokerContext broker) {
+        this.broker = broker;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+        int max = broker.config().maxConnections();
+        broker.metrics().connectionsCurrent.increment();
+        if (max >= 0 && broker.metrics().connectionsCurrent.sum() > max) {
+            broker.metrics().connectionsRefusedMaxConnections.increment();
+            LOG.warn("connection from {} refused: max_connections ({}) reached", remote(), max);
+            closing = true;
+            ctx.close();
+            return;
+        }
+        broker.metrics().connectionsAccepted.increment();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        MqttMessage m = (MqttMessage) msg;
+        try {
+            if (closing) {
+                return;
+            }
+            if (m.decoderResult().isFailure()) {
+                MalformedPacketHandler.handle(this, m);
+                return;
+            }
+            MqttMessageType type = m.fixedHeader().messageType();
+            if (!connected && type != MqttMessageType.CONNECT) {
+                protocolError(MqttReasonCodes.Disconnect.PROTOCOL_ERROR,
+                        type + " before CONNECT [MQTT-3.1.0-1]");
+                return;
+            }
+            switch (type) {
+                case CONNECT: ConnectHandler.handle(this, (MqttConnectMessage) m); break;
+                case PUBLISH: PublishHandler.handle(this, (MqttPublishMessage) m); break;
+                case PUBACK:
+                case PUBREC:
+                case PUBREL:
+                case PUBCOMP: PublishAckHandler.handle(this, m); break;
+                case SUBSCRIBE: SubscribeHandler.handle(this, (MqttSubscribeMessage) m); break;
+                case UNSUBSCRIBE: UnsubscribeHandler.handle(this, (MqttUnsubscribeMessage) m); break;
+                case PINGREQ: channel.writeAndFlush(Packets.pingResp()); break;
+                case DISCONNECT: DisconnectHandler.handle(this, m); break;
+                case AUTH: AuthHandler.handle(this, m); break;
+                default: protocolError(MqttReasonCodes.Disconnect.PROTOCOL_ERROR,
+                        type + " is sent by servers only");
+            }
+        } finally {
+            ReferenceCountUtil.release(m);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        Session s = session;
+        if (s != null && channel.isWritable()) {
+            s.execute(s::pump);
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent && !closing) {
+            broker.metrics().connectionsClosedKeepalive.increment();
+            LOG.info("client '{}' ({}) sent nothing for 1.5 x its keepalive: closing [MQTT-3.1.2-24]", clientId,
+                    remote());
+            disconnect(MqttReasonCodes.Disconnect.KEEP_ALIVE_TIMEOUT, "keep alive timeout");
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        broker.metrics().connectionsCurrent.decrement();
+        Session s = session;
+        if (s != null) {
+            Publication w = will;
+            long delay = willDelaySeconds;
+            s.execute(() -> {
+                if (w != null) {
+                    s.publishWill(this, w, delay);
+                }
+                s.detach(this);
+            });
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (!closing) {
+            LOG.info("client '{}' ({}): connection error, closing: {}", clientId, remote(), cause.toString());
+        }
+        closing = true;
+        ctx.close();
+    }
+
+    // ---- closing ----
+
+    /**
+     * Closes for a protocol violation: one log line, MQTT 5 DISCONNECT with {@code reason}, then close.
+     * Callable from any thread.
+     */
+    void protocolError(MqttReasonCodes.Disconnect reason, String why) {
+        if (!channel.eventLoop().inEventLoop()) {
+            channel.eventLoop().execute(() -> protocolError(reason, why));
+            return;
+        }
+        if (closing) {
+            return;
+        }
+        broker.metrics().connectionsClosedProtocolError.increment();
+        LOG.warn("client '{}' ({}): {}; closing connection", clientId == null ? "" : clientId, remote(), why);
+        disconnect(reason, why);
+    }
+
+    /** Server-side DISCONNECT (MQTT 5 only, after CONNACK [MQTT-3.14.0-1]), then close. */
+    void disconnect(MqttReasonCodes.Disconnect reason, String why) {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        if (version == MqttVersion.MQTT_5 && connected) {
+            channel.writeAndFlush(Packets.disconnect(reason, requestProblemInformation ? why : null))
+                    .addListener(ChannelFutureListener.CLOSE);
+        } else {
+            channel.close();
+        }
+    }
+
+    String remote() {
+        return channel.remoteAddress() instanceof InetSocketAddress
+                ? ((InetSocketAddress) channel.remoteAddress()).getAddress().getHostAddress() + ":"
+                        + ((InetSocketAddress) channel.remoteAddress()).getPort()
+                : String.valueOf(channel.remoteAddress());
+    }
+
+    // ---- Outlet: called on the session's executor ----
+
+    @Override
+    public boolean isWritable() {
+        return channel.isWritable();
+    }
+
+    @Override
+    public boolean sendPublish(Delivery d, int packetId, boolean dup) {
+        return OutgoingPublish.send(this, d, packetId, dup);
+    }
+
+    @Override
+    public void sendPubRel(int packetId) {
+        channel.writeAndFlush(Packets.pubRel(packetId));
+    }
+
+    @Override
+    public void takenOver() {
+        LOG.info("client '{}' ({}) taken over by a new connection with the same client id [MQTT-3.1.4-2]",
+                clientId, remote());
+        channel.eventLoop().execute(() -> disconnect(MqttReasonCodes.Disconnect.SESSION_TAKEN_OVER,
+                "session taken over"));
+    }
+
+    @Override
+    public String remoteAddress() {
+        return remote();
+    }
+
+    @Override
+    public int protocolVersion() {
+        return version.protocolLevel();
+    }
+
+    @Override
+    public int receiveMaximum() {
+        return clientReceiveMaximum;
+    }
+}

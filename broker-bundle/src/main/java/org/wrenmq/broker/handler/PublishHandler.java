@@ -1,0 +1,129 @@
+package org.wrenmq.broker.handler;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.handler.codec.mqtt.MqttFixedHeader;
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttReasonCodes;
+import io.netty.handler.codec.mqtt.MqttVersion;
+import org.wrenmq.api.QoS;
+import org.wrenmq.broker.BrokerConfig;
+import org.wrenmq.broker.message.Publication;
+import org.wrenmq.broker.session.Session;
+
+/**
+ * An incoming PUBLISH: resolves the MQTT 5 topic alias, checks topic, QoS, retain and size against the limits,
+ * routes the message and acknowledges it. QoS 2 follows method B of the spec [MQTT-4.3.3-2]: the message is
+ * routed on receipt and its packet id remembered until PUBREL, so a resent duplicate is acknowledged again but
+ * never routed twice.
+ */
+final class PublishHandler {
+    private PublishHandler() {
+    }
+
+    static void handle(MqttConnectionHandler c, MqttPublishMessage msg) {
+        MqttFixedHeader fixed = msg.fixedHeader();
+        BrokerConfig config = c.broker.config();
+        boolean v5 = c.version == MqttVersion.MQTT_5;
+        MqttProperties props = msg.variableHeader().properties();
+        String topic = resolveTopicAlias(c, msg.variableHeader().topicName(), props, v5);
+        if (topic == null) {
+            return;
+        }
+        String topicError = org.wrenmq.broker.routing.Topics.topicNameError(topic);
+        if (topicError != null) {
+            c.protocolError(MqttReasonCodes.Disconnect.TOPIC_NAME_INVALID, "PUBLISH " + topicError);
+            return;
+        }
+        int qos = fixed.qosLevel().value();
+        if (qos > config.maxQos()) {
+            c.protocolError(MqttReasonCodes.Disconnect.QOS_NOT_SUPPORTED,
+                    "PUBLISH QoS " + qos + " above max_qos " + config.maxQos() + " [MQTT-3.2.2-11]");
+            return;
+        }
+        if (fixed.isRetain() && !config.retainAvailable()) {
+            c.protocolError(MqttReasonCodes.Disconnect.RETAIN_NOT_SUPPORTED,
+                    "retained PUBLISH while retain_available is false [MQTT-3.2.2-14]");
+            return;
+        }
+        int size = msg.payload().readableBytes();
+        if (size > config.messageSizeLimit()) {
+            c.broker.metrics().messagesRefusedSizeLimit.increment();
+            c.protocolError(MqttReasonCodes.Disconnect.PACKET_TOO_LARGE, "PUBLISH payload of " + size
+                    + " bytes exceeds message_size_limit " + config.messageSizeLimit());
+            return;
+        }
+        int packetId = msg.variableHeader().packetId();
+        Publication p = IncomingPublication.from(c, topic, ByteBufUtil.getBytes(msg.payload()), QoS.of(qos),
+                fixed.isRetain(), props);
+        if (p == null) {
+            refuseBadPayloadFormat(c, qos, packetId);
+            return;
+        }
+        c.broker.metrics().messagesReceived.increment();
+        Session session = c.session;
+        session.execute(() -> route(c, session, p, packetId));
+    }
+
+    private static void route(MqttConnectionHandler c, Session session, Publication p, int packetId) {
+        switch (p.qos()) {
+            case AT_MOST_ONCE:
+                c.broker.router().publish(p);
+                break;
+            case AT_LEAST_ONCE:
+                c.broker.router().publish(p);
+                c.channel.writeAndFlush(Packets.pubAck(packetId, (byte) 0, null));
+                break;
+            default:
+                if (session.beginIncomingQos2(packetId)) {
+                    if (session.incomingQos2Count() > c.broker.config().maxInflightMessages()
+                            && c.version == MqttVersion.MQTT_5) {
+                        c.protocolError(MqttReasonCodes.Disconnect.RECEIVE_MAXIMUM_EXCEEDED,
+                                "more QoS 2 messages awaiting PUBREL than the receive maximum "
+                                        + c.broker.config().maxInflightMessages() + " [MQTT-3.3.4-9]");
+                        return;
+                    }
+                    c.broker.router().publish(p);
+                }
+                c.channel.writeAndFlush(Packets.pubRec(packetId, (byte) 0, null));
+        }
+    }
+
+    /** MQTT 5 topic alias: an alias with a topic sets it, an alias alone stands for it [MQTT-3.3.2-12]. */
+    private static String resolveTopicAlias(MqttConnectionHandler c, String topic, MqttProperties props,
+                                            boolean v5) {
+        Integer alias = v5 ? Props.integer(props, MqttPropertyType.TOPIC_ALIAS) : null;
+        if (alias == null) {
+            return topic;
+        }
+        int max = c.broker.config().maxTopicAlias();
+        if (alias == 0 || alias > max) {
+            c.protocolError(MqttReasonCodes.Disconnect.TOPIC_ALIAS_INVALID,
+                    "topic alias " + alias + " outside 1.." + max + " (max_topic_alias) [MQTT-3.3.2-9]");
+            return null;
+        }
+        if (!topic.isEmpty()) {
+            c.inboundAliases.put(alias, topic);
+            return topic;
+        }
+        String known = c.inboundAliases.get(alias);
+        if (known == null) {
+            c.protocolError(MqttReasonCodes.Disconnect.PROTOCOL_ERROR,
+                    "topic alias " + alias + " used before it was set [MQTT-3.3.4-7]");
+        }
+        return known;
+    }
+
+    private static void refuseBadPayloadFormat(MqttConnectionHandler c, int qos, int packetId) {
+        String why = "payload is not UTF-8 as its payload format indicator says [MQTT-3.3.2-4]";
+        byte reason = MqttReasonCodes.PubAck.PAYLOAD_FORMAT_INVALID.byteValue();
+        if (qos == 1) {
+            c.channel.writeAndFlush(Packets.pubAck(packetId, reason, why));
+        } else if (qos == 2) {
+            c.channel.writeAndFlush(Packets.pubRec(packetId, reason, why));
+        } else {
+            c.protocolError(MqttReasonCodes.Disconnect.PAYLOAD_FORMAT_INVALID, why);
+        }
+    }
+}

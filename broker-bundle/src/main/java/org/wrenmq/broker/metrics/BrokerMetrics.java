@@ -1,0 +1,47 @@
+package org.wrenmq.broker.metrics;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The broker's counters, one per event an operator may want to see, under stable names
+ * (also published under {@code $SYS/broker/...} and shown by the admin views). Every limit that refuses or drops
+ * something has its counter here: nothing is dropped without being counted.
+ */
+public final class BrokerMetrics {
+    public final LongAdder connectionsAccepted = new LongAdder();
+    public final LongAdder connectionsCurrent = new LongAdder();
+    public final LongAdder connectionsRefusedMaxConnections = new LongAdder();
+    public final LongAdder connectionsRefusedAuth = new LongAdder();
+    public final LongAdder connectionsClosedProtocolError = new LongAdder();
+    public final LongAdder connectionsClosedKeepalive = new LongAdder();
+    public final LongAdder messagesReceived = new LongAdder();
+    public final LongAdder messagesSent = new LongAdder();
+    public final LongAdder messagesDroppedQueueFull = new LongAdder();
+    public final LongAdder messagesDroppedQos0Offline = new LongAdder();
+    public final LongAdder messagesDroppedExpired = new LongAdder();
+    public final LongAdder messagesDroppedTooLargeForClient = new LongAdder();
+    public final LongAdder messagesRefusedSizeLimit = new LongAdder();
+    public final LongAdder willsPublished = new LongAdder();
+
+    /** A snapshot, by name. */
+    public Map<String, Long> snapshot() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("connections.accepted", connectionsAccepted.sum());
+        m.put("connections.current", connectionsCurrent.sum());
+        m.put("connections.refused.max_connections", connectionsRefusedMaxConnections.sum());
+        m.put("connections.refused.auth", connectionsRefusedAuth.sum());
+        m.put("connections.closed.protocol_error", connectionsClosedProtocolError.sum());
+        m.put("connections.closed.keepalive", connectionsClosedKeepalive.sum());
+        m.put("messages.received", messagesReceived.sum());
+        m.put("messages.sent", messagesSent.sum());
+        m.put("messages.dropped.queue_full", messagesDroppedQueueFull.sum());
+        m.put("messages.dropped.qos0_offline", messagesDroppedQos0Offline.sum());
+        m.put("messages.dropped.expired", messagesDroppedExpired.sum());
+        m.put("messages.dropped.too_large_for_client", messagesDroppedTooLargeForClient.sum());
+        m.put("messages.refused.message_size_limit", messagesRefusedSizeLimit.sum());
+        m.put("wills.published", willsPublished.sum());
+        return m;
+    }
+}

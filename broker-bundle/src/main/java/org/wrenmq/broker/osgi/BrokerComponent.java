@@ -1,0 +1,132 @@
+package org.wrenmq.broker.osgi;
+
+import java.io.File;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.Designate;
+import org.wrenmq.api.MqttBroker;
+import org.wrenmq.api.MqttListenerProperties;
+import org.wrenmq.api.MqttMessage;
+import org.wrenmq.api.MqttMessageListener;
+import org.wrenmq.api.MqttPublisher;
+import org.wrenmq.api.QoS;
+import org.wrenmq.broker.Broker;
+import org.wrenmq.broker.BrokerConfig;
+
+/**
+ * One running broker per configuration of pid {@code org.wrenmq.broker}, registered as {@link MqttBroker} and
+ * {@link MqttPublisher}, with the listener whiteboard attached to it.
+ *
+ * <p>The configuration is required: without it the component would bind port 1883 before the real
+ * configuration arrives. A changed configuration deactivates this instance (closing every port and thread of the
+ * old broker) and activates a new one on the same store, so persistent sessions, their subscriptions and queued
+ * messages carry over; the whiteboard's listeners are bound again to the new instance. There is no
+ * {@code @Modified} method on purpose: the broker's settings are fixed at build time.
+ */
+@Component(name = BrokerComponent.PID, configurationPid = BrokerComponent.PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
+        service = {MqttBroker.class, MqttPublisher.class})
+@Designate(ocd = BrokerConfiguration.class)
+public final class BrokerComponent implements MqttBroker, MqttPublisher {
+
+    static final String PID = "org.wrenmq.broker";
+    /** Where the store lives when the configuration names no {@code persistence_location}. */
+    static final String DEFAULT_STORE_DIRECTORY = "store";
+
+    private final ListenerWhiteboard whiteboard = new ListenerWhiteboard();
+    private volatile Broker broker;
+
+    @Activate
+    void activate(BundleContext context, Map<String, Object> properties) {
+        Broker started = Broker.builder().config(BrokerConfig.fromMap(withStoreInDataArea(context, properties)))
+                .build().start();
+        broker = started;
+        whiteboard.open(started);
+    }
+
+    @Deactivate
+    void deactivate() {
+        Broker stopping = broker;
+        broker = null;
+        try {
+            whiteboard.close();
+        } finally {
+            stopping.close();
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY,
+            target = "(" + MqttListenerProperties.TOPIC_FILTER + "=*)")
+    void addListener(MqttMessageListener listener, Map<String, Object> properties) {
+        whiteboard.add(serviceId(properties), listener, ListenerSpec.from(properties));
+    }
+
+    void updatedListener(MqttMessageListener listener, Map<String, Object> properties) {
+        whiteboard.remove(serviceId(properties));
+        addListener(listener, properties);
+    }
+
+    void removeListener(Map<String, Object> properties) {
+        whiteboard.remove(serviceId(properties));
+    }
+
+    @Override
+    public CompletionStage<Void> publish(MqttMessage message) {
+        return running().publish(message);
+    }
+
+    @Override
+    public CompletionStage<Void> publishJson(String topic, Object value, QoS qos) {
+        return running().publishJson(topic, value, qos);
+    }
+
+    @Override
+    public List<ClientInfo> clients() {
+        return running().clients();
+    }
+
+    @Override
+    public List<SubscriptionInfo> subscriptions() {
+        return running().subscriptions();
+    }
+
+    @Override
+    public Map<String, Long> counters() {
+        return running().counters();
+    }
+
+    private Broker running() {
+        Broker current = broker;
+        if (current == null) {
+            throw new IllegalStateException("the WrenMQ broker is stopped");
+        }
+        return current;
+    }
+
+    private static long serviceId(Map<String, Object> properties) {
+        return (Long) properties.get(Constants.SERVICE_ID);
+    }
+
+    /** A relative default store path would land in whatever directory the framework was started from. */
+    private static Map<String, Object> withStoreInDataArea(BundleContext context, Map<String, Object> properties) {
+        Map<String, Object> effective = new HashMap<>(properties);
+        File dataArea = context.getDataFile(DEFAULT_STORE_DIRECTORY);
+        if (!effective.containsKey("persistence_location") && dataArea != null) {
+            effective.put("persistence_location", dataArea.getPath());
+        }
+        return effective;
+    }
+}

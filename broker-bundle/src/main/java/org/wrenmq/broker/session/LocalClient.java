@@ -1,0 +1,151 @@
+package org.wrenmq.broker.session;
+
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.wrenmq.api.QoS;
+import org.wrenmq.broker.BrokerContext;
+import org.wrenmq.broker.LocalSession;
+import org.wrenmq.broker.routing.SharedFilter;
+import org.wrenmq.broker.routing.Subscription;
+import org.wrenmq.broker.routing.Topics;
+
+/**
+ * An in-VM client: the {@link Outlet} of its session hands messages to a {@link LocalSession.Handler} instead of a
+ * socket, and acknowledgements come back through {@link LocalSession.Acknowledgement}. Everything else (window,
+ * queue, redelivery, persistence) is the same session code that serves network clients.
+ */
+public final class LocalClient implements LocalSession, Outlet {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalClient.class);
+    /** How long a rejected message waits before it is delivered again, so a failing listener does not spin. */
+    static final long REDELIVERY_DELAY_MILLIS = 100;
+
+    private final BrokerContext broker;
+    private final Session session;
+    private final Handler handler;
+    private final int receiveMaximum;
+
+    private LocalClient(BrokerContext broker, Session session, Handler handler, int receiveMaximum) {
+        this.broker = broker;
+        this.session = session;
+        this.handler = handler;
+        this.receiveMaximum = receiveMaximum;
+    }
+
+    public static LocalClient open(BrokerContext broker, String clientId, boolean cleanStart, int receiveMaximum,
+                                   Handler handler) {
+        if (clientId == null || clientId.isEmpty() || receiveMaximum < 1) {
+            throw new IllegalArgumentException("a local session needs a client id and a receive maximum >= 1");
+        }
+        SessionRegistry.Opened opened = broker.sessions().open(clientId, cleanStart,
+                id -> new Session(id, broker.workers().next(), broker));
+        if (opened.replaced() != null) {
+            Session old = opened.replaced();
+            old.execute(old::replaced);
+        }
+        LocalClient client = new LocalClient(broker, opened.session(), handler, receiveMaximum);
+        Session s = opened.session();
+        s.execute(() -> s.attach(client, !cleanStart, cleanStart ? 0 : SessionRegistry.NEVER_EXPIRES));
+        return client;
+    }
+
+    @Override
+    public String clientId() {
+        return session.clientId();
+    }
+
+    @Override
+    public void subscribe(String topicFilter, QoS qos) {
+        SharedFilter shared = SharedFilter.parse(topicFilter);
+        String filter = shared == null ? topicFilter : shared.filter();
+        String error = Topics.isShared(topicFilter) && shared == null ? "malformed shared subscription"
+                : Topics.topicFilterError(filter);
+        if (error != null) {
+            throw new IllegalArgumentException("'" + topicFilter + "': " + error);
+        }
+        QoS granted = QoS.of(Math.min(qos.value(), broker.config().maxQos()));
+        Subscription s = new Subscription(session, filter, shared == null ? null : shared.group(), granted, false,
+                false, 0, 0);
+        session.execute(() -> {
+            session.subscribe(s);
+            if (shared == null) {
+                session.deliverRetained(s);
+            }
+        });
+    }
+
+    @Override
+    public void unsubscribe(String topicFilter) {
+        session.execute(() -> session.unsubscribe(topicFilter));
+    }
+
+    @Override
+    public void close() {
+        session.execute(() -> session.detach(this));
+    }
+
+    // ---- Outlet, on the session's executor ----
+
+    @Override
+    public boolean isWritable() {
+        return true;
+    }
+
+    @Override
+    public boolean sendPublish(Delivery d, int packetId, boolean dup) {
+        QoS qos = d.qos();
+        Acknowledgement ack = new Acknowledgement() {
+            @Override
+            public void accept() {
+                if (qos == QoS.AT_LEAST_ONCE) {
+                    session.execute(() -> session.onPubAck(packetId));
+                } else if (qos == QoS.EXACTLY_ONCE) {
+                    session.execute(() -> {
+                        session.onPubRec(packetId);
+                        session.onPubComp(packetId);
+                    });
+                }
+            }
+
+            @Override
+            public void reject() {
+                if (qos != QoS.AT_MOST_ONCE) {
+                    session.executor().schedule(() -> session.redeliver(packetId), REDELIVERY_DELAY_MILLIS,
+                            TimeUnit.MILLISECONDS);
+                }
+            }
+        };
+        try {
+            handler.onMessage(d.publication().toApi(qos, d.retainFlag(), System.currentTimeMillis()), ack);
+        } catch (RuntimeException e) {
+            LOG.warn("local client '{}': handler failed on {}: {}", clientId(), d.publication().topic(), e.toString());
+            ack.reject();
+        }
+        return true;
+    }
+
+    @Override
+    public void sendPubRel(int packetId) {
+        // the in-VM QoS 2 exchange completes within accept(): nothing travels
+    }
+
+    @Override
+    public void takenOver() {
+        LOG.info("local client '{}' taken over by a connection with the same client id", clientId());
+    }
+
+    @Override
+    public String remoteAddress() {
+        return "in-vm";
+    }
+
+    @Override
+    public int protocolVersion() {
+        return 5;
+    }
+
+    @Override
+    public int receiveMaximum() {
+        return receiveMaximum;
+    }
+}

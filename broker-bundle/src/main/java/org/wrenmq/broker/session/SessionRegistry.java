@@ -1,0 +1,57 @@
+package org.wrenmq.broker.session;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * Sessions by client id. Opening a session is atomic per client id, so two connections racing with the same id
+ * end up with one session, and the later one takes it over.
+ */
+public final class SessionRegistry {
+
+    /** MQTT 5's largest session expiry interval (0xFFFFFFFF seconds) means the session never expires. */
+    public static final long NEVER_EXPIRES = 0xFFFF_FFFFL;
+
+    /**
+     * @param session  the session to attach to
+     * @param present  whether it existed already (CONNACK session present flag)
+     * @param replaced an existing session that a clean start discards, or null; the caller ends it
+     */
+    public record Opened(Session session, boolean present, Session replaced) {
+    }
+
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+
+    public Opened open(String clientId, boolean cleanStart, Function<String, Session> factory) {
+        boolean[] present = {false};
+        Session[] replaced = {null};
+        Session session = sessions.compute(clientId, (id, old) -> {
+            if (old != null && !old.hasEnded() && !cleanStart) {
+                present[0] = true;
+                return old;
+            }
+            replaced[0] = old;
+            return factory.apply(id);
+        });
+        return new Opened(session, present[0], replaced[0]);
+    }
+
+    public Session get(String clientId) {
+        return sessions.get(clientId);
+    }
+
+    /** Removes {@code session} if it is still the one registered for its client id. */
+    public void remove(Session session) {
+        sessions.remove(session.clientId(), session);
+    }
+
+    public Collection<Session> all() {
+        return sessions.values();
+    }
+
+    public int size() {
+        return sessions.size();
+    }
+}

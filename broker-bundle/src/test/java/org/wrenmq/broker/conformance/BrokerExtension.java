@@ -1,0 +1,87 @@
+package org.wrenmq.broker.conformance;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.wrenmq.broker.Broker;
+
+/**
+ * A fresh in-process broker for each test, listening on a free loopback port, plus the clients the test opened
+ * through it. The broker starts on first use, so a test can first change settings with {@link #set}; after the
+ * test, the clients and then the broker are closed.
+ */
+final class BrokerExtension implements AfterEachCallback {
+    private final Map<String, String> settings = new LinkedHashMap<>(Map.of("allow_anonymous", "true"));
+    private final Deque<AutoCloseable> clients = new ArrayDeque<>();
+    private Broker broker;
+
+    /** A mosquitto-style setting for the broker this test will start. */
+    BrokerExtension set(String key, String value) {
+        if (broker != null) {
+            throw new IllegalStateException("the broker already started; set " + key + " before first use");
+        }
+        settings.put(key, value);
+        return this;
+    }
+
+    Broker broker() {
+        if (broker == null) {
+            Broker.Builder builder = Broker.builder().listener(0, "127.0.0.1");
+            settings.forEach(builder::set);
+            broker = builder.build().start();
+        }
+        return broker;
+    }
+
+    int port() {
+        return broker().port();
+    }
+
+    RawClient raw() {
+        return track(RawClient.open(port()));
+    }
+
+    /** A raw MQTT 3.1.1 client, connected with the given session choice. */
+    RawClient rawConnected(String clientId, boolean cleanSession) {
+        return raw().connectAccepted(Packets.connect(clientId).cleanSession(cleanSession));
+    }
+
+    /** A Paho client, not yet connected. */
+    PahoClient paho(String clientId) {
+        return track(new PahoClient(port(), clientId));
+    }
+
+    /** A Paho MQTT 3.1.1 client with a clean session, connected. */
+    PahoClient pahoConnected(String clientId) throws MqttException {
+        return paho(clientId).connect(PahoClient.MQTT_3_1_1, true);
+    }
+
+    /** A connected client that can show the broker still serves its other clients. */
+    Bystander bystander() throws MqttException {
+        return new Bystander(pahoConnected("bystander"));
+    }
+
+    private <T extends AutoCloseable> T track(T client) {
+        clients.push(client);
+        return client;
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        while (!clients.isEmpty()) {
+            try {
+                clients.pop().close();
+            } catch (Exception | AssertionError e) {
+                // the broker may already have closed it; the test's own assertions said what mattered
+            }
+        }
+        if (broker != null) {
+            broker.close();
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package org.wrenmq.broker.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** OASIS MQTT 3.1.1 section 3.1.2.10 (keep alive) and chapters 3.12-3.13 (PINGREQ, PINGRESP). */
+@DisplayName("3.1.2.10 Keep alive, 3.12 PINGREQ, 3.13 PINGRESP")
+class KeepAliveTests {
+    @RegisterExtension
+    final BrokerExtension broker = new BrokerExtension();
+
+    @Test
+    @DisplayName("[MQTT-3.12.4-1] PINGREQ is answered with PINGRESP")
+    void pingreqIsAnsweredWithPingresp() {
+        RawClient client = broker.rawConnected("pinger", true);
+
+        client.send(Packets.pingreq());
+
+        Packet pingresp = client.expect(Packets.PINGRESP);
+        assertThat(pingresp.flags()).isZero();
+        assertThat(pingresp.body()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("[MQTT-3.1.2-24] a silent client is disconnected after one and a half times its keep alive, not before the keep alive")
+    void silentClientIsDisconnectedAfterOneAndAHalfKeepAlive() {
+        RawClient client = broker.raw().connectAccepted(Packets.connect("silent").keepAlive(2));
+
+        assertThat(client.closedByBroker(Duration.ofMillis(1900))).as("closed within the keep alive").isFalse();
+        assertThat(client.closedByBroker(Duration.ofMillis(1100 + 1500)))
+                .as("closed by 3 s (1.5 x keep alive) plus 1.5 s of slack").isTrue();
+    }
+
+    @Test
+    @DisplayName("[MQTT-3.1.2-24] PINGREQs within the keep alive keep the connection open")
+    void pingsKeepTheConnectionOpen() {
+        RawClient client = broker.raw().connectAccepted(Packets.connect("pinger").keepAlive(1));
+
+        for (int i = 0; i < 6; i++) { // 6 x 0.6 s = 3.6 s, more than twice 1.5 x keep alive
+            assertThat(client.closedByBroker(Duration.ofMillis(600))).isFalse();
+            client.send(Packets.pingreq()).expect(Packets.PINGRESP);
+        }
+    }
+
+    @Test
+    @DisplayName("3.1.2.10 a keep alive of 0 turns the keep alive mechanism off")
+    void zeroKeepAliveNeverTimesOut() {
+        RawClient client = broker.raw().connectAccepted(Packets.connect("forever").keepAlive(0));
+
+        assertThat(client.closedByBroker(Duration.ofMillis(2500))).isFalse();
+        client.send(Packets.pingreq()).expect(Packets.PINGRESP);
+    }
+}

@@ -1,0 +1,147 @@
+package org.wrenmq.broker.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The broker's limits, with mosquitto's setting names and defaults: max_inflight_messages, max_queued_messages,
+ * message_size_limit, max_connections, max_keepalive. Not numbered in the specification.
+ */
+@DisplayName("Limits (mosquitto settings)")
+class LimitsTests {
+    private static final Duration QUIET = Duration.ofMillis(500);
+
+    @RegisterExtension
+    final BrokerExtension broker = new BrokerExtension();
+
+    @ParameterizedTest(name = "max_inflight_messages = {0} (empty: default 20)")
+    @CsvSource(value = {"'', 20", "5, 5"})
+    @DisplayName("max_inflight_messages: at most that many unacknowledged QoS 1 messages are outstanding to a client")
+    void inflightWindowIsBounded(String setting, int window) throws Exception {
+        if (!setting.isEmpty()) {
+            broker.set("max_inflight_messages", setting);
+        }
+        RawClient subscriber = broker.rawConnected("slow", true).subscribe("load", 1);
+        PahoClient publisher = broker.pahoConnected("pub");
+        int total = window + 10;
+
+        for (int i = 0; i < total; i++) {
+            publisher.publish("load", Integer.toString(i), 1);
+        }
+
+        List<Packet> outstanding = new ArrayList<>();
+        for (int i = 0; i < window; i++) {
+            outstanding.add(subscriber.expect(Packets.PUBLISH));
+        }
+        subscriber.expectNothingFor(QUIET);
+        subscriber.send(Packets.puback(outstanding.get(0).packetId()));
+        assertThat(subscriber.expect(Packets.PUBLISH).payload()).isEqualTo(Integer.toString(window));
+        subscriber.expectNothingFor(QUIET);
+        assertThat(outstanding).extracting(Packet::payload)
+                .containsExactlyElementsOf(IntStream.range(0, window).mapToObj(Integer::toString).toList());
+    }
+
+    @ParameterizedTest(name = "max_queued_messages = {0} (empty: default 1000)")
+    @CsvSource(value = {"'', 1000", "10, 10"})
+    @DisplayName("max_queued_messages: an offline session keeps the oldest messages up to the limit and drops the excess")
+    void offlineQueueIsBounded(String setting, int limit) throws Exception {
+        if (!setting.isEmpty()) {
+            broker.set("max_queued_messages", setting);
+        }
+        PahoClient subscriber = broker.paho("offline");
+        subscriber.connect(PahoClient.MQTT_3_1_1, false);
+        subscriber.subscribe("queue", 1);
+        subscriber.disconnect();
+        var publisherOptions = PahoClient.options(PahoClient.MQTT_3_1_1, true);
+        publisherOptions.setMaxInflight(100);
+        PahoClient publisher = broker.paho("pub");
+        publisher.connect(publisherOptions);
+        int published = limit + 50;
+        for (int i = 0; i < published; i++) {
+            publisher.publish("queue", Integer.toString(i), 1);
+        }
+
+        subscriber.connect(PahoClient.MQTT_3_1_1, false);
+
+        List<String> received = new ArrayList<>(subscriber.next(limit).stream().map(Received::payload).toList());
+        for (Optional<Received> more = subscriber.poll(QUIET); more.isPresent(); more = subscriber.poll(QUIET)) {
+            received.add(more.get().payload());
+        }
+        // Like mosquitto, a broker may hold the in-flight window (20) on top of the queue limit.
+        assertThat(received).as("received after reconnect").hasSizeBetween(limit, limit + 20)
+                .containsExactlyElementsOf(IntStream.range(0, received.size()).mapToObj(Integer::toString).toList());
+    }
+
+    @Test
+    @DisplayName("message_size_limit: a bigger PUBLISH closes that connection only; a smaller one passes")
+    void oversizedPublishClosesOnlyItsConnection() throws Exception {
+        broker.set("message_size_limit", "1000");
+        Bystander bystander = broker.bystander();
+        PahoClient subscriber = broker.pahoConnected("sub");
+        subscriber.subscribe("big", 1);
+        RawClient publisher = broker.rawConnected("pub", true);
+
+        publisher.send(Packets.publish("big", "x".repeat(900), 1, 1));
+        publisher.expect(Packets.PUBACK);
+        assertThat(subscriber.next().payload()).hasSize(900);
+        publisher.send(Packets.publish("big", "x".repeat(2000), 1, 2));
+
+        publisher.expectClosedByBroker();
+        bystander.assertStillServed();
+        broker.pahoConnected("pub2").publish("big", "small", 1);
+        assertThat(subscriber.next().payload()).as("the oversized message was not delivered").isEqualTo("small");
+    }
+
+    @Test
+    @DisplayName("max_connections: the connection over the limit is refused; a slot freed is usable again")
+    void connectionOverTheLimitIsRefused() {
+        broker.set("max_connections", "2");
+        broker.rawConnected("one", true);
+        RawClient two = broker.rawConnected("two", true);
+
+        RawClient three = broker.raw();
+        three.send(Packets.connect("three").bytes());
+
+        assertRefused(three);
+        two.send(Packets.disconnect()).expectClosedByBroker();
+        await().atMost(RawClient.PATIENCE).untilAsserted(() -> {
+            try (RawClient retry = RawClient.open(broker.port())) {
+                assertThat(retry.connect(Packets.connect("three")).connackReturnCode()).isZero();
+            }
+        });
+    }
+
+    @Test
+    @DisplayName("max_keepalive: an MQTT 3.1.1 client asking for a longer keep alive gets CONNACK 2, as in mosquitto")
+    void keepAliveOverTheMaximumIsRefusedWithCode2() {
+        broker.set("max_keepalive", "60");
+        RawClient greedy = broker.raw();
+
+        Packet connack = greedy.connect(Packets.connect("greedy").keepAlive(61));
+
+        assertThat(connack.connackReturnCode()).isEqualTo(2);
+        greedy.expectClosedByBroker();
+        assertThat(broker.raw().connect(Packets.connect("modest").keepAlive(60)).connackReturnCode()).isZero();
+    }
+
+    /** Refused: closed without CONNACK, or closed after a CONNACK with a non-zero code. */
+    private static void assertRefused(RawClient client) {
+        Optional<Packet> answer = client.nextUnlessClosed();
+        if (answer.isPresent()) {
+            assertThat(answer.get().connackReturnCode()).as("CONNACK return code").isNotZero();
+            client.expectClosedByBroker();
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package org.wrenmq.broker.conformance;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.stream.IntStream;
+
+/** A control packet as the broker sent it: packet type, the four flag bits of the first byte, and the body. */
+record Packet(int type, int flags, byte[] body) {
+
+    int u16(int offset) {
+        return (body[offset] & 0xFF) << 8 | body[offset + 1] & 0xFF;
+    }
+
+    boolean sessionPresent() {
+        requireType(Packets.CONNACK);
+        return (body[0] & 0x01) != 0;
+    }
+
+    int connackReturnCode() {
+        requireType(Packets.CONNACK);
+        return body[1] & 0xFF;
+    }
+
+    /** The packet identifier of an acknowledgement, a SUBACK/UNSUBACK or a QoS 1/2 PUBLISH. */
+    int packetId() {
+        return type == Packets.PUBLISH ? u16(2 + topicLength()) : u16(0);
+    }
+
+    int[] subackReturnCodes() {
+        requireType(Packets.SUBACK);
+        return IntStream.range(2, body.length).map(i -> body[i] & 0xFF).toArray();
+    }
+
+    String topic() {
+        requireType(Packets.PUBLISH);
+        return new String(body, 2, topicLength(), StandardCharsets.UTF_8);
+    }
+
+    String payload() {
+        requireType(Packets.PUBLISH);
+        int start = 2 + topicLength() + (qos() > 0 ? 2 : 0);
+        return new String(body, start, body.length - start, StandardCharsets.UTF_8);
+    }
+
+    int qos() {
+        return flags >> 1 & 0x03;
+    }
+
+    boolean dup() {
+        return (flags & 0x08) != 0;
+    }
+
+    boolean retain() {
+        return (flags & 0x01) != 0;
+    }
+
+    private int topicLength() {
+        return u16(0);
+    }
+
+    private void requireType(int expected) {
+        if (type != expected) {
+            throw new AssertionError("expected packet type " + expected + " but got " + this);
+        }
+    }
+
+    @Override
+    public String toString() {
+        String base = "Packet[type=" + type + ", flags=" + Integer.toBinaryString(flags);
+        if (type == Packets.PUBLISH) {
+            return base + ", topic=" + topic() + ", qos=" + qos() + ", dup=" + dup() + ", retain=" + retain()
+                    + (qos() > 0 ? ", id=" + packetId() : "") + ", payload=" + payload() + "]";
+        }
+        return base + ", body=" + Arrays.toString(body) + "]";
+    }
+}

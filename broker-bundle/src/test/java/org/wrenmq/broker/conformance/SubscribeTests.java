@@ -1,0 +1,114 @@
+package org.wrenmq.broker.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** OASIS MQTT 3.1.1 chapters 3.8-3.11 (SUBSCRIBE, SUBACK, UNSUBSCRIBE, UNSUBACK) and 3.3.5 (overlapping matches). */
+@DisplayName("3.8-3.11 SUBSCRIBE, SUBACK, UNSUBSCRIBE, UNSUBACK")
+class SubscribeTests {
+    /** How long a test waits to be sure a packet that must not come does not come. */
+    private static final Duration QUIET = Duration.ofMillis(500);
+
+    @RegisterExtension
+    final BrokerExtension broker = new BrokerExtension();
+
+    @Test
+    @DisplayName("[MQTT-3.8.4-1] [MQTT-3.8.4-2] [MQTT-3.8.4-4] [MQTT-3.8.4-5] [MQTT-2.3.1-7] one SUBACK with the packet id and a code per filter, in order")
+    void subackCarriesPacketIdAndOneCodePerFilter() {
+        RawClient client = broker.rawConnected("sub", true);
+
+        client.send(Packets.subscribe(42, new String[] {"a/0", "a/1", "a/2"}, new int[] {0, 1, 2}));
+
+        Packet suback = client.expect(Packets.SUBACK);
+        assertThat(suback.packetId()).isEqualTo(42);
+        assertThat(suback.subackReturnCodes()).containsExactly(0, 1, 2);
+    }
+
+    @Test
+    @DisplayName("[MQTT-3.8.4-3] subscribing again to the same filter replaces the subscription and its QoS")
+    void resubscribingReplacesTheSubscription() throws Exception {
+        RawClient subscriber = broker.rawConnected("sub", true).subscribe("a/b", 0);
+        subscriber.subscribe("a/b", 2);
+
+        broker.pahoConnected("pub").publish("a/b", "m", 2);
+
+        Packet publish = subscriber.expect(Packets.PUBLISH);
+        assertThat(publish.qos()).isEqualTo(2);
+        subscriber.send(Packets.pubrec(publish.packetId()));
+        subscriber.expect(Packets.PUBREL);
+        subscriber.send(Packets.pubcomp(publish.packetId()));
+        subscriber.expectNothingFor(QUIET);
+    }
+
+    @Test
+    @DisplayName("[MQTT-3.3.5-1] overlapping subscriptions deliver one copy at the highest granted QoS")
+    void overlappingSubscriptionsDeliverOneCopyAtHighestQos() throws Exception {
+        RawClient subscriber = broker.rawConnected("sub", true);
+        subscriber.send(Packets.subscribe(1, new String[] {"a/+", "a/#", "+/b"}, new int[] {0, 2, 1}));
+        assertThat(subscriber.expect(Packets.SUBACK).subackReturnCodes()).containsExactly(0, 2, 1);
+        PahoClient publisher = broker.pahoConnected("pub");
+
+        publisher.publish("a/b", "one", 2);
+
+        Packet publish = subscriber.expect(Packets.PUBLISH);
+        assertThat(publish.payload()).isEqualTo("one");
+        assertThat(publish.qos()).isEqualTo(2);
+        subscriber.send(Packets.pubrec(publish.packetId()));
+        subscriber.expect(Packets.PUBREL);
+        subscriber.send(Packets.pubcomp(publish.packetId()));
+        subscriber.expectNothingFor(QUIET);
+    }
+
+    @Test
+    @DisplayName("[MQTT-3.10.4-1] [MQTT-3.10.4-2] [MQTT-3.10.4-4] [MQTT-2.3.1-7] UNSUBSCRIBE is acknowledged with its packet id and stops delivery")
+    void unsubscribeStopsDelivery() throws Exception {
+        PahoClient subscriber = broker.pahoConnected("sub");
+        subscriber.subscribe("a/b", 1);
+        subscriber.subscribe("sentinel", 1);
+        RawClient raw = broker.rawConnected("raw", true).subscribe("a/b", 1);
+
+        raw.send(Packets.unsubscribe(77, "a/b"));
+        assertThat(raw.expect(Packets.UNSUBACK).packetId()).isEqualTo(77);
+        subscriber.unsubscribe("a/b");
+        PahoClient publisher = broker.pahoConnected("pub");
+        publisher.publish("a/b", "gone", 1);
+        publisher.publish("sentinel", "next", 1);
+
+        assertThat(subscriber.next().payload()).isEqualTo("next");
+        raw.expectNothingFor(QUIET);
+    }
+
+    @Test
+    @DisplayName("[MQTT-3.10.4-1] [MQTT-3.10.4-5] UNSUBSCRIBE compares filters character by character; an unknown filter still gets UNSUBACK")
+    void unsubscribeMatchesFiltersLiterally() throws Exception {
+        RawClient subscriber = broker.rawConnected("sub", true).subscribe("a/+", 1);
+
+        subscriber.send(Packets.unsubscribe(5, "a/b"));
+        assertThat(subscriber.expect(Packets.UNSUBACK).packetId()).isEqualTo(5);
+        broker.pahoConnected("pub").publish("a/b", "still", 1);
+
+        assertThat(subscriber.expect(Packets.PUBLISH).payload()).isEqualTo("still");
+    }
+
+    @Test
+    @DisplayName("[MQTT-3.10.4-6] an UNSUBSCRIBE of several filters removes all of them with one UNSUBACK")
+    void unsubscribeOfSeveralFiltersGetsOneUnsuback() throws Exception {
+        RawClient subscriber = broker.rawConnected("sub", true);
+        subscriber.send(Packets.subscribe(1, new String[] {"x/1", "x/2", "keep"}, new int[] {1, 1, 1}));
+        subscriber.expect(Packets.SUBACK);
+
+        subscriber.send(Packets.unsubscribe(2, "x/1", "x/2"));
+        assertThat(subscriber.expect(Packets.UNSUBACK).packetId()).isEqualTo(2);
+        PahoClient publisher = broker.pahoConnected("pub");
+        publisher.publish("x/1", "no", 1);
+        publisher.publish("x/2", "no", 1);
+        publisher.publish("keep", "yes", 1);
+
+        assertThat(subscriber.expect(Packets.PUBLISH).payload()).isEqualTo("yes");
+    }
+}

@@ -1,0 +1,223 @@
+package org.wrenmq.jca;
+
+import jakarta.resource.ResourceException;
+import jakarta.resource.spi.ActivationSpec;
+import jakarta.resource.spi.BootstrapContext;
+import jakarta.resource.spi.ResourceAdapter;
+import jakarta.resource.spi.ResourceAdapterInternalException;
+import jakarta.resource.spi.endpoint.MessageEndpointFactory;
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.transaction.xa.XAResource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.wrenmq.jca.broker.BrokerAccess;
+import org.wrenmq.jca.broker.EmbeddedBrokerAccess;
+import org.wrenmq.jca.broker.RemoteBrokerAccess;
+import org.wrenmq.jca.inbound.EndpointActivation;
+import org.wrenmq.jca.inbound.WrenActivationSpec;
+
+/**
+ * The WrenMQ resource adapter. With no {@code serverUri} it starts a WrenMQ broker inside the application server
+ * (configured by the properties below, which mean what the standalone broker's configuration keys of the same
+ * name mean); with a {@code serverUri} it talks MQTT 5 to that server instead.
+ *
+ * <p>The properties are JavaBean properties because the Connectors specification sets them by reflection from
+ * {@code ra.xml} and the server's own descriptors. A null property is not passed on: the broker's default holds.
+ */
+public class WrenResourceAdapter implements ResourceAdapter, Serializable {
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(WrenResourceAdapter.class);
+
+    /** System properties naming a server's data directory: WildFly, GlassFish/Payara, Open Liberty, TomEE. */
+    private static final List<String> SERVER_DATA_DIRECTORIES =
+            List.of("jboss.server.data.dir", "com.sun.aas.instanceRoot", "server.output.dir", "catalina.base");
+
+    // embedded broker: each maps to the configuration key named in its comment
+    private Integer port;                 // port
+    private String bindAddress;           // bind_address
+    private Boolean persistence;          // persistence
+    private String persistenceLocation;   // persistence_location
+    private Boolean allowAnonymous;       // allow_anonymous
+    private String passwordFile;          // password_file
+    private Integer maxInflightMessages;  // max_inflight_messages
+    private Integer maxQueuedMessages;    // max_queued_messages
+    private Integer messageSizeLimit;     // message_size_limit
+    private Integer maxConnections;       // max_connections
+    private String configFile;            // a whole mosquitto-style file, read before the properties above
+
+    // external broker
+    private String serverUri;
+    private String userName;
+    private String password;
+    private String clientIdPrefix = "wrenmq-jca";
+
+    private transient BootstrapContext bootstrapContext;
+    private transient volatile BrokerAccess brokerAccess;
+    private transient Map<ActivationKey, EndpointActivation> activations;
+
+    @Override
+    public void start(BootstrapContext context) throws ResourceAdapterInternalException {
+        this.bootstrapContext = context;
+        this.activations = new ConcurrentHashMap<>();
+        try {
+            if (isExternal()) {
+                brokerAccess = new RemoteBrokerAccess(serverUri, userName, password, clientIdPrefix);
+                LOG.info("WRENMQ-JCA-001 resource adapter started for the MQTT server {}", serverUri);
+            } else {
+                brokerAccess = EmbeddedBrokerAccess.start(brokerSettings(),
+                        configFile == null || configFile.isBlank() ? null : Path.of(configFile));
+                LOG.info("WRENMQ-JCA-002 resource adapter started with an embedded broker {}", brokerSettings());
+            }
+        } catch (RuntimeException e) {
+            throw new ResourceAdapterInternalException("WrenMQ cannot start: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (activations != null) {
+            activations.values().forEach(EndpointActivation::stop);
+            activations.clear();
+        }
+        BrokerAccess access = brokerAccess;
+        brokerAccess = null;
+        if (access != null) {
+            access.close();
+        }
+    }
+
+    @Override
+    public void endpointActivation(MessageEndpointFactory factory, ActivationSpec spec) throws ResourceException {
+        if (!(spec instanceof WrenActivationSpec)) {
+            throw new ResourceException("not a WrenMQ activation spec: " + spec);
+        }
+        WrenActivationSpec wrenSpec = (WrenActivationSpec) spec;
+        wrenSpec.validate();
+        EndpointActivation activation = new EndpointActivation(factory, wrenSpec, bootstrapContext, brokerAccess());
+        activation.start();
+        activations.put(new ActivationKey(factory, spec), activation);
+    }
+
+    @Override
+    public void endpointDeactivation(MessageEndpointFactory factory, ActivationSpec spec) {
+        EndpointActivation activation = activations.remove(new ActivationKey(factory, spec));
+        if (activation != null) {
+            activation.stop();
+        }
+    }
+
+    /**
+     * None: a message is acknowledged to the broker only after the bean's transaction committed, so after a crash
+     * the broker simply delivers the unacknowledged messages again and nothing is left in doubt.
+     */
+    @Override
+    public XAResource[] getXAResources(ActivationSpec[] specs) {
+        return new XAResource[0];
+    }
+
+    /** The broker, for connection factories and endpoints; fails while the adapter is not started. */
+    public BrokerAccess brokerAccess() throws ResourceException {
+        BrokerAccess access = brokerAccess;
+        if (access == null) {
+            throw new ResourceException("the WrenMQ resource adapter is not started");
+        }
+        return access;
+    }
+
+    private boolean isExternal() {
+        return serverUri != null && !serverUri.isBlank();
+    }
+
+    private Map<String, String> brokerSettings() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        putIfSet(settings, "port", port);
+        putIfSet(settings, "bind_address", bindAddress);
+        putIfSet(settings, "persistence", persistence);
+        putIfSet(settings, "persistence_location",
+                persistenceLocation != null ? persistenceLocation : serverDataDirectory());
+        putIfSet(settings, "allow_anonymous", allowAnonymous);
+        putIfSet(settings, "password_file", passwordFile);
+        putIfSet(settings, "max_inflight_messages", maxInflightMessages);
+        putIfSet(settings, "max_queued_messages", maxQueuedMessages);
+        putIfSet(settings, "message_size_limit", messageSizeLimit);
+        putIfSet(settings, "max_connections", maxConnections);
+        return settings;
+    }
+
+    /**
+     * The store's default place: under the server's own data directory, where the server's operators look for
+     * state. The broker's default ({@code data}, relative) would land in whatever directory the server started in.
+     */
+    private static String serverDataDirectory() {
+        for (String property : SERVER_DATA_DIRECTORIES) {
+            String directory = System.getProperty(property);
+            if (directory != null && !directory.isBlank()) {
+                return Path.of(directory, "wrenmq").toString();
+            }
+        }
+        return null;
+    }
+
+    private static void putIfSet(Map<String, String> settings, String key, Object value) {
+        if (value != null && !value.toString().isBlank()) {
+            settings.put(key, value.toString());
+        }
+    }
+
+    private record ActivationKey(MessageEndpointFactory factory, ActivationSpec spec) {
+    }
+
+    public Integer getPort() { return port; }
+    public void setPort(Integer port) { this.port = port; }
+    public String getBindAddress() { return bindAddress; }
+    public void setBindAddress(String bindAddress) { this.bindAddress = bindAddress; }
+    public Boolean getPersistence() { return persistence; }
+    public void setPersistence(Boolean persistence) { this.persistence = persistence; }
+    public String getPersistenceLocation() { return persistenceLocation; }
+    public void setPersistenceLocation(String location) { this.persistenceLocation = location; }
+    public Boolean getAllowAnonymous() { return allowAnonymous; }
+    public void setAllowAnonymous(Boolean allowAnonymous) { this.allowAnonymous = allowAnonymous; }
+    public String getPasswordFile() { return passwordFile; }
+    public void setPasswordFile(String passwordFile) { this.passwordFile = passwordFile; }
+    public Integer getMaxInflightMessages() { return maxInflightMessages; }
+    public void setMaxInflightMessages(Integer max) { this.maxInflightMessages = max; }
+    public Integer getMaxQueuedMessages() { return maxQueuedMessages; }
+    public void setMaxQueuedMessages(Integer max) { this.maxQueuedMessages = max; }
+    public Integer getMessageSizeLimit() { return messageSizeLimit; }
+    public void setMessageSizeLimit(Integer limit) { this.messageSizeLimit = limit; }
+    public Integer getMaxConnections() { return maxConnections; }
+    public void setMaxConnections(Integer max) { this.maxConnections = max; }
+    public String getConfigFile() { return configFile; }
+    public void setConfigFile(String configFile) { this.configFile = configFile; }
+    public String getServerUri() { return serverUri; }
+    public void setServerUri(String serverUri) { this.serverUri = serverUri; }
+    public String getUserName() { return userName; }
+    public void setUserName(String userName) { this.userName = userName; }
+    public String getPassword() { return password; }
+    public void setPassword(String password) { this.password = password; }
+    public String getClientIdPrefix() { return clientIdPrefix; }
+    public void setClientIdPrefix(String prefix) { this.clientIdPrefix = prefix; }
+
+    /** Equal when configured alike, as the Connectors specification asks of a resource adapter bean. */
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) return true;
+        if (!(o instanceof WrenResourceAdapter)) return false;
+        WrenResourceAdapter other = (WrenResourceAdapter) o;
+        return brokerSettings().equals(other.brokerSettings()) && Objects.equals(configFile, other.configFile)
+                && Objects.equals(serverUri, other.serverUri) && Objects.equals(userName, other.userName)
+                && Objects.equals(password, other.password) && Objects.equals(clientIdPrefix, other.clientIdPrefix);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(brokerSettings(), configFile, serverUri, userName, clientIdPrefix);
+    }
+}

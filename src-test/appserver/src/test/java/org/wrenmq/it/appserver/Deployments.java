@@ -1,0 +1,100 @@
+package org.wrenmq.it.appserver;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.assertj.core.api.Assertions;
+import org.awaitility.Awaitility;
+import org.hamcrest.Matcher;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.jboss.shrinkwrap.api.spec.ResourceAdapterArchive;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.wrenmq.it.appserver.beans.Received;
+import org.wrenmq.it.appserver.tools.MosquittoClients;
+
+/**
+ * The two deployments of every test: the adapter as built ({@code wrenmq.rar}, configured through its
+ * {@code ironjacamar.xml}), and an application with EJBs, message-driven beans and the test itself.
+ */
+final class Deployments {
+
+    static final String IRONJACAMAR = "META-INF/ironjacamar.xml";
+
+    private Deployments() {
+    }
+
+    /** The RAR Maven built, with these resource adapter properties added to its ironjacamar.xml. */
+    static ResourceAdapterArchive adapter(Map<String, String> properties) {
+        ResourceAdapterArchive rar = ShrinkWrap.createFromZipFile(ResourceAdapterArchive.class,
+                new File(System.getProperty("wrenmq.rar")));
+        String descriptor = read(rar.get(IRONJACAMAR).getAsset().openStream());
+        StringBuilder configured = new StringBuilder();
+        properties.forEach((name, value) -> configured.append("\n  <config-property name=\"").append(name)
+                .append("\">").append(value).append("</config-property>"));
+        int rootEnd = descriptor.indexOf('>', descriptor.indexOf("<ironjacamar")) + 1;
+        rar.delete(IRONJACAMAR);
+        rar.add(new StringAsset(descriptor.substring(0, rootEnd) + configured + descriptor.substring(rootEnd)),
+                IRONJACAMAR);
+        return rar;
+    }
+
+    /** The test application; {@code mqttPort} is where clients outside the server reach the broker. */
+    static WebArchive application(int mqttPort, Class<?> testClass) {
+        return ShrinkWrap.create(WebArchive.class, "wrenmq-it.war")
+                .addPackage(Received.class.getPackage())
+                .addPackage(MosquittoClients.class.getPackage())
+                .addClasses(testClass, AdapterContract.class, TestSettings.class)
+                .addAsResource(new StringAsset(TestSettings.MQTT_PORT + "=" + mqttPort), TestSettings.RESOURCE)
+                .addAsWebInfResource(new StringAsset(JBOSS_EJB3), "jboss-ejb3.xml")
+                .setWebXML(new StringAsset(WEB_XML))
+                // a separately deployed RAR is visible to an application only when it asks (WildFly)
+                .setManifest(new StringAsset("Manifest-Version: 1.0\nDependencies: deployment.wrenmq.rar\n"))
+                .addAsLibraries(jarOf(Assertions.class), jarOf(Awaitility.class), jarOf(Matcher.class));
+    }
+
+    private static File jarOf(Class<?> type) {
+        try {
+            return new File(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String read(InputStream in) {
+        try (in) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Binds every message-driven bean of the application to the adapter (WildFly). */
+    private static final String JBOSS_EJB3 = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <jboss xmlns="http://www.jboss.com/xml/ns/javaee" xmlns:jee="http://java.sun.com/xml/ns/javaee"
+                   xmlns:mdb="urn:resource-adapter-binding">
+              <jee:assembly-descriptor>
+                <mdb:resource-adapter-binding>
+                  <jee:ejb-name>*</jee:ejb-name>
+                  <mdb:resource-adapter-name>wrenmq.rar</mdb:resource-adapter-name>
+                </mdb:resource-adapter-binding>
+              </jee:assembly-descriptor>
+            </jboss>
+            """;
+
+    /** The fixed name the beans use, mapped to where this server put the connection factory. */
+    private static final String WEB_XML = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
+              <resource-ref>
+                <res-ref-name>mqtt/factory</res-ref-name>
+                <res-type>org.wrenmq.api.jca.MqttConnectionFactory</res-type>
+                <lookup-name>java:/wrenmq/ConnectionFactory</lookup-name>
+              </resource-ref>
+            </web-app>
+            """;
+}

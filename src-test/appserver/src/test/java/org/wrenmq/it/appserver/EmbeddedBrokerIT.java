@@ -1,0 +1,31 @@
+package org.wrenmq.it.appserver;
+
+import java.util.Map;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.shrinkwrap.api.spec.ResourceAdapterArchive;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.wrenmq.it.appserver.tools.FreePort;
+
+/** The adapter's default: a WrenMQ broker inside WildFly, also listening on a free port of 127.0.0.1. */
+class EmbeddedBrokerIT extends AdapterContract {
+
+    private static int port;
+
+    private static synchronized int port() {
+        if (port == 0) {
+            port = FreePort.find();
+        }
+        return port;
+    }
+
+    @Deployment(name = "adapter", order = 1, testable = false)
+    static ResourceAdapterArchive adapter() {
+        return Deployments.adapter(Map.of("port", Integer.toString(port()), "bindAddress", "127.0.0.1",
+                "persistence", "false", "allowAnonymous", "true"));
+    }
+
+    @Deployment(name = APP, order = 2)
+    static WebArchive application() {
+        return Deployments.application(port(), EmbeddedBrokerIT.class);
+    }
+}

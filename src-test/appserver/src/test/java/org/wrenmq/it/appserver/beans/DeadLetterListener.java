@@ -1,0 +1,21 @@
+package org.wrenmq.it.appserver.beans;
+
+import jakarta.ejb.ActivationConfigProperty;
+import jakarta.ejb.EJB;
+import jakarta.ejb.MessageDriven;
+import org.wrenmq.api.MqttMessage;
+import org.wrenmq.api.MqttMessageListener;
+
+/** Records the dead letters. */
+@MessageDriven(messageListenerInterface = MqttMessageListener.class, activationConfig = {
+    @ActivationConfigProperty(propertyName = "topicFilter", propertyValue = "wrenmq/dead-letter/#")})
+public class DeadLetterListener implements MqttMessageListener {
+
+    @EJB
+    Received received;
+
+    @Override
+    public void onMessage(MqttMessage message) {
+        received.record(message);
+    }
+}

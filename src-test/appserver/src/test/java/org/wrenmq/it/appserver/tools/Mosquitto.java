@@ -1,0 +1,93 @@
+package org.wrenmq.it.appserver.tools;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A mosquitto broker of the test's own: on a free port of 127.0.0.1, with a generated configuration, stopped by
+ * process id when the JVM ends. Debian package {@code mosquitto}.
+ */
+public final class Mosquitto {
+
+    private final int port;
+    private final Path config;
+    private Process process;
+
+    private Mosquitto(int port, Path config) {
+        this.port = port;
+        this.config = config;
+    }
+
+    public static Mosquitto start() {
+        try {
+            int port = FreePort.find();
+            Path dir = Files.createTempDirectory("wrenmq-it-mosquitto");
+            Path config = dir.resolve("mosquitto.conf");
+            Files.writeString(config, "listener " + port + " 127.0.0.1\n"
+                    + "allow_anonymous true\n"
+                    + "persistence false\n"
+                    + "log_dest file " + dir.resolve("mosquitto.log") + "\n");
+            Mosquitto mosquitto = new Mosquitto(port, config);
+            mosquitto.launch();
+            Runtime.getRuntime().addShutdownHook(new Thread(mosquitto::stop));
+            return mosquitto;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** Stops the broker and starts it again on the same port: every client loses its connection. */
+    public synchronized void restart() {
+        stop();
+        launch();
+    }
+
+    private synchronized void launch() {
+        try {
+            process = new ProcessBuilder("mosquitto", "-c", config.toString()).redirectErrorStream(true)
+                    .redirectOutput(config.resolveSibling("mosquitto.out").toFile()).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start mosquitto (Debian package mosquitto)", e);
+        }
+        await("mosquitto listening on " + port).atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                .until(this::accepting);
+    }
+
+    private boolean accepting() {
+        if (!process.isAlive()) {
+            throw new IllegalStateException("mosquitto exited with " + process.exitValue());
+        }
+        try (Socket ignored = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            return true;
+        } catch (IOException notYet) {
+            return false;
+        }
+    }
+
+    public synchronized void stop() {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+}

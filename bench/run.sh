@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks WrenMQ against mosquitto on loopback, in the same run, and runs the JMH microbenchmarks.
 #
-#   bench/run.sh [--seconds N] [--connections N] [--only fanin,fanout,qos1,latency,idle,qos2]
+#   bench/run.sh [--seconds N] [--repeat N] [--connections N] [--only fanin,fanout,qos1,latency,idle,qos2]
 #                [--no-load] [--no-jmh] [--jmh REGEX] [--mosquitto-only] [--profile] [--no-build]
 #
 # Both brokers get the same listener and limits (mosquitto's defaults: max_inflight_messages 20,
@@ -15,6 +15,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 
 SECONDS_PER_WORKLOAD=5
+REPEAT=1
 CONNECTIONS=10000
 ONLY=""
 RUN_LOAD=1
@@ -26,6 +27,7 @@ BUILD=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) SECONDS_PER_WORKLOAD=$2; shift ;;
+    --repeat) REPEAT=$2; shift ;;
     --connections) CONNECTIONS=$2; shift ;;
     --only) ONLY=$2; shift ;;
     --no-load) RUN_LOAD=0 ;;
@@ -34,7 +36,7 @@ while [ $# -gt 0 ]; do
     --mosquitto-only) RUN_WRENMQ=0 ;;
     --profile) PROFILE=1 ;;
     --no-build) BUILD=0 ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -71,6 +73,8 @@ fi
   echo "java: $(java -version 2>&1 | head -1)"
   echo "mosquitto: $(mosquitto -h 2>/dev/null | head -1)"
   echo "kernel: $(uname -r)"
+  # other processes on these two cores move the figures: the load before the run says how quiet it was
+  echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } > "$RESULTS/machine.txt"
 cat "$RESULTS/machine.txt" >&2
 
@@ -152,7 +156,8 @@ if [ "$RUN_LOAD" = 1 ] || [ "$PROFILE" = 1 ]; then
 fi
 
 if [ "$RUN_LOAD" = 1 ]; then
-  LOAD_ARGS=(--seconds "$SECONDS_PER_WORKLOAD" --connections "$CONNECTIONS" --clock-ticks "$(getconf CLK_TCK)"
+  [ "$PROFILE" = 1 ] && echo "profiling WrenMQ with JFR: its figures below carry the recording's overhead" >&2
+  LOAD_ARGS=(--seconds "$SECONDS_PER_WORKLOAD" --repeat "$REPEAT" --connections "$CONNECTIONS" --clock-ticks "$(getconf CLK_TCK)"
              --markdown "$RESULTS/load.md")
   [ -n "$ONLY" ] && LOAD_ARGS+=(--only "$ONLY")
   java -Xms512m -Xmx2g -cp "$BENCH_CP" org.wrenmq.bench.load.LoadGeneratorMain "${TARGETS[@]}" "${LOAD_ARGS[@]}"

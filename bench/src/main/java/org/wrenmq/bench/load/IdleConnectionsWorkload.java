@@ -11,6 +11,8 @@ final class IdleConnectionsWorkload implements Workload {
     private static final int CONCURRENCY = 64;
     /** Lets the broker finish allocating per-connection state (and a JVM its lazy buffers) before RSS is read. */
     private static final long SETTLE_MILLIS = 1000;
+    /** Connected and closed before the baseline, so code paths are loaded and compiled (in both brokers). */
+    private static final int WARM_UP_CONNECTIONS = 1000;
 
     private final int connections;
 
@@ -29,7 +31,15 @@ final class IdleConnectionsWorkload implements Workload {
     }
 
     @Override
+    public boolean needsFreshBroker() {
+        return true;
+    }
+
+    @Override
     public List<Metric> run(Target target, LoadContext context) throws Exception {
+        LoadContext.closeAll(context.connect(target, "idle-warmup", WARM_UP_CONNECTIONS, CONCURRENCY,
+                i -> new ClientConnection.Listener() { }));
+        Thread.sleep(SETTLE_MILLIS);
         ProcessProbe broker = context.probe(target);
         long rss0 = broker.rssBytes();
         long cpu0 = broker.cpuNanos();
@@ -44,6 +54,7 @@ final class IdleConnectionsWorkload implements Workload {
         return List.of(
                 Metric.higher("connects/s", connections / (connectNanos / 1e9)),
                 Metric.lower("broker RSS KiB/connection", (rss - rss0) / 1024.0 / connections),
+                Metric.info("broker RSS MiB before", rss0 / 1048576.0),
                 Metric.info("broker RSS MiB with all open", rss / 1048576.0),
                 Metric.lower("broker CPU µs/connect", cpu / 1e3 / connections));
     }

@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
  * state) and prints the figures side by side. Started by bench/run.sh, which starts the brokers:
  * <pre>
  *   LoadGeneratorMain --target wrenmq=PORT:PID --target mosquitto=PORT:PID [--seconds 5] [--connections 10000]
- *                     [--only fanin,fanout,qos1,latency,idle,qos2] [--markdown FILE] [--clock-ticks 100]
+ *                     [--only fanin,fanout,qos1,latency,idle,qos2] [--repeat 1] [--markdown FILE]
+ *                     [--clock-ticks 100]
  * </pre>
  */
 public final class LoadGeneratorMain {
@@ -37,6 +38,7 @@ public final class LoadGeneratorMain {
         List<String> only = List.of();
         Path markdown = null;
         long clockTicks = 100;
+        int repeat = 1;
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : "";
             switch (args[i]) {
@@ -46,6 +48,7 @@ public final class LoadGeneratorMain {
                 case "--only" -> only = Arrays.asList(value.split(","));
                 case "--markdown" -> markdown = Path.of(value);
                 case "--clock-ticks" -> clockTicks = Long.parseLong(value);
+                case "--repeat" -> repeat = Integer.parseInt(value);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
             i++;
@@ -55,24 +58,41 @@ public final class LoadGeneratorMain {
         }
         List<Workload> workloads = selected(workloads(connections), only);
         try (ClientFactory clients = new ClientFactory(LOAD_THREADS)) {
-            warmUp(targets, clients, clockTicks);
             LoadContext context = new LoadContext(clients, clockTicks, TimeUnit.SECONDS.toNanos(seconds));
             ResultTable table = new ResultTable(targets.stream().map(Target::name).toList());
-            for (Workload workload : workloads) {
-                for (Target target : targets) {
-                    System.err.printf("%s: %s ...%n", target.name(), workload.title());
-                    try {
-                        table.add(workload.title(), target.name(), workload.run(target, context));
-                    } catch (Exception e) {
-                        table.failed(workload.title(), target.name(), e);
-                    }
-                }
+            workloads.forEach(w -> table.reserve(w.title()));
+            // the brokers are fresh only until the first load: memory-sensitive workloads go first
+            runAll(workloads.stream().filter(Workload::needsFreshBroker).toList(), targets, context, table, 1);
+            List<Workload> rest = workloads.stream().filter(w -> !w.needsFreshBroker()).toList();
+            if (!rest.isEmpty()) {
+                warmUp(targets, clients, clockTicks);
+                runAll(rest, targets, context, table, repeat);
             }
             String text = table.markdown();
             System.out.println();
             System.out.print(text);
             if (markdown != null) {
                 write(markdown, text);
+            }
+        }
+    }
+
+    /**
+     * Workload by workload, each against every broker in turn (and the repeats interleaved the same way), so
+     * both brokers see the same machine state.
+     */
+    private static void runAll(List<Workload> workloads, List<Target> targets, LoadContext context,
+            ResultTable table, int repeat) {
+        for (Workload workload : workloads) {
+            for (int run = 1; run <= repeat; run++) {
+                for (Target target : targets) {
+                    System.err.printf("%s: %s (run %d of %d) ...%n", target.name(), workload.title(), run, repeat);
+                    try {
+                        table.add(workload.title(), target.name(), workload.run(target, context));
+                    } catch (Exception e) {
+                        table.failed(workload.title(), target.name(), e);
+                    }
+                }
             }
         }
     }

@@ -8,23 +8,29 @@ import java.util.Map;
 
 /**
  * Figures side by side: one column per broker, then the ratio first/second (e.g. WrenMQ/mosquitto), and which
- * direction is better so the ratio can be read without thinking.
+ * direction is better so the ratio can be read without thinking. A workload run several times shows the median
+ * of each figure, which keeps one run disturbed by another process on the machine out of the table.
  */
 final class ResultTable {
     private final List<String> targets;
-    /** workload title -> broker name -> figures */
-    private final Map<String, Map<String, List<Metric>>> results = new LinkedHashMap<>();
+    /** workload title -> broker name -> figures of each run */
+    private final Map<String, Map<String, List<List<Metric>>>> results = new LinkedHashMap<>();
 
     ResultTable(List<String> targets) {
         this.targets = targets;
     }
 
+    /** Reserves the workload's rows, so the table keeps the declared order whatever order the runs had. */
+    void reserve(String workload) {
+        results.computeIfAbsent(workload, w -> new LinkedHashMap<>());
+    }
+
     void add(String workload, String target, List<Metric> metrics) {
-        results.computeIfAbsent(workload, w -> new LinkedHashMap<>()).put(target, metrics);
+        results.computeIfAbsent(workload, w -> new LinkedHashMap<>())
+                .computeIfAbsent(target, t -> new ArrayList<>()).add(metrics);
     }
 
     void failed(String workload, String target, Throwable cause) {
-        results.computeIfAbsent(workload, w -> new LinkedHashMap<>()).put(target, List.of());
         System.err.printf("  %s against %s failed: %s%n", workload, target, cause);
     }
 
@@ -48,7 +54,7 @@ final class ResultTable {
                 Double[] values = new Double[targets.size()];
                 Metric.Better better = Metric.Better.NEITHER;
                 for (int i = 0; i < targets.size(); i++) {
-                    Metric m = find(byTarget.get(targets.get(i)), name);
+                    Metric m = median(byTarget.get(targets.get(i)), name);
                     values[i] = m == null ? null : m.value();
                     row.add(m == null ? "failed" : format(m.value()));
                     if (m != null) {
@@ -70,21 +76,26 @@ final class ResultTable {
         return render(rows);
     }
 
-    private static List<String> metricNames(Map<String, List<Metric>> byTarget) {
+    private static List<String> metricNames(Map<String, List<List<Metric>>> byTarget) {
         List<String> names = new ArrayList<>();
-        byTarget.values().forEach(ms -> ms.forEach(m -> {
+        byTarget.values().forEach(runs -> runs.forEach(ms -> ms.forEach(m -> {
             if (!names.contains(m.name())) {
                 names.add(m.name());
             }
-        }));
+        })));
         return names;
     }
 
-    private static Metric find(List<Metric> metrics, String name) {
-        if (metrics == null) {
+    /** The median over the runs of one figure (the upper one of an even count), or null if no run had it. */
+    private static Metric median(List<List<Metric>> runs, String name) {
+        if (runs == null) {
             return null;
         }
-        return metrics.stream().filter(m -> m.name().equals(name)).findFirst().orElse(null);
+        List<Metric> values = runs.stream()
+                .flatMap(ms -> ms.stream().filter(m -> m.name().equals(name)))
+                .sorted(java.util.Comparator.comparingDouble(Metric::value))
+                .toList();
+        return values.isEmpty() ? null : values.get(values.size() / 2);
     }
 
     static String format(double value) {

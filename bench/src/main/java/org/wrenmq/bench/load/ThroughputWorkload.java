@@ -98,6 +98,7 @@ final class ThroughputWorkload implements Workload {
             metrics.add(Metric.lower("duplicates", counter.duplicates()));
         }
         metrics.add(Metric.lower("broker CPU µs/delivered msg", delivered == 0 ? 0 : brokerCpu / 1e3 / delivered));
+        metrics.add(Metric.lower("broker CPU µs/published msg", published == 0 ? 0 : brokerCpu / 1e3 / published));
         metrics.add(Metric.info("broker CPU cores busy", brokerCpu / 1e9 / deliverySeconds));
         metrics.add(Metric.info("load generator CPU cores busy", selfCpu / 1e9 / deliverySeconds));
         return metrics;

@@ -11,6 +11,14 @@ interface Workload {
     /** Short name for {@code --only}. */
     String key();
 
+    /**
+     * Whether this workload must see a broker that has served no load yet: memory figures would otherwise
+     * measure what earlier workloads left behind (a JVM's grown heap), not what this one costs.
+     */
+    default boolean needsFreshBroker() {
+        return false;
+    }
+
     /** Runs once, bounded in message count and time, and returns its figures in table order. */
     List<Metric> run(Target target, LoadContext context) throws Exception;
 }

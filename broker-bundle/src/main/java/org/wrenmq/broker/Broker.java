@@ -28,6 +28,10 @@ import org.wrenmq.broker.routing.Topics;
 import org.wrenmq.broker.session.LocalClient;
 import org.wrenmq.broker.session.Outlet;
 import org.wrenmq.broker.session.Session;
+import org.wrenmq.broker.store.MessageStore;
+import org.wrenmq.broker.store.MvStore;
+import org.wrenmq.broker.store.StoreOpener;
+import org.wrenmq.broker.store.StoredSession;
 import org.wrenmq.broker.transport.MqttChannelInitializer;
 import org.wrenmq.broker.transport.Transports;
 
@@ -75,9 +79,12 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
         } catch (ConfigException e) {
             throw new BrokerStartException(e.getMessage(), e);
         }
+        StoreOpener.Opened store = StoreOpener.open(config);
         acceptors = Transports.newGroup(1, "wrenmq-accept");
         workers = Transports.newGroup(Runtime.getRuntime().availableProcessors(), "wrenmq-io");
-        context = new BrokerContext(config, workers, new Authenticator(config.allowAnonymous(), passwords));
+        context = new BrokerContext(config, workers, new Authenticator(config.allowAnonymous(), passwords),
+                store.store());
+        restore(store.recovered());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptors, workers)
                 .channel(Transports.serverChannel())
@@ -97,6 +104,22 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
         LOG.info("WrenMQ listening on {} ({} transport, {} event loops)", boundAddresses(),
                 Transports.nativeEpoll() ? "epoll" : "nio", Runtime.getRuntime().availableProcessors());
         return this;
+    }
+
+    /** Puts back what the store held: retained messages, and persistent sessions (offline until clients return). */
+    private void restore(MessageStore.Recovered recovered) {
+        recovered.retained().forEach(context.retained()::put);
+        long now = System.currentTimeMillis();
+        for (StoredSession stored : recovered.sessions()) {
+            Session session = context.sessions().open(stored.clientId(), false,
+                    id -> new Session(id, workers.next(), context)).session();
+            session.execute(() -> session.restore(stored, now));
+        }
+        if (context.store().durable()) {
+            LOG.info("store {}: restored {} persistent sessions and {} retained messages",
+                    config.persistenceLocation().resolve(MvStore.FILE_NAME), recovered.sessions().size(),
+                    recovered.retained().size());
+        }
     }
 
     /** The port of the first listener, as bound (useful with port 0). */
@@ -120,6 +143,7 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
             workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
             acceptors = null;
             workers = null;
+            context.store().close();
             LOG.info("WrenMQ stopped");
         }
         if (jsonb != null) {
@@ -157,8 +181,12 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
                     "payload of " + size + " bytes exceeds message_size_limit " + config.messageSizeLimit()));
         }
         c.metrics().messagesReceived.increment();
-        c.router().publish(Publication.fromApi(message, null, System.currentTimeMillis()));
-        return CompletableFuture.completedFuture(null);
+        if (!c.router().publish(Publication.fromApi(message, null, System.currentTimeMillis()))) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> stored = new CompletableFuture<>();
+        c.store().afterCommit(() -> stored.complete(null));
+        return stored;
     }
 
     @Override

@@ -33,6 +33,15 @@ public final class BrokerConfig {
     public static final int DEFAULT_MAX_KEEPALIVE = 65_535;
     /** {@code max_topic_alias}: topic aliases an MQTT 5 client may use towards the broker. mosquitto: 10. */
     public static final int DEFAULT_MAX_TOPIC_ALIAS = 10;
+    /**
+     * {@code max_queued_messages_total}: messages queued across all sessions, so that many offline sessions cannot
+     * exhaust the heap; beyond it new messages for a queue are dropped and counted.
+     */
+    public static final long DEFAULT_MAX_QUEUED_MESSAGES_TOTAL = 2_000_000;
+    /** {@code persistence}: WrenMQ is durable by default (unlike mosquitto, whose default is false). */
+    public static final boolean DEFAULT_PERSISTENCE = true;
+    /** {@code persistence_sync_interval}: ms the group commit waits to gather acknowledgements; 0 = at once. */
+    public static final int DEFAULT_PERSISTENCE_SYNC_INTERVAL = 0;
     /** {@code persistence_location}: where the store lives when {@code persistence true}. */
     public static final String DEFAULT_PERSISTENCE_LOCATION = "data";
 
@@ -50,8 +59,12 @@ public final class BrokerConfig {
     private final int maxQos;
     private final boolean retainAvailable;
     private final boolean queueQos0Messages;
+    private final long maxQueuedMessagesTotal;
     private final boolean persistence;
     private final Path persistenceLocation;
+    private final int persistenceSyncInterval;
+    private final boolean persistenceFsync;
+    private final boolean failOnCorruptStore;
 
     private BrokerConfig(Builder b) {
         this.listenersConfigured = !b.listeners.isEmpty() || b.defaultPort != null || b.defaultBindAddress != null;
@@ -76,8 +89,12 @@ public final class BrokerConfig {
         this.maxQos = b.maxQos;
         this.retainAvailable = b.retainAvailable;
         this.queueQos0Messages = b.queueQos0Messages;
+        this.maxQueuedMessagesTotal = b.maxQueuedMessagesTotal;
         this.persistence = b.persistence;
         this.persistenceLocation = b.persistenceLocation;
+        this.persistenceSyncInterval = b.persistenceSyncInterval;
+        this.persistenceFsync = b.persistenceFsync;
+        this.failOnCorruptStore = b.failOnCorruptStore;
     }
 
     public static Builder builder() {
@@ -136,8 +153,14 @@ public final class BrokerConfig {
     public int maxQos() { return maxQos; }
     public boolean retainAvailable() { return retainAvailable; }
     public boolean queueQos0Messages() { return queueQos0Messages; }
+    public long maxQueuedMessagesTotal() { return maxQueuedMessagesTotal; }
     public boolean persistence() { return persistence; }
     public Path persistenceLocation() { return persistenceLocation; }
+    public int persistenceSyncInterval() { return persistenceSyncInterval; }
+    /** {@code persistence_fsync}: fsync each group commit (true), or leave it to the OS page cache (false). */
+    public boolean persistenceFsync() { return persistenceFsync; }
+    /** {@code persistence_on_corruption fail}: refuse to start on a corrupt store instead of moving it aside. */
+    public boolean failOnCorruptStore() { return failOnCorruptStore; }
 
     /** Collects settings by key and value, checking each as it comes. */
     public static final class Builder {
@@ -156,8 +179,12 @@ public final class BrokerConfig {
         private int maxQos = 2;
         private boolean retainAvailable = true;
         private boolean queueQos0Messages;
-        private boolean persistence;
+        private long maxQueuedMessagesTotal = DEFAULT_MAX_QUEUED_MESSAGES_TOTAL;
+        private boolean persistence = DEFAULT_PERSISTENCE;
         private Path persistenceLocation = Path.of(DEFAULT_PERSISTENCE_LOCATION);
+        private int persistenceSyncInterval = DEFAULT_PERSISTENCE_SYNC_INTERVAL;
+        private boolean persistenceFsync = true;
+        private boolean failOnCorruptStore;
 
         private Builder() {
         }
@@ -187,7 +214,13 @@ public final class BrokerConfig {
                 case "retain_available": retainAvailable = bool(key, v); break;
                 case "queue_qos0_messages": queueQos0Messages = bool(key, v); break;
                 case "persistence": persistence = bool(key, v); break;
+                case "max_queued_messages_total":
+                    maxQueuedMessagesTotal = longValue(key, v, 1, Long.MAX_VALUE);
+                    break;
                 case "persistence_location": persistenceLocation = Path.of(nonEmpty(key, v)); break;
+                case "persistence_sync_interval": persistenceSyncInterval = integer(key, v, 0, 10_000); break;
+                case "persistence_fsync": persistenceFsync = bool(key, v); break;
+                case "persistence_on_corruption": failOnCorruptStore = corruptionPolicy(key, v); break;
                 default: throw new ConfigException("unknown setting '" + key + "'");
             }
             return this;
@@ -227,6 +260,14 @@ public final class BrokerConfig {
                 case "true": return true;
                 case "false": return false;
                 default: throw new ConfigException(key + " must be true or false, not '" + v + "'");
+            }
+        }
+
+        private static boolean corruptionPolicy(String key, String v) {
+            switch (v) {
+                case "fail": return true;
+                case "move_aside": return false;
+                default: throw new ConfigException(key + " must be move_aside or fail, not '" + v + "'");
             }
         }
 

@@ -135,12 +135,14 @@ final class ConnectHandler {
                 : MqttProperties.NO_PROPERTIES;
         boolean persistent = expiry > 0;
         long sessionExpiry = expiry;
+        Publication will = c.will;
+        long willDelay = c.willDelaySeconds;
         LOG.debug("client '{}' ({}) connected, MQTT {}, clean {}, keepalive {} s", clientId, c.remote(),
                 c.version, header.isCleanSession(), keepAlive);
         session.execute(() -> {
             c.channel.writeAndFlush(Packets.connAck(MqttConnectReturnCode.CONNECTION_ACCEPTED,
                     opened.present(), ack));
-            session.attach(c, persistent, sessionExpiry);
+            session.attach(c, persistent, sessionExpiry, will, willDelay);
         });
     }
 

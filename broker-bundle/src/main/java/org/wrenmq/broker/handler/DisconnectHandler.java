@@ -31,7 +31,8 @@ final class DisconnectHandler {
             }
         }
         if (reason != MqttReasonCodes.Disconnect.DISCONNECT_WITH_WILL_MESSAGE.byteValue()) {
-            c.will = null;
+            Session s = c.session;
+            s.execute(s::discardWill);
         }
         c.closing = true;
         c.channel.close();

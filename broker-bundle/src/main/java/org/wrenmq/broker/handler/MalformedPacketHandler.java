@@ -1,6 +1,5 @@
 package org.wrenmq.broker.handler;
 
-import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttConnectVariableHeader;
 import io.netty.handler.codec.mqtt.MqttIdentifierRejectedException;
@@ -12,7 +11,8 @@ import io.netty.handler.codec.mqtt.MqttVersion;
 /**
  * A packet the decoder could not read. The decoder discards everything after it, so the connection is closed:
  * CONNACK with a return code where the spec gives one for a bad CONNECT, else an MQTT 5 DISCONNECT with 0x81
- * (malformed) or 0x95 (too large), or a plain close for MQTT 3.1/3.1.1 [MQTT-4.8.0-1].
+ * (malformed), or a plain close for MQTT 3.1/3.1.1 [MQTT-4.8.0-1]. Oversize packets never get here: the frame
+ * decoder refuses them from their header.
  */
 final class MalformedPacketHandler {
     private MalformedPacketHandler() {
@@ -32,11 +32,6 @@ final class MalformedPacketHandler {
         } else if (cause instanceof MqttIdentifierRejectedException) {
             ConnectHandler.refuse(c, v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_CLIENT_IDENTIFIER_NOT_VALID
                     : MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED, "client identifier rejected");
-        } else if (cause instanceof TooLongFrameException) {
-            c.broker.metrics().messagesRefusedSizeLimit.increment();
-            c.protocolError(MqttReasonCodes.Disconnect.PACKET_TOO_LARGE, "packet larger than "
-                    + c.broker.config().maxIncomingPacketSize() + " bytes (message_size_limit "
-                    + c.broker.config().messageSizeLimit() + ")");
         } else {
             c.protocolError(MqttReasonCodes.Disconnect.MALFORMED_PACKET, "malformed packet: " + cause.getMessage());
         }

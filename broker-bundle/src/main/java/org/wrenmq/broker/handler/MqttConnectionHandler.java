@@ -24,6 +24,7 @@ import org.wrenmq.broker.message.Publication;
 import org.wrenmq.broker.session.Delivery;
 import org.wrenmq.broker.session.Outlet;
 import org.wrenmq.broker.session.Session;
+import org.wrenmq.broker.transport.MqttFrameDecoder;
 
 /**
  * One client connection: its state before and after CONNECT, and the dispatch of each incoming packet type to the
@@ -33,7 +34,8 @@ import org.wrenmq.broker.session.Session;
  * <p>Any packet the decoder could not read, or that breaks the protocol, closes this connection only, with one
  * log line naming the client and the reason (and, for MQTT 5, a DISCONNECT with the reason code first).
  */
-public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter implements Outlet {
+public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter
+        implements Outlet, MqttFrameDecoder.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(MqttConnectionHandler.class);
 
     final BrokerContext broker;
@@ -42,10 +44,12 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
     boolean connected;
     String clientId;
     Session session;
-    /** The will of this connection, published unless it ends with a normal DISCONNECT. */
+    /** The will from CONNECT, handed to the session, which publishes it unless a normal DISCONNECT comes. */
     Publication will;
     long willDelaySeconds;
     boolean closing;
+    /** Packets the decoder produced, good or bad: the frame decoder checks each frame yielded one. */
+    long packetsDecoded;
     // MQTT 5 limits announced by the client in CONNECT
     int clientReceiveMaximum = 65_535;
     long clientMaximumPacketSize = Long.MAX_VALUE;
@@ -78,6 +82,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         MqttMessage m = (MqttMessage) msg;
+        packetsDecoded++;
         try {
             if (closing) {
                 return;
@@ -138,14 +143,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
         broker.metrics().connectionsCurrent.decrement();
         Session s = session;
         if (s != null) {
-            Publication w = will;
-            long delay = willDelaySeconds;
-            s.execute(() -> {
-                if (w != null) {
-                    s.publishWill(this, w, delay);
-                }
-                s.detach(this);
-            });
+            s.execute(() -> s.detach(this));
         }
         ctx.fireChannelInactive();
     }
@@ -157,6 +155,26 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter im
         }
         closing = true;
         ctx.close();
+    }
+
+    // ---- frames the decoder never turned into packets ----
+
+    @Override
+    public long packetsDecoded() {
+        return packetsDecoded;
+    }
+
+    @Override
+    public void malformedFrame(String why) {
+        protocolError(MqttReasonCodes.Disconnect.MALFORMED_PACKET, "malformed packet: " + why);
+    }
+
+    @Override
+    public void frameTooLarge(long remainingLength) {
+        broker.metrics().messagesRefusedSizeLimit.increment();
+        protocolError(MqttReasonCodes.Disconnect.PACKET_TOO_LARGE, "packet of " + remainingLength
+                + " bytes is larger than " + broker.config().maxIncomingPacketSize() + " (message_size_limit "
+                + broker.config().messageSizeLimit() + ")");
     }
 
     // ---- closing ----

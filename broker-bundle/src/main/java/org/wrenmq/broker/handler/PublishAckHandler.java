@@ -39,7 +39,8 @@ final class PublishAckHandler {
             case PUBREL:
                 s.execute(() -> {
                     boolean known = s.releaseIncomingQos2(packetId);
-                    c.channel.writeAndFlush(Packets.pubComp(packetId, known || !v5 ? 0 : PACKET_ID_NOT_FOUND));
+                    PublishHandler.acknowledge(c, known && s.isPersistent(),
+                            Packets.pubComp(packetId, known || !v5 ? 0 : PACKET_ID_NOT_FOUND));
                 });
                 break;
             default:

@@ -66,16 +66,17 @@ final class PublishHandler {
         session.execute(() -> route(c, session, p, packetId));
     }
 
+    /** Routes, then acknowledges once what the routing stored is durable (at once when nothing was stored). */
     private static void route(MqttConnectionHandler c, Session session, Publication p, int packetId) {
         switch (p.qos()) {
             case AT_MOST_ONCE:
                 c.broker.router().publish(p);
                 break;
             case AT_LEAST_ONCE:
-                c.broker.router().publish(p);
-                c.channel.writeAndFlush(Packets.pubAck(packetId, (byte) 0, null));
+                acknowledge(c, c.broker.router().publish(p), Packets.pubAck(packetId, (byte) 0, null));
                 break;
             default:
+                boolean wrote = false;
                 if (session.beginIncomingQos2(packetId)) {
                     if (session.incomingQos2Count() > c.broker.config().maxInflightMessages()
                             && c.version == MqttVersion.MQTT_5) {
@@ -84,9 +85,18 @@ final class PublishHandler {
                                         + c.broker.config().maxInflightMessages() + " [MQTT-3.3.4-9]");
                         return;
                     }
-                    c.broker.router().publish(p);
+                    wrote = c.broker.router().publish(p) | session.isPersistent();
                 }
-                c.channel.writeAndFlush(Packets.pubRec(packetId, (byte) 0, null));
+                acknowledge(c, wrote, Packets.pubRec(packetId, (byte) 0, null));
+        }
+    }
+
+    /** Sends {@code ack} now, or after the store commit when something was written for this message. */
+    static void acknowledge(MqttConnectionHandler c, boolean afterCommit, Object ack) {
+        if (afterCommit && c.broker.store().durable()) {
+            c.broker.store().afterCommit(() -> c.channel.writeAndFlush(ack));
+        } else {
+            c.channel.writeAndFlush(ack);
         }
     }
 

@@ -69,8 +69,17 @@ final class SubscribeHandler {
                     sendRetained.add(s);
                 }
             }
-            c.channel.writeAndFlush(Packets.subAck(packetId, codes));
-            sendRetained.forEach(session::deliverRetained);
+            Object subAck = Packets.subAck(packetId, codes);
+            if (session.isPersistent() && c.broker.store().durable()) {
+                // the retained messages follow the SUBACK, which waits until the subscriptions are durable
+                c.broker.store().afterCommit(() -> {
+                    c.channel.writeAndFlush(subAck);
+                    session.execute(() -> sendRetained.forEach(session::deliverRetained));
+                });
+            } else {
+                c.channel.writeAndFlush(subAck);
+                sendRetained.forEach(session::deliverRetained);
+            }
         });
     }
 }

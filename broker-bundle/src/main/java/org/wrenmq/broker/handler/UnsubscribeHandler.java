@@ -25,7 +25,7 @@ final class UnsubscribeHandler {
                 codes[i] = session.unsubscribe(filters.get(i)) ? 0
                         : MqttReasonCodes.UnsubAck.NO_SUBSCRIPTION_EXISTED.byteValue();
             }
-            c.channel.writeAndFlush(Packets.unsubAck(packetId, codes));
+            PublishHandler.acknowledge(c, session.isPersistent(), Packets.unsubAck(packetId, codes));
         });
     }
 }

@@ -45,7 +45,7 @@ public final class LocalClient implements LocalSession, Outlet {
         }
         LocalClient client = new LocalClient(broker, opened.session(), handler, receiveMaximum);
         Session s = opened.session();
-        s.execute(() -> s.attach(client, !cleanStart, cleanStart ? 0 : SessionRegistry.NEVER_EXPIRES));
+        s.execute(() -> s.attach(client, !cleanStart, cleanStart ? 0 : SessionRegistry.NEVER_EXPIRES, null, 0));
         return client;
     }
 

@@ -6,11 +6,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wrenmq.api.QoS;
@@ -18,18 +19,29 @@ import org.wrenmq.broker.BrokerContext;
 import org.wrenmq.broker.message.Publication;
 import org.wrenmq.broker.routing.SharedGroup;
 import org.wrenmq.broker.routing.Subscription;
+import org.wrenmq.broker.store.MessageStore;
+import org.wrenmq.broker.store.StoredEntry;
+import org.wrenmq.broker.store.StoredSession;
 
 /**
  * The broker's state for one client id: its subscriptions, the messages in flight to it, those queued behind
- * them, and the packet ids of incoming QoS 2 messages awaiting PUBREL. It outlives connections when persistent.
+ * them, the packet ids of incoming QoS 2 messages awaiting PUBREL, and the will of the attached connection.
+ * It outlives connections when persistent, and restarts when the store is durable.
  *
- * <p>Threading: every field is touched on {@link #executor()} only (an event loop chosen when the session was
+ * <p>Threading: the state is touched on {@link #executor()} only (an event loop chosen when the session was
  * created), so no lock guards it. Callers on other threads go through {@link #execute}; messages from one
- * publisher reach the executor in publish order, which keeps MQTT's ordering guarantee [MQTT-4.6.0-5].
+ * publisher reach the executor in publish order, which keeps MQTT's ordering guarantee [MQTT-4.6.0-5]. The few
+ * fields other threads read are volatile or concurrent.
  *
  * <p>Flow: a delivery is sent at once while the outlet is writable and, for QoS 1/2, fewer than the inflight
- * maximum are unacknowledged; otherwise it waits in the queue, bounded by {@code max_queued_messages} and
- * {@code max_queued_bytes}. Each acknowledgement or writability change pumps the queue.
+ * maximum are unacknowledged; otherwise it waits in the queue, bounded by {@code max_queued_messages},
+ * {@code max_queued_bytes} and, across all sessions, {@code max_queued_messages_total}. Each acknowledgement or
+ * writability change pumps the queue.
+ *
+ * <p>Durability: QoS 1/2 messages for a persistent session are written to the store by the router before the
+ * publisher is acknowledged; here their entries are marked released (PUBREC, and the PUBREL goes out only once that
+ * is durable, so a restart never resends a message the client already has) and removed when finished. A stored
+ * entry's packet id is derived from its sequence number, so a restart resends with the same id.
  */
 public final class Session {
     private static final Logger LOG = LoggerFactory.getLogger(Session.class);
@@ -37,14 +49,21 @@ public final class Session {
     private final String clientId;
     private final EventExecutor executor;
     private final BrokerContext broker;
+    private final MessageStore store;
+    private final AtomicLong storeSeq = new AtomicLong(1);
 
-    private boolean persistent;
+    private volatile boolean persistent;
     private long expiryIntervalSeconds;
     private volatile Outlet outlet;
     private volatile boolean online;
     private volatile boolean ended;
+    /** Whether a record of this session is in the store. */
+    private boolean inStore;
+    private Publication connectionWill;
+    private long connectionWillDelay;
     private Publication pendingWill;
     private ScheduledFuture<?> willTimer;
+    private ScheduledFuture<?> expiryTimer;
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
     private final ArrayDeque<Delivery> queue = new ArrayDeque<>();
     private long queuedBytes;
@@ -52,18 +71,21 @@ public final class Session {
     private final LinkedHashMap<Integer, InflightMessage> inflight = new LinkedHashMap<>();
     private final Set<Integer> awaitingPubRel = new HashSet<>();
     private int lastPacketId;
-    private ScheduledFuture<?> expiryTimer;
 
     public Session(String clientId, EventExecutor executor, BrokerContext broker) {
         this.clientId = clientId;
         this.executor = executor;
         this.broker = broker;
+        this.store = broker.store();
     }
 
     public String clientId() { return clientId; }
     public EventExecutor executor() { return executor; }
     /** Whether a client is attached; readable from any thread (shared subscriptions prefer online members). */
     public boolean isOnline() { return online; }
+    /** Readable from any thread: the router stores QoS 1/2 messages for persistent sessions. */
+    public boolean isPersistent() { return persistent; }
+    public boolean hasEnded() { return ended; }
 
     /** Runs {@code task} on this session's executor: at once when already there, else queued in order. */
     public void execute(Runnable task) {
@@ -74,16 +96,26 @@ public final class Session {
         }
     }
 
+    /** The next store sequence number; called by publishers on any thread. */
+    public long nextStoreSeq() {
+        return storeSeq.getAndIncrement();
+    }
+
     // ---- connection lifecycle (executor only) ----
 
     /**
-     * Binds a newly connected client. A client still attached is disconnected first (takeover, [MQTT-3.1.4-2]).
-     * Then unacknowledged messages are resent with DUP set and PUBRELs repeated [MQTT-4.4.0-1], and the queue
-     * is pumped. The caller has already sent CONNACK.
+     * Binds a newly connected client. A client still attached is disconnected first (takeover, [MQTT-3.1.4-2]);
+     * its will goes out now unless it has a delay, which the resumed session cancels [MQTT-3.1.3-9]. Then
+     * unacknowledged messages are resent with DUP set and PUBRELs repeated [MQTT-4.4.0-1], and the queue is
+     * pumped. The caller has already sent CONNACK.
      */
-    public void attach(Outlet newOutlet, boolean persistentSession, long expirySeconds) {
+    public void attach(Outlet newOutlet, boolean persistentSession, long expirySeconds, Publication will,
+                       long willDelaySeconds) {
         if (outlet != null && outlet != newOutlet) {
             outlet.takenOver();
+            if (connectionWill != null && connectionWillDelay == 0) {
+                broker.router().publishWill(connectionWill);
+            }
         }
         cancelExpiry();
         cancelPendingWill();
@@ -91,6 +123,9 @@ public final class Session {
         online = true;
         persistent = persistentSession;
         expiryIntervalSeconds = expirySeconds;
+        connectionWill = will;
+        connectionWillDelay = willDelaySeconds;
+        saveToStore(0);
         for (InflightMessage m : inflight.values()) {
             if (m.released) {
                 newOutlet.sendPubRel(m.packetId);
@@ -101,9 +136,19 @@ public final class Session {
         pump();
     }
 
+    /** The client sent a normal DISCONNECT: its will is discarded [MQTT-3.14.4-3]. */
+    public void discardWill() {
+        if (connectionWill != null) {
+            connectionWill = null;
+            saveToStore(0);
+        }
+    }
+
     /**
-     * The client's connection is gone. A session that is not persistent ends now; a persistent one stays for its
-     * expiry interval. Does nothing if {@code gone} is not the current outlet (already taken over).
+     * The client's connection is gone. Without a normal DISCONNECT its will is published now, or after the MQTT 5
+     * will delay unless the session resumes first. A session that is not persistent ends now (publishing a waiting
+     * will [MQTT-3.1.3-9]); a persistent one stays for its expiry interval. Does nothing if {@code gone} is no
+     * longer the outlet (taken over).
      */
     public void detach(Outlet gone) {
         if (outlet != gone) {
@@ -111,10 +156,27 @@ public final class Session {
         }
         outlet = null;
         online = false;
+        Publication will = connectionWill;
+        connectionWill = null;
+        if (will != null) {
+            if (connectionWillDelay == 0) {
+                broker.router().publishWill(will);
+            } else {
+                pendingWill = will;
+                willTimer = executor.schedule(this::publishPendingWill, connectionWillDelay, TimeUnit.SECONDS);
+            }
+        }
         if (!persistent || expiryIntervalSeconds == 0) {
             end();
-        } else if (expiryIntervalSeconds < SessionRegistry.NEVER_EXPIRES) {
-            expiryTimer = executor.schedule(this::expire, expiryIntervalSeconds, TimeUnit.SECONDS);
+            return;
+        }
+        saveToStore(System.currentTimeMillis());
+        scheduleExpiry(expiryIntervalSeconds * 1000);
+    }
+
+    private void scheduleExpiry(long millis) {
+        if (expiryIntervalSeconds < SessionRegistry.NEVER_EXPIRES) {
+            expiryTimer = executor.schedule(this::expire, millis, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -138,24 +200,12 @@ public final class Session {
         }
     }
 
-    /**
-     * A connection closed without DISCONNECT: its will is published now, or after the MQTT 5 will delay unless
-     * the session resumes first [MQTT-3.1.3-9] or ends first, which publishes it at once.
-     */
-    public void publishWill(Outlet gone, Publication will, long delaySeconds) {
-        if (delaySeconds == 0) {
-            broker.router().publishWill(will);
-        } else if (outlet == null || outlet == gone) {
-            pendingWill = will;
-            willTimer = executor.schedule(this::publishPendingWill, delaySeconds, TimeUnit.SECONDS);
-        }
-    }
-
     private void publishPendingWill() {
         Publication will = pendingWill;
         cancelPendingWill();
         if (will != null) {
             broker.router().publishWill(will);
+            saveToStore(System.currentTimeMillis());
         }
     }
 
@@ -167,16 +217,20 @@ public final class Session {
         }
     }
 
-    /** Another connection started a clean session with this client id: this one is over. */
+    /** Another connection started a clean session with this client id: this one is over, will included. */
     public void replaced() {
         if (outlet != null) {
             outlet.takenOver();
             outlet = null;
+            if (connectionWill != null) {
+                broker.router().publishWill(connectionWill);
+                connectionWill = null;
+            }
         }
         end();
     }
 
-    /** Ends the session: it leaves the registry and the subscription tree, and what it held is discarded. */
+    /** Ends the session: it leaves the registry, the subscription tree and the store; what it held is dropped. */
     public void end() {
         if (ended) {
             return;
@@ -191,10 +245,15 @@ public final class Session {
         }
         redistributeShared();
         subscriptions.clear();
+        broker.queuedTotal().addAndGet(-queue.size());
         queue.clear();
         queuedBytes = 0;
         inflight.clear();
         awaitingPubRel.clear();
+        if (inStore) {
+            store.removeSession(clientId);
+            inStore = false;
+        }
     }
 
     /** Messages of shared subscriptions this session did not finish go to another member [MQTT-4.8.2-3]. */
@@ -209,9 +268,8 @@ public final class Session {
                     Subscription other = group == null ? null : group.pickOtherThan(this);
                     if (other != null) {
                         Session target = other.session();
-                        Delivery moved = new Delivery(d.publication(), d.publication().qos().min(other.qos()),
-                                d.retainFlag(), Delivery.NO_IDS);
-                        target.execute(() -> target.enqueueOrSend(moved));
+                        Publication p = d.publication();
+                        target.execute(() -> target.deliver(p, other.qos(), d.retainFlag(), Delivery.NO_IDS));
                     }
                     break;
                 }
@@ -219,8 +277,59 @@ public final class Session {
         }
     }
 
-    public boolean hasEnded() {
-        return ended;
+    /** Writes the session record (subscriptions, expiry, will) when the session is persistent and stored. */
+    private void saveToStore(long disconnectedAtMillis) {
+        if (!persistent || !store.durable()) {
+            return;
+        }
+        List<StoredSession.SubscriptionRecord> subs = new ArrayList<>();
+        subscriptions.values().forEach(s -> subs.add(StoredSession.SubscriptionRecord.of(s)));
+        Publication will = pendingWill != null ? pendingWill : connectionWill;
+        store.saveSession(new StoredSession(clientId, expiryIntervalSeconds, disconnectedAtMillis, subs, will,
+                connectionWillDelay, List.of(), List.of(), Map.of()));
+        inStore = true;
+    }
+
+    /**
+     * Rebuilds this session from the store at start-up, offline. Its will is published after what is left of its
+     * delay (a crash counts as an unclean disconnect), and its expiry timer runs for what is left.
+     */
+    public void restore(StoredSession stored, long nowMillis) {
+        persistent = true;
+        inStore = true;
+        expiryIntervalSeconds = stored.expiryIntervalSeconds();
+        long offlineSince = stored.disconnectedAtMillis() == 0 ? nowMillis : stored.disconnectedAtMillis();
+        for (StoredSession.SubscriptionRecord r : stored.subscriptions()) {
+            Subscription s = new Subscription(this, r.topicFilter(), r.shareGroup(), QoS.of(r.qos()), r.noLocal(),
+                    r.retainAsPublished(), r.retainHandling(), r.subscriptionId());
+            subscriptions.put(s.asSubscribed(), s);
+            broker.subscriptions().add(s);
+        }
+        awaitingPubRel.addAll(stored.incomingQos2());
+        long maxSeq = 0;
+        for (StoredEntry e : stored.entries()) {
+            maxSeq = Math.max(maxSeq, e.seq());
+            Publication p = stored.messages().get(e.messageId());
+            Delivery d = new Delivery(p, e.qos(), e.retainFlag(), e.subscriptionIds(), e, true);
+            if (e.released()) {
+                InflightMessage m = new InflightMessage(e.packetId(), d);
+                m.released = true;
+                inflight.put(m.packetId, m);
+            } else {
+                queue.add(d);
+                queuedBytes += p.payload().length;
+                broker.queuedTotal().incrementAndGet();
+            }
+        }
+        storeSeq.set(maxSeq + 1);
+        long elapsed = Math.max(0, nowMillis - offlineSince);
+        if (stored.will() != null) {
+            connectionWillDelay = stored.willDelaySeconds();
+            pendingWill = stored.will();
+            willTimer = executor.schedule(this::publishPendingWill,
+                    Math.max(0, stored.willDelaySeconds() * 1000 - elapsed), TimeUnit.MILLISECONDS);
+        }
+        scheduleExpiry(Math.max(0, expiryIntervalSeconds * 1000 - elapsed));
     }
 
     // ---- subscriptions (executor only) ----
@@ -229,6 +338,7 @@ public final class Session {
     public Subscription subscribe(Subscription s) {
         Subscription old = subscriptions.put(s.asSubscribed(), s);
         broker.subscriptions().add(s);
+        saveToStore(0);
         return old;
     }
 
@@ -239,6 +349,7 @@ public final class Session {
             return false;
         }
         broker.subscriptions().remove(this, s.topicFilter(), s.shareGroup());
+        saveToStore(0);
         return true;
     }
 
@@ -255,15 +366,13 @@ public final class Session {
 
     // ---- outgoing messages (executor only) ----
 
-    /** Delivers one message at {@code min(published QoS, granted QoS)}. */
+    /** Delivers one message at {@code min(published QoS, granted QoS)}, not stored. */
     public void deliver(Publication p, QoS granted, boolean retainFlag, int[] subscriptionIds) {
-        if (ended) {
-            return;
-        }
         enqueueOrSend(new Delivery(p, p.qos().min(granted), retainFlag, subscriptionIds));
     }
 
-    void enqueueOrSend(Delivery d) {
+    /** Delivers a message the router already stored for this session (or not, when {@code d.stored()} is null). */
+    public void enqueueOrSend(Delivery d) {
         if (ended) {
             return;
         }
@@ -271,7 +380,7 @@ public final class Session {
             broker.metrics().messagesDroppedQos0Offline.increment();
             return;
         }
-        if (queue.isEmpty() && canSendNow(d.qos())) {
+        if (queue.isEmpty() && canSendNow(d)) {
             send(d);
             return;
         }
@@ -281,40 +390,47 @@ public final class Session {
     private void enqueue(Delivery d) {
         int maxMessages = broker.config().maxQueuedMessages();
         long maxBytes = broker.config().maxQueuedBytes();
+        long maxTotal = broker.config().maxQueuedMessagesTotal();
         int size = d.publication().payload().length;
-        if (queue.size() >= maxMessages || (maxBytes > 0 && queuedBytes + size > maxBytes)) {
+        boolean sessionFull = queue.size() >= maxMessages || (maxBytes > 0 && queuedBytes + size > maxBytes);
+        if (sessionFull || broker.queuedTotal().get() >= maxTotal) {
             broker.metrics().messagesDroppedQueueFull.increment();
+            forget(d);
             if (!queueFullLogged) {
                 queueFullLogged = true;
                 LOG.warn("queue of client '{}' is full ({} messages, {} bytes; max_queued_messages {}, "
-                        + "max_queued_bytes {}): dropping new messages until it drains", clientId, queue.size(),
-                        queuedBytes, maxMessages, maxBytes);
+                        + "max_queued_bytes {}, {} of max_queued_messages_total {} in use): dropping new messages "
+                        + "until it drains", clientId, queue.size(), queuedBytes, maxMessages, maxBytes,
+                        broker.queuedTotal().get(), maxTotal);
             }
             return;
         }
         queue.add(d);
         queuedBytes += size;
+        broker.queuedTotal().incrementAndGet();
     }
 
-    private boolean canSendNow(QoS qos) {
+    private boolean canSendNow(Delivery d) {
         if (outlet == null || !outlet.isWritable()) {
             return false;
         }
-        if (qos == QoS.AT_MOST_ONCE) {
+        if (d.qos() == QoS.AT_MOST_ONCE) {
             return true;
         }
         int window = Math.min(broker.config().maxInflightMessages(), outlet.receiveMaximum());
-        return inflight.size() < window;
+        return inflight.size() < window && (d.stored() == null || !inflight.containsKey(d.stored().packetId()));
     }
 
     /** Sends queued messages while the window and the transport allow. */
     public void pump() {
         long now = System.currentTimeMillis();
-        while (!queue.isEmpty() && canSendNow(queue.peek().qos())) {
+        while (!queue.isEmpty() && canSendNow(queue.peek())) {
             Delivery d = queue.poll();
             queuedBytes -= d.publication().payload().length;
+            broker.queuedTotal().decrementAndGet();
             if (d.publication().isExpired(now)) {
                 broker.metrics().messagesDroppedExpired.increment();
+                forget(d);
                 continue;
             }
             send(d);
@@ -327,14 +443,22 @@ public final class Session {
     private void send(Delivery d) {
         int packetId = 0;
         if (d.qos() != QoS.AT_MOST_ONCE) {
-            packetId = nextPacketId();
+            packetId = d.stored() != null ? d.stored().packetId() : nextPacketId();
             inflight.put(packetId, new InflightMessage(packetId, d));
         }
-        if (outlet.sendPublish(d, packetId, false)) {
+        if (outlet.sendPublish(d, packetId, d.maybeSent())) {
             broker.metrics().messagesSent.increment();
         } else {
             broker.metrics().messagesDroppedTooLargeForClient.increment();
             inflight.remove(packetId);
+            forget(d);
+        }
+    }
+
+    /** A delivery is finished or dropped: its store entry goes. */
+    private void forget(Delivery d) {
+        if (d.stored() != null) {
+            store.removeEntry(clientId, d.stored());
         }
     }
 
@@ -351,28 +475,46 @@ public final class Session {
         if (m == null || m.delivery.qos() != QoS.AT_LEAST_ONCE) {
             return false;
         }
-        inflight.remove(packetId);
-        pump();
+        finish(m);
         return true;
     }
 
-    /** PUBREC for a QoS 2 message: answer PUBREL. @return false if no such message was in flight */
+    /**
+     * PUBREC for a QoS 2 message: answer PUBREL, once the released state is durable.
+     * @return false if no such message was in flight
+     */
     public boolean onPubRec(int packetId) {
         InflightMessage m = inflight.get(packetId);
         if (m == null || m.delivery.qos() != QoS.EXACTLY_ONCE) {
             return false;
         }
+        if (m.released) {
+            sendPubRel(packetId);
+            return true;
+        }
         m.released = true;
-        if (outlet != null) {
-            outlet.sendPubRel(packetId);
+        StoredEntry entry = m.delivery.stored();
+        if (entry == null) {
+            sendPubRel(packetId);
+        } else {
+            store.markReleased(clientId, entry);
+            store.afterCommit(() -> execute(() -> sendPubRel(packetId)));
         }
         return true;
     }
 
+    private void sendPubRel(int packetId) {
+        Outlet o = outlet;
+        if (o != null) {
+            o.sendPubRel(packetId);
+        }
+    }
+
     /** MQTT 5 PUBREC with a failure reason: the message is finished without PUBREL [MQTT-4.3.3-4]. */
     public void onPubRecFailed(int packetId) {
-        if (inflight.remove(packetId) != null) {
-            pump();
+        InflightMessage m = inflight.get(packetId);
+        if (m != null) {
+            finish(m);
         }
     }
 
@@ -382,16 +524,22 @@ public final class Session {
         if (m == null || !m.released) {
             return false;
         }
-        inflight.remove(packetId);
-        pump();
+        finish(m);
         return true;
+    }
+
+    private void finish(InflightMessage m) {
+        inflight.remove(m.packetId);
+        forget(m.delivery);
+        pump();
     }
 
     /** An in-VM listener refused a message: it is sent again, marked DUP. */
     public void redeliver(int packetId) {
         InflightMessage m = inflight.get(packetId);
-        if (m != null && outlet != null && !m.released) {
-            outlet.sendPublish(m.delivery, packetId, true);
+        Outlet o = outlet;
+        if (m != null && o != null && !m.released) {
+            o.sendPublish(m.delivery, packetId, true);
         }
     }
 
@@ -402,12 +550,20 @@ public final class Session {
      * receipt). @return false if the id is already awaiting PUBREL: a resent duplicate, not to be routed again
      */
     public boolean beginIncomingQos2(int packetId) {
-        return awaitingPubRel.add(packetId);
+        boolean added = awaitingPubRel.add(packetId);
+        if (added && persistent) {
+            store.addIncomingQos2(clientId, packetId);
+        }
+        return added;
     }
 
     /** @return whether the id was awaiting PUBREL */
     public boolean releaseIncomingQos2(int packetId) {
-        return awaitingPubRel.remove(packetId);
+        boolean removed = awaitingPubRel.remove(packetId);
+        if (removed && persistent) {
+            store.removeIncomingQos2(clientId, packetId);
+        }
+        return removed;
     }
 
     /** The attached outlet or null; readable from any thread (admin views). */
@@ -415,5 +571,4 @@ public final class Session {
     public int incomingQos2Count() { return awaitingPubRel.size(); }
     public int inflightCount() { return inflight.size(); }
     public int queuedCount() { return queue.size(); }
-    public boolean isPersistent() { return persistent; }
 }

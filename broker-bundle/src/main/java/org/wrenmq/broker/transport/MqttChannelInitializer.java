@@ -9,7 +9,8 @@ import org.wrenmq.broker.BrokerContext;
 import org.wrenmq.broker.handler.MqttConnectionHandler;
 
 /**
- * The pipeline of one MQTT connection: flush consolidation (many writes, one syscall), Netty's MQTT codec, then
+ * The pipeline of one MQTT connection: flush consolidation (many writes, one syscall), framing (one whole packet
+ * at a time, see {@link MqttFrameDecoder}), Netty's MQTT codec, then
  * the connection handler that dispatches each packet type. The decoder refuses any packet larger than the largest
  * PUBLISH {@code message_size_limit} allows, so an oversize packet is never buffered whole.
  */
@@ -27,10 +28,12 @@ public final class MqttChannelInitializer extends ChannelInitializer<SocketChann
 
     @Override
     protected void initChannel(SocketChannel ch) {
+        MqttConnectionHandler connection = new MqttConnectionHandler(broker);
         ch.pipeline()
                 .addLast("flush", new FlushConsolidationHandler(64, true))
+                .addLast("frames", new MqttFrameDecoder(maxPacketSize, connection))
                 .addLast("decoder", new MqttDecoder(maxPacketSize, MQTT31_MAX_CLIENT_ID_LENGTH))
                 .addLast("encoder", MqttEncoder.INSTANCE)
-                .addLast("mqtt", new MqttConnectionHandler(broker));
+                .addLast("mqtt", connection);
     }
 }

@@ -1,0 +1,55 @@
+package org.wrenmq.broker.store;
+
+import java.util.List;
+import org.wrenmq.broker.message.Publication;
+
+/**
+ * What the broker keeps across restarts: persistent sessions, the QoS 1/2 messages queued or in flight for them,
+ * incoming QoS 2 packet ids awaiting PUBREL, and retained messages. A message queued for many sessions is stored
+ * once; each session's queue holds entries that refer to it.
+ *
+ * <p>Writes are cheap and unsynchronised; {@link #afterCommit} runs an action (sending PUBACK, PUBREC, SUBACK...)
+ * once everything written before the call is durable, as {@code persistence_sync_interval} and
+ * {@code persistence_fsync} say. All methods may be called from any thread.
+ */
+public interface MessageStore extends AutoCloseable {
+
+    /** False for the in-memory store ({@code persistence false}): then nothing is written and nothing waits. */
+    boolean durable();
+
+    /** Stores a message once; returns its id. Entries referring to it keep it; the last one removed drops it. */
+    long addMessage(Publication p);
+
+    void addEntry(String clientId, StoredEntry entry);
+
+    /** The client answered PUBREC: from now on only the PUBREL is resent. */
+    void markReleased(String clientId, StoredEntry entry);
+
+    /** The delivery is finished or dropped. */
+    void removeEntry(String clientId, StoredEntry entry);
+
+    void addIncomingQos2(String clientId, int packetId);
+
+    void removeIncomingQos2(String clientId, int packetId);
+
+    void saveSession(StoredSession session);
+
+    /** Removes a session with its entries and incoming packet ids. */
+    void removeSession(String clientId);
+
+    /** Stores a retained message, or clears the topic for an empty payload. */
+    void putRetained(Publication p);
+
+    /** Runs {@code action} once everything written so far is durable (at once for the in-memory store). */
+    void afterCommit(Runnable action);
+
+    /** What the store held at start-up. */
+    Recovered recover();
+
+    @Override
+    void close();
+
+    /** The state read back at start-up. */
+    record Recovered(List<StoredSession> sessions, List<Publication> retained) {
+    }
+}

@@ -1,0 +1,237 @@
+package org.wrenmq.broker.store;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.h2.mvstore.Cursor;
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
+import org.wrenmq.broker.message.Publication;
+
+/**
+ * The embedded store ({@code persistence true}): one H2 MVStore file, {@code wrenmq.db} in
+ * {@code persistence_location}. No server to install.
+ *
+ * <p>Layout, one MVMap each:
+ * <ul>
+ * <li>{@code messages}: message id to message, each message once however many sessions hold it;
+ * <li>{@code entries}: "clientId NUL seq(hex)" to entry, so one session's queue is one ordered key range;
+ * <li>{@code incoming}: "clientId NUL packetId(hex)" for incoming QoS 2 messages awaiting PUBREL;
+ * <li>{@code sessions}: client id to session (expiry, subscriptions, will);
+ * <li>{@code retained}: topic to message.
+ * </ul>
+ * How many entries refer to each message is counted in memory (rebuilt at start-up); a message goes when its
+ * last entry goes. MVStore writes are append-only chunks: a crash leaves the last complete commit readable.
+ */
+public final class MvStore implements MessageStore {
+    public static final String FILE_NAME = "wrenmq.db";
+    private static final char SEPARATOR = '\u0000';
+
+    private final MVStore store;
+    private final MVMap<Long, byte[]> messages;
+    private final MVMap<String, byte[]> entries;
+    private final MVMap<String, byte[]> incoming;
+    private final MVMap<String, byte[]> sessions;
+    private final MVMap<String, byte[]> retained;
+    private final Map<Long, AtomicInteger> references = new ConcurrentHashMap<>();
+    private final AtomicLong nextMessageId = new AtomicLong(1);
+    private final GroupCommitter committer;
+
+    /** @throws RuntimeException (MVStore's own, or {@link StoreCorruptException}) when the file is unreadable */
+    public MvStore(Path file, boolean fsync, long syncIntervalMillis) {
+        this.store = new MVStore.Builder().fileName(file.toString()).open();
+        try {
+            this.messages = store.openMap("messages");
+            this.entries = store.openMap("entries");
+            this.incoming = store.openMap("incoming");
+            this.sessions = store.openMap("sessions");
+            this.retained = store.openMap("retained");
+        } catch (RuntimeException e) {
+            store.closeImmediately();
+            throw e;
+        }
+        this.committer = new GroupCommitter(() -> {
+            store.commit();
+            if (fsync) {
+                store.sync();
+            }
+        }, syncIntervalMillis, "wrenmq-store-commit");
+    }
+
+    @Override
+    public boolean durable() {
+        return true;
+    }
+
+    @Override
+    public long addMessage(Publication p) {
+        long id = nextMessageId.getAndIncrement();
+        references.put(id, new AtomicInteger());
+        messages.put(id, StoreCodec.message(p));
+        return id;
+    }
+
+    @Override
+    public void addEntry(String clientId, StoredEntry entry) {
+        references.get(entry.messageId()).incrementAndGet();
+        entries.put(key(clientId, entry.seq()), StoreCodec.entry(entry));
+    }
+
+    @Override
+    public void markReleased(String clientId, StoredEntry entry) {
+        entries.put(key(clientId, entry.seq()), StoreCodec.entry(entry.asReleased()));
+    }
+
+    @Override
+    public void removeEntry(String clientId, StoredEntry entry) {
+        if (entries.remove(key(clientId, entry.seq())) != null) {
+            release(entry.messageId());
+        }
+    }
+
+    private void release(long messageId) {
+        AtomicInteger count = references.get(messageId);
+        if (count != null && count.decrementAndGet() <= 0) {
+            references.remove(messageId);
+            messages.remove(messageId);
+        }
+    }
+
+    @Override
+    public void addIncomingQos2(String clientId, int packetId) {
+        incoming.put(clientId + SEPARATOR + Integer.toHexString(packetId), new byte[0]);
+    }
+
+    @Override
+    public void removeIncomingQos2(String clientId, int packetId) {
+        incoming.remove(clientId + SEPARATOR + Integer.toHexString(packetId));
+    }
+
+    @Override
+    public void saveSession(StoredSession session) {
+        sessions.put(session.clientId(), StoreCodec.session(session));
+    }
+
+    @Override
+    public void removeSession(String clientId) {
+        sessions.remove(clientId);
+        String prefix = clientId + SEPARATOR;
+        for (String k : keysWithPrefix(entries, prefix)) {
+            byte[] value = entries.remove(k);
+            if (value != null) {
+                release(StoreCodec.entry(seq(k), value).messageId());
+            }
+        }
+        keysWithPrefix(incoming, prefix).forEach(incoming::remove);
+    }
+
+    @Override
+    public void putRetained(Publication p) {
+        if (p.payload().length == 0) {
+            retained.remove(p.topic());
+        } else {
+            retained.put(p.topic(), StoreCodec.message(p));
+        }
+    }
+
+    @Override
+    public void afterCommit(Runnable action) {
+        committer.afterCommit(action);
+    }
+
+    /**
+     * Reads everything back. Entries whose session or message is missing are removed (they were left by a crash
+     * between two writes); so are messages no entry refers to.
+     *
+     * @throws StoreCorruptException when a record cannot be read
+     */
+    @Override
+    public Recovered recover() {
+        Map<String, List<StoredEntry>> entriesByClient = new HashMap<>();
+        long maxMessageId = 0;
+        for (Iterator<String> it = entries.keyIterator(null); it.hasNext(); ) {
+            String k = it.next();
+            String clientId = k.substring(0, k.indexOf(SEPARATOR));
+            StoredEntry e = StoreCodec.entry(seq(k), entries.get(k));
+            if (!sessions.containsKey(clientId) || !messages.containsKey(e.messageId())) {
+                entries.remove(k);
+                continue;
+            }
+            entriesByClient.computeIfAbsent(clientId, c -> new ArrayList<>()).add(e);
+            references.computeIfAbsent(e.messageId(), id -> new AtomicInteger()).incrementAndGet();
+        }
+        Set<Long> orphans = new HashSet<>();
+        for (Long id : messages.keySet()) {
+            maxMessageId = Math.max(maxMessageId, id);
+            if (!references.containsKey(id)) {
+                orphans.add(id);
+            }
+        }
+        orphans.forEach(messages::remove);
+        nextMessageId.set(maxMessageId + 1);
+
+        List<StoredSession> out = new ArrayList<>();
+        for (Map.Entry<String, byte[]> s : sessions.entrySet()) {
+            String clientId = s.getKey();
+            StoredSession stored = StoreCodec.session(clientId, s.getValue());
+            List<StoredEntry> list = entriesByClient.getOrDefault(clientId, List.of());
+            Map<Long, Publication> msgs = new HashMap<>();
+            for (StoredEntry e : list) {
+                msgs.computeIfAbsent(e.messageId(), id -> StoreCodec.message(messages.get(id)));
+            }
+            List<Integer> ids = new ArrayList<>();
+            for (String k : keysWithPrefix(incoming, clientId + SEPARATOR)) {
+                ids.add(Integer.parseInt(k.substring(k.indexOf(SEPARATOR) + 1), 16));
+            }
+            out.add(new StoredSession(clientId, stored.expiryIntervalSeconds(), stored.disconnectedAtMillis(),
+                    stored.subscriptions(), stored.will(), stored.willDelaySeconds(), list, ids, msgs));
+        }
+        List<Publication> retainedMessages = new ArrayList<>();
+        for (byte[] bytes : retained.values()) {
+            retainedMessages.add(StoreCodec.message(bytes));
+        }
+        store.commit();
+        return new Recovered(out, retainedMessages);
+    }
+
+    @Override
+    public void close() {
+        committer.close();
+        store.close();
+    }
+
+    /** Closes without writing anything more: for a store found unreadable. */
+    void abandon() {
+        committer.close();
+        store.closeImmediately();
+    }
+
+    private static String key(String clientId, long seq) {
+        return clientId + SEPARATOR + String.format("%016x", seq);
+    }
+
+    private static long seq(String key) {
+        return Long.parseUnsignedLong(key.substring(key.indexOf(SEPARATOR) + 1), 16);
+    }
+
+    private static List<String> keysWithPrefix(MVMap<String, byte[]> map, String prefix) {
+        List<String> keys = new ArrayList<>();
+        Cursor<String, byte[]> c = map.cursor(prefix);
+        while (c.hasNext()) {
+            String k = c.next();
+            if (!k.startsWith(prefix)) {
+                break;
+            }
+            keys.add(k);
+        }
+        return keys;
+    }
+}

@@ -1,0 +1,88 @@
+package org.wrenmq.broker.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.util.List;
+
+/**
+ * Cuts the byte stream into MQTT packets before Netty's {@code MqttDecoder} reads them, so that every packet is
+ * decoded within its own remaining length.
+ *
+ * <p>Why: {@code MqttDecoder} is a replaying decoder that reads each field as far as the field says. A packet
+ * whose fields claim more bytes than its remaining length would make it wait, and then take the next packet's
+ * bytes as the rest of the field. Here a complete frame is handed over and, if the decoder produced no packet
+ * from it, the frame was malformed [MQTT-4.8.0-1]. An oversize packet is refused from its header alone, before
+ * any of it is buffered.
+ */
+public final class MqttFrameDecoder extends ByteToMessageDecoder {
+
+    /** Told about frames that never reach the MQTT decoder's output. */
+    public interface Listener {
+        /** A packet arrived whole; returns how many decoded packets the connection has seen so far. */
+        long packetsDecoded();
+
+        void malformedFrame(String why);
+
+        void frameTooLarge(long remainingLength);
+    }
+
+    private final int maxPacketSize;
+    private final Listener listener;
+    private boolean failed;
+
+    public MqttFrameDecoder(int maxPacketSize, Listener listener) {
+        this.maxPacketSize = maxPacketSize;
+        this.listener = listener;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        while (!failed && in.readableBytes() >= 2) {
+            int start = in.readerIndex();
+            long remaining = 0;
+            int multiplier = 1;
+            int headerLength = 1;
+            boolean complete = false;
+            for (int i = 1; i <= 4 && start + i < in.writerIndex(); i++) {
+                int b = in.getUnsignedByte(start + i);
+                remaining += (long) (b & 0x7F) * multiplier;
+                multiplier *= 128;
+                headerLength++;
+                if ((b & 0x80) == 0) {
+                    complete = true;
+                    break;
+                }
+                if (i == 4) {
+                    fail(in, () -> listener.malformedFrame("remaining length longer than 4 bytes [MQTT-2.2.3]"));
+                    return;
+                }
+            }
+            if (!complete) {
+                return;
+            }
+            long length = remaining;
+            if (length > maxPacketSize) {
+                fail(in, () -> listener.frameTooLarge(length));
+                return;
+            }
+            int frameLength = headerLength + (int) length;
+            if (in.readableBytes() < frameLength) {
+                return;
+            }
+            long before = listener.packetsDecoded();
+            ctx.fireChannelRead(in.readRetainedSlice(frameLength));
+            if (listener.packetsDecoded() == before) {
+                fail(in, () -> listener.malformedFrame("packet fields run past its remaining length of "
+                        + length + " bytes"));
+                return;
+            }
+        }
+    }
+
+    private void fail(ByteBuf in, Runnable report) {
+        failed = true;
+        in.skipBytes(in.readableBytes());
+        report.run();
+    }
+}

@@ -16,7 +16,7 @@ import org.wrenmq.broker.Broker;
  * test, the clients and then the broker are closed.
  */
 final class BrokerExtension implements AfterEachCallback {
-    private final Map<String, String> settings = new LinkedHashMap<>(Map.of("allow_anonymous", "true"));
+    private final Map<String, String> settings = new LinkedHashMap<>(Map.of("allow_anonymous", "true", "persistence", "false"));
     private final Deque<AutoCloseable> clients = new ArrayDeque<>();
     private Broker broker;
 

@@ -9,6 +9,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** OASIS MQTT 3.1.1 chapters 3.1 CONNECT and 3.2 CONNACK, and MQTT 3.1's CONNECT ("MQIsdp"). */
 @DisplayName("3.1 CONNECT, 3.2 CONNACK")
@@ -78,6 +80,18 @@ class ConnectTests {
 
         assertThat(connack.connackReturnCode()).isEqualTo(2);
         assertThat(connack.sessionPresent()).isFalse();
+        client.expectClosedByBroker();
+    }
+
+    @ParameterizedTest(name = "client id \"{0}\"")
+    @ValueSource(strings = {"", "0123456789abcdefghijklmn"})
+    @DisplayName("MQTT 3.1 (CONNECT payload): a client id that is empty or longer than 23 characters gets CONNACK 2")
+    void mqtt31ClientIdOutsideOneTo23CharactersIsRefusedWithCode2(String clientId) {
+        RawClient client = broker.raw();
+
+        Packet connack = client.connect(Packets.connect(clientId).mqtt31());
+
+        assertThat(connack.connackReturnCode()).isEqualTo(2);
         client.expectClosedByBroker();
     }
 

@@ -50,7 +50,7 @@ public final class BrokerComponent implements MqttBroker, MqttPublisher {
 
     @Activate
     void activate(BundleContext context, Map<String, Object> properties) {
-        Broker started = Broker.builder().config(BrokerConfig.fromMap(withStoreInDataArea(context, properties)))
+        Broker started = Broker.builder().config(BrokerConfig.fromMap(brokerSettings(context, properties)))
                 .build().start();
         broker = started;
         whiteboard.open(started);
@@ -67,8 +67,8 @@ public final class BrokerComponent implements MqttBroker, MqttPublisher {
         }
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY,
+    @Reference(name = "messageListeners", cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
             target = "(" + MqttListenerProperties.TOPIC_FILTER + "=*)")
     void addListener(MqttMessageListener listener, Map<String, Object> properties) {
         whiteboard.add(serviceId(properties), listener, ListenerSpec.from(properties));
@@ -120,13 +120,23 @@ public final class BrokerComponent implements MqttBroker, MqttPublisher {
         return (Long) properties.get(Constants.SERVICE_ID);
     }
 
-    /** A relative default store path would land in whatever directory the framework was started from. */
-    private static Map<String, Object> withStoreInDataArea(BundleContext context, Map<String, Object> properties) {
-        Map<String, Object> effective = new HashMap<>(properties);
+    /**
+     * The configuration's broker settings. Component properties also hold keys of the framework, of DS (such as
+     * {@code messageListeners.target}) and of tools (such as {@code felix.fileinstall.filename}); all of them
+     * contain a dot, which mosquitto's keys never do. Without {@code persistence_location} the store goes to this
+     * bundle's data area: a relative path would land wherever the framework was started from.
+     */
+    private static Map<String, Object> brokerSettings(BundleContext context, Map<String, Object> properties) {
+        Map<String, Object> settings = new HashMap<>();
+        properties.forEach((key, value) -> {
+            if (!key.contains(".")) {
+                settings.put(key, value);
+            }
+        });
         File dataArea = context.getDataFile(DEFAULT_STORE_DIRECTORY);
-        if (!effective.containsKey("persistence_location") && dataArea != null) {
-            effective.put("persistence_location", dataArea.getPath());
+        if (!settings.containsKey("persistence_location") && dataArea != null) {
+            settings.put("persistence_location", dataArea.getPath());
         }
-        return effective;
+        return settings;
     }
 }

@@ -2,9 +2,9 @@ package org.wrenmq.broker.osgi;
 
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,28 +21,26 @@ import org.wrenmq.broker.LocalSession;
  * user code.
  *
  * <p>At least once: a QoS 1/2 message is acknowledged only after {@link MqttMessageListener#onMessage} returned;
- * when it throws, the message is rejected (after {@link #REDELIVERY_DELAY_MILLIS}, so a failing listener is not
- * spun in a tight loop) and the broker delivers it again with the dup flag. A QoS 0 message has no second chance.
+ * when it throws, the message is rejected and the broker delivers it again, after a short delay and with the dup
+ * flag. A QoS 0 message has no second chance.
  */
 final class ListenerEndpoint implements LocalSession.Handler {
     private static final Logger LOG = LoggerFactory.getLogger(ListenerEndpoint.class);
 
     /** Messages handed to one listener and not yet acknowledged: bounds what a slow listener holds in memory. */
     static final int RECEIVE_MAXIMUM = 16;
-    /** Pause before a message the listener threw on is given back to the broker for redelivery. */
-    static final long REDELIVERY_DELAY_MILLIS = 500;
     /** How long closing waits for a listener call in progress. */
     static final long CLOSE_TIMEOUT_SECONDS = 5;
 
     private final MqttMessageListener listener;
     private final ListenerSpec spec;
-    private final ScheduledExecutorService executor;
+    private final ExecutorService executor;
     private LocalSession session;
 
     private ListenerEndpoint(MqttMessageListener listener, ListenerSpec spec) {
         this.listener = listener;
         this.spec = spec;
-        this.executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        this.executor = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "wrenmq-listener " + spec.clientId());
             thread.setDaemon(true);
             return thread;
@@ -100,16 +98,8 @@ final class ListenerEndpoint implements LocalSession.Handler {
             } else {
                 LOG.warn("MqttMessageListener {} failed on {}; it will be delivered again", spec.clientId(),
                         message, e);
-                rejectLater(ack);
+                ack.reject();
             }
-        }
-    }
-
-    private void rejectLater(LocalSession.Acknowledgement ack) {
-        try {
-            executor.schedule(ack::reject, REDELIVERY_DELAY_MILLIS, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException closing) {
-            // Closing: the unacknowledged message stays with the session, as in onMessage.
         }
     }
 

@@ -30,6 +30,7 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
     private final int maxPacketSize;
     private final Listener listener;
     private boolean failed;
+    private boolean first = true;
 
     public MqttFrameDecoder(int maxPacketSize, Listener listener) {
         this.maxPacketSize = maxPacketSize;
@@ -38,8 +39,14 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        while (!failed && in.readableBytes() >= 2) {
+        while (!failed && in.readableBytes() >= 1) {
             int start = in.readerIndex();
+            String headerError = fixedHeaderError(in.getUnsignedByte(start));
+            if (headerError != null) {
+                fail(in, () -> listener.malformedFrame(headerError));
+                return;
+            }
+            first = false;
             long remaining = 0;
             int multiplier = 1;
             int headerLength = 1;
@@ -77,6 +84,30 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
                         + length + " bytes"));
                 return;
             }
+        }
+    }
+
+    /**
+     * Checks the first byte as soon as it arrives, as mosquitto does, so that a stream that is not MQTT (an HTTP
+     * request, noise) is refused at once instead of waiting for the length its second byte seems to give.
+     */
+    private String fixedHeaderError(int b) {
+        int type = b >> 4;
+        int flags = b & 0x0F;
+        if (first && b != 0x10) {
+            return "first packet is not CONNECT (byte 0x" + Integer.toHexString(b) + ") [MQTT-3.1.0-1]";
+        }
+        switch (type) {
+            case 0:
+                return "packet type 0 is reserved [MQTT-2.2.1]";
+            case 3:
+                return (flags & 0x06) == 0x06 ? "PUBLISH with QoS 3 [MQTT-3.3.1-4]" : null;
+            case 6:
+            case 8:
+            case 10:
+                return flags == 0x02 ? null : "reserved flags of packet type " + type + " are not 0010 [MQTT-2.2.2-2]";
+            default:
+                return flags == 0 ? null : "reserved flags of packet type " + type + " are not 0 [MQTT-2.2.2-2]";
         }
     }
 

@@ -50,7 +50,7 @@ public class WrenResourceAdapter implements ResourceAdapter, Serializable {
     private Integer maxQueuedMessages;    // max_queued_messages
     private Integer messageSizeLimit;     // message_size_limit
     private Integer maxConnections;       // max_connections
-    private String configFile;            // a whole mosquitto-style file, read before the properties above
+    private String configFile;            // a whole mosquitto-style file, instead of the properties above
 
     // external broker
     private String serverUri;
@@ -72,7 +72,7 @@ public class WrenResourceAdapter implements ResourceAdapter, Serializable {
                 LOG.info("WRENMQ-JCA-001 resource adapter started for the MQTT server {}", serverUri);
             } else {
                 brokerAccess = EmbeddedBrokerAccess.start(brokerSettings(),
-                        configFile == null || configFile.isBlank() ? null : Path.of(configFile));
+                        hasConfigFile() ? Path.of(configFile) : null);
                 LOG.info("WRENMQ-JCA-002 resource adapter started with an embedded broker {}", brokerSettings());
             }
         } catch (RuntimeException e) {
@@ -131,6 +131,10 @@ public class WrenResourceAdapter implements ResourceAdapter, Serializable {
         return access;
     }
 
+    private boolean hasConfigFile() {
+        return configFile != null && !configFile.isBlank();
+    }
+
     private boolean isExternal() {
         return serverUri != null && !serverUri.isBlank();
     }
@@ -140,8 +144,8 @@ public class WrenResourceAdapter implements ResourceAdapter, Serializable {
         putIfSet(settings, "port", port);
         putIfSet(settings, "bind_address", bindAddress);
         putIfSet(settings, "persistence", persistence);
-        putIfSet(settings, "persistence_location",
-                persistenceLocation != null ? persistenceLocation : serverDataDirectory());
+        putIfSet(settings, "persistence_location", persistenceLocation != null || hasConfigFile()
+                ? persistenceLocation : serverDataDirectory());
         putIfSet(settings, "allow_anonymous", allowAnonymous);
         putIfSet(settings, "password_file", passwordFile);
         putIfSet(settings, "max_inflight_messages", maxInflightMessages);

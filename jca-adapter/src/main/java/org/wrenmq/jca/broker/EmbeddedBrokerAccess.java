@@ -22,7 +22,7 @@ public final class EmbeddedBrokerAccess implements BrokerAccess {
 
     /**
      * @param settings broker configuration keys (mosquitto names) and their values
-     * @param configFile a mosquitto-style file read first, or null
+     * @param configFile a mosquitto-style file holding the whole configuration (settings then empty), or null
      */
     public static EmbeddedBrokerAccess start(Map<String, String> settings, Path configFile) {
         return new EmbeddedBrokerAccess(EmbeddedBrokers.acquire(settings, configFile));

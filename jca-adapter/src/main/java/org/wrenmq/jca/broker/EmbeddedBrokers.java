@@ -45,9 +45,14 @@ final class EmbeddedBrokers {
     private static Broker start(Map<String, String> settings, Path configFile) {
         Broker.Builder builder = Broker.builder();
         if (configFile != null) {
+            if (!settings.isEmpty()) {
+                throw new IllegalArgumentException("configFile " + configFile + " is the whole configuration:"
+                        + " put " + settings.keySet() + " into it instead of setting them on the adapter");
+            }
             builder.config(BrokerConfig.parse(configFile));
+        } else {
+            settings.forEach(builder::set);
         }
-        settings.forEach(builder::set);
         return builder.build().start();
     }
 

@@ -42,15 +42,23 @@ final class Deployments {
         return rar;
     }
 
-    /** The test application; {@code mqttPort} is where clients outside the server reach the broker. */
+    /** The test application in WildFly. */
     static WebArchive application(int mqttPort, Class<?> testClass) {
+        return application(mqttPort, testClass, "java:/wrenmq/ConnectionFactory");
+    }
+
+    /**
+     * The test application; {@code mqttPort} is where clients outside the server reach the broker,
+     * {@code factoryName} where this server put the connection factory.
+     */
+    static WebArchive application(int mqttPort, Class<?> testClass, String factoryName) {
         return ShrinkWrap.create(WebArchive.class, "wrenmq-it.war")
                 .addPackage(Received.class.getPackage())
                 .addPackage(MosquittoClients.class.getPackage())
                 .addClasses(testClass, AdapterContract.class, TestSettings.class)
                 .addAsResource(new StringAsset(TestSettings.MQTT_PORT + "=" + mqttPort), TestSettings.RESOURCE)
                 .addAsWebInfResource(new StringAsset(JBOSS_EJB3), "jboss-ejb3.xml")
-                .setWebXML(new StringAsset(WEB_XML))
+                .setWebXML(new StringAsset(WEB_XML.replace("FACTORY", factoryName)))
                 // a separately deployed RAR is visible to an application only when it asks (WildFly)
                 .setManifest(new StringAsset("Manifest-Version: 1.0\nDependencies: deployment.wrenmq.rar\n"))
                 .addAsLibraries(jarOf(Assertions.class), jarOf(Awaitility.class), jarOf(Matcher.class));
@@ -72,7 +80,7 @@ final class Deployments {
         }
     }
 
-    /** Binds every message-driven bean of the application to the adapter (WildFly). */
+    /** Binds every message-driven bean of the application to the adapter (WildFly; Payara needs nothing). */
     private static final String JBOSS_EJB3 = """
             <?xml version="1.0" encoding="UTF-8"?>
             <jboss xmlns="http://www.jboss.com/xml/ns/javaee" xmlns:jee="http://java.sun.com/xml/ns/javaee"
@@ -93,7 +101,7 @@ final class Deployments {
               <resource-ref>
                 <res-ref-name>mqtt/factory</res-ref-name>
                 <res-type>org.wrenmq.api.jca.MqttConnectionFactory</res-type>
-                <lookup-name>java:/wrenmq/ConnectionFactory</lookup-name>
+                <lookup-name>FACTORY</lookup-name>
               </resource-ref>
             </web-app>
             """;

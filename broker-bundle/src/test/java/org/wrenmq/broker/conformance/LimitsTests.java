@@ -64,10 +64,7 @@ class LimitsTests {
         subscriber.connect(PahoClient.MQTT_3_1_1, false);
         subscriber.subscribe("queue", 1);
         subscriber.disconnect();
-        var publisherOptions = PahoClient.options(PahoClient.MQTT_3_1_1, true);
-        publisherOptions.setMaxInflight(100);
-        PahoClient publisher = broker.paho("pub");
-        publisher.connect(publisherOptions);
+        PahoClient publisher = broker.pahoConnected("pub");
         int published = limit + 50;
         for (int i = 0; i < published; i++) {
             publisher.publish("queue", Integer.toString(i), 1);

@@ -60,6 +60,9 @@ final class PahoClient implements AutoCloseable {
         options.setAutomaticReconnect(false);
         options.setConnectionTimeout((int) RawClient.PATIENCE.toSeconds());
         options.setKeepAliveInterval(60);
+        // Paho frees a slot of its window (default 10) only after the publish token completed, so back-to-back
+        // synchronous publishes can fail with "Too many publishes in progress": a roomy window avoids that race.
+        options.setMaxInflight(1000);
         return options;
     }
 

@@ -6,81 +6,51 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.wrenmq.api.MqttBroker;
-import org.wrenmq.api.MqttListenerProperties;
 import org.wrenmq.api.MqttMessage;
-import org.wrenmq.api.MqttMessageListener;
 import org.wrenmq.api.MqttPublisher;
 import org.wrenmq.api.QoS;
 import org.wrenmq.broker.Broker;
 import org.wrenmq.broker.BrokerConfig;
+import org.wrenmq.broker.LocalSession;
 
 /**
- * One running broker per configuration of pid {@code org.wrenmq.broker}, registered as {@link MqttBroker} and
- * {@link MqttPublisher}, with the listener whiteboard attached to it.
+ * One running broker per configuration of pid {@code org.wrenmq.broker}, registered as {@link MqttBroker},
+ * {@link MqttPublisher} and, for the {@link ListenerWhiteboard}, {@link BrokerRuntime}.
  *
  * <p>The configuration is required: without it the component would bind port 1883 before the real
  * configuration arrives. A changed configuration deactivates this instance (closing every port and thread of the
  * old broker) and activates a new one on the same store, so persistent sessions, their subscriptions and queued
- * messages carry over; the whiteboard's listeners are bound again to the new instance. There is no
+ * messages carry over; the whiteboard follows, as it references this component statically. There is no
  * {@code @Modified} method on purpose: the broker's settings are fixed at build time.
  */
 @Component(name = BrokerComponent.PID, configurationPid = BrokerComponent.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE, immediate = true,
-        service = {MqttBroker.class, MqttPublisher.class})
+        service = {MqttBroker.class, MqttPublisher.class, BrokerRuntime.class})
 @Designate(ocd = BrokerConfiguration.class)
-public final class BrokerComponent implements MqttBroker, MqttPublisher {
+public final class BrokerComponent implements BrokerRuntime, MqttPublisher {
 
     static final String PID = "org.wrenmq.broker";
     /** Where the store lives when the configuration names no {@code persistence_location}. */
     static final String DEFAULT_STORE_DIRECTORY = "store";
 
-    private final ListenerWhiteboard whiteboard = new ListenerWhiteboard();
     private volatile Broker broker;
 
     @Activate
     void activate(BundleContext context, Map<String, Object> properties) {
-        Broker started = Broker.builder().config(BrokerConfig.fromMap(brokerSettings(context, properties)))
-                .build().start();
-        broker = started;
-        whiteboard.open(started);
+        broker = Broker.builder().config(BrokerConfig.fromMap(brokerSettings(context, properties))).build().start();
     }
 
     @Deactivate
     void deactivate() {
         Broker stopping = broker;
         broker = null;
-        try {
-            whiteboard.close();
-        } finally {
-            stopping.close();
-        }
-    }
-
-    @Reference(name = "messageListeners", cardinality = ReferenceCardinality.MULTIPLE,
-            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
-            target = "(" + MqttListenerProperties.TOPIC_FILTER + "=*)")
-    void addListener(MqttMessageListener listener, Map<String, Object> properties) {
-        whiteboard.add(serviceId(properties), listener, ListenerSpec.from(properties));
-    }
-
-    void updatedListener(MqttMessageListener listener, Map<String, Object> properties) {
-        whiteboard.remove(serviceId(properties));
-        addListener(listener, properties);
-    }
-
-    void removeListener(Map<String, Object> properties) {
-        whiteboard.remove(serviceId(properties));
+        stopping.close();
     }
 
     @Override
@@ -108,6 +78,12 @@ public final class BrokerComponent implements MqttBroker, MqttPublisher {
         return running().counters();
     }
 
+    @Override
+    public LocalSession openLocalSession(String clientId, boolean cleanStart, int receiveMaximum,
+                                         LocalSession.Handler handler) {
+        return running().openLocalSession(clientId, cleanStart, receiveMaximum, handler);
+    }
+
     private Broker running() {
         Broker current = broker;
         if (current == null) {
@@ -116,13 +92,9 @@ public final class BrokerComponent implements MqttBroker, MqttPublisher {
         return current;
     }
 
-    private static long serviceId(Map<String, Object> properties) {
-        return (Long) properties.get(Constants.SERVICE_ID);
-    }
-
     /**
-     * The configuration's broker settings. Component properties also hold keys of the framework, of DS (such as
-     * {@code messageListeners.target}) and of tools (such as {@code felix.fileinstall.filename}); all of them
+     * The configuration's broker settings. Component properties also hold keys of the framework, of DS (a
+     * reference's {@code NAME.target}) and of tools (such as {@code felix.fileinstall.filename}); all of them
      * contain a dot, which mosquitto's keys never do. Without {@code persistence_location} the store goes to this
      * bundle's data area: a relative path would land wherever the framework was started from.
      */

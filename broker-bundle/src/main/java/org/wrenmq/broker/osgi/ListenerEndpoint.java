@@ -12,7 +12,6 @@ import org.wrenmq.api.MqttBroker.SubscriptionInfo;
 import org.wrenmq.api.MqttMessage;
 import org.wrenmq.api.MqttMessageListener;
 import org.wrenmq.api.QoS;
-import org.wrenmq.broker.Broker;
 import org.wrenmq.broker.LocalSession;
 
 /**
@@ -47,7 +46,7 @@ final class ListenerEndpoint implements LocalSession.Handler {
         });
     }
 
-    static ListenerEndpoint open(Broker broker, MqttMessageListener listener, ListenerSpec spec) {
+    static ListenerEndpoint open(BrokerRuntime broker, MqttMessageListener listener, ListenerSpec spec) {
         ListenerEndpoint endpoint = new ListenerEndpoint(listener, spec);
         try {
             endpoint.session = broker.openLocalSession(spec.clientId(), !spec.persistent(), RECEIVE_MAXIMUM,
@@ -62,7 +61,7 @@ final class ListenerEndpoint implements LocalSession.Handler {
     }
 
     /** A persistent session remembers the filters of the listener's previous registration. */
-    private void unsubscribeFiltersNoLongerWanted(Broker broker) {
+    private void unsubscribeFiltersNoLongerWanted(BrokerRuntime broker) {
         if (!spec.persistent()) {
             return;
         }

@@ -2,73 +2,70 @@ package org.wrenmq.broker.osgi;
 
 import java.util.HashMap;
 import java.util.Map;
+import org.osgi.framework.Constants;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.wrenmq.api.MqttListenerProperties;
 import org.wrenmq.api.MqttMessageListener;
-import org.wrenmq.broker.Broker;
 
 /**
- * The {@code MqttMessageListener} services known to one broker component, each served by a
- * {@link ListenerEndpoint} while the broker runs. Listeners may come before the broker has started (DS binds
- * references before activation) and after; both paths end in {@link ListenerEndpoint#open}.
+ * The whiteboard: every {@link MqttMessageListener} service with a {@code topicFilter} property is subscribed to
+ * the running broker through a {@link ListenerEndpoint} of its own, until the service goes away or the broker
+ * stops. The broker reference is static, so a broker restarted with a new configuration gets a new whiteboard
+ * that binds every listener again.
  */
-final class ListenerWhiteboard {
+@Component(immediate = true, service = {})
+public final class ListenerWhiteboard {
     private static final Logger LOG = LoggerFactory.getLogger(ListenerWhiteboard.class);
 
-    private final Map<Long, Listener> listeners = new HashMap<>();
-    private Broker broker;
+    private final BrokerRuntime broker;
+    /** By service id. Guarded by this. */
+    private final Map<Long, ListenerEndpoint> endpoints = new HashMap<>();
 
-    /** A listener service and, while the broker runs, the endpoint serving it. Guarded by the whiteboard. */
-    private static final class Listener {
-        final MqttMessageListener service;
-        final ListenerSpec spec;
-        ListenerEndpoint endpoint;
-
-        Listener(MqttMessageListener service, ListenerSpec spec) {
-            this.service = service;
-            this.spec = spec;
-        }
+    @Activate
+    public ListenerWhiteboard(@Reference BrokerRuntime broker) {
+        this.broker = broker;
     }
 
-    synchronized void open(Broker started) {
-        broker = started;
-        listeners.forEach((serviceId, listener) -> attach(serviceId, listener));
-    }
-
-    synchronized void add(long serviceId, MqttMessageListener service, ListenerSpec spec) {
-        Listener listener = new Listener(service, spec);
-        listeners.put(serviceId, listener);
-        if (broker != null) {
-            attach(serviceId, listener);
-        }
-    }
-
-    synchronized void remove(long serviceId) {
-        Listener listener = listeners.remove(serviceId);
-        if (listener != null) {
-            detach(listener);
-        }
-    }
-
-    /** Ends every listener's delivery; the persistent sessions stay in the broker's store. */
-    synchronized void close() {
-        listeners.values().forEach(this::detach);
-        broker = null;
-    }
-
-    private void attach(long serviceId, Listener listener) {
+    @Reference(name = "messageListeners", cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
+            target = "(" + MqttListenerProperties.TOPIC_FILTER + "=*)")
+    synchronized void addListener(MqttMessageListener listener, Map<String, Object> properties) {
+        long serviceId = serviceId(properties);
         try {
-            listener.endpoint = ListenerEndpoint.open(broker, listener.service, listener.spec);
+            endpoints.put(serviceId, ListenerEndpoint.open(broker, listener, ListenerSpec.from(properties)));
         } catch (RuntimeException e) {
-            LOG.error("MqttMessageListener service {} ({}) cannot be subscribed: {}", serviceId,
-                    listener.spec.topicFilters(), e.toString(), e);
+            LOG.error("MqttMessageListener service {} {} cannot be subscribed: {}", serviceId, properties, e, e);
         }
     }
 
-    private void detach(Listener listener) {
-        if (listener.endpoint != null) {
-            listener.endpoint.close();
-            listener.endpoint = null;
+    synchronized void updatedListener(MqttMessageListener listener, Map<String, Object> properties) {
+        removeListener(properties);
+        addListener(listener, properties);
+    }
+
+    synchronized void removeListener(Map<String, Object> properties) {
+        ListenerEndpoint endpoint = endpoints.remove(serviceId(properties));
+        if (endpoint != null) {
+            endpoint.close();
         }
+    }
+
+    /** Ends every listener's delivery; persistent sessions stay in the broker's store. */
+    @Deactivate
+    synchronized void close() {
+        endpoints.values().forEach(ListenerEndpoint::close);
+        endpoints.clear();
+    }
+
+    private static long serviceId(Map<String, Object> properties) {
+        return (Long) properties.get(Constants.SERVICE_ID);
     }
 }

@@ -1,5 +1,7 @@
 package org.wrenmq.shell;
 
+import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
@@ -32,11 +34,35 @@ public class PublishCommand implements Action {
     @Option(name = "-r", aliases = "--retain", description = "Retain the message for later subscribers.")
     boolean retain;
 
+    /** Karaf reads options only before the arguments; mosquitto_pub users write them anywhere. */
+    @Argument(index = 2, name = "options", multiValued = true,
+            description = "-q QOS and -r may also follow the message.")
+    List<String> trailingOptions;
+
     @Override
     public Object execute() throws Exception {
+        applyTrailingOptions();
         MqttMessage mqttMessage = MqttMessage.builder(topic).payload(message).qos(qos).retain(retain).build();
         publisher.publish(mqttMessage).toCompletableFuture().get(ACCEPT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         System.out.println("Published " + mqttMessage);
         return null;
+    }
+
+    private void applyTrailingOptions() {
+        if (trailingOptions == null) {
+            return;
+        }
+        Iterator<String> options = trailingOptions.iterator();
+        while (options.hasNext()) {
+            String option = options.next();
+            if ((option.equals("-q") || option.equals("--qos")) && options.hasNext()) {
+                qos = Integer.parseInt(options.next());
+            } else if (option.equals("-r") || option.equals("--retain")) {
+                retain = true;
+            } else {
+                throw new IllegalArgumentException("unexpected '" + option + "': wrenmq:publish [-q QOS] [-r] "
+                        + "TOPIC MESSAGE");
+            }
+        }
     }
 }

@@ -11,6 +11,7 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.Blackhole;
 import org.wrenmq.api.QoS;
 import org.wrenmq.broker.routing.SharedGroup;
@@ -40,6 +41,7 @@ public class SubscriptionMatchBenchmark {
     private static final int TOPICS = 4096;
 
     private final SubscriptionTree tree = new SubscriptionTree();
+    private RunningBroker broker;
     private final String[] telemetryTopics = new String[TOPICS];
     private final String[] commandTopics = new String[TOPICS];
     private final String[] unmatchedTopics = new String[TOPICS];
@@ -47,6 +49,7 @@ public class SubscriptionMatchBenchmark {
 
     @Setup(Level.Trial)
     public void subscribeAll() {
+        broker = new RunningBroker();
         for (int d = 0; d < DEVICES; d++) {
             tree.add(Subscription.of(session("device-" + d), "tenant/" + d % TENANTS + "/device/" + d + "/cmd",
                     QoS.AT_LEAST_ONCE));
@@ -67,9 +70,13 @@ public class SubscriptionMatchBenchmark {
         }
     }
 
-    /** A session object as a map key only: the tree never calls into it while matching. */
-    private static Session session(String clientId) {
-        return new Session(clientId, null, null);
+    private Session session(String clientId) {
+        return broker.session(clientId);
+    }
+
+    @TearDown(Level.Trial)
+    public void stopBroker() {
+        broker.close();
     }
 
     @Benchmark

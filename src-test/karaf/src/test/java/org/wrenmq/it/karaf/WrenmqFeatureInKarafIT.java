@@ -87,6 +87,7 @@ class WrenmqFeatureInKarafIT {
 
             String printed = karaf.shell("wrenmq:publish shell/hello from-the-shell -q 1 -r", "wrenmq:clients",
                     "wrenmq:stats");
+            System.out.println(printed);
 
             assertThat(printed).contains("Published").contains("Client id").contains("Counter");
             await().atMost(DELIVERY_TIMEOUT).until(sub::finished);

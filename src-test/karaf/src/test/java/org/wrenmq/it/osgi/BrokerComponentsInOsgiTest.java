@@ -51,6 +51,7 @@ class BrokerComponentsInOsgiTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
     private static final String BROKER_BUNDLE = "org.wrenmq.broker";
     private static final String PID = "org.wrenmq.broker";
+    private static final int SHARED_MESSAGES = 20;
 
     @TempDir
     static Path work;
@@ -141,6 +142,30 @@ class BrokerComponentsInOsgiTest {
 
     @Test
     @Order(4)
+    void listenersOfOneShareGroupEachGetTheirShareOfTheMessagesOnce() throws Exception {
+        List<String> first = new CopyOnWriteArrayList<>();
+        List<String> second = new CopyOnWriteArrayList<>();
+        ServiceRegistration<?> one = registerListener("jobs/+", null, "workers", m -> first.add(m.payloadAsString()));
+        ServiceRegistration<?> two = registerListener("jobs/+", null, "workers", m -> second.add(m.payloadAsString()));
+        try {
+            await().atMost(TIMEOUT).until(() -> subscriptionCount("$share/workers/jobs/+") == 2);
+            MqttClient producer = client("producer", true);
+            for (int i = 0; i < SHARED_MESSAGES; i++) {
+                producer.publish("jobs/render", ("job-" + i).getBytes(StandardCharsets.UTF_8), 1, false);
+            }
+
+            await().atMost(TIMEOUT).until(() -> first.size() + second.size() >= SHARED_MESSAGES);
+            List<String> all = new java.util.ArrayList<>(first);
+            all.addAll(second);
+            assertThat(all).hasSize(SHARED_MESSAGES).doesNotHaveDuplicates();
+        } finally {
+            one.unregister();
+            two.unregister();
+        }
+    }
+
+    @Test
+    @Order(5)
     void publisherServiceReachesAClient() throws Exception {
         BlockingQueue<String> received = new LinkedBlockingQueue<>();
         MqttClient subscriber = client("alarm-panel", true);
@@ -153,7 +178,7 @@ class BrokerComponentsInOsgiTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void configurationChangeMovesThePortAndKeepsPersistentSessionsAndListeners() throws Exception {
         BlockingQueue<MqttMessage> listenerReceived = new LinkedBlockingQueue<>();
         ServiceRegistration<?> listener = registerListener("moved/listener", "test.listener.moved",
@@ -188,7 +213,7 @@ class BrokerComponentsInOsgiTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void stoppingTheBundleClosesEveryPortAndThread() throws Exception {
         assertThat(brokerThreads()).as("the broker runs threads of its own").isNotEmpty();
 
@@ -212,7 +237,15 @@ class BrokerComponentsInOsgiTest {
 
     private static ServiceRegistration<?> registerListener(String topicFilter, String pid,
                                                            MqttMessageListener listener) {
+        return registerListener(topicFilter, pid, null, listener);
+    }
+
+    private static ServiceRegistration<?> registerListener(String topicFilter, String pid, String shareGroup,
+                                                           MqttMessageListener listener) {
         Hashtable<String, Object> properties = new Hashtable<>();
+        if (shareGroup != null) {
+            properties.put(MqttListenerProperties.SHARE_GROUP, shareGroup);
+        }
         properties.put(MqttListenerProperties.TOPIC_FILTER, topicFilter);
         properties.put(MqttListenerProperties.QOS, 1);
         if (pid != null) {
@@ -222,8 +255,12 @@ class BrokerComponentsInOsgiTest {
     }
 
     private static void awaitSubscription(String topicFilter) {
-        await().atMost(TIMEOUT).ignoreExceptions().until(() -> osgi.service(MqttBroker.class, TIMEOUT)
-                .subscriptions().stream().anyMatch(s -> s.topicFilter().equals(topicFilter)));
+        await().atMost(TIMEOUT).ignoreExceptions().until(() -> subscriptionCount(topicFilter) > 0);
+    }
+
+    private static long subscriptionCount(String topicFilter) throws InterruptedException {
+        return osgi.service(MqttBroker.class, TIMEOUT).subscriptions().stream()
+                .filter(s -> s.topicFilter().equals(topicFilter)).count();
     }
 
     private static MqttPublisher publisher() throws InterruptedException {

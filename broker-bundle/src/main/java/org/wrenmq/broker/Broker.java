@@ -22,6 +22,7 @@ import org.wrenmq.api.MqttPublisher;
 import org.wrenmq.api.QoS;
 import org.wrenmq.broker.auth.Authenticator;
 import org.wrenmq.broker.auth.PasswordFile;
+import org.wrenmq.broker.handler.MqttConnectionHandler;
 import org.wrenmq.broker.message.Publication;
 import org.wrenmq.broker.routing.Subscription;
 import org.wrenmq.broker.routing.Topics;
@@ -48,6 +49,8 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
     private static final int MQTT_PUBLISH_REFUSED_TOPIC_NAME_INVALID = 0x90;
     private static final int MQTT_PUBLISH_REFUSED_PACKET_TOO_LARGE = 0x95;
+    /** How long a clean stop waits for the goodbye DISCONNECTs (MQTT 5: 0x8B) to be written. */
+    private static final long SHUTDOWN_DISCONNECT_MILLIS = 2000;
 
     private final BrokerConfig config;
     private EventLoopGroup acceptors;
@@ -138,6 +141,11 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
     public synchronized void close() {
         serverChannels.forEach(c -> c.close().syncUninterruptibly());
         serverChannels.clear();
+        if (context != null && workers != null) {
+            context.stopping();
+            context.connections().forEach(ch -> ch.pipeline().get(MqttConnectionHandler.class).serverShutdown());
+            context.connections().newCloseFuture().awaitUninterruptibly(SHUTDOWN_DISCONNECT_MILLIS);
+        }
         if (acceptors != null) {
             acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
             workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

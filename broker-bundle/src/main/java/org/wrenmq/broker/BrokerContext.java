@@ -1,6 +1,9 @@
 package org.wrenmq.broker;
 
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import org.wrenmq.broker.auth.Authenticator;
 import org.wrenmq.broker.metrics.BrokerMetrics;
 import org.wrenmq.broker.routing.RetainedTree;
@@ -23,6 +26,9 @@ public final class BrokerContext {
     private final MessageStore store;
     /** Messages queued across all sessions, against {@code max_queued_messages_total}. */
     private final AtomicLong queuedTotal = new AtomicLong();
+    /** Every open client connection, so that a clean stop can say goodbye to each. */
+    private final ChannelGroup connections = new DefaultChannelGroup("wrenmq-connections", GlobalEventExecutor.INSTANCE);
+    private volatile boolean stopping;
 
     BrokerContext(BrokerConfig config, EventLoopGroup workers, Authenticator authenticator, MessageStore store) {
         this.config = config;
@@ -42,4 +48,13 @@ public final class BrokerContext {
     public Authenticator authenticator() { return authenticator; }
     public MessageStore store() { return store; }
     public AtomicLong queuedTotal() { return queuedTotal; }
+    public ChannelGroup connections() { return connections; }
+
+    /**
+     * True once a clean stop began: connections then close without ending sessions or publishing wills, so the
+     * store keeps every session as it was (a will then fires after the restart, as after a crash).
+     */
+    public boolean isStopping() { return stopping; }
+
+    void stopping() { stopping = true; }
 }

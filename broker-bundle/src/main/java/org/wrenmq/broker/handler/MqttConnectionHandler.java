@@ -76,6 +76,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter
             return;
         }
         broker.metrics().connectionsAccepted.increment();
+        broker.connections().add(channel);
         ctx.fireChannelActive();
     }
 
@@ -155,6 +156,12 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter
         }
         closing = true;
         ctx.close();
+    }
+
+    /** The broker stops cleanly: MQTT 5 clients get DISCONNECT 0x8B, then every connection closes. */
+    public void serverShutdown() {
+        channel.eventLoop().execute(() -> disconnect(MqttReasonCodes.Disconnect.SERVER_SHUTTING_DOWN,
+                "server shutting down"));
     }
 
     // ---- frames the decoder never turned into packets ----

@@ -1,5 +1,6 @@
 package org.wrenmq.broker.handler;
 
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.mqtt.MqttFixedHeader;
 import io.netty.handler.codec.mqtt.MqttMessageType;
@@ -9,7 +10,7 @@ import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.netty.handler.codec.mqtt.MqttVersion;
-import java.nio.charset.StandardCharsets;
+import org.wrenmq.api.QoS;
 import org.wrenmq.api.UserProperty;
 import org.wrenmq.broker.message.Publication;
 import org.wrenmq.broker.session.Delivery;
@@ -18,7 +19,8 @@ import org.wrenmq.broker.session.Delivery;
  * A PUBLISH to a client. The payload array is wrapped, not copied. For MQTT 5 clients the message's properties
  * travel with it, the expiry interval shrunk by the time it waited [MQTT-3.3.2-6], the matching subscription
  * identifiers added, and a topic alias used when the client allows them: the first message on a topic sets the
- * alias, later ones send only the alias.
+ * alias, later ones send only the alias. A packet larger than the client's maximum packet size is not sent
+ * [MQTT-3.1.2-25]; its size is computed exactly as the encoder will write it.
  */
 final class OutgoingPublish {
     private OutgoingPublish() {
@@ -30,13 +32,25 @@ final class OutgoingPublish {
         String topic = p.topic();
         MqttProperties props = MqttProperties.NO_PROPERTIES;
         if (c.version == MqttVersion.MQTT_5) {
-            props = properties(p, d.subscriptionIds());
-            int topicBytes = topic.getBytes(StandardCharsets.UTF_8).length;
-            long size = 1 + 4 + 2 + topicBytes + 2 + 4 + propertiesSize(p, d.subscriptionIds()) + p.payload().length;
-            if (size > c.clientMaximumPacketSize) {
+            long remainingExpiry = p.expiresAtMillis() == 0 ? -1 : p.remainingExpirySeconds(System.currentTimeMillis());
+            Integer alias = c.clientTopicAliasMaximum == 0 ? null : c.outboundAliases.get(topic);
+            boolean newAlias = alias == null && c.clientTopicAliasMaximum > 0
+                    && c.outboundAliases.size() < c.clientTopicAliasMaximum;
+            if (newAlias) {
+                alias = c.outboundAliases.size() + 1;
+            }
+            String sentTopic = alias != null && !newAlias ? "" : topic;
+            long propertiesLength = propertiesLength(p, remainingExpiry, d.subscriptionIds(), alias != null);
+            long remaining = 2 + ByteBufUtil.utf8Bytes(sentTopic) + (d.qos() == QoS.AT_MOST_ONCE ? 0 : 2)
+                    + variableIntLength(propertiesLength) + propertiesLength + p.payload().length;
+            if (1 + variableIntLength(remaining) + remaining > c.clientMaximumPacketSize) {
                 return false;
             }
-            topic = applyTopicAlias(c, topic, props);
+            if (newAlias) {
+                c.outboundAliases.put(topic, alias);
+            }
+            props = properties(p, remainingExpiry, d.subscriptionIds(), alias);
+            topic = sentTopic;
         }
         MqttPublishMessage m = new MqttPublishMessage(
                 new MqttFixedHeader(MqttMessageType.PUBLISH, dup, MqttQoS.valueOf(d.qos().value()), d.retainFlag(), 0),
@@ -45,14 +59,14 @@ final class OutgoingPublish {
         return true;
     }
 
-    private static MqttProperties properties(Publication p, int[] subscriptionIds) {
+    private static MqttProperties properties(Publication p, long remainingExpiry, int[] subscriptionIds,
+                                             Integer alias) {
         MqttProperties props = new MqttProperties();
         if (p.payloadFormat() != null) {
             Props.addInt(props, MqttPropertyType.PAYLOAD_FORMAT_INDICATOR, p.payloadFormat());
         }
-        if (p.expiresAtMillis() != 0) {
-            Props.addInt(props, MqttPropertyType.PUBLICATION_EXPIRY_INTERVAL,
-                    (int) p.remainingExpirySeconds(System.currentTimeMillis()));
+        if (remainingExpiry >= 0) {
+            Props.addInt(props, MqttPropertyType.PUBLICATION_EXPIRY_INTERVAL, (int) remainingExpiry);
         }
         Props.addString(props, MqttPropertyType.CONTENT_TYPE, p.contentType());
         Props.addString(props, MqttPropertyType.RESPONSE_TOPIC, p.responseTopic());
@@ -63,34 +77,32 @@ final class OutgoingPublish {
         for (int id : subscriptionIds) {
             Props.addInt(props, MqttPropertyType.SUBSCRIPTION_IDENTIFIER, id);
         }
+        if (alias != null) {
+            Props.addInt(props, MqttPropertyType.TOPIC_ALIAS, alias);
+        }
         return props;
     }
 
-    private static long propertiesSize(Publication p, int[] subscriptionIds) {
-        long size = 8 + 5 + 4L * subscriptionIds.length + 3;
-        size += p.contentType() == null ? 0 : 3 + p.contentType().length() * 3L;
-        size += p.responseTopic() == null ? 0 : 3 + p.responseTopic().length() * 3L;
-        size += p.correlationData() == null ? 0 : 3 + p.correlationData().length;
+    /** The encoded length of the properties {@link #properties} writes: identifier byte plus value each. */
+    private static long propertiesLength(Publication p, long remainingExpiry, int[] subscriptionIds,
+                                         boolean alias) {
+        long n = 0;
+        n += p.payloadFormat() == null ? 0 : 1 + 1;
+        n += remainingExpiry < 0 ? 0 : 1 + 4;
+        n += p.contentType() == null ? 0 : 1 + 2 + ByteBufUtil.utf8Bytes(p.contentType());
+        n += p.responseTopic() == null ? 0 : 1 + 2 + ByteBufUtil.utf8Bytes(p.responseTopic());
+        n += p.correlationData() == null ? 0 : 1 + 2 + p.correlationData().length;
         for (UserProperty u : p.userProperties()) {
-            size += 5 + (u.name().length() + u.value().length()) * 3L;
+            n += 1 + 2 + ByteBufUtil.utf8Bytes(u.name()) + 2 + ByteBufUtil.utf8Bytes(u.value());
         }
-        return size;
+        for (int id : subscriptionIds) {
+            n += 1 + variableIntLength(id);
+        }
+        n += alias ? 1 + 2 : 0;
+        return n;
     }
 
-    private static String applyTopicAlias(MqttConnectionHandler c, String topic, MqttProperties props) {
-        if (c.clientTopicAliasMaximum == 0) {
-            return topic;
-        }
-        Integer alias = c.outboundAliases.get(topic);
-        if (alias != null) {
-            Props.addInt(props, MqttPropertyType.TOPIC_ALIAS, alias);
-            return "";
-        }
-        if (c.outboundAliases.size() < c.clientTopicAliasMaximum) {
-            int assigned = c.outboundAliases.size() + 1;
-            c.outboundAliases.put(topic, assigned);
-            Props.addInt(props, MqttPropertyType.TOPIC_ALIAS, assigned);
-        }
-        return topic;
+    private static int variableIntLength(long value) {
+        return value < 128 ? 1 : value < 16_384 ? 2 : value < 2_097_152 ? 3 : 4;
     }
 }

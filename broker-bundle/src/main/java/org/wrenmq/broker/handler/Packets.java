@@ -43,7 +43,11 @@ final class Packets {
     }
 
     static MqttMessage pubRel(int packetId) {
-        return pubReply(MqttMessageType.PUBREL, MqttQoS.AT_LEAST_ONCE, packetId, (byte) 0, null);
+        return pubRel(packetId, (byte) 0);
+    }
+
+    static MqttMessage pubRel(int packetId, byte reason) {
+        return pubReply(MqttMessageType.PUBREL, MqttQoS.AT_LEAST_ONCE, packetId, reason, null);
     }
 
     static MqttMessage pubComp(int packetId, byte reason) {

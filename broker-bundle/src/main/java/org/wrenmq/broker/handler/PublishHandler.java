@@ -27,6 +27,11 @@ final class PublishHandler {
         BrokerConfig config = c.broker.config();
         boolean v5 = c.version == MqttVersion.MQTT_5;
         MqttProperties props = msg.variableHeader().properties();
+        if (v5 && Props.integer(props, MqttPropertyType.SUBSCRIPTION_IDENTIFIER) != null) {
+            c.protocolError(MqttReasonCodes.Disconnect.PROTOCOL_ERROR,
+                    "PUBLISH from a client carries a subscription identifier [MQTT-3.3.4-6]");
+            return;
+        }
         String topic = resolveTopicAlias(c, msg.variableHeader().topicName(), props, v5);
         if (topic == null) {
             return;
@@ -128,10 +133,11 @@ final class PublishHandler {
     private static void refuseBadPayloadFormat(MqttConnectionHandler c, int qos, int packetId) {
         String why = "payload is not UTF-8 as its payload format indicator says [MQTT-3.3.2-4]";
         byte reason = MqttReasonCodes.PubAck.PAYLOAD_FORMAT_INVALID.byteValue();
+        String reasonString = c.requestProblemInformation ? why : null; // [MQTT-3.1.2-29]
         if (qos == 1) {
-            c.channel.writeAndFlush(Packets.pubAck(packetId, reason, why));
+            c.channel.writeAndFlush(Packets.pubAck(packetId, reason, reasonString));
         } else if (qos == 2) {
-            c.channel.writeAndFlush(Packets.pubRec(packetId, reason, why));
+            c.channel.writeAndFlush(Packets.pubRec(packetId, reason, reasonString));
         } else {
             c.protocolError(MqttReasonCodes.Disconnect.PAYLOAD_FORMAT_INVALID, why);
         }

@@ -31,8 +31,13 @@ final class SubscribeHandler {
             return;
         }
         boolean v5 = c.version == MqttVersion.MQTT_5;
-        int subscriptionId = v5 ? Props.integer(msg.idAndPropertiesVariableHeader().properties(),
-                MqttPropertyType.SUBSCRIPTION_IDENTIFIER, 0) : 0;
+        Integer id = v5 ? Props.integer(msg.idAndPropertiesVariableHeader().properties(),
+                MqttPropertyType.SUBSCRIPTION_IDENTIFIER) : null;
+        if (id != null && id == 0) {
+            c.protocolError(MqttReasonCodes.Disconnect.PROTOCOL_ERROR, "subscription identifier 0 [MQTT-3.8.2.1.2]");
+            return;
+        }
+        int subscriptionId = id == null ? 0 : id;
         int packetId = msg.idAndPropertiesVariableHeader().messageId();
         Session session = c.session;
         List<Subscription> accepted = new ArrayList<>(requested.size());

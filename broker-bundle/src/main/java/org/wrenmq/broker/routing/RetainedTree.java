@@ -106,7 +106,7 @@ public final class RetainedTree {
 
     private static void emit(Node node, Consumer<Publication> sink) {
         Publication m = node.message;
-        if (m != null) {
+        if (m != null && !m.isExpired(System.currentTimeMillis())) {
             sink.accept(m);
         }
     }

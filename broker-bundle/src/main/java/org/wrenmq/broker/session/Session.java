@@ -151,7 +151,7 @@ public final class Session {
      * longer the outlet (taken over).
      */
     public void detach(Outlet gone) {
-        if (outlet != gone) {
+        if (outlet != gone || broker.isStopping()) {
             return;
         }
         outlet = null;
@@ -423,16 +423,10 @@ public final class Session {
 
     /** Sends queued messages while the window and the transport allow. */
     public void pump() {
-        long now = System.currentTimeMillis();
         while (!queue.isEmpty() && canSendNow(queue.peek())) {
             Delivery d = queue.poll();
             queuedBytes -= d.publication().payload().length;
             broker.queuedTotal().decrementAndGet();
-            if (d.publication().isExpired(now)) {
-                broker.metrics().messagesDroppedExpired.increment();
-                forget(d);
-                continue;
-            }
             send(d);
         }
         if (queueFullLogged && queue.size() < broker.config().maxQueuedMessages() / 2) {
@@ -441,6 +435,11 @@ public final class Session {
     }
 
     private void send(Delivery d) {
+        if (d.publication().isExpired(System.currentTimeMillis())) {
+            broker.metrics().messagesDroppedExpired.increment();
+            forget(d);
+            return;
+        }
         int packetId = 0;
         if (d.qos() != QoS.AT_MOST_ONCE) {
             packetId = d.stored() != null ? d.stored().packetId() : nextPacketId();

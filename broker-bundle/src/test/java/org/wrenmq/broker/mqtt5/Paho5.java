@@ -1,0 +1,194 @@
+package org.wrenmq.broker.mqtt5;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+
+/**
+ * An Eclipse Paho MQTT 5 client that queues what it receives (with every property) and remembers how the broker
+ * ended the connection, for a test to take in order.
+ */
+final class Paho5 implements AutoCloseable {
+    /** A message as Paho received it. */
+    record Received(String topic, MqttMessage message) {
+        String payload() {
+            return new String(message.getPayload(), StandardCharsets.UTF_8);
+        }
+
+        MqttProperties properties() {
+            return message.getProperties();
+        }
+    }
+
+    private final MqttAsyncClient client;
+    private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
+    private final CompletableFuture<MqttDisconnectResponse> disconnected = new CompletableFuture<>();
+
+    Paho5(int port, String clientId) {
+        try {
+            client = new MqttAsyncClient("tcp://127.0.0.1:" + port, clientId, new MemoryPersistence());
+        } catch (MqttException e) {
+            throw new IllegalStateException(e);
+        }
+        client.setCallback(new MqttCallback() {
+            @Override
+            public void disconnected(MqttDisconnectResponse response) {
+                disconnected.complete(response);
+            }
+
+            @Override
+            public void mqttErrorOccurred(MqttException exception) {
+            }
+
+            @Override
+            public void messageArrived(String topic, MqttMessage message) {
+                received.add(new Received(topic, message));
+            }
+
+            @Override
+            public void deliveryComplete(IMqttToken token) {
+            }
+
+            @Override
+            public void connectComplete(boolean reconnect, String serverURI) {
+            }
+
+            @Override
+            public void authPacketArrived(int reasonCode, MqttProperties properties) {
+            }
+        });
+    }
+
+    /** MQTT 5 options: clean start, no automatic reconnect, keep alive 60 s. */
+    static MqttConnectionOptions options() {
+        MqttConnectionOptions options = new MqttConnectionOptions();
+        options.setCleanStart(true);
+        options.setAutomaticReconnect(false);
+        options.setConnectionTimeout((int) RawClient5.PATIENCE.toSeconds());
+        options.setKeepAliveInterval(60);
+        return options;
+    }
+
+    /** Connects and returns the completed token: CONNACK's session present flag and properties. */
+    IMqttToken connect(MqttConnectionOptions options) throws MqttException {
+        IMqttToken token = client.connect(options);
+        token.waitForCompletion(RawClient5.PATIENCE.toMillis());
+        return token;
+    }
+
+    Paho5 connect() throws MqttException {
+        connect(options());
+        return this;
+    }
+
+    /** Subscribes and returns the SUBACK reason codes. */
+    int[] subscribe(MqttProperties props, MqttSubscription... subscriptions) throws MqttException {
+        IMqttToken token = client.subscribe(subscriptions, null, null, props);
+        token.waitForCompletion(RawClient5.PATIENCE.toMillis());
+        return token.getReasonCodes();
+    }
+
+    /** Subscribes one filter and asserts that the requested QoS was granted. */
+    Paho5 subscribe(String filter, int qos) throws MqttException {
+        assertThat(subscribe(new MqttProperties(), new MqttSubscription(filter, qos))).containsExactly(qos);
+        return this;
+    }
+
+    /** Publishes and, for QoS 1 and 2, waits for the broker's acknowledgement; returns the completed token. */
+    IMqttToken publish(String topic, MqttMessage message) throws MqttException {
+        IMqttToken token = client.publish(topic, message);
+        token.waitForCompletion(RawClient5.PATIENCE.toMillis());
+        return token;
+    }
+
+    IMqttToken publish(String topic, String payload, int qos) throws MqttException {
+        MqttMessage m = new MqttMessage(payload.getBytes(StandardCharsets.UTF_8));
+        m.setQos(qos);
+        return publish(topic, m);
+    }
+
+    Received next() {
+        return poll(RawClient5.PATIENCE).orElseThrow(() -> new AssertionError(
+                client.getClientId() + " received no message within " + RawClient5.PATIENCE));
+    }
+
+    List<Received> next(int count) {
+        List<Received> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            out.add(next());
+        }
+        return out;
+    }
+
+    Optional<Received> poll(Duration wait) {
+        try {
+            return Optional.ofNullable(received.poll(wait.toMillis(), TimeUnit.MILLISECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    void expectNothingFor(Duration wait) {
+        assertThat(poll(wait)).as("message received by %s", client.getClientId()).isEmpty();
+    }
+
+    /** How the connection ended, as Paho reports it (the broker's DISCONNECT reason code, if it sent one). */
+    MqttDisconnectResponse awaitDisconnected(Duration wait) {
+        try {
+            return disconnected.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new AssertionError(client.getClientId() + " still connected after " + wait);
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    boolean isConnected() {
+        return client.isConnected();
+    }
+
+    /** A normal DISCONNECT with the given reason code and properties (e.g. a new session expiry interval). */
+    void disconnect(int reasonCode, MqttProperties props) throws MqttException {
+        client.disconnect(RawClient5.PATIENCE.toMillis(), null, null, reasonCode, props)
+                .waitForCompletion(RawClient5.PATIENCE.toMillis());
+    }
+
+    void disconnect() throws MqttException {
+        disconnect(0, new MqttProperties());
+    }
+
+    /** Drops the TCP connection without DISCONNECT, as a crashed client would. */
+    void dropConnection() throws MqttException {
+        client.disconnectForcibly(0, 1000, false);
+    }
+
+    @Override
+    public void close() throws MqttException {
+        if (client.isConnected()) {
+            client.disconnectForcibly(0, 1000, false);
+        }
+        client.close(true);
+    }
+}

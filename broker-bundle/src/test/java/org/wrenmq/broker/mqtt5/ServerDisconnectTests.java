@@ -1,0 +1,149 @@
+package org.wrenmq.broker.mqtt5;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * DISCONNECT sent by the broker: the reason code names why [MQTT-3.14.2-1], the packet carries no Session Expiry
+ * Interval [MQTT-3.14.2-2], nothing follows it [MQTT-3.14.4-1] and the connection closes [MQTT-3.14.4-2].
+ */
+class ServerDisconnectTests {
+    @RegisterExtension
+    final Mqtt5Broker broker = new Mqtt5Broker();
+
+    /** [MQTT-3.1.4-3]: a second connection with the same client id ends the first with 0x8E. */
+    @Test
+    void sessionTakenOver() {
+        RawClient5 first = broker.rawConnected("twin");
+
+        broker.rawConnected("twin");
+
+        assertServerDisconnect(first.expectDisconnect(), 0x8E);
+    }
+
+    /** [MQTT-3.1.4-3]: Paho sees the takeover as a DISCONNECT with reason code 0x8E. */
+    @Test
+    void sessionTakenOverAsPahoSeesIt() throws MqttException {
+        Paho5 first = broker.paho("paho-twin").connect();
+
+        broker.paho("paho-twin").connect();
+
+        MqttDisconnectResponse response = first.awaitDisconnected(RawClient5.PATIENCE);
+        assertThat(response.getReturnCode()).isEqualTo(0x8E);
+    }
+
+    /** [MQTT-3.3.1-4] [MQTT-4.13.1-1]: a PUBLISH with both QoS bits set is malformed: 0x81. */
+    @Test
+    void malformedPacket() {
+        RawClient5 client = broker.rawConnected("malformed");
+
+        client.send(new byte[] {0x36, 0x05, 0x00, 0x01, 'x', 0x00, 0x01});
+
+        assertServerDisconnect(client.expectDisconnect(), 0x81);
+    }
+
+    /** [MQTT-4.13.1-1]: a property length beyond the end of the packet is malformed: 0x81. */
+    @Test
+    void malformedProperties() {
+        RawClient5 client = broker.rawConnected("bad-props");
+
+        // PUBLISH QoS 0, topic "x", property length 9 but only 1 byte follows
+        client.send(new byte[] {0x30, 0x05, 0x00, 0x01, 'x', 0x09, 0x01});
+
+        assertServerDisconnect(client.expectDisconnect(), 0x81);
+    }
+
+    /** [MQTT-3.2.2-15] section 3.1.2.11.4: a payload above message_size_limit is refused with 0x95. */
+    @Test
+    void packetTooLarge() {
+        broker.set("message_size_limit", "100");
+        RawClient5 client = broker.rawConnected("too-large");
+
+        client.send(Wire.publish("big", "x".repeat(101), 0, 0));
+
+        assertServerDisconnect(client.expectDisconnect(), 0x95);
+        assertThat(broker.counter("messages.refused.message_size_limit")).isEqualTo(1);
+    }
+
+    /** [MQTT-3.2.2-15]: a packet above the Maximum Packet Size of CONNACK is refused with 0x95. */
+    @Test
+    void packetAboveAnnouncedMaximumPacketSize() {
+        broker.set("message_size_limit", "100");
+        RawClient5 client = broker.raw();
+        long maximum = client.connect(Wire.connect("huge")).properties().number(Property.MAXIMUM_PACKET_SIZE)
+                .orElseThrow();
+
+        client.send(Wire.publish("huge", "y".repeat((int) maximum), 0, 0));
+
+        assertServerDisconnect(client.expectDisconnect(), 0x95);
+    }
+
+    /** Section 3.3.4: more unacknowledged QoS 2 PUBLISHes than the broker's Receive Maximum: 0x93. */
+    @Test
+    void receiveMaximumExceeded() {
+        broker.set("max_inflight_messages", "2");
+        RawClient5 client = broker.raw();
+        assertThat(client.connect(Wire.connect("flood")).properties().number(Property.RECEIVE_MAXIMUM)).contains(2L);
+
+        client.send(Wire.publish("f/t", "1", 2, 1), Wire.publish("f/t", "2", 2, 2), Wire.publish("f/t", "3", 2, 3));
+
+        assertServerDisconnect(client.expectDisconnect(), 0x93);
+    }
+
+    /** [MQTT-3.1.2-22]: nothing from the client for 1.5 times its keep alive: 0x8D, then close. */
+    @Test
+    void keepAliveTimeout() {
+        RawClient5 client = broker.raw().connectAccepted(Wire.connect("sleepy").keepAlive(1));
+        long start = System.nanoTime();
+
+        Frame disconnect = client.expectDisconnect(Duration.ofSeconds(4));
+
+        assertServerDisconnect(disconnect, 0x8D);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(1400));
+        assertThat(broker.counter("connections.closed.keepalive")).isEqualTo(1);
+    }
+
+    /** [MQTT-3.1.2-22]: a client that pings in time stays connected past 1.5 times its keep alive. */
+    @Test
+    void pingingClientIsNotTimedOut() {
+        RawClient5 client = broker.raw().connectAccepted(Wire.connect("awake").keepAlive(1));
+
+        for (int i = 0; i < 4; i++) {
+            client.send(Wire.pingreq());
+            client.expect(Wire.PINGRESP);
+            client.expectNothingFor(Duration.ofMillis(600));
+        }
+    }
+
+    /** Section 4.13.2, reason code 0x8B: a clean stop tells every MQTT 5 client the server is shutting down. */
+    @Test
+    void serverShuttingDown() {
+        RawClient5 raw = broker.rawConnected("stop-raw");
+
+        broker.broker().close();
+
+        assertServerDisconnect(raw.expectDisconnect(), 0x8B);
+    }
+
+    /** Reason code 0x8B as Paho sees it. */
+    @Test
+    void serverShuttingDownAsPahoSeesIt() throws MqttException {
+        Paho5 client = broker.paho("stop-paho").connect();
+
+        broker.broker().close();
+
+        assertThat(client.awaitDisconnected(RawClient5.PATIENCE).getReturnCode()).isEqualTo(0x8B);
+    }
+
+    private static void assertServerDisconnect(Frame disconnect, int reasonCode) {
+        assertThat(disconnect.reasonCode()).as("DISCONNECT reason code of %s", disconnect).isEqualTo(reasonCode);
+        assertThat(disconnect.properties().has(Property.SESSION_EXPIRY_INTERVAL))
+                .as("Session Expiry Interval in a server DISCONNECT [MQTT-3.14.2-2]").isFalse();
+    }
+}

@@ -1,9 +1,15 @@
 package org.wrenmq.broker.conformance;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -13,12 +19,14 @@ import org.wrenmq.broker.Broker;
 /**
  * A fresh in-process broker for each test, listening on a free loopback port, plus the clients the test opened
  * through it. The broker starts on first use, so a test can first change settings with {@link #set}; after the
- * test, the clients and then the broker are closed.
+ * test, the clients and then the broker are closed. The broker runs as shipped, durable, with its store in a
+ * folder of its own that is deleted afterwards: no test sees what an earlier one left.
  */
 final class BrokerExtension implements AfterEachCallback {
     private final Map<String, String> settings = new LinkedHashMap<>(Map.of("allow_anonymous", "true", "persistence", "false"));
     private final Deque<AutoCloseable> clients = new ArrayDeque<>();
     private Broker broker;
+    private Path storeDir;
 
     /** A mosquitto-style setting for the broker this test will start. */
     BrokerExtension set(String key, String value) {
@@ -31,7 +39,9 @@ final class BrokerExtension implements AfterEachCallback {
 
     Broker broker() {
         if (broker == null) {
-            Broker.Builder builder = Broker.builder().listener(0, "127.0.0.1");
+            storeDir = createStoreDir();
+            Broker.Builder builder = Broker.builder().listener(0, "127.0.0.1")
+                    .set("persistence_location", storeDir.toString());
             settings.forEach(builder::set);
             broker = builder.build().start();
         }
@@ -82,6 +92,25 @@ final class BrokerExtension implements AfterEachCallback {
         }
         if (broker != null) {
             broker.close();
+        }
+        if (storeDir != null) {
+            deleteRecursively(storeDir);
+        }
+    }
+
+    private static Path createStoreDir() {
+        try {
+            return Files.createTempDirectory("wrenmq-conformance-store");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

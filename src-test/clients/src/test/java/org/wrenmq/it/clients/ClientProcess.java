@@ -10,8 +10,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An external program started by a test (mosquitto_sub, mosquitto_pub, the standalone broker), its stdout and
- * stderr together in a file. Killed on close if still running: only this process, by its own handle.
+ * An external program started by a test (mosquitto_sub, mosquitto_pub, the standalone broker) in the test's
+ * folder, its stdout and stderr together in a file. Killed on close if still running: only this process, by its
+ * own handle.
  */
 final class ClientProcess implements AutoCloseable {
     /** Longest wait for a client program to finish its job. */
@@ -30,7 +31,8 @@ final class ClientProcess implements AutoCloseable {
     static ClientProcess start(Path dir, List<String> command) {
         try {
             Path output = Files.createTempFile(dir, Path.of(command.get(0)).getFileName().toString(), ".out");
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+            // run in the test's folder: whatever the program writes to its working directory goes away with it
+            Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                     .redirectOutput(output.toFile()).start();
             return new ClientProcess(process, output, command);
         } catch (IOException e) {

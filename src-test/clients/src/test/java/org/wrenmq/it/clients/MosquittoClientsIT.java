@@ -46,7 +46,8 @@ class MosquittoClientsIT {
 
     @BeforeEach
     void startBroker() {
-        broker = Broker.builder().listener(0, "127.0.0.1").set("allow_anonymous", "true").build().start();
+        broker = Broker.builder().listener(0, "127.0.0.1").set("allow_anonymous", "true")
+                .set("persistence_location", dir.resolve("store").toString()).build().start();
     }
 
     @AfterEach
@@ -106,7 +107,7 @@ class MosquittoClientsIT {
         ClientProcess watcher = subscribe("watcher", "floor-5/status", 1);
         ClientProcess sensor = client("mosquitto_sub", "-i", "sensor", "-t", TOPIC,
                 "--will-topic", "floor-5/status", "--will-payload", "offline", "--will-qos", "1");
-        awaitSubscribed("sensor", TOPIC);
+        awaitSubscribed(sensor, "sensor", TOPIC);
 
         sensor.killHard();
 
@@ -130,13 +131,15 @@ class MosquittoClientsIT {
     private ClientProcess subscribe(String clientId, String filter, int qos) {
         ClientProcess subscriber = client("mosquitto_sub", "-d", "-i", clientId, "-q", Integer.toString(qos),
                 "-t", filter, "-C", "1", "-W", Long.toString(PATIENCE.toSeconds()));
-        awaitSubscribed(clientId, filter);
+        awaitSubscribed(subscriber, clientId, filter);
         return subscriber;
     }
 
     /** The broker itself says when the subscription exists: mosquitto_sub's output is buffered until it ends. */
-    private void awaitSubscribed(String clientId, String filter) {
-        await().atMost(PATIENCE).until(() -> broker.subscriptions().stream()
+    private void awaitSubscribed(ClientProcess subscriber, String clientId, String filter) {
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(broker.subscriptions())
+                .as("subscriptions; %s alive: %s, output so far:%n%s", clientId, subscriber.isAlive(),
+                        subscriber.output())
                 .anyMatch(s -> s.clientId().equals(clientId) && s.topicFilter().equals(filter)));
     }
 

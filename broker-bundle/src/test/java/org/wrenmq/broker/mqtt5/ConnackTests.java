@@ -147,6 +147,7 @@ class ConnackTests {
         Frame connack = client.connect(Wire.connect("enhanced").property(Property.AUTHENTICATION_METHOD, "SCRAM-SHA-1"));
 
         assertThat(connack.reasonCode()).isEqualTo(0x8C);
+        assertThat(connack.hasReasonString()).as("reason string, section 3.2.2.3.9").isTrue();
         assertThat(connack.sessionPresent()).isFalse();
         assertThat(client.nextUnlessClosed(RawClient5.PATIENCE)).as("connection closed after refusal").isEmpty();
     }

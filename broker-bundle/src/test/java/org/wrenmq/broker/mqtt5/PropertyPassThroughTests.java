@@ -49,6 +49,38 @@ class PropertyPassThroughTests {
                 .containsExactly("z=last?", "a=1", "z=again", "=empty name", "k=");
     }
 
+    /**
+     * [MQTT-3.3.2-4] [MQTT-3.3.2-16] [MQTT-3.3.2-17] [MQTT-3.3.2-18] [MQTT-3.3.2-20]: retained messages and messages
+     * queued for an offline session keep their properties too.
+     */
+    @Test
+    void retainedAndQueuedMessagesKeepTheirProperties() {
+        Properties props = Properties.none().add(Property.PAYLOAD_FORMAT_INDICATOR, 1)
+                .add(Property.CONTENT_TYPE, "text/csv").add(Property.RESPONSE_TOPIC, "kept/replies")
+                .add(Property.CORRELATION_DATA, new byte[] {5, 6}).user("x", "1").user("y", "2").user("x", "3");
+        RawClient5 away = broker.raw().connectAccepted(Wire.connect("kept-away").sessionExpiry(60));
+        away.subscribe("kept/queued", 1);
+        away.send(Wire.disconnect());
+        RawClient5 publisher = broker.rawConnected("kept-pub");
+        publisher.send(Wire.publish("kept/retained", "r".getBytes(), 1, true, 1, props));
+        publisher.expect(Wire.PUBACK);
+        publisher.send(Wire.publish("kept/queued", "q".getBytes(), 1, false, 2, props));
+        publisher.expect(Wire.PUBACK);
+
+        RawClient5 late = broker.rawConnected("kept-late").subscribe("kept/retained", 1);
+        RawClient5 back = broker.raw().connectAccepted(Wire.connect("kept-away").cleanStart(false).sessionExpiry(60));
+
+        for (Frame f : new Frame[] {late.expect(Wire.PUBLISH), back.expect(Wire.PUBLISH)}) {
+            Properties got = f.properties();
+            assertThat(got.number(Property.PAYLOAD_FORMAT_INDICATOR)).as("%s", f).contains(1L);
+            assertThat(got.string(Property.CONTENT_TYPE)).contains("text/csv");
+            assertThat(got.string(Property.RESPONSE_TOPIC)).contains("kept/replies");
+            assertThat(got.binary(Property.CORRELATION_DATA)).hasValueSatisfying(
+                    d -> assertThat(d).containsExactly(5, 6));
+            assertThat(got.userProperties()).containsExactly("x=1", "y=2", "x=3");
+        }
+    }
+
     /** [MQTT-3.3.2-4]: a message without the indicator arrives without it (no format is made up). */
     @Test
     void absentPropertiesStayAbsent() throws MqttException {

@@ -10,8 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * DISCONNECT sent by the broker: the reason code names why [MQTT-3.14.2-1], the packet carries no Session Expiry
- * Interval [MQTT-3.14.2-2], nothing follows it [MQTT-3.14.4-1] and the connection closes [MQTT-3.14.4-2].
+ * DISCONNECT sent by the broker: the reason code names why [MQTT-3.14.2-1] and a reason string says it in words
+ * (the client asked for problem information, the default), the packet carries no Session Expiry Interval
+ * [MQTT-3.14.2-2], nothing follows it [MQTT-3.14.4-1] and the connection closes [MQTT-3.14.4-2].
  */
 class ServerDisconnectTests {
     @RegisterExtension
@@ -143,6 +144,8 @@ class ServerDisconnectTests {
 
     private static void assertServerDisconnect(Frame disconnect, int reasonCode) {
         assertThat(disconnect.reasonCode()).as("DISCONNECT reason code of %s", disconnect).isEqualTo(reasonCode);
+        assertThat(disconnect.properties().string(Property.REASON_STRING)).as("reason string, section 3.14.2.2.3")
+                .hasValueSatisfying(why -> assertThat(why).isNotBlank());
         assertThat(disconnect.properties().has(Property.SESSION_EXPIRY_INTERVAL))
                 .as("Session Expiry Interval in a server DISCONNECT [MQTT-3.14.2-2]").isFalse();
     }

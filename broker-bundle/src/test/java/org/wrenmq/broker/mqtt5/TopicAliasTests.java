@@ -129,6 +129,26 @@ class TopicAliasTests {
         assertThat(c2.topic()).isEqualTo("out/c");
     }
 
+    /** [MQTT-3.3.2-7]: the broker's aliases start afresh on a new connection: the first message names its topic. */
+    @Test
+    void brokerAliasesStartAfreshOnANewConnection() {
+        Wire.Connect connect = Wire.connect("ta-resume").sessionExpiry(60).property(Property.TOPIC_ALIAS_MAXIMUM, 2);
+        RawClient5 first = broker.raw().connectAccepted(connect);
+        first.subscribe("resume/t", 0);
+        RawClient5 publisher = broker.rawConnected("ta-resume-pub");
+        publisher.send(Wire.publish("resume/t", "1", 0, 0), Wire.publish("resume/t", "2", 0, 0));
+        assertThat(first.expect(Wire.PUBLISH).topic()).isEqualTo("resume/t");
+        assertThat(first.expect(Wire.PUBLISH).topic()).as("aliased").isEmpty();
+        first.send(Wire.disconnect());
+
+        RawClient5 second = broker.raw().connectAccepted(connect.cleanStart(false));
+        publisher.send(Wire.publish("resume/t", "3", 0, 0));
+
+        Frame f = second.expect(Wire.PUBLISH);
+        assertThat(f.topic()).isEqualTo("resume/t");
+        assertThat(f.payload()).isEqualTo("3");
+    }
+
     /** [MQTT-3.1.2-27]: a client that did not allow aliases never gets one. */
     @Test
     void noAliasesToAClientThatDoesNotAllowThem() {

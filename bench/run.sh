@@ -47,7 +47,6 @@ WORK=bench/target/run
 mkdir -p "$RESULTS" "$WORK"
 BENCH_CP="bench/target/classes:bench/target/lib/*"
 BROKER_JAR=broker-bundle/target/broker-bundle-0.1.0-SNAPSHOT.jar
-BROKER_CP="$BROKER_JAR:broker-bundle/target/lib/*"
 
 # 10,000 client sockets in the load generator and as many in each broker, plus files and slack.
 WANT_FDS=$((CONNECTIONS + 4096))
@@ -73,6 +72,7 @@ fi
   echo "java: $(java -version 2>&1 | head -1)"
   echo "mosquitto: $(mosquitto -h 2>/dev/null | head -1)"
   echo "kernel: $(uname -r)"
+  echo "wrenmq: commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- broker-bundle 2>/dev/null || echo ' plus uncommitted broker-bundle changes')"
   # other processes on these two cores move the figures: the load before the run says how quiet it was
   echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } > "$RESULTS/machine.txt"
@@ -129,6 +129,10 @@ TARGETS=()
 if [ "$RUN_LOAD" = 1 ] || [ "$PROFILE" = 1 ]; then
   if [ "$RUN_WRENMQ" = 1 ]; then
     [ -f "$BROKER_JAR" ] || { echo "$BROKER_JAR missing: build broker-bundle (or use --mosquitto-only)" >&2; exit 1; }
+    # run a private copy: a build of broker-bundle during the run must not swap classes under the broker
+    rm -rf "$WORK/wrenmq-jars" && mkdir -p "$WORK/wrenmq-jars"
+    cp "$BROKER_JAR" "$WORK/wrenmq-jars/" && cp -r broker-bundle/target/lib "$WORK/wrenmq-jars/lib"
+    BROKER_CP="$WORK/wrenmq-jars/$(basename "$BROKER_JAR"):$WORK/wrenmq-jars/lib/*"
     WREN_PORT=$(free_port)
     common_conf "$WREN_PORT" > "$WORK/wrenmq.conf"
     WREN_OPTS=${WRENMQ_JAVA_OPTS:-}

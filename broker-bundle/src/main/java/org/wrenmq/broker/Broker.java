@@ -23,6 +23,7 @@ import org.wrenmq.api.QoS;
 import org.wrenmq.broker.auth.Authenticator;
 import org.wrenmq.broker.auth.PasswordFile;
 import org.wrenmq.broker.handler.MqttConnectionHandler;
+import org.wrenmq.broker.metrics.SysTopics;
 import org.wrenmq.broker.message.Publication;
 import org.wrenmq.broker.routing.Subscription;
 import org.wrenmq.broker.routing.Topics;
@@ -58,6 +59,7 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
     private BrokerContext context;
     private final List<Channel> serverChannels = new ArrayList<>();
     private Jsonb jsonb;
+    private SysTopics sysTopics;
 
     private Broker(BrokerConfig config) {
         this.config = config;
@@ -88,6 +90,11 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
         context = new BrokerContext(config, workers, new Authenticator(config.allowAnonymous(), passwords),
                 store.store());
         restore(store.recovered());
+        if (config.sysInterval() > 0) {
+            sysTopics = new SysTopics(context, Broker.class.getPackage().getImplementationVersion() == null
+                    ? "dev" : Broker.class.getPackage().getImplementationVersion());
+            sysTopics.start(workers.next(), config.sysInterval());
+        }
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptors, workers)
                 .channel(Transports.serverChannel())
@@ -142,8 +149,16 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
         serverChannels.forEach(c -> c.close().syncUninterruptibly());
         serverChannels.clear();
         if (context != null && workers != null) {
+            if (sysTopics != null) {
+                sysTopics.stop();
+            }
             context.stopping();
-            context.connections().forEach(ch -> ch.pipeline().get(MqttConnectionHandler.class).serverShutdown());
+            for (Channel ch : context.connections()) {
+                MqttConnectionHandler connection = ch.pipeline().get(MqttConnectionHandler.class);
+                if (connection != null) {
+                    connection.serverShutdown();
+                }
+            }
             context.connections().newCloseFuture().awaitUninterruptibly(SHUTDOWN_DISCONNECT_MILLIS);
         }
         if (acceptors != null) {

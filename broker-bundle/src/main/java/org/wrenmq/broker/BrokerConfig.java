@@ -42,6 +42,8 @@ public final class BrokerConfig {
     public static final boolean DEFAULT_PERSISTENCE = true;
     /** {@code persistence_sync_interval}: ms the group commit waits to gather acknowledgements; 0 = at once. */
     public static final int DEFAULT_PERSISTENCE_SYNC_INTERVAL = 0;
+    /** {@code sys_interval}: seconds between updates of the {@code $SYS/broker/...} topics; 0 disables them. */
+    public static final int DEFAULT_SYS_INTERVAL = 10;
     /** {@code persistence_location}: where the store lives when {@code persistence true}. */
     public static final String DEFAULT_PERSISTENCE_LOCATION = "data";
 
@@ -60,6 +62,7 @@ public final class BrokerConfig {
     private final boolean retainAvailable;
     private final boolean queueQos0Messages;
     private final long maxQueuedMessagesTotal;
+    private final int sysInterval;
     private final boolean persistence;
     private final Path persistenceLocation;
     private final int persistenceSyncInterval;
@@ -90,6 +93,7 @@ public final class BrokerConfig {
         this.retainAvailable = b.retainAvailable;
         this.queueQos0Messages = b.queueQos0Messages;
         this.maxQueuedMessagesTotal = b.maxQueuedMessagesTotal;
+        this.sysInterval = b.sysInterval;
         this.persistence = b.persistence;
         this.persistenceLocation = b.persistenceLocation;
         this.persistenceSyncInterval = b.persistenceSyncInterval;
@@ -154,6 +158,7 @@ public final class BrokerConfig {
     public boolean retainAvailable() { return retainAvailable; }
     public boolean queueQos0Messages() { return queueQos0Messages; }
     public long maxQueuedMessagesTotal() { return maxQueuedMessagesTotal; }
+    public int sysInterval() { return sysInterval; }
     public boolean persistence() { return persistence; }
     public Path persistenceLocation() { return persistenceLocation; }
     public int persistenceSyncInterval() { return persistenceSyncInterval; }
@@ -180,6 +185,7 @@ public final class BrokerConfig {
         private boolean retainAvailable = true;
         private boolean queueQos0Messages;
         private long maxQueuedMessagesTotal = DEFAULT_MAX_QUEUED_MESSAGES_TOTAL;
+        private int sysInterval = DEFAULT_SYS_INTERVAL;
         private boolean persistence = DEFAULT_PERSISTENCE;
         private Path persistenceLocation = Path.of(DEFAULT_PERSISTENCE_LOCATION);
         private int persistenceSyncInterval = DEFAULT_PERSISTENCE_SYNC_INTERVAL;
@@ -217,6 +223,7 @@ public final class BrokerConfig {
                 case "max_queued_messages_total":
                     maxQueuedMessagesTotal = longValue(key, v, 1, Long.MAX_VALUE);
                     break;
+                case "sys_interval": sysInterval = integer(key, v, 0, 86_400); break;
                 case "persistence_location": persistenceLocation = Path.of(nonEmpty(key, v)); break;
                 case "persistence_sync_interval": persistenceSyncInterval = integer(key, v, 0, 10_000); break;
                 case "persistence_fsync": persistenceFsync = bool(key, v); break;

@@ -1,5 +1,6 @@
 package org.wrenmq.broker.handler;
 
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -210,11 +211,22 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter
         }
         closing = true;
         if (version == MqttVersion.MQTT_5 && connected) {
-            channel.writeAndFlush(Packets.disconnect(reason, requestProblemInformation ? why : null))
+            channel.writeAndFlush(Packets.disconnect(reason, reasonString(why, Packets.DISCONNECT_BASE_SIZE)))
                     .addListener(ChannelFutureListener.CLOSE);
         } else {
             channel.close();
         }
+    }
+
+    /**
+     * The reason string to send in a packet of {@code baseSize} bytes without it, or null: only when the client
+     * asked for problem information [MQTT-3.1.2-29] and the packet stays within its maximum size [MQTT-3.4.2-2].
+     */
+    String reasonString(String why, int baseSize) {
+        if (!requestProblemInformation || why == null) {
+            return null;
+        }
+        return baseSize + 3 + ByteBufUtil.utf8Bytes(why) <= clientMaximumPacketSize ? why : null;
     }
 
     String remote() {

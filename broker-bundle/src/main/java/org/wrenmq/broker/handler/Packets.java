@@ -26,6 +26,11 @@ final class Packets {
     private static final MqttMessage PINGRESP =
             new MqttMessage(new MqttFixedHeader(MqttMessageType.PINGRESP, false, MqttQoS.AT_MOST_ONCE, false, 0));
 
+    /** Bytes of an MQTT 5 DISCONNECT with a reason code and empty properties: what a reason string adds to. */
+    static final int DISCONNECT_BASE_SIZE = 4;
+    /** Bytes of an MQTT 5 PUBACK/PUBREC/PUBREL/PUBCOMP with a reason code and empty properties. */
+    static final int PUB_REPLY_BASE_SIZE = 6;
+
     private Packets() {
     }
 

@@ -133,7 +133,7 @@ final class PublishHandler {
     private static void refuseBadPayloadFormat(MqttConnectionHandler c, int qos, int packetId) {
         String why = "payload is not UTF-8 as its payload format indicator says [MQTT-3.3.2-4]";
         byte reason = MqttReasonCodes.PubAck.PAYLOAD_FORMAT_INVALID.byteValue();
-        String reasonString = c.requestProblemInformation ? why : null; // [MQTT-3.1.2-29]
+        String reasonString = c.reasonString(why, Packets.PUB_REPLY_BASE_SIZE);
         if (qos == 1) {
             c.channel.writeAndFlush(Packets.pubAck(packetId, reason, reasonString));
         } else if (qos == 2) {

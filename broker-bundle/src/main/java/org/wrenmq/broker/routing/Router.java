@@ -1,5 +1,6 @@
 package org.wrenmq.broker.routing;
 
+import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -8,6 +9,7 @@ import java.util.Map;
 import org.wrenmq.api.QoS;
 import org.wrenmq.broker.BrokerContext;
 import org.wrenmq.broker.message.Publication;
+import org.wrenmq.broker.metrics.SysTopics;
 import org.wrenmq.broker.session.Delivery;
 import org.wrenmq.broker.session.Session;
 import org.wrenmq.broker.store.MessageStore;
@@ -38,7 +40,7 @@ public final class Router {
         boolean wrote = false;
         if (p.retain() && broker.config().retainAvailable()) {
             broker.retained().put(p);
-            if (store.durable()) {
+            if (store.durable() && !p.topic().startsWith(SysTopics.PREFIX)) {
                 store.putRetained(p);
                 wrote = true;
             }
@@ -75,12 +77,35 @@ public final class Router {
         for (Target t : shared) {
             wrote |= prepare(t, p, store, messageId, deliveries, sessions);
         }
+        handOver(sessions, deliveries);
+        return wrote;
+    }
+
+    /**
+     * Gives each session its delivery on the session's event loop: those on the current loop at once, the others
+     * in one task per loop rather than one per session, so a fan-out to many subscribers wakes each loop once.
+     */
+    private static void handOver(List<Session> sessions, List<Delivery> deliveries) {
+        if (sessions.size() == 1) {
+            Session session = sessions.get(0);
+            Delivery d = deliveries.get(0);
+            session.execute(() -> session.enqueueOrSend(d));
+            return;
+        }
+        Map<EventExecutor, List<Integer>> byLoop = new HashMap<>(4);
         for (int i = 0; i < sessions.size(); i++) {
             Session session = sessions.get(i);
-            Delivery d = deliveries.get(i);
-            session.execute(() -> session.enqueueOrSend(d));
+            if (session.executor().inEventLoop()) {
+                session.enqueueOrSend(deliveries.get(i));
+            } else {
+                byLoop.computeIfAbsent(session.executor(), e -> new ArrayList<>()).add(i);
+            }
         }
-        return wrote;
+        byLoop.forEach((loop, indexes) -> loop.execute(() -> {
+            for (int i : indexes) {
+                sessions.get(i).enqueueOrSend(deliveries.get(i));
+            }
+        }));
     }
 
     private static boolean prepare(Target t, Publication p, MessageStore store, long[] messageId,

@@ -121,7 +121,7 @@ class LimitsTests {
     }
 
     @Test
-    @DisplayName("max_keepalive: an MQTT 3.1.1 client asking for a longer keep alive gets CONNACK 2, as in mosquitto")
+    @DisplayName("max_keepalive: an MQTT 3.1.1 client asking for a longer keep alive gets CONNACK 2 (identifier rejected)")
     void keepAliveOverTheMaximumIsRefusedWithCode2() {
         broker.set("max_keepalive", "60");
         RawClient greedy = broker.raw();

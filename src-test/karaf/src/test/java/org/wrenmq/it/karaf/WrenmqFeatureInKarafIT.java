@@ -11,15 +11,22 @@ import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.wrenmq.it.osgi.Ports;
 
 /**
  * {@code feature:install wrenmq} in a real Apache Karaf: the features repository this build made, booted with
  * Karaf, the broker's port from {@code etc/org.wrenmq.broker.cfg}, mosquitto's own clients talking through it,
- * the example bundle's whiteboard listener answering through the publisher service, and the shell commands.
+ * the example bundle's whiteboard listener answering through the publisher service, the shell commands, and an
+ * edited configuration file moving the broker to another port with the listener following.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WrenmqFeatureInKarafIT {
+    /** The test that moves the broker to another port runs after the others. */
+    private static final int LAST = Integer.MAX_VALUE;
     private static final Duration BOOT_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(45);
     private static final Duration RETRY_INTERVAL = Duration.ofMillis(500);
@@ -37,12 +44,7 @@ class WrenmqFeatureInKarafIT {
                 "wrenmq");
         mqttPort = Ports.free();
         // Written before boot: the feature's own default file never overwrites it.
-        Files.writeString(karaf.etc("org.wrenmq.broker.cfg"), String.join("\n",
-                "port = " + mqttPort,
-                "bind_address = 127.0.0.1",
-                "allow_anonymous = true",
-                "persistence = true",
-                "persistence_location = ${karaf.data}/wrenmq", ""));
+        writeBrokerConfig(mqttPort);
         Files.copy(Path.of(System.getProperty("wrenmq.example.bundle")),
                 karaf.home().resolve("deploy/wrenmq-example-echo.jar"));
 
@@ -93,6 +95,31 @@ class WrenmqFeatureInKarafIT {
             await().atMost(DELIVERY_TIMEOUT).until(sub::finished);
             assertThat(sub.printed()).isEqualTo("shell/hello from-the-shell");
         }
+    }
+
+    @Test
+    @Order(LAST)
+    void editingTheConfigFileMovesThePortAndTheListenerFollows() throws Exception {
+        int oldPort = mqttPort;
+        mqttPort = Ports.free();
+
+        writeBrokerConfig(mqttPort);
+
+        await().atMost(DELIVERY_TIMEOUT).until(() -> !Ports.listening(oldPort) && Ports.listening(mqttPort));
+        try (Mosquitto.Subscriber sub = Mosquitto.subscribeOne(mqttPort, "echo/out/+", file("sub-moved.txt"))) {
+            publishUntilReceived(sub, "echo/in/moved", "pong");
+
+            assertThat(sub.printed()).isEqualTo("echo/out/moved pong");
+        }
+    }
+
+    private static void writeBrokerConfig(int port) throws IOException {
+        Files.writeString(karaf.etc("org.wrenmq.broker.cfg"), String.join("\n",
+                "port = " + port,
+                "bind_address = 127.0.0.1",
+                "allow_anonymous = true",
+                "persistence = true",
+                "persistence_location = ${karaf.data}/wrenmq", ""));
     }
 
     /** Publishes (QoS 1) until the subscriber got a message: the listener may still be starting. Bounded. */

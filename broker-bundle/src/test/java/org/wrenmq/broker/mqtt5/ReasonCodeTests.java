@@ -74,6 +74,19 @@ class ReasonCodeTests {
         assertThat(puback.properties().has(Property.USER_PROPERTY)).isFalse();
     }
 
+    /** [MQTT-3.4.2-2]: the reason string is left out when it would make PUBACK larger than the client takes. */
+    @Test
+    void reasonStringIsLeftOutWhenItDoesNotFit() {
+        RawClient5 client = broker.raw().connectAccepted(Wire.connect("tiny")
+                .property(Property.MAXIMUM_PACKET_SIZE, 10));
+
+        client.send(Wire.publish("pf/t", NOT_UTF8, 1, false, 4, utf8Claimed()));
+
+        Frame puback = client.expect(Wire.PUBACK);
+        assertThat(puback.reasonCode()).isEqualTo(0x99);
+        assertThat(2 + puback.body().length).as("PUBACK size").isLessThanOrEqualTo(10);
+    }
+
     /** Section 3.6.2.1: PUBREL answers 0x00 for a message in flight, and PUBCOMP ends it with 0x00. */
     @Test
     void qos2FlowAcknowledgesWithSuccess() {

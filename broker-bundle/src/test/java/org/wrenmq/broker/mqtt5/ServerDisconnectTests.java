@@ -39,6 +39,19 @@ class ServerDisconnectTests {
         assertThat(response.getReturnCode()).isEqualTo(0x8E);
     }
 
+    /** [MQTT-3.14.2-3]: the reason string is left out when it would make DISCONNECT larger than the client takes. */
+    @Test
+    void reasonStringIsLeftOutWhenItDoesNotFit() {
+        RawClient5 first = broker.raw().connectAccepted(Wire.connect("tiny-twin")
+                .property(Property.MAXIMUM_PACKET_SIZE, 8));
+
+        broker.rawConnected("tiny-twin");
+
+        Frame disconnect = first.expectDisconnect();
+        assertThat(disconnect.reasonCode()).isEqualTo(0x8E);
+        assertThat(2 + disconnect.body().length).as("DISCONNECT size").isLessThanOrEqualTo(8);
+    }
+
     /** [MQTT-3.3.1-4] [MQTT-4.13.1-1]: a PUBLISH with both QoS bits set is malformed: 0x81. */
     @Test
     void malformedPacket() {

@@ -108,7 +108,7 @@ class WillDelayTests {
 
         MqttProperties p = watcher.next().properties();
         assertThat(p.getPayloadFormat()).isTrue();
-        assertThat(p.getMessageExpiryInterval()).isBetween(298L, 300L);
+        assertThat(p.getMessageExpiryInterval()).isBetween(290L, 300L);
         assertThat(p.getContentType()).isEqualTo("text/plain");
         assertThat(p.getResponseTopic()).isEqualTo("will/replies");
         assertThat(p.getCorrelationData()).containsExactly(9, 8, 7);

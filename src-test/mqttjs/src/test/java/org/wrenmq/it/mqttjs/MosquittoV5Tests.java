@@ -56,7 +56,7 @@ class MosquittoV5Tests {
 
         assertThat(sub.awaitExit(RUN_TIME)).isZero();
         assertThat(sub.output()).singleElement().asString()
-                .matches("mq5/props\\|1\\|text/plain\\|1\\|mq5/replies\\|(59|60)\\|b:2 a:1\\|7\\|hällo");
+                .matches("mq5/props\\|1\\|text/plain\\|1\\|mq5/replies\\|(5[0-9]|60)\\|b:2 a:1\\|7\\|hällo");
     }
 
     /** [MQTT-3.1.2-23] [MQTT-3.2.2-3]: a session with an expiry interval keeps what arrives while its client is away. */

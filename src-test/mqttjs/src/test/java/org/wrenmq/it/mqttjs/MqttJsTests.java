@@ -72,7 +72,7 @@ class MqttJsTests {
         assertThat(r.get("payload")).isEqualTo("grüße");
         assertThat(r.get("qos")).isEqualTo("1");
         assertThat(r.get("payloadFormatIndicator")).isEqualTo("true");
-        assertThat(Integer.parseInt(r.get("messageExpiryInterval"))).isBetween(119, 120);
+        assertThat(Integer.parseInt(r.get("messageExpiryInterval"))).isBetween(110, 120);
         assertThat(r.get("contentType")).isEqualTo("text/plain; charset=utf-8");
         assertThat(r.get("responseTopic")).isEqualTo("js/replies");
         assertThat(r.get("correlationData")).isEqualTo("00ff07");

@@ -15,7 +15,9 @@ final class RunningBroker implements AutoCloseable {
     private final BrokerContext context;
 
     RunningBroker() {
-        broker = Broker.builder().listener(0, "127.0.0.1").set("allow_anonymous", "true").build().start();
+        // no store: only the in-memory structures are measured, and no data folder is left behind
+        broker = Broker.builder().listener(0, "127.0.0.1").set("allow_anonymous", "true")
+                .set("persistence", "false").build().start();
         try {
             Field field = Broker.class.getDeclaredField("context");
             field.setAccessible(true);

@@ -24,7 +24,8 @@ class LoadGeneratorTest {
 
     @BeforeAll
     static void startBroker() {
-        broker = Broker.builder().listener(0, "127.0.0.1").set("allow_anonymous", "true").build().start();
+        broker = Broker.builder().listener(0, "127.0.0.1").set("allow_anonymous", "true")
+                .set("persistence", "false").build().start();
         clients = new ClientFactory(1);
         target = new Target("wrenmq", "127.0.0.1", broker.port(), ProcessHandle.current().pid());
         context = new LoadContext(clients, CLOCK_TICKS, TimeUnit.SECONDS.toNanos(10));

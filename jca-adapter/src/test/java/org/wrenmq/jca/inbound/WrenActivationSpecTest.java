@@ -36,7 +36,8 @@ class WrenActivationSpecTest {
 
     @Test
     void aTopicFilterIsRequired() {
-        assertThatThrownBy(spec::validate).isInstanceOf(InvalidPropertyException.class).hasMessageContaining("topicFilter");
+        assertThatThrownBy(spec::validate).isInstanceOf(InvalidPropertyException.class)
+                .hasMessageContaining("topicFilter");
     }
 
     @Test
@@ -44,7 +45,8 @@ class WrenActivationSpecTest {
         spec.setTopicFilter("a");
         spec.setCleanSession(false);
 
-        assertThatThrownBy(spec::validate).isInstanceOf(InvalidPropertyException.class).hasMessageContaining("clientId");
+        assertThatThrownBy(spec::validate).isInstanceOf(InvalidPropertyException.class)
+                .hasMessageContaining("clientId");
     }
 
     @Test

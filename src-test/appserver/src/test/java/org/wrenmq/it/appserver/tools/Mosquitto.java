@@ -27,8 +27,12 @@ public final class Mosquitto {
     }
 
     public static Mosquitto start() {
+        return start(FreePort.find());
+    }
+
+    /** Starts on this port: for a test that needs the port known before the broker runs. */
+    public static Mosquitto start(int port) {
         try {
-            int port = FreePort.find();
             Path dir = Files.createTempDirectory("wrenmq-it-mosquitto");
             Path config = dir.resolve("mosquitto.conf");
             Files.writeString(config, "listener " + port + " 127.0.0.1\n"

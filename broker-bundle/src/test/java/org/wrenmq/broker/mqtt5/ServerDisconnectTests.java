@@ -123,6 +123,25 @@ class ServerDisconnectTests {
         assertThat(broker.counter("connections.closed.keepalive")).isEqualTo(1);
     }
 
+    /**
+     * [MQTT-3.1.2-21] [MQTT-3.2.2-21]: the Server Keep Alive given in CONNACK (from max_keepalive) is the one the
+     * broker enforces: 1.5 x 10 s, not 1.5 x the 60 s the client asked for. (The slowest test here: 15 s.)
+     */
+    @Test
+    void serverKeepAliveIsEnforced() {
+        broker.set("max_keepalive", "10");
+        RawClient5 client = broker.raw();
+        assertThat(client.connect(Wire.connect("optimist").keepAlive(60)).properties()
+                .number(Property.SERVER_KEEP_ALIVE)).contains(10L);
+        long start = System.nanoTime();
+
+        Frame disconnect = client.expectDisconnect(Duration.ofSeconds(20));
+
+        assertServerDisconnect(disconnect, 0x8D);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofSeconds(14),
+                Duration.ofSeconds(17));
+    }
+
     /** [MQTT-3.1.2-22]: a client that pings in time stays connected past 1.5 times its keep alive. */
     @Test
     void pingingClientIsNotTimedOut() {

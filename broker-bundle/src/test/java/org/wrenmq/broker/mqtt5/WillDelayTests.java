@@ -32,6 +32,18 @@ class WillDelayTests {
         watcher.expectNothingFor(Duration.ofMillis(3000));
     }
 
+    /** [MQTT-3.1.3-9] [MQTT-3.1.4-3]: a takeover that resumes the session within the delay sends no will either. */
+    @Test
+    void noWillWhenTheSessionIsTakenOverWithinTheDelay() throws MqttException {
+        Paho5 watcher = watcher();
+        RawClient5 old = broker.raw().connectAccepted(willConnect("usurped", 60, 2));
+
+        broker.raw().connectAccepted(Wire.connect("usurped").cleanStart(false).sessionExpiry(60));
+
+        assertThat(old.expectDisconnect().reasonCode()).isEqualTo(0x8E);
+        watcher.expectNothingFor(Duration.ofMillis(3000));
+    }
+
     /** [MQTT-3.1.2-8]: the will is sent once the delay has passed, not before. */
     @Test
     void willIsSentAfterTheDelay() throws MqttException {

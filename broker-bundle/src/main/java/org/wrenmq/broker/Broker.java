@@ -4,6 +4,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import jakarta.json.bind.Jsonb;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -50,6 +51,11 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
     private static final int MQTT_PUBLISH_REFUSED_TOPIC_NAME_INVALID = 0x90;
     private static final int MQTT_PUBLISH_REFUSED_PACKET_TOO_LARGE = 0x95;
+    /**
+     * A connection stops taking messages (they wait in the session's bounded queue) once this much is buffered
+     * towards a slow client: room for bursts of a client that keeps up, and a bound for one that does not.
+     */
+    private static final WriteBufferWaterMark WRITE_BUFFER_WATER_MARK = new WriteBufferWaterMark(512 * 1024, 1024 * 1024);
     /** How long a clean stop waits for the goodbye DISCONNECTs (MQTT 5: 0x8B) to be written. */
     private static final long SHUTDOWN_DISCONNECT_MILLIS = 2000;
 
@@ -100,6 +106,7 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
                 .channel(Transports.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WRITE_BUFFER_WATER_MARK)
                 .childHandler(new MqttChannelInitializer(context));
         for (ListenerConfig l : config.listeners()) {
             InetSocketAddress address = l.bindAddress() == null

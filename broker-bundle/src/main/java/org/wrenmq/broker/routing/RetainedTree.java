@@ -69,7 +69,12 @@ public final class RetainedTree {
 
     /** Calls {@code sink} with every retained message whose topic {@code filter} matches. */
     public void match(String filter, Consumer<Publication> sink) {
-        match(root, Topics.levels(filter), 0, sink);
+        long now = System.currentTimeMillis();
+        match(root, Topics.levels(filter), 0, m -> {
+            if (!m.isExpired(now)) {
+                sink.accept(m);
+            }
+        });
     }
 
     public long size() {
@@ -106,7 +111,7 @@ public final class RetainedTree {
 
     private static void emit(Node node, Consumer<Publication> sink) {
         Publication m = node.message;
-        if (m != null && !m.isExpired(System.currentTimeMillis())) {
+        if (m != null) {
             sink.accept(m);
         }
     }

@@ -258,6 +258,9 @@ public final class Session {
 
     /** Messages of shared subscriptions this session did not finish go to another member [MQTT-4.8.2-3]. */
     private void redistributeShared() {
+        if (subscriptions.values().stream().noneMatch(s -> s.shareGroup() != null)) {
+            return;
+        }
         List<Delivery> unfinished = new ArrayList<>();
         inflight.values().stream().filter(m -> !m.released).forEach(m -> unfinished.add(m.delivery));
         unfinished.addAll(queue);

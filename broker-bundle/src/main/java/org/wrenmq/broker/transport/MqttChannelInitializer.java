@@ -9,7 +9,8 @@ import org.wrenmq.broker.BrokerContext;
 import org.wrenmq.broker.handler.MqttConnectionHandler;
 
 /**
- * The pipeline of one MQTT connection: flush consolidation (many writes, one syscall), framing (one whole packet
+ * The pipeline of one MQTT connection: flush consolidation (the writes made while reading a batch of packets go
+ * out in one syscall; a write from another loop is flushed at once, which keeps latency low), framing (one whole packet
  * at a time, see {@link MqttFrameDecoder}), Netty's MQTT codec, then
  * the connection handler that dispatches each packet type. The decoder refuses any packet larger than the largest
  * PUBLISH {@code message_size_limit} allows, so an oversize packet is never buffered whole.
@@ -30,7 +31,7 @@ public final class MqttChannelInitializer extends ChannelInitializer<SocketChann
     protected void initChannel(SocketChannel ch) {
         MqttConnectionHandler connection = new MqttConnectionHandler(broker);
         ch.pipeline()
-                .addLast("flush", new FlushConsolidationHandler(64, true))
+                .addLast("flush", new FlushConsolidationHandler(64, false))
                 .addLast("frames", new MqttFrameDecoder(maxPacketSize, connection))
                 .addLast("decoder", new MqttDecoder(maxPacketSize, MQTT31_MAX_CLIENT_ID_LENGTH))
                 .addLast("encoder", MqttEncoder.INSTANCE)

@@ -19,11 +19,13 @@ import org.wrenmq.broker.Broker;
 /**
  * A fresh in-process broker for each test, listening on a free loopback port, plus the clients the test opened
  * through it. The broker starts on first use, so a test can first change settings with {@link #set}; after the
- * test, the clients and then the broker are closed. The broker runs as shipped, durable, with its store in a
- * folder of its own that is deleted afterwards: no test sees what an earlier one left.
+ * test, the clients and then the broker are closed. The broker keeps its state in memory ({@code persistence
+ * false}) unless a test turns persistence on; then its store lives in a folder of its own, deleted afterwards, so
+ * no test sees what an earlier one left.
  */
 final class BrokerExtension implements AfterEachCallback {
-    private final Map<String, String> settings = new LinkedHashMap<>(Map.of("allow_anonymous", "true", "persistence", "false"));
+    private final Map<String, String> settings =
+            new LinkedHashMap<>(Map.of("allow_anonymous", "true", "persistence", "false"));
     private final Deque<AutoCloseable> clients = new ArrayDeque<>();
     private Broker broker;
     private Path storeDir;
@@ -39,13 +41,25 @@ final class BrokerExtension implements AfterEachCallback {
 
     Broker broker() {
         if (broker == null) {
-            storeDir = createStoreDir();
+            if (storeDir == null) {
+                storeDir = createStoreDir();
+            }
             Broker.Builder builder = Broker.builder().listener(0, "127.0.0.1")
                     .set("persistence_location", storeDir.toString());
             settings.forEach(builder::set);
             broker = builder.build().start();
         }
         return broker;
+    }
+
+    /**
+     * Stops the broker and starts a new one with the same settings and store, as an operator's restart would.
+     * Clients must connect again, to the new port.
+     */
+    void restart() {
+        broker().close();
+        broker = null;
+        broker();
     }
 
     int port() {

@@ -163,4 +163,23 @@ class SessionTests {
         broker.pahoConnected("pub").publish("s/t", "to the new connection", 1);
         assertThat(second.expect(Packets.PUBLISH).payload()).isEqualTo("to the new connection");
     }
+
+    @Test
+    @DisplayName("[MQTT-3.1.2-4] [MQTT-3.3.1-5] with persistence true a session, its queued QoS 1 message and retained messages survive a restart")
+    void persistentStateSurvivesBrokerRestart() throws Exception {
+        broker.set("persistence", "true");
+        broker.rawConnected("durable", false).subscribe("s/t", 1).send(Packets.disconnect()).expectClosedByBroker();
+        PahoClient publisher = broker.pahoConnected("pub");
+        publisher.publish("s/t", "queued", 1);
+        publisher.publish("r/t", "kept", 1, true);
+
+        broker.restart();
+
+        RawClient again = broker.raw();
+        assertThat(again.connect(Packets.connect("durable").cleanSession(false)).sessionPresent()).isTrue();
+        assertThat(again.expect(Packets.PUBLISH).payload()).isEqualTo("queued");
+        PahoClient late = broker.pahoConnected("late");
+        late.subscribe("r/t", 1);
+        assertThat(late.next()).isEqualTo(new Received("r/t", "kept", 1, true, false));
+    }
 }

@@ -43,10 +43,8 @@ class WrenmqFeatureInKarafIT {
         karaf.bootFeature("mvn:org.wrenmq/features/" + System.getProperty("wrenmq.version") + "/xml/features",
                 "wrenmq");
         mqttPort = Ports.free();
-        // Written before boot: the feature's own default file never overwrites it.
+        // Written before boot: the feature's configfile never overwrites it.
         writeBrokerConfig(mqttPort);
-        Files.copy(Path.of(System.getProperty("wrenmq.example.bundle")),
-                karaf.home().resolve("deploy/wrenmq-example-echo.jar"));
 
         Instant start = Instant.now();
         karaf.start(work.resolve("karaf-console.log"));
@@ -55,6 +53,9 @@ class WrenmqFeatureInKarafIT {
         assertThat(karaf.isRunning()).as("Karaf is running; see " + work).isTrue();
         System.out.printf("Karaf booted with feature wrenmq, MQTT port %d open after %d ms%n", mqttPort,
                 Duration.between(start, Instant.now()).toMillis());
+        // Deployed once the API is there, as another application would be (earlier, it waits unresolved).
+        Files.copy(Path.of(System.getProperty("wrenmq.example.bundle")),
+                karaf.home().resolve("deploy/wrenmq-example-echo.jar"));
     }
 
     @AfterAll
@@ -113,13 +114,15 @@ class WrenmqFeatureInKarafIT {
         }
     }
 
+    /** The feature's default configuration file as this build installed it, with another port. */
     private static void writeBrokerConfig(int port) throws IOException {
-        Files.writeString(karaf.etc("org.wrenmq.broker.cfg"), String.join("\n",
-                "port = " + port,
-                "bind_address = 127.0.0.1",
-                "allow_anonymous = true",
-                "persistence = true",
-                "persistence_location = ${karaf.data}/wrenmq", ""));
+        String version = System.getProperty("wrenmq.version");
+        Path defaults = Path.of(System.getProperty("maven.local.repository"), "org/wrenmq/features", version,
+                "features-" + version + "-broker.cfg");
+        String text = Files.readString(defaults);
+        String withPort = text.replaceFirst("(?m)^port = 1883$", "port = " + port);
+        assertThat(withPort).as("default port line in " + defaults).isNotEqualTo(text);
+        Files.writeString(karaf.etc("org.wrenmq.broker.cfg"), withPort);
     }
 
     /** Publishes (QoS 1) until the subscriber got a message: the listener may still be starting. Bounded. */

@@ -239,10 +239,23 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
         return jsonb;
     }
 
-    /** Opens (or resumes, when {@code cleanStart} is false) an in-VM client session. */
+    /**
+     * Opens (or resumes, when {@code cleanStart} is false) an in-VM client session with MQTT 3.1.1 semantics: a
+     * session that is not clean never expires.
+     */
     public LocalSession openLocalSession(String clientId, boolean cleanStart, int receiveMaximum,
                                          LocalSession.Handler handler) {
-        return LocalClient.open(running(), clientId, cleanStart, receiveMaximum, handler);
+        return openLocalSession(clientId, cleanStart, cleanStart ? 0 : LocalSession.SESSION_NEVER_EXPIRES,
+                receiveMaximum, handler);
+    }
+
+    /**
+     * Opens (or resumes) an in-VM client session with MQTT 5 semantics: it outlives {@link LocalSession#close()}
+     * for {@code sessionExpirySeconds} (0: it ends with the close; 4294967295: never expires).
+     */
+    public LocalSession openLocalSession(String clientId, boolean cleanStart, long sessionExpirySeconds,
+                                         int receiveMaximum, LocalSession.Handler handler) {
+        return LocalClient.open(running(), clientId, cleanStart, sessionExpirySeconds, receiveMaximum, handler);
     }
 
     // ---- admin view ----

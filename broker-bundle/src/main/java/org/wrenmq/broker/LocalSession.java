@@ -9,6 +9,9 @@ import org.wrenmq.api.QoS;
  */
 public interface LocalSession extends AutoCloseable {
 
+    /** The session expiry interval that means never (MQTT 5's 0xFFFFFFFF seconds). */
+    long SESSION_NEVER_EXPIRES = org.wrenmq.broker.session.SessionRegistry.NEVER_EXPIRES;
+
     /** Receives the session's messages. */
     interface Handler {
         /**

@@ -32,10 +32,12 @@ public final class LocalClient implements LocalSession, Outlet {
         this.receiveMaximum = receiveMaximum;
     }
 
-    public static LocalClient open(BrokerContext broker, String clientId, boolean cleanStart, int receiveMaximum,
-                                   Handler handler) {
-        if (clientId == null || clientId.isEmpty() || receiveMaximum < 1) {
-            throw new IllegalArgumentException("a local session needs a client id and a receive maximum >= 1");
+    public static LocalClient open(BrokerContext broker, String clientId, boolean cleanStart, long expirySeconds,
+                                   int receiveMaximum, Handler handler) {
+        if (clientId == null || clientId.isEmpty() || clientId.indexOf('\u0000') >= 0 || receiveMaximum < 1
+                || expirySeconds < 0 || expirySeconds > SessionRegistry.NEVER_EXPIRES) {
+            throw new IllegalArgumentException("a local session needs a client id without U+0000, a receive "
+                    + "maximum >= 1 and a session expiry of 0..4294967295 s");
         }
         SessionRegistry.Opened opened = broker.sessions().open(clientId, cleanStart,
                 id -> new Session(id, broker.workers().next(), broker));
@@ -45,7 +47,7 @@ public final class LocalClient implements LocalSession, Outlet {
         }
         LocalClient client = new LocalClient(broker, opened.session(), handler, receiveMaximum);
         Session s = opened.session();
-        s.execute(() -> s.attach(client, !cleanStart, cleanStart ? 0 : SessionRegistry.NEVER_EXPIRES, null, 0));
+        s.execute(() -> s.attach(client, expirySeconds > 0, expirySeconds, null, 0));
         return client;
     }
 

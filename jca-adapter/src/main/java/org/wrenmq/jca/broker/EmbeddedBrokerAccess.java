@@ -54,8 +54,10 @@ public final class EmbeddedBrokerAccess implements BrokerAccess {
     public InboundSubscription subscribe(SubscriptionRequest request, InboundSink sink) throws ResourceException {
         LocalSession session = null;
         try {
-            session = broker.openLocalSession(request.clientId(), request.cleanStart(), request.receiveMaximum(),
-                    (message, ack) -> sink.deliver(message, acknowledger(ack)));
+            long expiry = request.sessionExpiry() > 0 ? request.sessionExpiry()
+                    : request.cleanStart() ? 0 : LocalSession.SESSION_NEVER_EXPIRES;
+            session = broker.openLocalSession(request.clientId(), request.cleanStart(), expiry,
+                    request.receiveMaximum(), (message, ack) -> sink.deliver(message, acknowledger(ack)));
             for (String filter : request.topicFilters()) {
                 session.subscribe(filter, request.qos());
             }

@@ -95,13 +95,14 @@ public final class BrokerComponent implements BrokerRuntime, MqttPublisher {
     /**
      * The configuration's broker settings. Component properties also hold keys of the framework, of DS (a
      * reference's {@code NAME.target}) and of tools (such as {@code felix.fileinstall.filename}); all of them
-     * contain a dot, which mosquitto's keys never do. Without {@code persistence_location} the store goes to this
-     * bundle's data area: a relative path would land wherever the framework was started from.
+     * contain a dot, which mosquitto's keys never do. An empty value means unset: configuration tools write
+     * one for each described key without a default ({@code config:meta -c}). Without {@code persistence_location}
+     * the store goes to this bundle's data area: a relative path would land wherever the framework was started.
      */
     private static Map<String, Object> brokerSettings(BundleContext context, Map<String, Object> properties) {
         Map<String, Object> settings = new HashMap<>();
         properties.forEach((key, value) -> {
-            if (!key.contains(".")) {
+            if (!key.contains(".") && !value.toString().isBlank()) {
                 settings.put(key, value);
             }
         });

@@ -84,15 +84,16 @@ class WrenmqFeatureInKarafIT {
     }
 
     @Test
-    void shellCommandsPublishAndShowTheBroker() throws Exception {
+    void shellCommandsPublishAndShowTheBrokerAndItsConfigurationKeys() throws Exception {
         try (Mosquitto.Subscriber sub = Mosquitto.subscribeOne(mqttPort, "shell/#", file("sub-shell.txt"))) {
             await().atMost(DELIVERY_TIMEOUT).until(() -> karaf.shell("wrenmq:subscriptions").contains("shell/#"));
 
             String printed = karaf.shell("wrenmq:publish shell/hello from-the-shell -q 1 -r", "wrenmq:clients",
-                    "wrenmq:stats");
+                    "wrenmq:stats", "config:meta org.wrenmq.broker");
             System.out.println(printed);
 
-            assertThat(printed).contains("Published").contains("Client id").contains("Counter");
+            assertThat(printed).contains("Published").contains("Client id").contains("Counter")
+                    .as("metatype of pid org.wrenmq.broker").contains("bind_address").contains("max_queued_messages");
             await().atMost(DELIVERY_TIMEOUT).until(sub::finished);
             assertThat(sub.printed()).isEqualTo("shell/hello from-the-shell");
         }

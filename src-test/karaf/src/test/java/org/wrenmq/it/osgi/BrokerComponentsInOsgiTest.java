@@ -231,6 +231,7 @@ class BrokerComponentsInOsgiTest {
         properties.put("allow_anonymous", "true");
         properties.put("persistence", "true");
         properties.put("persistence_location", work.resolve("store").toString());
+        properties.put("password_file", ""); // unset, as config tools write keys without a default
         Configuration configuration = configAdmin.getConfiguration(PID, "?");
         configuration.update(properties);
     }

@@ -17,9 +17,16 @@ WORK=$HERE/target/measure
 rm -rf "$WORK" && mkdir -p "$WORK"
 BROKER_CP="$ROOT/broker-bundle/target/broker-bundle-0.1.0-SNAPSHOT.jar:$ROOT/broker-bundle/target/lib/*"
 
-(cd "$ROOT" && flock /tmp/wrenmq-mvn.lock mvn -B -q -o -pl src-test/durability test-compile dependency:build-classpath \
-  -Dmdep.outputFile="$WORK/cp.txt" -Dmdep.includeScope=test) >&2
-MEASURE_CP="$HERE/target/test-classes:$(cat "$WORK/cp.txt")"
+# The load generator needs only Paho: compile it straight from the local Maven repository (no Maven build to
+# queue behind), fetching Paho through Maven once if it is not there yet.
+PAHO=org/eclipse/paho/org.eclipse.paho.client.mqttv3/1.2.5/org.eclipse.paho.client.mqttv3-1.2.5.jar
+PAHO_JAR=${MAVEN_REPO:-$HOME/.m2/repository}/$PAHO
+if [ ! -f "$PAHO_JAR" ]; then
+  (cd "$ROOT" && flock /tmp/wrenmq-mvn.lock mvn -B -q dependency:get \
+    -Dartifact=org.eclipse.paho:org.eclipse.paho.client.mqttv3:1.2.5) >&2
+fi
+javac -d "$WORK/classes" -cp "$PAHO_JAR" "$HERE/src/test/java/org/wrenmq/it/durability/measure/Qos1Measure.java"
+MEASURE_CP="$WORK/classes:$PAHO_JAR"
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 PID=""
 trap '[ -n "$PID" ] && kill -9 "$PID" 2>/dev/null || true' EXIT

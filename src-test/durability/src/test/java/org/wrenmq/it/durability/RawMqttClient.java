@@ -15,13 +15,31 @@ import java.nio.charset.StandardCharsets;
  */
 final class RawMqttClient implements AutoCloseable {
     static final int CONNACK = 2;
+    static final int PUBLISH = 3;
     static final int PUBREC = 5;
+    static final int PUBREL = 6;
     static final int PUBCOMP = 7;
+    static final int SUBACK = 9;
 
     /** One packet read: its type (high nibble), flags (low nibble) and variable header + payload. */
     record Packet(int type, int flags, byte[] body) {
-        /** The packet id of PUBACK/PUBREC/PUBREL/PUBCOMP. */
+        /** The packet id of PUBACK/PUBREC/PUBREL/PUBCOMP/SUBACK, or of a QoS 1/2 PUBLISH. */
         int packetId() {
+            int at = type == PUBLISH ? 2 + topicLength() : 0;
+            return ((body[at] & 0xff) << 8) | (body[at + 1] & 0xff);
+        }
+
+        boolean dup() {
+            return (flags & 0x08) != 0;
+        }
+
+        /** The payload of a QoS 1/2 PUBLISH. */
+        String payload() {
+            int at = 2 + topicLength() + 2;
+            return new String(body, at, body.length - at, StandardCharsets.UTF_8);
+        }
+
+        private int topicLength() {
             return ((body[0] & 0xff) << 8) | (body[1] & 0xff);
         }
     }
@@ -58,10 +76,35 @@ final class RawMqttClient implements AutoCloseable {
         send(0x30 | (dup ? 0x08 : 0) | (2 << 1), body);
     }
 
-    void pubRel(int packetId) throws IOException {
+    void subscribe(String filter, int qos, int packetId) throws IOException {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         writeId(body, packetId);
-        send(0x62, body);
+        writeString(body, filter);
+        body.write(qos);
+        send(0x82, body);
+    }
+
+    void pubRec(int packetId) throws IOException {
+        sendId(0x50, packetId);
+    }
+
+    void pubRel(int packetId) throws IOException {
+        sendId(0x62, packetId);
+    }
+
+    void pubComp(int packetId) throws IOException {
+        sendId(0x70, packetId);
+    }
+
+    /** Sets how long {@link #read} waits for a packet. */
+    void readTimeout(int millis) throws IOException {
+        socket.setSoTimeout(millis);
+    }
+
+    private void sendId(int firstByte, int packetId) throws IOException {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        writeId(body, packetId);
+        send(firstByte, body);
     }
 
     Packet read() throws IOException {

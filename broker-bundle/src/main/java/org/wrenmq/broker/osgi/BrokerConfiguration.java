@@ -14,7 +14,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
         description = "The MQTT broker. Keys and meanings as in the standalone wrenmq.conf (mosquitto's names).")
 @interface BrokerConfiguration {
 
-    @AttributeDefinition(description = "TCP port of the default listener.", min = "0", max = "65535")
+    @AttributeDefinition(name = "port", description = "TCP port of the default listener.", min = "0", max = "65535")
     int port() default 1883;
 
     @AttributeDefinition(name = "bind_address", description = "Address the default listener binds to; "
@@ -49,7 +49,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             min = "10", max = "65535")
     int max__keepalive() default 65535;
 
-    @AttributeDefinition(description = "Keep persistent sessions, retained and QoS 1/2 messages on disk.")
+    @AttributeDefinition(name = "persistence",
+            description = "Keep persistent sessions, retained and QoS 1/2 messages on disk.")
     boolean persistence() default false;
 
     @AttributeDefinition(name = "persistence_location", description = "Directory of the store; by default the "

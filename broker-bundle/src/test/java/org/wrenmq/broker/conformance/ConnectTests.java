@@ -11,6 +11,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.wrenmq.broker.testing.PacketType;
 
 /** OASIS MQTT 3.1.1 chapters 3.1 CONNECT and 3.2 CONNACK, and MQTT 3.1's CONNECT ("MQIsdp"). */
 @DisplayName("3.1 CONNECT, 3.2 CONNACK")
@@ -32,7 +33,7 @@ class ConnectTests {
         Packet connack = client.connect(Packets.connect("c311"));
 
         assertThat(connack.connackReturnCode()).isZero();
-        client.send(Packets.pingreq()).expect(Packets.PINGRESP);
+        client.send(Packets.pingreq()).expect(PacketType.PINGRESP);
     }
 
     @Test
@@ -43,7 +44,7 @@ class ConnectTests {
         Packet connack = client.connect(Packets.connect("c31").mqtt31());
 
         assertThat(connack.connackReturnCode()).isZero();
-        client.send(Packets.pingreq()).expect(Packets.PINGRESP);
+        client.send(Packets.pingreq()).expect(PacketType.PINGRESP);
     }
 
     @Test
@@ -68,7 +69,7 @@ class ConnectTests {
         assertThat(connack.connackReturnCode()).isZero();
         client.subscribe("anonymous/+", 0);
         client.send(Packets.publish("anonymous/id", "hi", 0, 0));
-        assertThat(client.expect(Packets.PUBLISH).payload()).isEqualTo("hi");
+        assertThat(client.expect(PacketType.PUBLISH).payload()).isEqualTo("hi");
     }
 
     @Test

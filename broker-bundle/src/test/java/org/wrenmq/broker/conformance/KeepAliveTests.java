@@ -7,6 +7,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.wrenmq.broker.testing.PacketType;
 
 /** OASIS MQTT 3.1.1 section 3.1.2.10 (keep alive) and chapters 3.12-3.13 (PINGREQ, PINGRESP). */
 @DisplayName("3.1.2.10 Keep alive, 3.12 PINGREQ, 3.13 PINGRESP")
@@ -21,7 +22,7 @@ class KeepAliveTests {
 
         client.send(Packets.pingreq());
 
-        Packet pingresp = client.expect(Packets.PINGRESP);
+        Packet pingresp = client.expect(PacketType.PINGRESP);
         assertThat(pingresp.flags()).isZero();
         assertThat(pingresp.body()).isEmpty();
     }
@@ -43,7 +44,7 @@ class KeepAliveTests {
 
         for (int i = 0; i < 6; i++) { // 6 x 0.6 s = 3.6 s, more than twice 1.5 x keep alive
             assertThat(client.closedByBroker(Duration.ofMillis(600))).isFalse();
-            client.send(Packets.pingreq()).expect(Packets.PINGRESP);
+            client.send(Packets.pingreq()).expect(PacketType.PINGRESP);
         }
     }
 
@@ -53,6 +54,6 @@ class KeepAliveTests {
         RawClient client = broker.raw().connectAccepted(Packets.connect("forever").keepAlive(0));
 
         assertThat(client.closedByBroker(Duration.ofMillis(2500))).isFalse();
-        client.send(Packets.pingreq()).expect(Packets.PINGRESP);
+        client.send(Packets.pingreq()).expect(PacketType.PINGRESP);
     }
 }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.wrenmq.broker.testing.PacketType;
 
 /**
  * The broker's limits, with mosquitto's setting names and defaults: max_inflight_messages, max_queued_messages,
@@ -43,11 +44,11 @@ class LimitsTests {
 
         List<Packet> outstanding = new ArrayList<>();
         for (int i = 0; i < window; i++) {
-            outstanding.add(subscriber.expect(Packets.PUBLISH));
+            outstanding.add(subscriber.expect(PacketType.PUBLISH));
         }
         subscriber.expectNothingFor(QUIET);
         subscriber.send(Packets.puback(outstanding.get(0).packetId()));
-        assertThat(subscriber.expect(Packets.PUBLISH).payload()).isEqualTo(Integer.toString(window));
+        assertThat(subscriber.expect(PacketType.PUBLISH).payload()).isEqualTo(Integer.toString(window));
         subscriber.expectNothingFor(QUIET);
         assertThat(outstanding).extracting(Packet::payload)
                 .containsExactlyElementsOf(IntStream.range(0, window).mapToObj(Integer::toString).toList());
@@ -91,7 +92,7 @@ class LimitsTests {
         RawClient publisher = broker.rawConnected("pub", true);
 
         publisher.send(Packets.publish("big", "x".repeat(900), 1, 1));
-        publisher.expect(Packets.PUBACK);
+        publisher.expect(PacketType.PUBACK);
         assertThat(subscriber.next().payload()).hasSize(900);
         publisher.send(Packets.publish("big", "x".repeat(2000), 1, 2));
 

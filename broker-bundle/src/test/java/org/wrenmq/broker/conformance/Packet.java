@@ -4,40 +4,43 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.stream.IntStream;
 
+import org.wrenmq.broker.testing.PacketType;
+import org.wrenmq.broker.testing.ReceivedPacket;
+
 /** A control packet as the broker sent it: packet type, the four flag bits of the first byte, and the body. */
-record Packet(int type, int flags, byte[] body) {
+record Packet(int type, int flags, byte[] body) implements ReceivedPacket {
 
     int u16(int offset) {
         return (body[offset] & 0xFF) << 8 | body[offset + 1] & 0xFF;
     }
 
     boolean sessionPresent() {
-        requireType(Packets.CONNACK);
+        requireType(PacketType.CONNACK);
         return (body[0] & 0x01) != 0;
     }
 
     int connackReturnCode() {
-        requireType(Packets.CONNACK);
+        requireType(PacketType.CONNACK);
         return body[1] & 0xFF;
     }
 
     /** The packet identifier of an acknowledgement, a SUBACK/UNSUBACK or a QoS 1/2 PUBLISH. */
     int packetId() {
-        return type == Packets.PUBLISH ? u16(2 + topicLength()) : u16(0);
+        return type == PacketType.PUBLISH ? u16(2 + topicLength()) : u16(0);
     }
 
     int[] subackReturnCodes() {
-        requireType(Packets.SUBACK);
+        requireType(PacketType.SUBACK);
         return IntStream.range(2, body.length).map(i -> body[i] & 0xFF).toArray();
     }
 
     String topic() {
-        requireType(Packets.PUBLISH);
+        requireType(PacketType.PUBLISH);
         return new String(body, 2, topicLength(), StandardCharsets.UTF_8);
     }
 
     String payload() {
-        requireType(Packets.PUBLISH);
+        requireType(PacketType.PUBLISH);
         int start = 2 + topicLength() + (qos() > 0 ? 2 : 0);
         return new String(body, start, body.length - start, StandardCharsets.UTF_8);
     }
@@ -67,7 +70,7 @@ record Packet(int type, int flags, byte[] body) {
     @Override
     public String toString() {
         String base = "Packet[type=" + type + ", flags=" + Integer.toBinaryString(flags);
-        if (type == Packets.PUBLISH) {
+        if (type == PacketType.PUBLISH) {
             return base + ", topic=" + topic() + ", qos=" + qos() + ", dup=" + dup() + ", retain=" + retain()
                     + (qos() > 0 ? ", id=" + packetId() : "") + ", payload=" + payload() + "]";
         }

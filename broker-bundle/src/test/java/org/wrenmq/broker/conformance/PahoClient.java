@@ -1,15 +1,9 @@
 package org.wrenmq.broker.conformance;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttCallback;
@@ -18,6 +12,7 @@ import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.wrenmq.broker.testing.Inbox;
 
 /** An Eclipse Paho MQTT 3.1 / 3.1.1 client that queues what it receives, for a test to take in order. */
 final class PahoClient implements AutoCloseable {
@@ -25,7 +20,7 @@ final class PahoClient implements AutoCloseable {
     static final int MQTT_3_1_1 = MqttConnectOptions.MQTT_VERSION_3_1_1;
 
     private final MqttClient client;
-    private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
+    private final Inbox<Received> received;
     private volatile boolean connectionLost;
 
     PahoClient(int port, String clientId) {
@@ -34,6 +29,7 @@ final class PahoClient implements AutoCloseable {
         } catch (MqttException e) {
             throw new IllegalStateException(e);
         }
+        received = new Inbox<>(clientId);
         client.setTimeToWait(RawClient.PATIENCE.toMillis());
         client.setCallback(new MqttCallback() {
             @Override
@@ -97,29 +93,19 @@ final class PahoClient implements AutoCloseable {
 
     /** The next received message; fails when none arrives in time. */
     Received next() {
-        return poll(RawClient.PATIENCE).orElseThrow(
-                () -> new AssertionError(client.getClientId() + " received no message within " + RawClient.PATIENCE));
+        return received.next();
     }
 
     List<Received> next(int count) {
-        List<Received> messages = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            messages.add(next());
-        }
-        return messages;
+        return received.next(count);
     }
 
     Optional<Received> poll(Duration wait) {
-        try {
-            return Optional.ofNullable(received.poll(wait.toMillis(), TimeUnit.MILLISECONDS));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return received.poll(wait);
     }
 
     void expectNothingFor(Duration wait) {
-        assertThat(poll(wait)).as("message received by %s", client.getClientId()).isEmpty();
+        received.expectNothingFor(wait);
     }
 
     boolean isConnected() {

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.wrenmq.broker.testing.PacketType;
 
 /** OASIS MQTT 3.1.1 chapters 3.3-3.7 (PUBLISH and its acknowledgements) and 4.3 (QoS levels and flows). */
 @DisplayName("3.3-3.7 PUBLISH, PUBACK, PUBREC, PUBREL, PUBCOMP; 4.3 QoS flows")
@@ -37,7 +38,7 @@ class PublishTests {
 
         publisher.send(Packets.publish("a/b", "one", 1, 4242));
 
-        assertThat(publisher.expect(Packets.PUBACK).packetId()).isEqualTo(4242);
+        assertThat(publisher.expect(PacketType.PUBACK).packetId()).isEqualTo(4242);
     }
 
     @Test
@@ -48,15 +49,15 @@ class PublishTests {
         RawClient publisher = broker.rawConnected("pub", true);
 
         publisher.send(Packets.publish("a/b", "once", 2, 7));
-        assertThat(publisher.expect(Packets.PUBREC).packetId()).isEqualTo(7);
+        assertThat(publisher.expect(PacketType.PUBREC).packetId()).isEqualTo(7);
         publisher.send(Packets.publish(Packets.utf8("a/b"), Packets.utf8("once"), 2, false, true, 7));
-        assertThat(publisher.expect(Packets.PUBREC).packetId()).isEqualTo(7);
+        assertThat(publisher.expect(PacketType.PUBREC).packetId()).isEqualTo(7);
         publisher.send(Packets.pubrel(7));
-        assertThat(publisher.expect(Packets.PUBCOMP).packetId()).isEqualTo(7);
+        assertThat(publisher.expect(PacketType.PUBCOMP).packetId()).isEqualTo(7);
         publisher.send(Packets.publish("a/b", "sentinel", 2, 8));
-        publisher.expect(Packets.PUBREC);
+        publisher.expect(PacketType.PUBREC);
         publisher.send(Packets.pubrel(8));
-        publisher.expect(Packets.PUBCOMP);
+        publisher.expect(PacketType.PUBCOMP);
 
         assertThat(subscriber.next().payload()).isEqualTo("once");
         assertThat(subscriber.next().payload()).as("the resent PUBLISH is not delivered again").isEqualTo("sentinel");
@@ -70,14 +71,14 @@ class PublishTests {
 
         publisher.publish("a/b", "one", 1);
 
-        Packet publish = subscriber.expect(Packets.PUBLISH);
+        Packet publish = subscriber.expect(PacketType.PUBLISH);
         assertThat(publish.qos()).isEqualTo(1);
         assertThat(publish.packetId()).isNotZero();
         assertThat(publish.dup()).isFalse();
         assertThat(publish.payload()).isEqualTo("one");
         subscriber.send(Packets.puback(publish.packetId()));
         publisher.publish("a/b", "two", 1);
-        assertThat(subscriber.expect(Packets.PUBLISH).payload()).isEqualTo("two");
+        assertThat(subscriber.expect(PacketType.PUBLISH).payload()).isEqualTo("two");
     }
 
     @Test
@@ -88,16 +89,16 @@ class PublishTests {
 
         publisher.publish("a/b", "two", 2);
 
-        Packet publish = subscriber.expect(Packets.PUBLISH);
+        Packet publish = subscriber.expect(PacketType.PUBLISH);
         assertThat(publish.qos()).isEqualTo(2);
         assertThat(publish.packetId()).isNotZero();
         subscriber.send(Packets.pubrec(publish.packetId()));
-        Packet pubrel = subscriber.expect(Packets.PUBREL);
+        Packet pubrel = subscriber.expect(PacketType.PUBREL);
         assertThat(pubrel.flags()).isEqualTo(0b0010);
         assertThat(pubrel.packetId()).isEqualTo(publish.packetId());
         subscriber.send(Packets.pubcomp(publish.packetId()));
         publisher.publish("a/b", "three", 2);
-        assertThat(subscriber.expect(Packets.PUBLISH).payload()).isEqualTo("three");
+        assertThat(subscriber.expect(PacketType.PUBLISH).payload()).isEqualTo("three");
     }
 
     @Test
@@ -107,7 +108,7 @@ class PublishTests {
 
         broker.pahoConnected("pub").publish("a/b", "zero", 0);
 
-        Packet publish = subscriber.expect(Packets.PUBLISH);
+        Packet publish = subscriber.expect(PacketType.PUBLISH);
         assertThat(publish.qos()).isZero();
         assertThat(publish.dup()).isFalse();
     }
@@ -119,9 +120,9 @@ class PublishTests {
         RawClient publisher = broker.rawConnected("pub", true);
 
         publisher.send(Packets.publish(Packets.utf8("a/b"), Packets.utf8("again"), 1, false, true, 3));
-        publisher.expect(Packets.PUBACK);
+        publisher.expect(PacketType.PUBACK);
 
-        Packet publish = subscriber.expect(Packets.PUBLISH);
+        Packet publish = subscriber.expect(PacketType.PUBLISH);
         assertThat(publish.payload()).isEqualTo("again");
         assertThat(publish.dup()).isFalse();
     }

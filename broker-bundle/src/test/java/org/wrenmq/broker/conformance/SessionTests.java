@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.wrenmq.broker.testing.PacketType;
 
 /** OASIS MQTT 3.1.1 sections 3.1.2.4 (clean session), 3.2.2.2 (session present), 4.1 and 4.4 (session state, resend). */
 @DisplayName("3.1.2.4 Clean session, 3.2.2.2 Session present, 4.4 Message delivery retry")
@@ -90,13 +91,13 @@ class SessionTests {
     void unacknowledgedQos1IsResentWithDup() throws Exception {
         RawClient subscriber = broker.rawConnected("p", false).subscribe("s/t", 1);
         broker.pahoConnected("pub").publish("s/t", "unacked", 1);
-        Packet first = subscriber.expect(Packets.PUBLISH);
+        Packet first = subscriber.expect(PacketType.PUBLISH);
         subscriber.close();
 
         RawClient again = broker.raw();
         assertThat(again.connect(Packets.connect("p").cleanSession(false)).sessionPresent()).isTrue();
 
-        Packet resent = again.expect(Packets.PUBLISH);
+        Packet resent = again.expect(PacketType.PUBLISH);
         assertThat(resent.dup()).isTrue();
         assertThat(resent.packetId()).isEqualTo(first.packetId());
         assertThat(resent.payload()).isEqualTo("unacked");
@@ -108,12 +109,12 @@ class SessionTests {
     void unacknowledgedQos2IsResentWithDup() throws Exception {
         RawClient subscriber = broker.rawConnected("p", false).subscribe("s/t", 2);
         broker.pahoConnected("pub").publish("s/t", "unreceived", 2);
-        Packet first = subscriber.expect(Packets.PUBLISH);
+        Packet first = subscriber.expect(PacketType.PUBLISH);
         subscriber.close();
 
         RawClient again = broker.raw().connectAccepted(Packets.connect("p").cleanSession(false));
 
-        Packet resent = again.expect(Packets.PUBLISH);
+        Packet resent = again.expect(PacketType.PUBLISH);
         assertThat(resent.dup()).isTrue();
         assertThat(resent.packetId()).isEqualTo(first.packetId());
         assertThat(resent.qos()).isEqualTo(2);
@@ -124,17 +125,17 @@ class SessionTests {
     void uncompletedPubrelIsResent() throws Exception {
         RawClient subscriber = broker.rawConnected("p", false).subscribe("s/t", 2);
         broker.pahoConnected("pub").publish("s/t", "half", 2);
-        Packet publish = subscriber.expect(Packets.PUBLISH);
+        Packet publish = subscriber.expect(PacketType.PUBLISH);
         subscriber.send(Packets.pubrec(publish.packetId()));
-        subscriber.expect(Packets.PUBREL);
+        subscriber.expect(PacketType.PUBREL);
         subscriber.close();
 
         RawClient again = broker.raw().connectAccepted(Packets.connect("p").cleanSession(false));
 
-        Packet pubrel = again.expect(Packets.PUBREL);
+        Packet pubrel = again.expect(PacketType.PUBREL);
         assertThat(pubrel.packetId()).isEqualTo(publish.packetId());
         again.send(Packets.pubcomp(publish.packetId()));
-        again.send(Packets.pingreq()).expect(Packets.PINGRESP);
+        again.send(Packets.pingreq()).expect(PacketType.PINGRESP);
     }
 
     @Test
@@ -145,7 +146,7 @@ class SessionTests {
         RawClient second = broker.rawConnected("twin", true);
 
         first.expectClosedByBroker();
-        second.send(Packets.pingreq()).expect(Packets.PINGRESP);
+        second.send(Packets.pingreq()).expect(PacketType.PINGRESP);
     }
 
     @Test
@@ -161,7 +162,7 @@ class SessionTests {
         assertThat(connack.sessionPresent()).isTrue();
         await().atMost(RawClient.PATIENCE).until(first::connectionLost);
         broker.pahoConnected("pub").publish("s/t", "to the new connection", 1);
-        assertThat(second.expect(Packets.PUBLISH).payload()).isEqualTo("to the new connection");
+        assertThat(second.expect(PacketType.PUBLISH).payload()).isEqualTo("to the new connection");
     }
 
     @Test
@@ -177,7 +178,7 @@ class SessionTests {
 
         RawClient again = broker.raw();
         assertThat(again.connect(Packets.connect("durable").cleanSession(false)).sessionPresent()).isTrue();
-        assertThat(again.expect(Packets.PUBLISH).payload()).isEqualTo("queued");
+        assertThat(again.expect(PacketType.PUBLISH).payload()).isEqualTo("queued");
         PahoClient late = broker.pahoConnected("late");
         late.subscribe("r/t", 1);
         assertThat(late.next()).isEqualTo(new Received("r/t", "kept", 1, true, false));

@@ -7,6 +7,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.wrenmq.broker.testing.PacketType;
 
 /** OASIS MQTT 3.1.1 chapters 3.8-3.11 (SUBSCRIBE, SUBACK, UNSUBSCRIBE, UNSUBACK) and 3.3.5 (overlapping matches). */
 @DisplayName("3.8-3.11 SUBSCRIBE, SUBACK, UNSUBSCRIBE, UNSUBACK")
@@ -24,7 +25,7 @@ class SubscribeTests {
 
         client.send(Packets.subscribe(42, new String[] {"a/0", "a/1", "a/2"}, new int[] {0, 1, 2}));
 
-        Packet suback = client.expect(Packets.SUBACK);
+        Packet suback = client.expect(PacketType.SUBACK);
         assertThat(suback.packetId()).isEqualTo(42);
         assertThat(suback.subackReturnCodes()).containsExactly(0, 1, 2);
     }
@@ -37,10 +38,10 @@ class SubscribeTests {
 
         broker.pahoConnected("pub").publish("a/b", "m", 2);
 
-        Packet publish = subscriber.expect(Packets.PUBLISH);
+        Packet publish = subscriber.expect(PacketType.PUBLISH);
         assertThat(publish.qos()).isEqualTo(2);
         subscriber.send(Packets.pubrec(publish.packetId()));
-        subscriber.expect(Packets.PUBREL);
+        subscriber.expect(PacketType.PUBREL);
         subscriber.send(Packets.pubcomp(publish.packetId()));
         subscriber.expectNothingFor(QUIET);
     }
@@ -50,16 +51,16 @@ class SubscribeTests {
     void overlappingSubscriptionsDeliverOneCopyAtHighestQos() throws Exception {
         RawClient subscriber = broker.rawConnected("sub", true);
         subscriber.send(Packets.subscribe(1, new String[] {"a/+", "a/#", "+/b"}, new int[] {0, 2, 1}));
-        assertThat(subscriber.expect(Packets.SUBACK).subackReturnCodes()).containsExactly(0, 2, 1);
+        assertThat(subscriber.expect(PacketType.SUBACK).subackReturnCodes()).containsExactly(0, 2, 1);
         PahoClient publisher = broker.pahoConnected("pub");
 
         publisher.publish("a/b", "one", 2);
 
-        Packet publish = subscriber.expect(Packets.PUBLISH);
+        Packet publish = subscriber.expect(PacketType.PUBLISH);
         assertThat(publish.payload()).isEqualTo("one");
         assertThat(publish.qos()).isEqualTo(2);
         subscriber.send(Packets.pubrec(publish.packetId()));
-        subscriber.expect(Packets.PUBREL);
+        subscriber.expect(PacketType.PUBREL);
         subscriber.send(Packets.pubcomp(publish.packetId()));
         subscriber.expectNothingFor(QUIET);
     }
@@ -73,7 +74,7 @@ class SubscribeTests {
         RawClient raw = broker.rawConnected("raw", true).subscribe("a/b", 1);
 
         raw.send(Packets.unsubscribe(77, "a/b"));
-        assertThat(raw.expect(Packets.UNSUBACK).packetId()).isEqualTo(77);
+        assertThat(raw.expect(PacketType.UNSUBACK).packetId()).isEqualTo(77);
         subscriber.unsubscribe("a/b");
         PahoClient publisher = broker.pahoConnected("pub");
         publisher.publish("a/b", "gone", 1);
@@ -89,10 +90,10 @@ class SubscribeTests {
         RawClient subscriber = broker.rawConnected("sub", true).subscribe("a/+", 1);
 
         subscriber.send(Packets.unsubscribe(5, "a/b"));
-        assertThat(subscriber.expect(Packets.UNSUBACK).packetId()).isEqualTo(5);
+        assertThat(subscriber.expect(PacketType.UNSUBACK).packetId()).isEqualTo(5);
         broker.pahoConnected("pub").publish("a/b", "still", 1);
 
-        assertThat(subscriber.expect(Packets.PUBLISH).payload()).isEqualTo("still");
+        assertThat(subscriber.expect(PacketType.PUBLISH).payload()).isEqualTo("still");
     }
 
     @Test
@@ -100,15 +101,15 @@ class SubscribeTests {
     void unsubscribeOfSeveralFiltersGetsOneUnsuback() throws Exception {
         RawClient subscriber = broker.rawConnected("sub", true);
         subscriber.send(Packets.subscribe(1, new String[] {"x/1", "x/2", "keep"}, new int[] {1, 1, 1}));
-        subscriber.expect(Packets.SUBACK);
+        subscriber.expect(PacketType.SUBACK);
 
         subscriber.send(Packets.unsubscribe(2, "x/1", "x/2"));
-        assertThat(subscriber.expect(Packets.UNSUBACK).packetId()).isEqualTo(2);
+        assertThat(subscriber.expect(PacketType.UNSUBACK).packetId()).isEqualTo(2);
         PahoClient publisher = broker.pahoConnected("pub");
         publisher.publish("x/1", "no", 1);
         publisher.publish("x/2", "no", 1);
         publisher.publish("keep", "yes", 1);
 
-        assertThat(subscriber.expect(Packets.PUBLISH).payload()).isEqualTo("yes");
+        assertThat(subscriber.expect(PacketType.PUBLISH).payload()).isEqualTo("yes");
     }
 }

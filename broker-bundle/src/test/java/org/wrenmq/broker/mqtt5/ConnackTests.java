@@ -8,6 +8,7 @@ import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.wrenmq.broker.testing.PacketType;
 
 /**
  * CONNACK of MQTT 5: the properties that tell a client what the broker allows (and that they are true), the
@@ -55,19 +56,19 @@ class ConnackTests {
         RawClient5 publisher = broker.rawConnected("flags-pub");
         RawClient5 client = broker.rawConnected("flags-sub");
         publisher.send(Wire.publish("flags/retained", "kept".getBytes(), 0, true, 0, Properties.none()));
-        broker.rawConnected("flags-sync").subscribe("flags/retained", 0).expect(Wire.PUBLISH);
+        broker.rawConnected("flags-sync").subscribe("flags/retained", 0).expect(PacketType.PUBLISH);
 
         client.subscribe(1, "flags/+", Wire.options(2, false, false, 0),
                 Properties.none().add(Property.SUBSCRIPTION_IDENTIFIER, 5));
-        Frame retained = client.expect(Wire.PUBLISH);
+        Frame retained = client.expect(PacketType.PUBLISH);
         assertThat(retained.retain()).isTrue();
         assertThat(retained.properties().all(Property.SUBSCRIPTION_IDENTIFIER)).containsExactly(5L);
         client.subscribe(2, "$share/g/flags/shared", 2, Properties.none());
 
         publisher.send(Wire.publish("flags/shared", "x".getBytes(), 2, false, 1, Properties.none()));
-        assertThat(publisher.expect(Wire.PUBREC).reasonCode()).isZero();
-        Frame first = client.expect(Wire.PUBLISH);
-        Frame second = client.expect(Wire.PUBLISH);
+        assertThat(publisher.expect(PacketType.PUBREC).reasonCode()).isZero();
+        Frame first = client.expect(PacketType.PUBLISH);
+        Frame second = client.expect(PacketType.PUBLISH);
         assertThat(first.qos()).isEqualTo(2);
         assertThat(second.qos()).isEqualTo(2);
     }

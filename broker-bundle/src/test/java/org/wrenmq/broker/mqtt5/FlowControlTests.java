@@ -8,6 +8,7 @@ import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.wrenmq.broker.testing.PacketType;
 
 /**
  * Receive Maximum and Maximum Packet Size in the broker-to-client direction (the client-to-broker direction, 0x93
@@ -27,15 +28,15 @@ class FlowControlTests {
         subscriber.subscribe("rm/t", 1);
         publishQos1("rm/t", 5);
 
-        Frame m1 = subscriber.expect(Wire.PUBLISH);
-        Frame m2 = subscriber.expect(Wire.PUBLISH);
+        Frame m1 = subscriber.expect(PacketType.PUBLISH);
+        Frame m2 = subscriber.expect(PacketType.PUBLISH);
         subscriber.expectNothingFor(QUIET);
         subscriber.send(Wire.puback(m1.packetId()));
-        Frame m3 = subscriber.expect(Wire.PUBLISH);
+        Frame m3 = subscriber.expect(PacketType.PUBLISH);
         subscriber.expectNothingFor(QUIET);
         subscriber.send(Wire.puback(m2.packetId()), Wire.puback(m3.packetId()));
-        Frame m4 = subscriber.expect(Wire.PUBLISH);
-        Frame m5 = subscriber.expect(Wire.PUBLISH);
+        Frame m4 = subscriber.expect(PacketType.PUBLISH);
+        Frame m5 = subscriber.expect(PacketType.PUBLISH);
 
         assertThat(new Frame[] {m1, m2, m3, m4, m5}).extracting(Frame::payload)
                 .containsExactly("0", "1", "2", "3", "4");
@@ -48,14 +49,14 @@ class FlowControlTests {
                 .property(Property.RECEIVE_MAXIMUM, 1));
         subscriber.subscribe("rm/full", 1);
         publishQos1("rm/full", 3);
-        Frame held = subscriber.expect(Wire.PUBLISH);
+        Frame held = subscriber.expect(PacketType.PUBLISH);
 
         subscriber.send(Wire.pingreq());
-        subscriber.expect(Wire.PINGRESP);
+        subscriber.expect(PacketType.PINGRESP);
         subscriber.send(Wire.subscribe(2, "rm/other", 1));
-        assertThat(subscriber.expect(Wire.SUBACK).reasonCodes()).containsExactly(1);
+        assertThat(subscriber.expect(PacketType.SUBACK).reasonCodes()).containsExactly(1);
         subscriber.send(Wire.puback(held.packetId()));
-        assertThat(subscriber.expect(Wire.PUBLISH).payload()).isEqualTo("1");
+        assertThat(subscriber.expect(PacketType.PUBLISH).payload()).isEqualTo("1");
     }
 
     /** [MQTT-3.3.4-9]: Paho's Receive Maximum is honoured too (it acknowledges as it goes; all arrive in order). */
@@ -85,10 +86,10 @@ class FlowControlTests {
         RawClient5 publisher = broker.rawConnected("mps-pub");
 
         publisher.send(Wire.publish("mps/t", "x".repeat(500), 1, 1), Wire.publish("mps/t", "fits", 1, 2));
-        publisher.expect(Wire.PUBACK);
-        publisher.expect(Wire.PUBACK);
+        publisher.expect(PacketType.PUBACK);
+        publisher.expect(PacketType.PUBACK);
 
-        Frame delivered = subscriber.expect(Wire.PUBLISH);
+        Frame delivered = subscriber.expect(PacketType.PUBLISH);
         assertThat(delivered.payload()).isEqualTo("fits");
         subscriber.send(Wire.puback(delivered.packetId()));
         subscriber.expectNothingFor(QUIET);
@@ -108,8 +109,8 @@ class FlowControlTests {
         publisher.send(Wire.publish("e/t", "a".repeat(fitting), 0, 0), Wire.publish("e/t", "b".repeat(fitting + 1), 0, 0),
                 Wire.publish("e/t", "end", 0, 0));
 
-        assertThat(subscriber.expect(Wire.PUBLISH).payload()).hasSize(fitting);
-        assertThat(subscriber.expect(Wire.PUBLISH).payload()).isEqualTo("end");
+        assertThat(subscriber.expect(PacketType.PUBLISH).payload()).hasSize(fitting);
+        assertThat(subscriber.expect(PacketType.PUBLISH).payload()).isEqualTo("end");
     }
 
     /** [MQTT-3.1.2-24]: Paho with a Maximum Packet Size receives the small messages and none of the large. */
@@ -135,7 +136,7 @@ class FlowControlTests {
         RawClient5 publisher = broker.rawConnected("pub-" + System.nanoTime());
         for (int i = 0; i < count; i++) {
             publisher.send(Wire.publish(topic, String.valueOf(i), 1, i + 1));
-            publisher.expect(Wire.PUBACK);
+            publisher.expect(PacketType.PUBACK);
         }
     }
 }

@@ -3,15 +3,18 @@ package org.wrenmq.broker.mqtt5;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
+import org.wrenmq.broker.testing.PacketType;
+import org.wrenmq.broker.testing.ReceivedPacket;
+
 /**
  * An MQTT 5 control packet as the broker sent it, read field by field on demand: reason code, properties, and for
  * PUBLISH the topic, packet id and payload.
  */
-record Frame(int type, int flags, byte[] body) {
+record Frame(int type, int flags, byte[] body) implements ReceivedPacket {
 
     /** CONNACK's session present flag. */
     boolean sessionPresent() {
-        require(Wire.CONNACK);
+        require(PacketType.CONNACK);
         return (body[0] & 0x01) != 0;
     }
 
@@ -21,16 +24,16 @@ record Frame(int type, int flags, byte[] body) {
      */
     int reasonCode() {
         return switch (type) {
-            case Wire.CONNACK -> body[1] & 0xFF;
-            case Wire.PUBACK, Wire.PUBREC, Wire.PUBREL, Wire.PUBCOMP -> body.length > 2 ? body[2] & 0xFF : 0;
-            case Wire.DISCONNECT, Wire.AUTH -> body.length > 0 ? body[0] & 0xFF : 0;
+            case PacketType.CONNACK -> body[1] & 0xFF;
+            case PacketType.PUBACK, PacketType.PUBREC, PacketType.PUBREL, PacketType.PUBCOMP -> body.length > 2 ? body[2] & 0xFF : 0;
+            case PacketType.DISCONNECT, PacketType.AUTH -> body.length > 0 ? body[0] & 0xFF : 0;
             default -> throw new AssertionError("no single reason code in " + this);
         };
     }
 
     /** SUBACK and UNSUBACK: one reason code per topic filter, in order. */
     int[] reasonCodes() {
-        if (type != Wire.SUBACK && type != Wire.UNSUBACK) {
+        if (type != PacketType.SUBACK && type != PacketType.UNSUBACK) {
             throw new AssertionError("expected SUBACK or UNSUBACK but got " + this);
         }
         Reader r = new Reader(body, 2);
@@ -40,12 +43,12 @@ record Frame(int type, int flags, byte[] body) {
 
     Properties properties() {
         return switch (type) {
-            case Wire.CONNACK -> new Reader(body, 2).properties();
-            case Wire.PUBACK, Wire.PUBREC, Wire.PUBREL, Wire.PUBCOMP ->
+            case PacketType.CONNACK -> new Reader(body, 2).properties();
+            case PacketType.PUBACK, PacketType.PUBREC, PacketType.PUBREL, PacketType.PUBCOMP ->
                     body.length > 3 ? new Reader(body, 3).properties() : Properties.none();
-            case Wire.DISCONNECT, Wire.AUTH -> body.length > 1 ? new Reader(body, 1).properties() : Properties.none();
-            case Wire.SUBACK, Wire.UNSUBACK -> new Reader(body, 2).properties();
-            case Wire.PUBLISH -> publishReader().properties();
+            case PacketType.DISCONNECT, PacketType.AUTH -> body.length > 1 ? new Reader(body, 1).properties() : Properties.none();
+            case PacketType.SUBACK, PacketType.UNSUBACK -> new Reader(body, 2).properties();
+            case PacketType.PUBLISH -> publishReader().properties();
             default -> Properties.none();
         };
     }
@@ -56,7 +59,7 @@ record Frame(int type, int flags, byte[] body) {
     }
 
     int packetId() {
-        if (type == Wire.PUBLISH) {
+        if (type == PacketType.PUBLISH) {
             Reader r = new Reader(body, 0);
             r.string();
             return r.u16();
@@ -65,7 +68,7 @@ record Frame(int type, int flags, byte[] body) {
     }
 
     String topic() {
-        require(Wire.PUBLISH);
+        require(PacketType.PUBLISH);
         return new Reader(body, 0).string();
     }
 
@@ -89,7 +92,7 @@ record Frame(int type, int flags, byte[] body) {
 
     /** A reader placed at the PUBLISH properties. */
     private Reader publishReader() {
-        require(Wire.PUBLISH);
+        require(PacketType.PUBLISH);
         Reader r = new Reader(body, 0);
         r.string();
         if (qos() > 0) {
@@ -115,20 +118,20 @@ record Frame(int type, int flags, byte[] body) {
     @Override
     public String toString() {
         String name = switch (type) {
-            case Wire.CONNACK -> "CONNACK";
-            case Wire.PUBLISH -> "PUBLISH";
-            case Wire.PUBACK -> "PUBACK";
-            case Wire.PUBREC -> "PUBREC";
-            case Wire.PUBREL -> "PUBREL";
-            case Wire.PUBCOMP -> "PUBCOMP";
-            case Wire.SUBACK -> "SUBACK";
-            case Wire.UNSUBACK -> "UNSUBACK";
-            case Wire.PINGRESP -> "PINGRESP";
-            case Wire.DISCONNECT -> "DISCONNECT";
-            case Wire.AUTH -> "AUTH";
+            case PacketType.CONNACK -> "CONNACK";
+            case PacketType.PUBLISH -> "PUBLISH";
+            case PacketType.PUBACK -> "PUBACK";
+            case PacketType.PUBREC -> "PUBREC";
+            case PacketType.PUBREL -> "PUBREL";
+            case PacketType.PUBCOMP -> "PUBCOMP";
+            case PacketType.SUBACK -> "SUBACK";
+            case PacketType.UNSUBACK -> "UNSUBACK";
+            case PacketType.PINGRESP -> "PINGRESP";
+            case PacketType.DISCONNECT -> "DISCONNECT";
+            case PacketType.AUTH -> "AUTH";
             default -> "type " + type;
         };
-        if (type == Wire.PUBLISH) {
+        if (type == PacketType.PUBLISH) {
             return name + "[topic=" + topic() + ", qos=" + qos() + ", retain=" + retain() + ", dup=" + dup()
                     + ", props=" + properties() + ", payload=" + payload() + "]";
         }

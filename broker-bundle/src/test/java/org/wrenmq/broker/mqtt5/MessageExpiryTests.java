@@ -7,6 +7,7 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.wrenmq.broker.testing.PacketType;
 
 /**
  * Message Expiry Interval: a message whose interval passed before delivery started is never delivered
@@ -32,7 +33,7 @@ class MessageExpiryTests {
 
         RawClient5 back = broker.raw();
         back.connectAccepted(Wire.connect("offline").cleanStart(false).sessionExpiry(60));
-        Frame only = back.expect(Wire.PUBLISH);
+        Frame only = back.expect(PacketType.PUBLISH);
         assertThat(only.payload()).isEqualTo("immortal");
         back.send(Wire.puback(only.packetId()));
         back.expectNothingFor(QUIET);
@@ -48,12 +49,12 @@ class MessageExpiryTests {
         publish("me/w", "first", Properties.none());
         publish("me/w", "expires waiting", expiry(1));
         publish("me/w", "last", Properties.none());
-        Frame first = subscriber.expect(Wire.PUBLISH);
+        Frame first = subscriber.expect(PacketType.PUBLISH);
         subscriber.expectNothingFor(Duration.ofMillis(1500));
 
         subscriber.send(Wire.puback(first.packetId()));
 
-        assertThat(subscriber.expect(Wire.PUBLISH).payload()).isEqualTo("last");
+        assertThat(subscriber.expect(PacketType.PUBLISH).payload()).isEqualTo("last");
     }
 
     /** [MQTT-3.3.2-6]: a message forwarded after waiting carries its interval minus the time it waited. */
@@ -69,7 +70,7 @@ class MessageExpiryTests {
         RawClient5 back = broker.raw();
         back.connectAccepted(Wire.connect("late").cleanStart(false).sessionExpiry(60));
 
-        Frame forwarded = back.expect(Wire.PUBLISH);
+        Frame forwarded = back.expect(PacketType.PUBLISH);
         assertThat(forwarded.properties().number(Property.MESSAGE_EXPIRY_INTERVAL))
                 .hasValueSatisfying(left -> assertThat(left).isBetween(1L, 8L));
     }
@@ -81,7 +82,7 @@ class MessageExpiryTests {
 
         publish("me/p", "fresh", expiry(30));
 
-        assertThat(subscriber.expect(Wire.PUBLISH).properties().number(Property.MESSAGE_EXPIRY_INTERVAL))
+        assertThat(subscriber.expect(PacketType.PUBLISH).properties().number(Property.MESSAGE_EXPIRY_INTERVAL))
                 .hasValueSatisfying(left -> assertThat(left).as("nearly all of 30 s").isBetween(25L, 30L));
     }
 
@@ -90,7 +91,7 @@ class MessageExpiryTests {
     void expiredRetainedMessageIsNotDelivered() {
         RawClient5 publisher = broker.rawConnected("retainer");
         publisher.send(Wire.publish("me/retained", "old news".getBytes(), 1, true, 1, expiry(1)));
-        publisher.expect(Wire.PUBACK);
+        publisher.expect(PacketType.PUBACK);
         Mqtt5Broker.letTimePass(Duration.ofMillis(1100));
 
         RawClient5 subscriber = broker.rawConnected("newcomer").subscribe("me/retained", 1);
@@ -103,12 +104,12 @@ class MessageExpiryTests {
     void retainedMessageCarriesTheRemainingInterval() {
         RawClient5 publisher = broker.rawConnected("retainer2");
         publisher.send(Wire.publish("me/kept", "news".getBytes(), 1, true, 1, expiry(10)));
-        publisher.expect(Wire.PUBACK);
+        publisher.expect(PacketType.PUBACK);
         Mqtt5Broker.letTimePass(Duration.ofMillis(2100));
 
         RawClient5 subscriber = broker.rawConnected("reader").subscribe("me/kept", 1);
 
-        Frame retained = subscriber.expect(Wire.PUBLISH);
+        Frame retained = subscriber.expect(PacketType.PUBLISH);
         assertThat(retained.retain()).isTrue();
         assertThat(retained.properties().number(Property.MESSAGE_EXPIRY_INTERVAL))
                 .hasValueSatisfying(left -> assertThat(left).isBetween(1L, 8L));
@@ -121,7 +122,7 @@ class MessageExpiryTests {
     private void publish(String topic, String payload, Properties props) {
         RawClient5 publisher = broker.rawConnected("pub-" + System.nanoTime());
         publisher.send(Wire.publish(topic, payload.getBytes(), 1, false, 1, props));
-        publisher.expect(Wire.PUBACK);
+        publisher.expect(PacketType.PUBACK);
     }
 
     private void awaitOffline(String clientId) {

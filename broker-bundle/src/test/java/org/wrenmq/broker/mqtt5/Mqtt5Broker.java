@@ -1,47 +1,15 @@
 package org.wrenmq.broker.mqtt5;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
-import org.junit.jupiter.api.extension.AfterEachCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.wrenmq.broker.Broker;
+import org.wrenmq.broker.testing.InProcessBroker;
 
-/**
- * A fresh in-process broker per test on a free loopback port, and the clients the test opened through it. The
- * broker starts on first use, so a test may first change settings with {@link #set}; afterwards the clients and
- * then the broker are closed.
- */
-final class Mqtt5Broker implements AfterEachCallback {
-    /** Anonymous clients, and no store: WrenMQ is durable by default, and tests must not share a store file. */
-    private final Map<String, String> settings = new LinkedHashMap<>(Map.of("allow_anonymous", "true",
-            "persistence", "false"));
-    private final Deque<AutoCloseable> clients = new ArrayDeque<>();
-    private Broker broker;
-
+/** The in-process broker of the MQTT 5 tests, and the clients they open through it. */
+final class Mqtt5Broker extends InProcessBroker {
     /** A mosquitto-style setting (see BrokerConfig) for the broker this test will start. */
     Mqtt5Broker set(String key, String value) {
-        if (broker != null) {
-            throw new IllegalStateException("the broker already started; set " + key + " before first use");
-        }
-        settings.put(key, value);
+        put(key, value);
         return this;
-    }
-
-    Broker broker() {
-        if (broker == null) {
-            Broker.Builder builder = Broker.builder().listener(0, "127.0.0.1");
-            settings.forEach(builder::set);
-            broker = builder.build().start();
-        }
-        return broker;
-    }
-
-    int port() {
-        return broker().port();
     }
 
     long counter(String name) {
@@ -72,25 +40,6 @@ final class Mqtt5Broker implements AfterEachCallback {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
-        }
-    }
-
-    private <T extends AutoCloseable> T track(T client) {
-        clients.push(client);
-        return client;
-    }
-
-    @Override
-    public void afterEach(ExtensionContext context) {
-        while (!clients.isEmpty()) {
-            try {
-                clients.pop().close();
-            } catch (Exception | AssertionError e) {
-                // the broker may have closed it already; the test's own assertions said what mattered
-            }
-        }
-        if (broker != null) {
-            broker.close();
         }
     }
 }

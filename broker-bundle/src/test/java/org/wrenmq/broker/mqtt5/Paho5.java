@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -24,6 +21,7 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.wrenmq.broker.testing.Inbox;
 
 /**
  * An Eclipse Paho MQTT 5 client that queues what it receives (with every property) and remembers how the broker
@@ -42,7 +40,7 @@ final class Paho5 implements AutoCloseable {
     }
 
     private final MqttAsyncClient client;
-    private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
+    private final Inbox<Received> received;
     private final CompletableFuture<MqttDisconnectResponse> disconnected = new CompletableFuture<>();
 
     Paho5(int port, String clientId) {
@@ -51,6 +49,7 @@ final class Paho5 implements AutoCloseable {
         } catch (MqttException e) {
             throw new IllegalStateException(e);
         }
+        received = new Inbox<>(clientId);
         client.setCallback(new MqttCallback() {
             @Override
             public void disconnected(MqttDisconnectResponse response) {
@@ -128,30 +127,21 @@ final class Paho5 implements AutoCloseable {
         return publish(topic, m);
     }
 
+    /** The next received message; fails when none arrives in time. */
     Received next() {
-        return poll(RawClient5.PATIENCE).orElseThrow(() -> new AssertionError(
-                client.getClientId() + " received no message within " + RawClient5.PATIENCE));
+        return received.next();
     }
 
     List<Received> next(int count) {
-        List<Received> out = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            out.add(next());
-        }
-        return out;
+        return received.next(count);
     }
 
     Optional<Received> poll(Duration wait) {
-        try {
-            return Optional.ofNullable(received.poll(wait.toMillis(), TimeUnit.MILLISECONDS));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return received.poll(wait);
     }
 
     void expectNothingFor(Duration wait) {
-        assertThat(poll(wait)).as("message received by %s", client.getClientId()).isEmpty();
+        received.expectNothingFor(wait);
     }
 
     /** How the connection ended, as Paho reports it (the broker's DISCONNECT reason code, if it sent one). */

@@ -12,6 +12,7 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.wrenmq.broker.testing.PacketType;
 
 /**
  * Application message properties travel from publisher to subscriber unchanged and in order (user properties,
@@ -63,14 +64,14 @@ class PropertyPassThroughTests {
         away.send(Wire.disconnect());
         RawClient5 publisher = broker.rawConnected("kept-pub");
         publisher.send(Wire.publish("kept/retained", "r".getBytes(), 1, true, 1, props));
-        publisher.expect(Wire.PUBACK);
+        publisher.expect(PacketType.PUBACK);
         publisher.send(Wire.publish("kept/queued", "q".getBytes(), 1, false, 2, props));
-        publisher.expect(Wire.PUBACK);
+        publisher.expect(PacketType.PUBACK);
 
         RawClient5 late = broker.rawConnected("kept-late").subscribe("kept/retained", 1);
         RawClient5 back = broker.raw().connectAccepted(Wire.connect("kept-away").cleanStart(false).sessionExpiry(60));
 
-        for (Frame f : new Frame[] {late.expect(Wire.PUBLISH), back.expect(Wire.PUBLISH)}) {
+        for (Frame f : new Frame[] {late.expect(PacketType.PUBLISH), back.expect(PacketType.PUBLISH)}) {
             Properties got = f.properties();
             assertThat(got.number(Property.PAYLOAD_FORMAT_INDICATOR)).as("%s", f).contains(1L);
             assertThat(got.string(Property.CONTENT_TYPE)).contains("text/csv");
@@ -156,26 +157,26 @@ class PropertyPassThroughTests {
         RawClient5 subscriber = broker.raw().connectAccepted(Wire.connect("every-packet")
                 .property(Property.SESSION_EXPIRY_INTERVAL, 0).property(Property.RECEIVE_MAXIMUM, 10));
         subscriber.send(Wire.subscribe(1, "every/t", 2, user));
-        assertThat(subscriber.expect(Wire.SUBACK).reasonCodes()).containsExactly(2);
+        assertThat(subscriber.expect(PacketType.SUBACK).reasonCodes()).containsExactly(2);
         RawClient5 publisher = broker.rawConnected("every-pub");
 
         publisher.send(Wire.publish("every/t", "q2".getBytes(), 2, false, 1, user));
-        assertThat(publisher.expect(Wire.PUBREC).reasonCode()).isZero();
-        publisher.send(Wire.ack(Wire.PUBREL, 1, 0, user));
-        assertThat(publisher.expect(Wire.PUBCOMP).reasonCode()).isZero();
+        assertThat(publisher.expect(PacketType.PUBREC).reasonCode()).isZero();
+        publisher.send(Wire.ack(PacketType.PUBREL, 1, 0, user));
+        assertThat(publisher.expect(PacketType.PUBCOMP).reasonCode()).isZero();
 
-        Frame delivered = subscriber.expect(Wire.PUBLISH);
+        Frame delivered = subscriber.expect(PacketType.PUBLISH);
         assertThat(delivered.properties().userProperties()).containsExactly("trace=t-1");
-        subscriber.send(Wire.ack(Wire.PUBREC, delivered.packetId(), 0, user));
-        subscriber.expect(Wire.PUBREL);
-        subscriber.send(Wire.ack(Wire.PUBCOMP, delivered.packetId(), 0, user));
+        subscriber.send(Wire.ack(PacketType.PUBREC, delivered.packetId(), 0, user));
+        subscriber.expect(PacketType.PUBREL);
+        subscriber.send(Wire.ack(PacketType.PUBCOMP, delivered.packetId(), 0, user));
         subscriber.send(Wire.unsubscribe(2, user, "every/t"));
-        assertThat(subscriber.expect(Wire.UNSUBACK).reasonCodes()).containsExactly(0);
+        assertThat(subscriber.expect(PacketType.UNSUBACK).reasonCodes()).containsExactly(0);
         subscriber.send(Wire.pingreq());
-        subscriber.expect(Wire.PINGRESP);
+        subscriber.expect(PacketType.PINGRESP);
 
         publisher.send(Wire.publish("every/q1", "q1".getBytes(), 1, false, 2, user));
-        publisher.expect(Wire.PUBACK);
+        publisher.expect(PacketType.PUBACK);
         publisher.send(Wire.disconnect(0, Properties.none().add(Property.REASON_STRING, "done").user("bye", "1")));
         assertThat(publisher.nextUnlessClosed(RawClient5.PATIENCE)).as("closed after DISCONNECT").isEmpty();
     }

@@ -6,6 +6,7 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.wrenmq.broker.testing.PacketType;
 
 /**
  * Reason codes and reason strings on PUBACK, PUBREC, PUBREL, PUBCOMP, SUBACK and UNSUBACK (CONNACK: see
@@ -26,7 +27,7 @@ class ReasonCodeTests {
 
         client.send(Wire.publish("pf/t", NOT_UTF8, 1, false, 7, utf8Claimed()));
 
-        Frame puback = client.expect(Wire.PUBACK);
+        Frame puback = client.expect(PacketType.PUBACK);
         assertThat(puback.packetId()).isEqualTo(7);
         assertThat(puback.reasonCode()).isEqualTo(0x99);
         assertThat(puback.hasReasonString()).isTrue();
@@ -40,7 +41,7 @@ class ReasonCodeTests {
 
         client.send(Wire.publish("pf/t", NOT_UTF8, 2, false, 8, utf8Claimed()));
 
-        Frame pubrec = client.expect(Wire.PUBREC);
+        Frame pubrec = client.expect(PacketType.PUBREC);
         assertThat(pubrec.packetId()).isEqualTo(8);
         assertThat(pubrec.reasonCode()).isEqualTo(0x99);
     }
@@ -54,8 +55,8 @@ class ReasonCodeTests {
         client.send(Wire.publish("pf/t", "grüße".getBytes(java.nio.charset.StandardCharsets.UTF_8), 1, false, 9,
                 utf8Claimed()));
 
-        assertThat(client.expect(Wire.PUBACK).reasonCode()).isZero();
-        Frame forwarded = watcher.expect(Wire.PUBLISH);
+        assertThat(client.expect(PacketType.PUBACK).reasonCode()).isZero();
+        Frame forwarded = watcher.expect(PacketType.PUBLISH);
         assertThat(forwarded.payload()).isEqualTo("grüße");
         assertThat(forwarded.properties().number(Property.PAYLOAD_FORMAT_INDICATOR)).contains(1L);
     }
@@ -68,7 +69,7 @@ class ReasonCodeTests {
 
         client.send(Wire.publish("pf/t", NOT_UTF8, 1, false, 3, utf8Claimed()));
 
-        Frame puback = client.expect(Wire.PUBACK);
+        Frame puback = client.expect(PacketType.PUBACK);
         assertThat(puback.reasonCode()).isEqualTo(0x99);
         assertThat(puback.properties().has(Property.REASON_STRING)).isFalse();
         assertThat(puback.properties().has(Property.USER_PROPERTY)).isFalse();
@@ -82,7 +83,7 @@ class ReasonCodeTests {
 
         client.send(Wire.publish("pf/t", NOT_UTF8, 1, false, 4, utf8Claimed()));
 
-        Frame puback = client.expect(Wire.PUBACK);
+        Frame puback = client.expect(PacketType.PUBACK);
         assertThat(puback.reasonCode()).isEqualTo(0x99);
         assertThat(2 + puback.body().length).as("PUBACK size").isLessThanOrEqualTo(10);
     }
@@ -94,16 +95,16 @@ class ReasonCodeTests {
         RawClient5 publisher = broker.rawConnected("q2-pub");
 
         publisher.send(Wire.publish("q2/t", "two", 2, 11));
-        Frame pubrec = publisher.expect(Wire.PUBREC);
+        Frame pubrec = publisher.expect(PacketType.PUBREC);
         assertThat(pubrec.reasonCode()).isZero();
         publisher.send(Wire.pubrel(11));
-        Frame pubcomp = publisher.expect(Wire.PUBCOMP);
+        Frame pubcomp = publisher.expect(PacketType.PUBCOMP);
         assertThat(pubcomp.packetId()).isEqualTo(11);
         assertThat(pubcomp.reasonCode()).isZero();
 
-        Frame delivered = subscriber.expect(Wire.PUBLISH);
-        subscriber.send(Wire.ack(Wire.PUBREC, delivered.packetId(), 0, Properties.none()));
-        Frame pubrel = subscriber.expect(Wire.PUBREL);
+        Frame delivered = subscriber.expect(PacketType.PUBLISH);
+        subscriber.send(Wire.ack(PacketType.PUBREC, delivered.packetId(), 0, Properties.none()));
+        Frame pubrel = subscriber.expect(PacketType.PUBREL);
         assertThat(pubrel.packetId()).isEqualTo(delivered.packetId());
         assertThat(pubrel.reasonCode()).isZero();
     }
@@ -115,7 +116,7 @@ class ReasonCodeTests {
 
         client.send(Wire.pubrel(42));
 
-        Frame pubcomp = client.expect(Wire.PUBCOMP);
+        Frame pubcomp = client.expect(PacketType.PUBCOMP);
         assertThat(pubcomp.packetId()).isEqualTo(42);
         assertThat(pubcomp.reasonCode()).isEqualTo(0x92);
     }
@@ -125,9 +126,9 @@ class ReasonCodeTests {
     void pubrelSaysPacketIdentifierNotFound() {
         RawClient5 client = broker.rawConnected("stray-pubrec");
 
-        client.send(Wire.ack(Wire.PUBREC, 43, 0, Properties.none()));
+        client.send(Wire.ack(PacketType.PUBREC, 43, 0, Properties.none()));
 
-        Frame pubrel = client.expect(Wire.PUBREL);
+        Frame pubrel = client.expect(PacketType.PUBREL);
         assertThat(pubrel.packetId()).isEqualTo(43);
         assertThat(pubrel.reasonCode()).isEqualTo(0x92);
     }
@@ -141,11 +142,11 @@ class ReasonCodeTests {
         RawClient5 publisher = broker.rawConnected("rec-pub");
         publisher.send(Wire.publish("rec/t", "one", 2, 1), Wire.publish("rec/t", "two", 2, 2));
 
-        Frame first = subscriber.expect(Wire.PUBLISH);
-        subscriber.send(Wire.ack(Wire.PUBREC, first.packetId(), 0x80,
+        Frame first = subscriber.expect(PacketType.PUBLISH);
+        subscriber.send(Wire.ack(PacketType.PUBREC, first.packetId(), 0x80,
                 Properties.none().add(Property.REASON_STRING, "cannot take it")));
 
-        Frame next = subscriber.expect(Wire.PUBLISH);
+        Frame next = subscriber.expect(PacketType.PUBLISH);
         assertThat(next.payload()).as("the window is free again").isEqualTo("two");
     }
 
@@ -159,7 +160,7 @@ class ReasonCodeTests {
                 new String[] {"a/b", "a/#/b", "$share/g/s/t", "c", "$share/g+/bad", "d/+"},
                 new int[] {0, 1, 1, 2, 1, 1}));
 
-        Frame suback = client.expect(Wire.SUBACK);
+        Frame suback = client.expect(PacketType.SUBACK);
         assertThat(suback.packetId()).isEqualTo(5);
         assertThat(suback.reasonCodes()).containsExactly(0x00, 0x8F, 0x01, 0x01, 0x8F, 0x01);
     }
@@ -172,7 +173,7 @@ class ReasonCodeTests {
 
         client.send(Wire.unsubscribe(9, "nothing/here", "u/a", "$share/grp/u/b", "u/a"));
 
-        Frame unsuback = client.expect(Wire.UNSUBACK);
+        Frame unsuback = client.expect(PacketType.UNSUBACK);
         assertThat(unsuback.packetId()).isEqualTo(9);
         assertThat(unsuback.reasonCodes()).containsExactly(0x11, 0x00, 0x00, 0x11);
     }

@@ -8,6 +8,7 @@ import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.wrenmq.broker.testing.PacketType;
 
 /**
  * DISCONNECT sent by the broker: the reason code names why [MQTT-3.14.2-1] and a reason string says it in words
@@ -149,7 +150,7 @@ class ServerDisconnectTests {
 
         for (int i = 0; i < 4; i++) {
             client.send(Wire.pingreq());
-            client.expect(Wire.PINGRESP);
+            client.expect(PacketType.PINGRESP);
             client.expectNothingFor(Duration.ofMillis(600));
         }
     }

@@ -10,6 +10,7 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.wrenmq.broker.testing.PacketType;
 
 /**
  * Session Expiry Interval: a session outlives its connection for the interval, then ends with everything queued
@@ -31,7 +32,7 @@ class SessionExpiryTests {
         Frame connack = back.connect(Wire.connect("keeper").cleanStart(false).sessionExpiry(60));
 
         assertThat(connack.sessionPresent()).isTrue();
-        assertThat(back.expect(Wire.PUBLISH).payload()).isEqualTo("while away");
+        assertThat(back.expect(PacketType.PUBLISH).payload()).isEqualTo("while away");
     }
 
     /** [MQTT-3.1.2-23]: a connection dropped without DISCONNECT keeps the session the same way. */
@@ -114,7 +115,7 @@ class SessionExpiryTests {
         RawClient5 back = broker.raw();
         assertThat(back.connect(Wire.connect("lengthened").cleanStart(false).sessionExpiry(60)).sessionPresent())
                 .isTrue();
-        assertThat(back.expect(Wire.PUBLISH).payload()).isEqualTo("kept longer");
+        assertThat(back.expect(PacketType.PUBLISH).payload()).isEqualTo("kept longer");
     }
 
     /** Section 3.14.2.2.2: setting a non-zero interval at DISCONNECT after CONNECT said 0 is a protocol error. */
@@ -153,6 +154,6 @@ class SessionExpiryTests {
     private void publish(String topic, String payload) {
         RawClient5 publisher = broker.rawConnected("publisher-" + System.nanoTime());
         publisher.send(Wire.publish(topic, payload, 1, 1));
-        publisher.expect(Wire.PUBACK);
+        publisher.expect(PacketType.PUBACK);
     }
 }

@@ -12,6 +12,7 @@ import java.util.stream.IntStream;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.wrenmq.broker.testing.PacketType;
 
 /**
  * Shared subscriptions {@code $share/GROUP/FILTER} (section 4.8.2): each message to one member of each group,
@@ -61,7 +62,7 @@ class SharedSubscriptionTests {
     void noRetainedMessagesOnASharedSubscription() {
         RawClient5 publisher = broker.rawConnected("sh-retainer");
         publisher.send(Wire.publish("sh/kept", "old".getBytes(), 1, true, 1, Properties.none()));
-        publisher.expect(Wire.PUBACK);
+        publisher.expect(PacketType.PUBACK);
 
         RawClient5 member = broker.rawConnected("sh-member");
         member.subscribe(1, "$share/g/sh/kept", 1, Properties.none());
@@ -106,8 +107,8 @@ class SharedSubscriptionTests {
 
         publish("sh/qos", 2);
 
-        assertThat(qos0.expect(Wire.PUBLISH).qos()).isZero();
-        assertThat(qos1.expect(Wire.PUBLISH).qos()).isEqualTo(1);
+        assertThat(qos0.expect(PacketType.PUBLISH).qos()).isZero();
+        assertThat(qos1.expect(PacketType.PUBLISH).qos()).isEqualTo(1);
     }
 
     /** [MQTT-4.8.2-2]: a share name with a wildcard is not a valid shared subscription: SUBACK 0x8F. */
@@ -117,14 +118,14 @@ class SharedSubscriptionTests {
 
         client.send(Wire.subscribe(1, "$share/#/sh/t", 1, Properties.none()));
 
-        assertThat(client.expect(Wire.SUBACK).reasonCodes()).containsExactly(0x8F);
+        assertThat(client.expect(PacketType.SUBACK).reasonCodes()).containsExactly(0x8F);
     }
 
     private void publish(String topic, int count) {
         RawClient5 publisher = broker.rawConnected("pub-" + System.nanoTime());
         for (int i = 0; i < count; i++) {
             publisher.send(Wire.publish(topic, String.valueOf(i), 1, i + 1));
-            publisher.expect(Wire.PUBACK);
+            publisher.expect(PacketType.PUBACK);
         }
     }
 }

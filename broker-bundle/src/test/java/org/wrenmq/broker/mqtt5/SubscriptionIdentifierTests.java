@@ -7,6 +7,7 @@ import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.wrenmq.broker.testing.PacketType;
 
 /** Subscription identifiers: given at SUBSCRIBE, returned with every message the subscription matched. */
 class SubscriptionIdentifierTests {
@@ -21,7 +22,7 @@ class SubscriptionIdentifierTests {
 
         publish("sid/a", "x");
 
-        assertThat(client.expect(Wire.PUBLISH).properties().all(Property.SUBSCRIPTION_IDENTIFIER))
+        assertThat(client.expect(PacketType.PUBLISH).properties().all(Property.SUBSCRIPTION_IDENTIFIER))
                 .containsExactly(123_456L);
     }
 
@@ -35,7 +36,7 @@ class SubscriptionIdentifierTests {
 
         publish("sid/a/b", "x");
 
-        Frame f = client.expect(Wire.PUBLISH);
+        Frame f = client.expect(PacketType.PUBLISH);
         assertThat(f.properties().all(Property.SUBSCRIPTION_IDENTIFIER)).containsExactlyInAnyOrder(1L, 2L);
         client.expectNothingFor(java.time.Duration.ofMillis(300));
     }
@@ -47,7 +48,7 @@ class SubscriptionIdentifierTests {
 
         publish("sid/n", "x");
 
-        assertThat(client.expect(Wire.PUBLISH).properties().has(Property.SUBSCRIPTION_IDENTIFIER)).isFalse();
+        assertThat(client.expect(PacketType.PUBLISH).properties().has(Property.SUBSCRIPTION_IDENTIFIER)).isFalse();
     }
 
     /** Section 3.8.2.1.2: a new SUBSCRIBE of the same filter replaces its identifier. */
@@ -59,7 +60,7 @@ class SubscriptionIdentifierTests {
 
         publish("sid/r", "x");
 
-        assertThat(client.expect(Wire.PUBLISH).properties().all(Property.SUBSCRIPTION_IDENTIFIER))
+        assertThat(client.expect(PacketType.PUBLISH).properties().all(Property.SUBSCRIPTION_IDENTIFIER))
                 .containsExactly(8L);
     }
 
@@ -68,12 +69,12 @@ class SubscriptionIdentifierTests {
     void retainedMessagesCarryTheIdentifier() {
         RawClient5 publisher = broker.rawConnected("sid-retainer");
         publisher.send(Wire.publish("sid/kept", "old".getBytes(), 1, true, 1, Properties.none()));
-        publisher.expect(Wire.PUBACK);
+        publisher.expect(PacketType.PUBACK);
         RawClient5 client = broker.rawConnected("sid-retained");
 
         client.subscribe(1, "sid/kept", 1, id(99));
 
-        assertThat(client.expect(Wire.PUBLISH).properties().all(Property.SUBSCRIPTION_IDENTIFIER))
+        assertThat(client.expect(PacketType.PUBLISH).properties().all(Property.SUBSCRIPTION_IDENTIFIER))
                 .containsExactly(99L);
     }
 
@@ -117,6 +118,6 @@ class SubscriptionIdentifierTests {
     private void publish(String topic, String payload) {
         RawClient5 publisher = broker.rawConnected("pub-" + System.nanoTime());
         publisher.send(Wire.publish(topic, payload, 1, 1));
-        publisher.expect(Wire.PUBACK);
+        publisher.expect(PacketType.PUBACK);
     }
 }

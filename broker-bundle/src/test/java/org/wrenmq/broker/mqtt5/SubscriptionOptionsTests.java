@@ -9,6 +9,7 @@ import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.wrenmq.broker.testing.PacketType;
 
 /** The subscription options of MQTT 5: No Local, Retain As Published and Retain Handling 0, 1 and 2. */
 class SubscriptionOptionsTests {
@@ -63,10 +64,10 @@ class SubscriptionOptionsTests {
         RawClient5 publisher = broker.rawConnected("rap-pub");
 
         publisher.send(Wire.publish("rap/t", "live".getBytes(), 1, true, 1, Properties.none()));
-        publisher.expect(Wire.PUBACK);
+        publisher.expect(PacketType.PUBACK);
 
-        assertThat(keeping.expect(Wire.PUBLISH).retain()).isTrue();
-        assertThat(clearing.expect(Wire.PUBLISH).retain()).isFalse();
+        assertThat(keeping.expect(PacketType.PUBLISH).retain()).isTrue();
+        assertThat(clearing.expect(PacketType.PUBLISH).retain()).isFalse();
     }
 
     /** Section 3.3.1.3: retained messages sent at subscribe have RETAIN 1 whatever Retain As Published says. */
@@ -77,7 +78,7 @@ class SubscriptionOptionsTests {
 
         client.subscribe(1, "rap/kept", Wire.options(1, false, false, 0), Properties.none());
 
-        assertThat(client.expect(Wire.PUBLISH).retain()).isTrue();
+        assertThat(client.expect(PacketType.PUBLISH).retain()).isTrue();
     }
 
     /** [MQTT-3.3.1-9]: Retain Handling 0 sends the retained messages at every subscribe. */
@@ -87,9 +88,9 @@ class SubscriptionOptionsTests {
         RawClient5 client = broker.rawConnected("rh-0");
 
         client.subscribe(1, "rh/t", Wire.options(1, false, false, 0), Properties.none());
-        assertThat(client.expect(Wire.PUBLISH).payload()).isEqualTo("kept");
+        assertThat(client.expect(PacketType.PUBLISH).payload()).isEqualTo("kept");
         client.subscribe(2, "rh/t", Wire.options(1, false, false, 0), Properties.none());
-        assertThat(client.expect(Wire.PUBLISH).payload()).isEqualTo("kept");
+        assertThat(client.expect(PacketType.PUBLISH).payload()).isEqualTo("kept");
     }
 
     /** [MQTT-3.3.1-10]: Retain Handling 1 sends them only when the subscription is new. */
@@ -99,7 +100,7 @@ class SubscriptionOptionsTests {
         RawClient5 client = broker.rawConnected("rh-1");
 
         client.subscribe(1, "rh/t", Wire.options(1, false, false, 1), Properties.none());
-        assertThat(client.expect(Wire.PUBLISH).payload()).isEqualTo("kept");
+        assertThat(client.expect(PacketType.PUBLISH).payload()).isEqualTo("kept");
         client.subscribe(2, "rh/t", Wire.options(1, false, false, 1), Properties.none());
         client.expectNothingFor(QUIET);
     }
@@ -137,6 +138,6 @@ class SubscriptionOptionsTests {
     private void retain(String topic, String payload) {
         RawClient5 publisher = broker.rawConnected("retainer-" + System.nanoTime());
         publisher.send(Wire.publish(topic, payload.getBytes(), 1, true, 1, Properties.none()));
-        publisher.expect(Wire.PUBACK);
+        publisher.expect(PacketType.PUBACK);
     }
 }

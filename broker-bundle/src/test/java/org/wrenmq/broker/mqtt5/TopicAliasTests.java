@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.wrenmq.broker.testing.PacketType;
 
 /**
  * Topic aliases both ways: the client's towards the broker, bounded by max_topic_alias, and the broker's towards a
@@ -25,10 +26,10 @@ class TopicAliasTests {
         publisher.send(Wire.publish("ta/other", "reset".getBytes(), 0, false, 0, alias(1)));
         publisher.send(Wire.publish("", "reused".getBytes(), 0, false, 0, alias(1)));
 
-        assertThat(topicAndPayload(subscriber.expect(Wire.PUBLISH))).isEqualTo("ta/long/topic set");
-        assertThat(topicAndPayload(subscriber.expect(Wire.PUBLISH))).isEqualTo("ta/long/topic used");
-        assertThat(topicAndPayload(subscriber.expect(Wire.PUBLISH))).isEqualTo("ta/other reset");
-        assertThat(topicAndPayload(subscriber.expect(Wire.PUBLISH))).isEqualTo("ta/other reused");
+        assertThat(topicAndPayload(subscriber.expect(PacketType.PUBLISH))).isEqualTo("ta/long/topic set");
+        assertThat(topicAndPayload(subscriber.expect(PacketType.PUBLISH))).isEqualTo("ta/long/topic used");
+        assertThat(topicAndPayload(subscriber.expect(PacketType.PUBLISH))).isEqualTo("ta/other reset");
+        assertThat(topicAndPayload(subscriber.expect(PacketType.PUBLISH))).isEqualTo("ta/other reused");
     }
 
     /** [MQTT-3.2.2-17] section 3.3.2.3.4: an alias above the announced maximum is refused with 0x94. */
@@ -82,7 +83,7 @@ class TopicAliasTests {
     void aliasesDoNotOutliveTheConnection() {
         RawClient5 first = broker.raw().connectAccepted(Wire.connect("ta-again").sessionExpiry(60));
         first.send(Wire.publish("ta/x", "x".getBytes(), 1, false, 1, alias(1)));
-        first.expect(Wire.PUBACK);
+        first.expect(PacketType.PUBACK);
         first.send(Wire.disconnect());
 
         RawClient5 second = broker.raw().connectAccepted(Wire.connect("ta-again").cleanStart(false)
@@ -107,12 +108,12 @@ class TopicAliasTests {
             publisher.send(Wire.publish(topic, topic, 0, 0));
         }
 
-        Frame a1 = subscriber.expect(Wire.PUBLISH);
-        Frame b1 = subscriber.expect(Wire.PUBLISH);
-        Frame c1 = subscriber.expect(Wire.PUBLISH);
-        Frame a2 = subscriber.expect(Wire.PUBLISH);
-        Frame b2 = subscriber.expect(Wire.PUBLISH);
-        Frame c2 = subscriber.expect(Wire.PUBLISH);
+        Frame a1 = subscriber.expect(PacketType.PUBLISH);
+        Frame b1 = subscriber.expect(PacketType.PUBLISH);
+        Frame c1 = subscriber.expect(PacketType.PUBLISH);
+        Frame a2 = subscriber.expect(PacketType.PUBLISH);
+        Frame b2 = subscriber.expect(PacketType.PUBLISH);
+        Frame c2 = subscriber.expect(PacketType.PUBLISH);
         long aliasA = a1.properties().number(Property.TOPIC_ALIAS).orElseThrow();
         long aliasB = b1.properties().number(Property.TOPIC_ALIAS).orElseThrow();
         assertThat(a1.topic()).isEqualTo("out/a");
@@ -137,14 +138,14 @@ class TopicAliasTests {
         first.subscribe("resume/t", 0);
         RawClient5 publisher = broker.rawConnected("ta-resume-pub");
         publisher.send(Wire.publish("resume/t", "1", 0, 0), Wire.publish("resume/t", "2", 0, 0));
-        assertThat(first.expect(Wire.PUBLISH).topic()).isEqualTo("resume/t");
-        assertThat(first.expect(Wire.PUBLISH).topic()).as("aliased").isEmpty();
+        assertThat(first.expect(PacketType.PUBLISH).topic()).isEqualTo("resume/t");
+        assertThat(first.expect(PacketType.PUBLISH).topic()).as("aliased").isEmpty();
         first.send(Wire.disconnect());
 
         RawClient5 second = broker.raw().connectAccepted(connect.cleanStart(false));
         publisher.send(Wire.publish("resume/t", "3", 0, 0));
 
-        Frame f = second.expect(Wire.PUBLISH);
+        Frame f = second.expect(PacketType.PUBLISH);
         assertThat(f.topic()).isEqualTo("resume/t");
         assertThat(f.payload()).isEqualTo("3");
     }
@@ -158,7 +159,7 @@ class TopicAliasTests {
         publisher.send(Wire.publish("plain/a", "1", 0, 0), Wire.publish("plain/a", "2", 0, 0));
 
         for (int i = 0; i < 2; i++) {
-            Frame f = subscriber.expect(Wire.PUBLISH);
+            Frame f = subscriber.expect(PacketType.PUBLISH);
             assertThat(f.topic()).isEqualTo("plain/a");
             assertThat(f.properties().has(Property.TOPIC_ALIAS)).isFalse();
         }
@@ -179,7 +180,7 @@ class TopicAliasTests {
         }
 
         for (String expected : new String[] {"paho/alias/0 m0", "paho/alias/1 m1", "paho/alias/0 m2"}) {
-            Frame f = subscriber.expect(Wire.PUBLISH);
+            Frame f = subscriber.expect(PacketType.PUBLISH);
             assertThat(topicAndPayload(f)).isEqualTo(expected);
             subscriber.send(Wire.puback(f.packetId()));
         }

@@ -9,6 +9,7 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.wrenmq.broker.testing.PacketType;
 
 /**
  * MQTT 5 wills: the Will Delay Interval, the session end that cuts it short, DISCONNECT with or without will,
@@ -139,7 +140,7 @@ class WillDelayTests {
         RawClient5 client = broker.raw();
         client.send(bytes);
 
-        assertThat(client.expect(Wire.CONNACK).reasonCode()).isEqualTo(0x99);
+        assertThat(client.expect(PacketType.CONNACK).reasonCode()).isEqualTo(0x99);
         assertThat(new String(bytes, StandardCharsets.ISO_8859_1)).endsWith("o\u00FF");
     }
 

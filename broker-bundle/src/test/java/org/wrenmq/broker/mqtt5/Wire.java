@@ -1,7 +1,19 @@
 package org.wrenmq.broker.mqtt5;
 
-import java.io.ByteArrayOutputStream;
+import static org.wrenmq.broker.testing.PacketType.AUTH;
+import static org.wrenmq.broker.testing.PacketType.CONNECT;
+import static org.wrenmq.broker.testing.PacketType.DISCONNECT;
+import static org.wrenmq.broker.testing.PacketType.PUBACK;
+import static org.wrenmq.broker.testing.PacketType.PUBCOMP;
+import static org.wrenmq.broker.testing.PacketType.PUBLISH;
+import static org.wrenmq.broker.testing.PacketType.PUBREC;
+import static org.wrenmq.broker.testing.PacketType.PUBREL;
+import static org.wrenmq.broker.testing.PacketType.SUBSCRIBE;
+import static org.wrenmq.broker.testing.PacketType.UNSUBSCRIBE;
+
 import java.nio.charset.StandardCharsets;
+
+import org.wrenmq.broker.testing.PacketBody;
 
 /**
  * Hand-made MQTT 5 control packets, byte for byte (5.0 chapters 2 and 3), for what a client library will not send:
@@ -9,22 +21,6 @@ import java.nio.charset.StandardCharsets;
  * never comes.
  */
 final class Wire {
-    static final int CONNECT = 1;
-    static final int CONNACK = 2;
-    static final int PUBLISH = 3;
-    static final int PUBACK = 4;
-    static final int PUBREC = 5;
-    static final int PUBREL = 6;
-    static final int PUBCOMP = 7;
-    static final int SUBSCRIBE = 8;
-    static final int SUBACK = 9;
-    static final int UNSUBSCRIBE = 10;
-    static final int UNSUBACK = 11;
-    static final int PINGREQ = 12;
-    static final int PINGRESP = 13;
-    static final int DISCONNECT = 14;
-    static final int AUTH = 15;
-
     private Wire() {
     }
 
@@ -37,12 +33,12 @@ final class Wire {
     }
 
     static byte[] publish(String topic, byte[] payload, int qos, boolean retain, int packetId, Properties props) {
-        Body body = new Body().string(topic);
+        PacketBody body = new PacketBody().string(topic);
         if (qos > 0) {
             body.u16(packetId);
         }
-        body.properties(props).bytes(payload);
-        return packet(PUBLISH << 4 | qos << 1 | (retain ? 1 : 0), body);
+        body.bytes(properties(props)).bytes(payload);
+        return body.packet(PUBLISH << 4 | qos << 1 | (retain ? 1 : 0));
     }
 
     /** SUBSCRIBE of one filter with its subscription options byte (QoS, no local, retain as published, handling). */
@@ -52,11 +48,11 @@ final class Wire {
 
     /** SUBSCRIBE of filters[i] with options[i]. */
     static byte[] subscribe(int packetId, Properties props, String[] filters, int[] options) {
-        Body body = new Body().u16(packetId).properties(props);
+        PacketBody body = new PacketBody().u16(packetId).bytes(properties(props));
         for (int i = 0; i < filters.length; i++) {
             body.string(filters[i]).u8(options[i]);
         }
-        return packet(SUBSCRIBE << 4 | 0x02, body);
+        return body.packet(SUBSCRIBE << 4 | 0x02);
     }
 
     static byte[] subscribe(int packetId, String filter, int qos) {
@@ -73,32 +69,33 @@ final class Wire {
     }
 
     static byte[] unsubscribe(int packetId, Properties props, String... filters) {
-        Body body = new Body().u16(packetId).properties(props);
+        PacketBody body = new PacketBody().u16(packetId).bytes(properties(props));
         for (String f : filters) {
             body.string(f);
         }
-        return packet(UNSUBSCRIBE << 4 | 0x02, body);
+        return body.packet(UNSUBSCRIBE << 4 | 0x02);
     }
 
     /** PUBACK, PUBREC, PUBREL or PUBCOMP with a reason code and properties [MQTT 5.0 section 3.4.2]. */
     static byte[] ack(int type, int packetId, int reasonCode, Properties props) {
-        return packet(type << 4 | (type == PUBREL ? 0x02 : 0), new Body().u16(packetId).u8(reasonCode).properties(props));
+        return new PacketBody().u16(packetId).u8(reasonCode).bytes(properties(props))
+                .packet(type << 4 | (type == PUBREL ? 0x02 : 0));
     }
 
     static byte[] puback(int packetId) {
-        return packet(PUBACK << 4, new Body().u16(packetId));
+        return new PacketBody().u16(packetId).packet(PUBACK << 4);
     }
 
     static byte[] pubrec(int packetId, int reasonCode) {
-        return packet(PUBREC << 4, new Body().u16(packetId).u8(reasonCode).properties(Properties.none()));
+        return ack(PUBREC, packetId, reasonCode, Properties.none());
     }
 
     static byte[] pubrel(int packetId) {
-        return packet(PUBREL << 4 | 0x02, new Body().u16(packetId));
+        return new PacketBody().u16(packetId).packet(PUBREL << 4 | 0x02);
     }
 
     static byte[] pubcomp(int packetId) {
-        return packet(PUBCOMP << 4, new Body().u16(packetId));
+        return new PacketBody().u16(packetId).packet(PUBCOMP << 4);
     }
 
     static byte[] pingreq() {
@@ -106,7 +103,7 @@ final class Wire {
     }
 
     static byte[] disconnect(int reasonCode, Properties props) {
-        return packet(DISCONNECT << 4, new Body().u8(reasonCode).properties(props));
+        return new PacketBody().u8(reasonCode).bytes(properties(props)).packet(DISCONNECT << 4);
     }
 
     static byte[] disconnect() {
@@ -114,24 +111,28 @@ final class Wire {
     }
 
     static byte[] auth(int reasonCode, Properties props) {
-        return packet(AUTH << 4, new Body().u8(reasonCode).properties(props));
+        return new PacketBody().u8(reasonCode).bytes(properties(props)).packet(AUTH << 4);
     }
 
-    static byte[] packet(int firstByte, Body body) {
-        byte[] content = body.toByteArray();
-        ByteArrayOutputStream out = new ByteArrayOutputStream(content.length + 5);
-        out.write(firstByte);
-        writeVariableByteInteger(out, content.length);
-        out.writeBytes(content);
-        return out.toByteArray();
-    }
-
-    static void writeVariableByteInteger(ByteArrayOutputStream out, long value) {
-        do {
-            int digit = (int) (value % 128);
-            value /= 128;
-            out.write(value > 0 ? digit | 0x80 : digit);
-        } while (value > 0);
+    /** The property length, then each property: identifier and value [MQTT 5.0 section 2.2.2]. */
+    static byte[] properties(Properties props) {
+        PacketBody p = new PacketBody();
+        for (Properties.Entry e : props.entries()) {
+            p.variableByteInteger(e.property().id);
+            Object v = e.value();
+            switch (e.property().kind) {
+                case BYTE -> p.u8(((Long) v).intValue());
+                case TWO_BYTES -> p.u16(((Long) v).intValue());
+                case FOUR_BYTES -> p.u32((Long) v);
+                case VARIABLE_BYTE_INTEGER -> p.variableByteInteger((Long) v);
+                case STRING -> p.string((String) v);
+                case BINARY -> p.binary((byte[]) v);
+                case STRING_PAIR -> p.string(((String[]) v)[0]).string(((String[]) v)[1]);
+                default -> throw new IllegalStateException();
+            }
+        }
+        byte[] encoded = p.toByteArray();
+        return new PacketBody().variableByteInteger(encoded.length).bytes(encoded).toByteArray();
     }
 
     /** A CONNECT for MQTT 5 (protocol level 5), clean start, keep alive 60 s; change it with the setters. */
@@ -186,71 +187,12 @@ final class Wire {
         byte[] bytes() {
             int flags = (cleanStart ? 0x02 : 0)
                     | (willTopic != null ? 0x04 | willQos << 3 | (willRetain ? 0x20 : 0) : 0);
-            Body body = new Body().string("MQTT").u8(5).u8(flags).u16(keepAlive).properties(properties)
-                    .string(clientId);
+            PacketBody body = new PacketBody().string("MQTT").u8(5).u8(flags).u16(keepAlive)
+                    .bytes(properties(properties)).string(clientId);
             if (willTopic != null) {
-                body.properties(willProperties).string(willTopic).binary(willPayload);
+                body.bytes(properties(willProperties)).string(willTopic).binary(willPayload);
             }
-            return packet(CONNECT << 4, body);
-        }
-    }
-
-    /** The variable header and payload of a packet, field by field. */
-    static final class Body {
-        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-
-        Body u8(int value) {
-            out.write(value);
-            return this;
-        }
-
-        Body u16(int value) {
-            out.write(value >> 8);
-            out.write(value);
-            return this;
-        }
-
-        Body u32(long value) {
-            return u16((int) (value >> 16) & 0xFFFF).u16((int) value & 0xFFFF);
-        }
-
-        Body string(String value) {
-            return binary(value.getBytes(StandardCharsets.UTF_8));
-        }
-
-        Body binary(byte[] value) {
-            return u16(value.length).bytes(value);
-        }
-
-        Body bytes(byte[] value) {
-            out.writeBytes(value);
-            return this;
-        }
-
-        /** The property length, then each property: identifier and value [MQTT 5.0 section 2.2.2]. */
-        Body properties(Properties props) {
-            Body p = new Body();
-            for (Properties.Entry e : props.entries()) {
-                writeVariableByteInteger(p.out, e.property().id);
-                Object v = e.value();
-                switch (e.property().kind) {
-                    case BYTE -> p.u8(((Long) v).intValue());
-                    case TWO_BYTES -> p.u16(((Long) v).intValue());
-                    case FOUR_BYTES -> p.u32((Long) v);
-                    case VARIABLE_BYTE_INTEGER -> writeVariableByteInteger(p.out, (Long) v);
-                    case STRING -> p.string((String) v);
-                    case BINARY -> p.binary((byte[]) v);
-                    case STRING_PAIR -> p.string(((String[]) v)[0]).string(((String[]) v)[1]);
-                    default -> throw new IllegalStateException();
-                }
-            }
-            byte[] encoded = p.toByteArray();
-            writeVariableByteInteger(out, encoded.length);
-            return bytes(encoded);
-        }
-
-        byte[] toByteArray() {
-            return out.toByteArray();
+            return body.packet(CONNECT << 4);
         }
     }
 }

@@ -9,7 +9,8 @@ import org.apache.karaf.shell.support.table.ShellTable;
 import org.wrenmq.api.MqttBroker;
 
 @Service
-@Command(scope = "wrenmq", name = "stats", description = "Prints the broker's counters (messages, connections, limits).")
+@Command(scope = "wrenmq", name = "stats",
+        description = "Prints the broker's counters (messages, connections, limits).")
 public class StatsCommand implements Action {
 
     @Reference

@@ -1,9 +1,6 @@
 package org.wrenmq.broker.conformance;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
 
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttCallback;
@@ -12,24 +9,23 @@ import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
-import org.wrenmq.broker.testing.Inbox;
+import org.wrenmq.broker.testing.QueuingClient;
 
 /** An Eclipse Paho MQTT 3.1 / 3.1.1 client that queues what it receives, for a test to take in order. */
-final class PahoClient implements AutoCloseable {
+final class PahoClient extends QueuingClient<Received> {
     static final int MQTT_3_1 = MqttConnectOptions.MQTT_VERSION_3_1;
     static final int MQTT_3_1_1 = MqttConnectOptions.MQTT_VERSION_3_1_1;
 
     private final MqttClient client;
-    private final Inbox<Received> received;
     private volatile boolean connectionLost;
 
     PahoClient(int port, String clientId) {
+        super(clientId);
         try {
             client = new MqttClient("tcp://127.0.0.1:" + port, clientId, new MemoryPersistence());
         } catch (MqttException e) {
             throw new IllegalStateException(e);
         }
-        received = new Inbox<>(clientId);
         client.setTimeToWait(RawClient.PATIENCE.toMillis());
         client.setCallback(new MqttCallback() {
             @Override
@@ -39,7 +35,7 @@ final class PahoClient implements AutoCloseable {
 
             @Override
             public void messageArrived(String topic, MqttMessage message) {
-                received.add(new Received(topic, new String(message.getPayload(), StandardCharsets.UTF_8),
+                deliver(new Received(topic, new String(message.getPayload(), StandardCharsets.UTF_8),
                         message.getQos(), message.isRetained(), message.isDuplicate()));
             }
 
@@ -89,23 +85,6 @@ final class PahoClient implements AutoCloseable {
 
     void publish(String topic, String payload, int qos) throws MqttException {
         publish(topic, payload, qos, false);
-    }
-
-    /** The next received message; fails when none arrives in time. */
-    Received next() {
-        return received.next();
-    }
-
-    List<Received> next(int count) {
-        return received.next(count);
-    }
-
-    Optional<Received> poll(Duration wait) {
-        return received.poll(wait);
-    }
-
-    void expectNothingFor(Duration wait) {
-        received.expectNothingFor(wait);
     }
 
     boolean isConnected() {

@@ -34,4 +34,11 @@ final class RawClient extends RawMqttClient<Packet, RawClient> {
         assertThat(suback.subackReturnCodes()).as("SUBACK for %s", filter).containsExactly(qos);
         return this;
     }
+
+    /** Plays the receiver's side of the QoS 2 flow for the PUBLISH: PUBREC, the broker's PUBREL, then PUBCOMP. */
+    RawClient completeQos2Receipt(Packet publish) {
+        send(Packets.pubrec(publish.packetId()));
+        expect(PacketType.PUBREL);
+        return send(Packets.pubcomp(publish.packetId()));
+    }
 }

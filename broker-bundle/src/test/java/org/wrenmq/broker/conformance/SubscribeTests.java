@@ -40,10 +40,7 @@ class SubscribeTests {
 
         Packet publish = subscriber.expect(PacketType.PUBLISH);
         assertThat(publish.qos()).isEqualTo(2);
-        subscriber.send(Packets.pubrec(publish.packetId()));
-        subscriber.expect(PacketType.PUBREL);
-        subscriber.send(Packets.pubcomp(publish.packetId()));
-        subscriber.expectNothingFor(QUIET);
+        subscriber.completeQos2Receipt(publish).expectNothingFor(QUIET);
     }
 
     @Test
@@ -59,10 +56,7 @@ class SubscribeTests {
         Packet publish = subscriber.expect(PacketType.PUBLISH);
         assertThat(publish.payload()).isEqualTo("one");
         assertThat(publish.qos()).isEqualTo(2);
-        subscriber.send(Packets.pubrec(publish.packetId()));
-        subscriber.expect(PacketType.PUBREL);
-        subscriber.send(Packets.pubcomp(publish.packetId()));
-        subscriber.expectNothingFor(QUIET);
+        subscriber.completeQos2Receipt(publish).expectNothingFor(QUIET);
     }
 
     @Test

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -21,13 +19,13 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
-import org.wrenmq.broker.testing.Inbox;
+import org.wrenmq.broker.testing.QueuingClient;
 
 /**
  * An Eclipse Paho MQTT 5 client that queues what it receives (with every property) and remembers how the broker
  * ended the connection, for a test to take in order.
  */
-final class Paho5 implements AutoCloseable {
+final class Paho5 extends QueuingClient<Paho5.Received> {
     /** A message as Paho received it. */
     record Received(String topic, MqttMessage message) {
         String payload() {
@@ -40,16 +38,15 @@ final class Paho5 implements AutoCloseable {
     }
 
     private final MqttAsyncClient client;
-    private final Inbox<Received> received;
     private final CompletableFuture<MqttDisconnectResponse> disconnected = new CompletableFuture<>();
 
     Paho5(int port, String clientId) {
+        super(clientId);
         try {
             client = new MqttAsyncClient("tcp://127.0.0.1:" + port, clientId, new MemoryPersistence());
         } catch (MqttException e) {
             throw new IllegalStateException(e);
         }
-        received = new Inbox<>(clientId);
         client.setCallback(new MqttCallback() {
             @Override
             public void disconnected(MqttDisconnectResponse response) {
@@ -62,7 +59,7 @@ final class Paho5 implements AutoCloseable {
 
             @Override
             public void messageArrived(String topic, MqttMessage message) {
-                received.add(new Received(topic, message));
+                deliver(new Received(topic, message));
             }
 
             @Override
@@ -125,23 +122,6 @@ final class Paho5 implements AutoCloseable {
         MqttMessage m = new MqttMessage(payload.getBytes(StandardCharsets.UTF_8));
         m.setQos(qos);
         return publish(topic, m);
-    }
-
-    /** The next received message; fails when none arrives in time. */
-    Received next() {
-        return received.next();
-    }
-
-    List<Received> next(int count) {
-        return received.next(count);
-    }
-
-    Optional<Received> poll(Duration wait) {
-        return received.poll(wait);
-    }
-
-    void expectNothingFor(Duration wait) {
-        received.expectNothingFor(wait);
     }
 
     /** How the connection ended, as Paho reports it (the broker's DISCONNECT reason code, if it sent one). */

@@ -10,25 +10,27 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** The messages a client library delivered to its callback, queued for a test to take in order. */
-public final class Inbox<M> {
-    private final String owner;
+/**
+ * A client library's client that queues the messages its callback delivers ({@code M}), for a test to take in
+ * order. The Paho clients of MQTT 3.1.1 and MQTT 5 are different libraries; this is what their wrappers share.
+ */
+public abstract class QueuingClient<M> implements AutoCloseable {
+    private final String clientId;
     private final BlockingQueue<M> received = new LinkedBlockingQueue<>();
 
-    /** @param owner the client id, to name in failures */
-    public Inbox(String owner) {
-        this.owner = owner;
+    protected QueuingClient(String clientId) {
+        this.clientId = clientId;
     }
 
-    /** Called from the client library's thread. */
-    public void add(M message) {
+    /** Queues a message; called from the client library's thread. */
+    protected void deliver(M message) {
         received.add(message);
     }
 
     /** The next received message; fails when none arrives in time. */
     public M next() {
         return poll(RawMqttClient.PATIENCE).orElseThrow(
-                () -> new AssertionError(owner + " received no message within " + RawMqttClient.PATIENCE));
+                () -> new AssertionError(clientId + " received no message within " + RawMqttClient.PATIENCE));
     }
 
     public List<M> next(int count) {
@@ -49,6 +51,6 @@ public final class Inbox<M> {
     }
 
     public void expectNothingFor(Duration wait) {
-        assertThat(poll(wait)).as("message received by %s", owner).isEmpty();
+        assertThat(poll(wait)).as("message received by %s", clientId).isEmpty();
     }
 }

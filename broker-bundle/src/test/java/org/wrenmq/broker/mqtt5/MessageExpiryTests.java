@@ -1,7 +1,6 @@
 package org.wrenmq.broker.mqtt5;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 
@@ -22,10 +21,7 @@ class MessageExpiryTests {
     /** [MQTT-3.3.2-5]: messages that expire while queued for an offline session are dropped, and counted. */
     @Test
     void expiredQueuedMessageIsNeverDelivered() {
-        RawClient5 subscriber = broker.raw().connectAccepted(Wire.connect("offline").sessionExpiry(60));
-        subscriber.subscribe("me/t", 1);
-        subscriber.send(Wire.disconnect());
-        awaitOffline("offline");
+        broker.leaveOfflineSession("offline", "me/t", 60);
 
         publish("me/t", "short lived", expiry(1));
         publish("me/t", "immortal", Properties.none());
@@ -60,10 +56,7 @@ class MessageExpiryTests {
     /** [MQTT-3.3.2-6]: a message forwarded after waiting carries its interval minus the time it waited. */
     @Test
     void forwardedMessageCarriesTheRemainingInterval() {
-        RawClient5 subscriber = broker.raw().connectAccepted(Wire.connect("late").sessionExpiry(60));
-        subscriber.subscribe("me/r", 1);
-        subscriber.send(Wire.disconnect());
-        awaitOffline("late");
+        broker.leaveOfflineSession("late", "me/r", 60);
         publish("me/r", "aging", expiry(10));
         Mqtt5Broker.letTimePass(Duration.ofMillis(2100));
 
@@ -123,10 +116,5 @@ class MessageExpiryTests {
         RawClient5 publisher = broker.rawConnected("pub-" + System.nanoTime());
         publisher.send(Wire.publish(topic, payload.getBytes(), 1, false, 1, props));
         publisher.expect(PacketType.PUBACK);
-    }
-
-    private void awaitOffline(String clientId) {
-        await().atMost(RawClient5.PATIENCE).until(() -> broker.broker().clients().stream()
-                .noneMatch(c -> c.clientId().equals(clientId) && c.connected()));
     }
 }

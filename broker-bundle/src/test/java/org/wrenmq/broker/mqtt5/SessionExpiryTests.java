@@ -25,7 +25,7 @@ class SessionExpiryTests {
     /** [MQTT-3.1.2-23] [MQTT-3.1.2-5] [MQTT-3.2.2-3]: within the interval the session resumes with what was queued. */
     @Test
     void sessionIsKeptForTheInterval() {
-        subscribeAndDisconnect("keeper", 60);
+        broker.leaveOfflineSession("keeper", "se/t", 60);
         publish("se/t", "while away");
 
         RawClient5 back = broker.raw();
@@ -44,7 +44,7 @@ class SessionExpiryTests {
         client.connect(options);
         client.subscribe("se/t", 1);
         client.dropConnection();
-        awaitOffline("dropper");
+        broker.awaitOffline("dropper");
         publish("se/t", "after drop");
 
         options.setCleanStart(false);
@@ -55,12 +55,11 @@ class SessionExpiryTests {
     /** Section 3.1.2.11.2: after the interval the session is gone, and the messages queued for it with it. */
     @Test
     void sessionEndsAfterTheIntervalWithEverythingQueued() {
-        subscribeAndDisconnect("brief", 1);
+        broker.leaveOfflineSession("brief", "se/t", 1);
         publish("se/t", "never delivered");
         assertThat(broker.broker().clients()).extracting(c -> c.clientId()).contains("brief");
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> broker.broker().clients().stream()
-                .noneMatch(c -> c.clientId().equals("brief")));
+        broker.awaitSessionEnded("brief");
 
         RawClient5 back = broker.raw();
         Frame connack = back.connect(Wire.connect("brief").cleanStart(false).sessionExpiry(60));
@@ -72,7 +71,7 @@ class SessionExpiryTests {
     /** Section 3.1.2.11.2: an interval of 0 (or none) ends the session with the connection. */
     @Test
     void zeroIntervalEndsTheSessionAtDisconnect() {
-        subscribeAndDisconnect("mayfly", 0);
+        broker.leaveOfflineSession("mayfly", "se/t", 0);
         publish("se/t", "too late");
 
         RawClient5 back = broker.raw();
@@ -94,8 +93,7 @@ class SessionExpiryTests {
 
         client.disconnect(0, props);
 
-        await().atMost(RawClient5.PATIENCE).until(() -> broker.broker().clients().stream()
-                .noneMatch(c -> c.clientId().equals("shortened")));
+        broker.awaitSessionEnded("shortened");
         options.setCleanStart(false);
         assertThat(client.connect(options).getSessionPresent()).isFalse();
     }
@@ -107,7 +105,7 @@ class SessionExpiryTests {
         client.subscribe("se/t", 1);
 
         client.send(Wire.disconnect(0, Properties.none().add(Property.SESSION_EXPIRY_INTERVAL, 3600)));
-        awaitOffline("lengthened");
+        broker.awaitOffline("lengthened");
         publish("se/t", "kept longer");
         await().during(Duration.ofMillis(2000)).atMost(Duration.ofSeconds(3)).until(() -> broker.broker().clients()
                 .stream().anyMatch(c -> c.clientId().equals("lengthened")));
@@ -131,24 +129,12 @@ class SessionExpiryTests {
     /** [MQTT-3.1.2-4] [MQTT-3.2.2-2]: clean start discards a kept session. */
     @Test
     void cleanStartDiscardsAKeptSession() {
-        subscribeAndDisconnect("fresh", 60);
+        broker.leaveOfflineSession("fresh", "se/t", 60);
         publish("se/t", "discarded");
 
         RawClient5 back = broker.raw();
         assertThat(back.connect(Wire.connect("fresh").cleanStart(true).sessionExpiry(60)).sessionPresent()).isFalse();
         back.expectNothingFor(QUIET);
-    }
-
-    private void subscribeAndDisconnect(String clientId, long expirySeconds) {
-        RawClient5 client = broker.raw().connectAccepted(Wire.connect(clientId).sessionExpiry(expirySeconds));
-        client.subscribe("se/t", 1);
-        client.send(Wire.disconnect());
-        awaitOffline(clientId);
-    }
-
-    private void awaitOffline(String clientId) {
-        await().atMost(RawClient5.PATIENCE).until(() -> broker.broker().clients().stream()
-                .noneMatch(c -> c.clientId().equals(clientId) && c.connected()));
     }
 
     private void publish(String topic, String payload) {

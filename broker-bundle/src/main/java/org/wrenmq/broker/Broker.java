@@ -6,14 +6,17 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import jakarta.json.bind.Jsonb;
+import jakarta.json.spi.JsonProvider;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.parsson.api.BufferPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wrenmq.api.MqttBroker;
@@ -233,8 +236,11 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
 
     private synchronized Jsonb jsonb() {
         if (jsonb == null) {
-            // explicit provider: ServiceLoader does not see across OSGi bundles
-            jsonb = new org.eclipse.yasson.JsonBindingProvider().create().build();
+            // Explicit providers: ServiceLoader does not see across OSGi bundles, so JSON-B (Yasson) is created
+            // directly and given the JSON-P provider found through Parsson's own class loader.
+            JsonProvider jsonp = ServiceLoader.load(JsonProvider.class, BufferPool.class.getClassLoader())
+                    .findFirst().orElseGet(JsonProvider::provider);
+            jsonb = new org.eclipse.yasson.JsonBindingProvider().create().withProvider(jsonp).build();
         }
         return jsonb;
     }

@@ -47,8 +47,10 @@ public final class MvStore implements MessageStore {
 
     /** @throws RuntimeException (MVStore's own, or {@link StoreCorruptException}) when the file is unreadable */
     public MvStore(Path file, boolean fsync, long syncIntervalMillis) {
+        StoreFileHeader header = StoreFileHeader.read(file);
         this.store = new MVStore.Builder().fileName(file.toString()).open();
         try {
+            header.checkOpenedVersion(store.getCurrentVersion());
             this.messages = store.openMap("messages");
             this.entries = store.openMap("entries");
             this.incoming = store.openMap("incoming");

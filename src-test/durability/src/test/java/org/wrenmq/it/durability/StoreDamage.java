@@ -16,6 +16,14 @@ enum StoreDamage {
             Files.write(file, Arrays.copyOf(bytes, Math.min(bytes.length, 1_000)));
         }
     },
+    /** A real store cut to half its length: whole chunks lost behind a readable header. */
+    TRUNCATED_HALF {
+        @Override
+        void apply(Path file) throws IOException {
+            byte[] bytes = Files.readAllBytes(file);
+            Files.write(file, Arrays.copyOf(bytes, bytes.length / 2));
+        }
+    },
     /** A real store's length of zero bytes. */
     ZEROED {
         @Override

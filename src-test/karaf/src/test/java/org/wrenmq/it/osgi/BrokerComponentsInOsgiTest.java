@@ -179,6 +179,23 @@ class BrokerComponentsInOsgiTest {
 
     @Test
     @Order(6)
+    void publisherServiceSerializesJsonInsideOsgi() throws Exception {
+        BlockingQueue<String> received = new LinkedBlockingQueue<>();
+        client("dashboard", true).subscribe("readings/#", 1, (topic, message) -> received.add(message.toString()));
+
+        publisher().publishJson("readings/kitchen", new Reading("kitchen", 21.5), QoS.AT_LEAST_ONCE)
+                .toCompletableFuture().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+
+        assertThat(received.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS))
+                .isEqualTo("{\"room\":\"kitchen\",\"temperature\":21.5}");
+    }
+
+    /** A value the publisher service serializes with JSON-B. */
+    public record Reading(String room, double temperature) {
+    }
+
+    @Test
+    @Order(7)
     void configurationChangeMovesThePortAndKeepsPersistentSessionsAndListeners() throws Exception {
         BlockingQueue<MqttMessage> listenerReceived = new LinkedBlockingQueue<>();
         ServiceRegistration<?> listener = registerListener("moved/listener", "test.listener.moved",
@@ -213,7 +230,7 @@ class BrokerComponentsInOsgiTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void stoppingTheBundleClosesEveryPortAndThread() throws Exception {
         assertThat(brokerThreads()).as("the broker runs threads of its own").isNotEmpty();
 

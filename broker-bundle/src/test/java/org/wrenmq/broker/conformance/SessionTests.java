@@ -89,10 +89,7 @@ class SessionTests {
     @Test
     @DisplayName("[MQTT-4.4.0-1] [MQTT-3.3.1-1] an unacknowledged QoS 1 PUBLISH is resent with DUP 1 and the same id on reconnect")
     void unacknowledgedQos1IsResentWithDup() throws Exception {
-        RawClient subscriber = broker.rawConnected("p", false).subscribe("s/t", 1);
-        broker.pahoConnected("pub").publish("s/t", "unacked", 1);
-        Packet first = subscriber.expect(PacketType.PUBLISH);
-        subscriber.close();
+        Packet first = receivedButNotAcknowledged(1, "unacked");
 
         RawClient again = broker.raw();
         assertThat(again.connect(Packets.connect("p").cleanSession(false)).sessionPresent()).isTrue();
@@ -107,10 +104,7 @@ class SessionTests {
     @Test
     @DisplayName("[MQTT-4.4.0-1] [MQTT-3.3.1-1] an unacknowledged QoS 2 PUBLISH is resent with DUP 1 and the same id on reconnect")
     void unacknowledgedQos2IsResentWithDup() throws Exception {
-        RawClient subscriber = broker.rawConnected("p", false).subscribe("s/t", 2);
-        broker.pahoConnected("pub").publish("s/t", "unreceived", 2);
-        Packet first = subscriber.expect(PacketType.PUBLISH);
-        subscriber.close();
+        Packet first = receivedButNotAcknowledged(2, "unreceived");
 
         RawClient again = broker.raw().connectAccepted(Packets.connect("p").cleanSession(false));
 
@@ -182,5 +176,17 @@ class SessionTests {
         PahoClient late = broker.pahoConnected("late");
         late.subscribe("r/t", 1);
         assertThat(late.next()).isEqualTo(new Received("r/t", "kept", 1, true, false));
+    }
+
+    /**
+     * The PUBLISH that the persistent session "p", subscribed to s/t at the QoS, receives for the payload before its
+     * connection ends without an acknowledgement.
+     */
+    private Packet receivedButNotAcknowledged(int qos, String payload) throws Exception {
+        RawClient subscriber = broker.rawConnected("p", false).subscribe("s/t", qos);
+        broker.pahoConnected("pub").publish("s/t", payload, qos);
+        Packet first = subscriber.expect(PacketType.PUBLISH);
+        subscriber.close();
+        return first;
     }
 }

@@ -10,9 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -22,22 +20,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * non-zero naming the file, and leaves the file where it is for the operator.
  */
 @DisplayName("corrupt store file")
-class CorruptStoreIT {
+class CorruptStoreIT extends BrokerProcessTest {
     private static final String LOUD_LINE = "STORE CORRUPT";
-
-    @TempDir
-    Path dir;
-
-    private BrokerProcess broker;
-    private MqttClient client;
-
-    @AfterEach
-    void cleanUp() {
-        PahoClients.closeQuietly(client);
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     @ParameterizedTest
     @EnumSource(StoreDamage.class)

@@ -3,12 +3,9 @@ package org.wrenmq.it.durability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -18,33 +15,19 @@ import org.junit.jupiter.params.provider.ValueSource;
  * time, and the PUBREL completes the exchange. The subscriber gets the message exactly once.
  */
 @DisplayName("incoming QoS 2 awaiting PUBREL across kill -9")
-class IncomingQos2CrashIT {
+class IncomingQos2CrashIT extends BrokerProcessTest {
     private static final String TOPIC = "inflight/q2";
     private static final int PACKET_ID = 7;
-
-    @TempDir
-    Path dir;
-
-    private BrokerProcess broker;
-    private MqttClient subscriber;
-
-    @AfterEach
-    void cleanUp() {
-        PahoClients.closeQuietly(subscriber);
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     @ParameterizedTest(name = "resend PUBLISH with DUP first: {0}")
     @ValueSource(booleans = {true, false})
     @DisplayName("the subscriber receives the message exactly once")
     void exactlyOnceAcrossKill(boolean resendPublish) throws Exception {
         broker = new BrokerProcess(dir).start();
-        subscriber = PahoClients.connect(broker.uri(), "q2-sub", false, null);
-        subscriber.subscribe(TOPIC, 2);
-        subscriber.disconnect();
-        subscriber.close();
+        client = PahoClients.connect(broker.uri(), "q2-sub", false, null);
+        client.subscribe(TOPIC, 2);
+        client.disconnect();
+        client.close();
 
         try (RawMqttClient publisher = new RawMqttClient(broker.port())) {
             assertThat(publisher.connect("raw-q2-pub", false).body()[1]).as("CONNACK return code").isZero();
@@ -72,8 +55,8 @@ class IncomingQos2CrashIT {
         }
 
         Inbox inbox = new Inbox();
-        subscriber = PahoClients.create(broker.uri(), "q2-sub", inbox);
-        assertThat(PahoClients.connectAndCheckSession(subscriber, false)).as("subscriber session present").isTrue();
+        client = PahoClients.create(broker.uri(), "q2-sub", inbox);
+        assertThat(PahoClients.connectAndCheckSession(client, false)).as("client session present").isTrue();
         await().atMost(Duration.ofSeconds(10)).until(() -> inbox.count("exactly-once") > 0);
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
                 .untilAsserted(() -> assertThat(inbox.count("exactly-once")).as("copies received").isEqualTo(1));

@@ -3,16 +3,12 @@ package org.wrenmq.it.durability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
-import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The crash that loses every queued message with mosquitto: QoS 1/2 messages pile up for an offline persistent
@@ -20,26 +16,12 @@ import org.junit.jupiter.api.io.TempDir;
  * must receive every message the publisher got a PUBACK/PUBCOMP for.
  */
 @DisplayName("kill -9 while publishing to an offline persistent session")
-class KillDuringPublishingIT {
+class KillDuringPublishingIT extends BrokerProcessTest {
     /** More than the broker can take before the kill on any machine: the stream is cut, not finished. */
     private static final int MESSAGES = 20_000;
     /** The broker is killed once this many messages are acknowledged, with more still being published. */
     private static final int KILL_AFTER_ACKNOWLEDGED = 1_500;
     private static final int WINDOW = 100;
-
-    @TempDir
-    Path dir;
-
-    private BrokerProcess broker;
-    private MqttClient subscriber;
-
-    @AfterEach
-    void cleanUp() {
-        PahoClients.closeQuietly(subscriber);
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     @ParameterizedTest(name = "QoS {0}")
     @ValueSource(ints = {1, 2})
@@ -47,10 +29,10 @@ class KillDuringPublishingIT {
     void acknowledgedMessagesSurviveKill(int qos) throws Exception {
         broker = new BrokerProcess(dir, "max_queued_messages " + MESSAGES).start();
         String topic = "crash/q" + qos;
-        subscriber = PahoClients.connect(broker.uri(), "offline-sub", false, null);
-        subscriber.subscribe(topic, qos);
-        subscriber.disconnect();
-        subscriber.close();
+        client = PahoClients.connect(broker.uri(), "offline-sub", false, null);
+        client.subscribe(topic, qos);
+        client.disconnect();
+        client.close();
 
         Set<String> acknowledged;
         try (StreamPublisher publisher = new StreamPublisher(broker.uri(), "streamer", topic, qos, MESSAGES, WINDOW)) {
@@ -66,8 +48,8 @@ class KillDuringPublishingIT {
 
         broker.start();
         Inbox inbox = new Inbox();
-        subscriber = PahoClients.create(broker.uri(), "offline-sub", inbox);
-        boolean sessionPresent = PahoClients.connectAndCheckSession(subscriber, false);
+        client = PahoClients.create(broker.uri(), "offline-sub", inbox);
+        boolean sessionPresent = PahoClients.connectAndCheckSession(client, false);
 
         assertThat(sessionPresent).as("persistent session restored after kill -9").isTrue();
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(acknowledged)

@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.SocketTimeoutException;
-import java.nio.file.Path;
 import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -18,20 +15,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * resend only the PUBREL, never the message again.
  */
 @DisplayName("outgoing QoS 2 in flight across kill -9")
-class OutgoingQos2CrashIT {
+class OutgoingQos2CrashIT extends BrokerProcessTest {
     private static final String TOPIC = "outgoing/q2";
-
-    @TempDir
-    Path dir;
-
-    private BrokerProcess broker;
-
-    @AfterEach
-    void cleanUp() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     @ParameterizedTest(name = "subscriber answered PUBREC before the kill: {0}")
     @ValueSource(booleans = {false, true})

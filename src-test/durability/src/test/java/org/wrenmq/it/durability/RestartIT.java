@@ -3,14 +3,11 @@ package org.wrenmq.it.durability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.common.MqttException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -20,21 +17,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * interval, counted across the time the broker was down.
  */
 @DisplayName("restart keeps retained messages, subscriptions and unexpired sessions")
-class RestartIT {
-    @TempDir
-    Path dir;
-
-    private BrokerProcess broker;
-    private MqttClient client;
-
-    @AfterEach
-    void cleanUp() {
-        PahoClients.closeQuietly(client);
-        if (broker != null) {
-            broker.close();
-        }
-    }
-
+class RestartIT extends BrokerProcessTest {
     @ParameterizedTest
     @EnumSource(Shutdown.class)
     @DisplayName("retained messages are back; a cleared one stays cleared")

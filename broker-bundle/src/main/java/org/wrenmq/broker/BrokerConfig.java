@@ -113,22 +113,20 @@ public final class BrokerConfig {
     }
 
     /**
-     * Reads the same keys from a map (OSGi Config Admin, resource adapter properties). Keys of the hosting
-     * framework ({@code service.*}, {@code component.*}, {@code felix.*}, {@code osgi.*}) are ignored.
+     * Reads the same keys from a map (OSGi Config Admin, resource adapter properties). Keys with a dot belong to
+     * the hosting framework, DS (a reference's {@code NAME.target}) or tools ({@code felix.fileinstall.filename})
+     * and are ignored: mosquitto's keys never contain one. A blank value means unset: configuration tools write
+     * one for each described key without a default ({@code config:meta -c}).
      */
     public static BrokerConfig fromMap(Map<String, ?> properties) {
         Builder b = builder();
         properties.forEach((key, value) -> {
-            if (!isFrameworkKey(key) && value != null) {
-                b.set(key, value instanceof String[] ? String.join(" ", (String[]) value) : value.toString());
+            String text = value instanceof String[] ? String.join(" ", (String[]) value) : String.valueOf(value);
+            if (!key.contains(".") && value != null && !text.isBlank()) {
+                b.set(key, text);
             }
         });
         return b.build();
-    }
-
-    private static boolean isFrameworkKey(String key) {
-        return key.startsWith("service.") || key.startsWith("component.") || key.startsWith("felix.")
-                || key.startsWith("osgi.") || key.startsWith("webconsole.");
     }
 
     public List<ListenerConfig> listeners() { return listeners; }

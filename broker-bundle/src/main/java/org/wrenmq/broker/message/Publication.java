@@ -57,10 +57,4 @@ public record Publication(String topic, byte[] payload, QoS qos, boolean retain,
     public long remainingExpirySeconds(long nowMillis) {
         return Math.max(0, (expiresAtMillis - nowMillis + 999) / 1000);
     }
-
-    /** The same message with another retain flag, e.g. when delivered as retained. */
-    public Publication withRetain(boolean flag) {
-        return flag == retain ? this : new Publication(topic, payload, qos, flag, contentType, responseTopic,
-                correlationData, payloadFormat, userProperties, expiresAtMillis, publisherId);
-    }
 }

@@ -93,21 +93,15 @@ public final class BrokerComponent implements BrokerRuntime, MqttPublisher {
     }
 
     /**
-     * The configuration's broker settings. Component properties also hold keys of the framework, of DS (a
-     * reference's {@code NAME.target}) and of tools (such as {@code felix.fileinstall.filename}); all of them
-     * contain a dot, which mosquitto's keys never do. An empty value means unset: configuration tools write
-     * one for each described key without a default ({@code config:meta -c}). Without {@code persistence_location}
-     * the store goes to this bundle's data area: a relative path would land wherever the framework was started.
+     * The configuration as {@link BrokerConfig#fromMap} reads it (which skips framework keys and blank values).
+     * Without {@code persistence_location} the store goes to this bundle's data area: a relative path would land
+     * wherever the framework was started.
      */
     private static Map<String, Object> brokerSettings(BundleContext context, Map<String, Object> properties) {
-        Map<String, Object> settings = new HashMap<>();
-        properties.forEach((key, value) -> {
-            if (!key.contains(".") && !value.toString().isBlank()) {
-                settings.put(key, value);
-            }
-        });
+        Map<String, Object> settings = new HashMap<>(properties);
         File dataArea = context.getDataFile(DEFAULT_STORE_DIRECTORY);
-        if (!settings.containsKey("persistence_location") && dataArea != null) {
+        Object location = settings.get("persistence_location");
+        if ((location == null || location.toString().isBlank()) && dataArea != null) {
             settings.put("persistence_location", dataArea.getPath());
         }
         return settings;

@@ -38,10 +38,6 @@ public final class SessionRegistry {
         return new Opened(session, present[0], replaced[0]);
     }
 
-    public Session get(String clientId) {
-        return sessions.get(clientId);
-    }
-
     /** Removes {@code session} if it is still the one registered for its client id. */
     public void remove(Session session) {
         sessions.remove(session.clientId(), session);

@@ -135,6 +135,8 @@ if [ "$RUN_LOAD" = 1 ] || [ "$PROFILE" = 1 ]; then
     BROKER_CP="$WORK/wrenmq-jars/$(basename "$BROKER_JAR"):$WORK/wrenmq-jars/lib/*"
     WREN_PORT=$(free_port)
     common_conf "$WREN_PORT" > "$WORK/wrenmq.conf"
+    # WRENMQ_CONF: extra lines for WrenMQ alone, to compare one of its settings (e.g. "io_threads 1")
+    [ -n "${WRENMQ_CONF:-}" ] && printf '%b\n' "$WRENMQ_CONF" >> "$WORK/wrenmq.conf"
     WREN_OPTS=${WRENMQ_JAVA_OPTS:-}
     if [ "$PROFILE" = 1 ]; then
       WREN_OPTS="$WREN_OPTS -XX:StartFlightRecording=filename=$RESULTS/wrenmq.jfr,settings=profile,dumponexit=true"

@@ -63,7 +63,7 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
     private static final long SHUTDOWN_DISCONNECT_MILLIS = 2000;
 
     private final BrokerConfig config;
-    private EventLoopGroup acceptors;
+    /** Accept and serve connections: one group, so a new connection is not handed from thread to thread. */
     private EventLoopGroup workers;
     private BrokerContext context;
     private final List<Channel> serverChannels = new ArrayList<>();
@@ -94,8 +94,7 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
             throw new BrokerStartException(e.getMessage(), e);
         }
         StoreOpener.Opened store = StoreOpener.open(config);
-        acceptors = Transports.newGroup(1, "wrenmq-accept");
-        workers = Transports.newGroup(Runtime.getRuntime().availableProcessors(), "wrenmq-io");
+        workers = Transports.newGroup(config.ioThreads(), "wrenmq-io");
         context = new BrokerContext(config, workers, new Authenticator(config.allowAnonymous(), passwords),
                 store.store());
         restore(store.recovered());
@@ -105,7 +104,7 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
             sysTopics.start(workers.next(), config.sysInterval());
         }
         ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(acceptors, workers)
+                .group(workers)
                 .channel(Transports.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -122,7 +121,7 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
             }
         }
         LOG.info("WrenMQ listening on {} ({} transport, {} event loops)", boundAddresses(),
-                Transports.nativeEpoll() ? "epoll" : "nio", Runtime.getRuntime().availableProcessors());
+                Transports.nativeEpoll() ? "epoll" : "nio", config.ioThreads());
         return this;
     }
 
@@ -171,10 +170,8 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
             }
             context.connections().newCloseFuture().awaitUninterruptibly(SHUTDOWN_DISCONNECT_MILLIS);
         }
-        if (acceptors != null) {
-            acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (workers != null) {
             workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-            acceptors = null;
             workers = null;
             context.store().close();
             LOG.info("WrenMQ stopped");

@@ -44,6 +44,13 @@ public final class BrokerConfig {
     public static final int DEFAULT_PERSISTENCE_SYNC_INTERVAL = 0;
     /** {@code sys_interval}: seconds between updates of the {@code $SYS/broker/...} topics; 0 disables them. */
     public static final int DEFAULT_SYS_INTERVAL = 10;
+    /**
+     * {@code io_threads}: event loops that serve connections; 0 (the default) means half the cores, at least one.
+     * A message that crosses from its publisher's loop to a subscriber's costs a wake-up and a second
+     * syscall batch; on 2 cores one loop did every benchmark workload with less CPU per delivery than two (see
+     * README, Performance), and the other cores go to the store, the garbage collector and the clients.
+     */
+    public static final int DEFAULT_IO_THREADS = 0;
     /** {@code persistence_location}: where the store lives when {@code persistence true}. */
     public static final String DEFAULT_PERSISTENCE_LOCATION = "data";
 
@@ -63,6 +70,7 @@ public final class BrokerConfig {
     private final boolean queueQos0Messages;
     private final long maxQueuedMessagesTotal;
     private final int sysInterval;
+    private final int ioThreads;
     private final boolean persistence;
     private final Path persistenceLocation;
     private final int persistenceSyncInterval;
@@ -94,6 +102,7 @@ public final class BrokerConfig {
         this.queueQos0Messages = b.queueQos0Messages;
         this.maxQueuedMessagesTotal = b.maxQueuedMessagesTotal;
         this.sysInterval = b.sysInterval;
+        this.ioThreads = b.ioThreads;
         this.persistence = b.persistence;
         this.persistenceLocation = b.persistenceLocation;
         this.persistenceSyncInterval = b.persistenceSyncInterval;
@@ -157,6 +166,10 @@ public final class BrokerConfig {
     public boolean queueQos0Messages() { return queueQos0Messages; }
     public long maxQueuedMessagesTotal() { return maxQueuedMessagesTotal; }
     public int sysInterval() { return sysInterval; }
+    /** The number of event loops: {@code io_threads}, or half the cores (at least one) for 0. */
+    public int ioThreads() {
+        return ioThreads > 0 ? ioThreads : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+    }
     public boolean persistence() { return persistence; }
     public Path persistenceLocation() { return persistenceLocation; }
     public int persistenceSyncInterval() { return persistenceSyncInterval; }
@@ -184,6 +197,7 @@ public final class BrokerConfig {
         private boolean queueQos0Messages;
         private long maxQueuedMessagesTotal = DEFAULT_MAX_QUEUED_MESSAGES_TOTAL;
         private int sysInterval = DEFAULT_SYS_INTERVAL;
+        private int ioThreads = DEFAULT_IO_THREADS;
         private boolean persistence = DEFAULT_PERSISTENCE;
         private Path persistenceLocation = Path.of(DEFAULT_PERSISTENCE_LOCATION);
         private int persistenceSyncInterval = DEFAULT_PERSISTENCE_SYNC_INTERVAL;
@@ -222,6 +236,7 @@ public final class BrokerConfig {
                     maxQueuedMessagesTotal = longValue(key, v, 1, Long.MAX_VALUE);
                     break;
                 case "sys_interval": sysInterval = integer(key, v, 0, 86_400); break;
+                case "io_threads": ioThreads = integer(key, v, 0, 1024); break;
                 case "persistence_location": persistenceLocation = Path.of(nonEmpty(key, v)); break;
                 case "persistence_sync_interval": persistenceSyncInterval = integer(key, v, 0, 10_000); break;
                 case "persistence_fsync": persistenceFsync = bool(key, v); break;

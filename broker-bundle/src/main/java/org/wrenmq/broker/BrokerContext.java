@@ -1,16 +1,20 @@
 package org.wrenmq.broker;
 
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.wrenmq.broker.auth.Authenticator;
+import org.wrenmq.broker.handler.KeepAliveSweep;
 import org.wrenmq.broker.metrics.BrokerMetrics;
 import org.wrenmq.broker.routing.RetainedTree;
 import org.wrenmq.broker.routing.Router;
 import org.wrenmq.broker.routing.SubscriptionTree;
 import org.wrenmq.broker.session.SessionRegistry;
 import org.wrenmq.broker.store.MessageStore;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** What the parts of one running broker share. One per {@link Broker}; there is no static state. */
@@ -28,6 +32,7 @@ public final class BrokerContext {
     private final AtomicLong queuedTotal = new AtomicLong();
     /** Every open client connection, so that a clean stop can say goodbye to each. */
     private final ChannelGroup connections = new DefaultChannelGroup("wrenmq-connections", GlobalEventExecutor.INSTANCE);
+    private final Map<EventLoop, KeepAliveSweep> keepAliveSweeps = new ConcurrentHashMap<>();
     private volatile boolean stopping;
 
     BrokerContext(BrokerConfig config, EventLoopGroup workers, Authenticator authenticator, MessageStore store) {
@@ -49,6 +54,10 @@ public final class BrokerContext {
     public MessageStore store() { return store; }
     public AtomicLong queuedTotal() { return queuedTotal; }
     public ChannelGroup connections() { return connections; }
+    /** The keepalive sweep of one event loop, started when its first connection needs one. */
+    public KeepAliveSweep keepAliveSweep(EventLoop loop) {
+        return keepAliveSweeps.computeIfAbsent(loop, KeepAliveSweep::start);
+    }
 
     /**
      * True once a clean stop began: connections then close without ending sessions or publishing wills, so the

@@ -132,9 +132,11 @@ public final class LoadGeneratorMain {
                 new ThroughputWorkload("warmup1", "warm-up QoS 1", 4, 4, MqttQoS.AT_LEAST_ONCE, PAYLOAD_BYTES,
                         PUBLISH_WINDOW, MAX_MESSAGES_PER_PUBLISHER, "bench/warmup/", "bench/warmup/#"),
                 new ThroughputWorkload("warmup2", "warm-up QoS 2", 4, 4, MqttQoS.EXACTLY_ONCE, PAYLOAD_BYTES,
-                        PUBLISH_WINDOW, MAX_MESSAGES_PER_PUBLISHER, "bench/warmup/", "bench/warmup/#"));
+                        PUBLISH_WINDOW, MAX_MESSAGES_PER_PUBLISHER, "bench/warmup/", "bench/warmup/#"),
+                // one message at a time takes other paths (a flush per message, idle loops woken) than a flood
+                new LatencyWorkload(MqttQoS.AT_LEAST_ONCE, 5_000, PAYLOAD_BYTES));
         for (Target target : targets) {
-            System.err.printf("%s: warm-up (%d s per QoS, not measured) ...%n", target.name(), WARM_UP_SECONDS);
+            System.err.printf("%s: warm-up (%d s per QoS and at a fixed rate, not measured) ...%n", target.name(), WARM_UP_SECONDS);
             for (Workload workload : warmUpLoad) {
                 workload.run(target, warmUp);
             }

@@ -8,9 +8,7 @@ import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
 import io.netty.handler.codec.mqtt.MqttReasonCodes;
 import io.netty.handler.codec.mqtt.MqttVersion;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wrenmq.api.QoS;
@@ -117,9 +115,7 @@ final class ConnectHandler {
         }
 
         if (keepAlive > 0) {
-            // 1.5 x keepalive without a packet means the client is gone [MQTT-3.1.2-24]
-            c.channel.pipeline().addBefore("mqtt", "keepalive",
-                    new IdleStateHandler(keepAlive * 1500L, 0, 0, TimeUnit.MILLISECONDS));
+            c.watchKeepAlive(keepAlive);
         }
 
         SessionRegistry.Opened opened = c.broker.sessions().open(clientId, header.isCleanSession(),
@@ -140,7 +136,7 @@ final class ConnectHandler {
         LOG.debug("client '{}' ({}) connected, MQTT {}, clean {}, keepalive {} s", clientId, c.remote(),
                 c.version, header.isCleanSession(), keepAlive);
         session.execute(() -> {
-            c.channel.writeAndFlush(Packets.connAck(MqttConnectReturnCode.CONNECTION_ACCEPTED,
+            c.send(Packets.connAck(MqttConnectReturnCode.CONNECTION_ACCEPTED,
                     opened.present(), ack));
             session.attach(c, persistent, sessionExpiry, will, willDelay);
         });

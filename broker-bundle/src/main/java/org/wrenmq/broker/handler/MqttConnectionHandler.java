@@ -13,11 +13,11 @@ import io.netty.handler.codec.mqtt.MqttReasonCodes;
 import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import io.netty.handler.codec.mqtt.MqttVersion;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wrenmq.broker.BrokerContext;
@@ -56,9 +56,17 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter
     long clientMaximumPacketSize = Long.MAX_VALUE;
     int clientTopicAliasMaximum;
     boolean requestProblemInformation = true;
-    /** MQTT 5 topic aliases: the client's, towards us, and ours, towards it. */
-    final Map<Integer, String> inboundAliases = new HashMap<>();
-    final Map<String, Integer> outboundAliases = new HashMap<>();
+    /** MQTT 5 topic aliases: the client's, towards us, and ours, towards it; made when first used. */
+    private Map<Integer, String> inboundAliases;
+    private Map<String, Integer> outboundAliases;
+    // keepalive, watched by the event loop's KeepAliveSweep
+    long lastPacketNanos;
+    long keepAliveLimitNanos;
+    int keepAliveSlot = -1;
+    private KeepAliveSweep keepAliveSweep;
+    /** Between a read batch's first packet and its end: writes wait for one flush (see {@link #send}). */
+    private boolean reading;
+    private boolean flushPending;
 
     public MqttConnectionHandler(BrokerContext broker) {
         this.broker = broker;
@@ -85,6 +93,8 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         MqttMessage m = (MqttMessage) msg;
         packetsDecoded++;
+        lastPacketNanos = System.nanoTime();
+        reading = true;
         try {
             if (closing) {
                 return;
@@ -108,7 +118,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter
                 case PUBCOMP: PublishAckHandler.handle(this, m); break;
                 case SUBSCRIBE: SubscribeHandler.handle(this, (MqttSubscribeMessage) m); break;
                 case UNSUBSCRIBE: UnsubscribeHandler.handle(this, (MqttUnsubscribeMessage) m); break;
-                case PINGREQ: channel.writeAndFlush(Packets.pingResp()); break;
+                case PINGREQ: send(Packets.pingResp()); break;
                 case DISCONNECT: DisconnectHandler.handle(this, m); break;
                 case AUTH: AuthHandler.handle(this, m); break;
                 default: protocolError(MqttReasonCodes.Disconnect.PROTOCOL_ERROR,
@@ -116,6 +126,30 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter
             }
         } finally {
             ReferenceCountUtil.release(m);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        reading = false;
+        if (flushPending) {
+            flushPending = false;
+            ctx.flush();
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    /**
+     * Sends a packet. While this connection's packets are being read (on its own loop) the write waits for the
+     * one flush at the end of the read batch, so the answers to a burst of packets leave in one syscall; any
+     * other time it is flushed at once, which keeps a lone message's latency low. Callable from any thread.
+     */
+    void send(Object packet) {
+        if (reading && channel.eventLoop().inEventLoop()) {
+            channel.write(packet, channel.voidPromise());
+            flushPending = true;
+        } else {
+            channel.writeAndFlush(packet, channel.voidPromise());
         }
     }
 
@@ -128,21 +162,29 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter
         ctx.fireChannelWritabilityChanged();
     }
 
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent && !closing) {
+    /** From CONNECT on: 1.5 x keepalive without a packet means the client is gone [MQTT-3.1.2-24]. */
+    void watchKeepAlive(int keepAliveSeconds) {
+        keepAliveLimitNanos = TimeUnit.MILLISECONDS.toNanos(keepAliveSeconds * 1500L);
+        keepAliveSweep = broker.keepAliveSweep(channel.eventLoop());
+        keepAliveSweep.add(this);
+    }
+
+    /** Called by the sweep: nothing came for 1.5 x keepalive. */
+    void keepAliveExpired() {
+        if (!closing) {
             broker.metrics().connectionsClosedKeepalive.increment();
             LOG.info("client '{}' ({}) sent nothing for 1.5 x its keepalive: closing [MQTT-3.1.2-24]", clientId,
                     remote());
             disconnect(MqttReasonCodes.Disconnect.KEEP_ALIVE_TIMEOUT, "keep alive timeout");
-        } else {
-            ctx.fireUserEventTriggered(evt);
         }
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         broker.metrics().connectionsCurrent.decrement();
+        if (keepAliveSweep != null) {
+            keepAliveSweep.remove(this);
+        }
         Session s = session;
         if (s != null) {
             s.execute(() -> s.detach(this));
@@ -229,6 +271,34 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter
         return baseSize + 3 + ByteBufUtil.utf8Bytes(why) <= clientMaximumPacketSize ? why : null;
     }
 
+    /** The topic the client's alias stands for, or null. */
+    String inboundAlias(int alias) {
+        return inboundAliases == null ? null : inboundAliases.get(alias);
+    }
+
+    void setInboundAlias(int alias, String topic) {
+        if (inboundAliases == null) {
+            inboundAliases = new HashMap<>();
+        }
+        inboundAliases.put(alias, topic);
+    }
+
+    /** Our alias for {@code topic} towards the client, or null. */
+    Integer outboundAlias(String topic) {
+        return outboundAliases == null ? null : outboundAliases.get(topic);
+    }
+
+    int outboundAliasCount() {
+        return outboundAliases == null ? 0 : outboundAliases.size();
+    }
+
+    void setOutboundAlias(String topic, int alias) {
+        if (outboundAliases == null) {
+            outboundAliases = new HashMap<>();
+        }
+        outboundAliases.put(topic, alias);
+    }
+
     String remote() {
         return channel.remoteAddress() instanceof InetSocketAddress
                 ? ((InetSocketAddress) channel.remoteAddress()).getAddress().getHostAddress() + ":"
@@ -250,7 +320,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter
 
     @Override
     public void sendPubRel(int packetId) {
-        channel.writeAndFlush(Packets.pubRel(packetId));
+        send(Packets.pubRel(packetId));
     }
 
     @Override

@@ -33,11 +33,11 @@ final class OutgoingPublish {
         MqttProperties props = MqttProperties.NO_PROPERTIES;
         if (c.version == MqttVersion.MQTT_5) {
             long remainingExpiry = p.expiresAtMillis() == 0 ? -1 : p.remainingExpirySeconds(System.currentTimeMillis());
-            Integer alias = c.clientTopicAliasMaximum == 0 ? null : c.outboundAliases.get(topic);
+            Integer alias = c.clientTopicAliasMaximum == 0 ? null : c.outboundAlias(topic);
             boolean newAlias = alias == null && c.clientTopicAliasMaximum > 0
-                    && c.outboundAliases.size() < c.clientTopicAliasMaximum;
+                    && c.outboundAliasCount() < c.clientTopicAliasMaximum;
             if (newAlias) {
-                alias = c.outboundAliases.size() + 1;
+                alias = c.outboundAliasCount() + 1;
             }
             String sentTopic = alias != null && !newAlias ? "" : topic;
             long propertiesLength = propertiesLength(p, remainingExpiry, d.subscriptionIds(), alias != null);
@@ -47,7 +47,7 @@ final class OutgoingPublish {
                 return false;
             }
             if (newAlias) {
-                c.outboundAliases.put(topic, alias);
+                c.setOutboundAlias(topic, alias);
             }
             props = properties(p, remainingExpiry, d.subscriptionIds(), alias);
             topic = sentTopic;
@@ -55,7 +55,7 @@ final class OutgoingPublish {
         MqttPublishMessage m = new MqttPublishMessage(
                 new MqttFixedHeader(MqttMessageType.PUBLISH, dup, MqttQoS.valueOf(d.qos().value()), d.retainFlag(), 0),
                 new MqttPublishVariableHeader(topic, packetId, props), Unpooled.wrappedBuffer(p.payload()));
-        c.channel.writeAndFlush(m, c.channel.voidPromise());
+        c.send(m);
         return true;
     }
 

@@ -32,7 +32,7 @@ final class PublishAckHandler {
                     if ((reason & 0x80) != 0) {
                         s.onPubRecFailed(packetId);
                     } else if (!s.onPubRec(packetId)) {
-                        c.channel.writeAndFlush(Packets.pubRel(packetId, v5 ? PACKET_ID_NOT_FOUND : 0));
+                        c.send(Packets.pubRel(packetId, v5 ? PACKET_ID_NOT_FOUND : 0));
                     }
                 });
                 break;

@@ -99,9 +99,9 @@ final class PublishHandler {
     /** Sends {@code ack} now, or after the store commit when something was written for this message. */
     static void acknowledge(MqttConnectionHandler c, boolean afterCommit, Object ack) {
         if (afterCommit && c.broker.store().durable()) {
-            c.broker.store().afterCommit(() -> c.channel.writeAndFlush(ack));
+            c.broker.store().afterCommit(() -> c.send(ack));
         } else {
-            c.channel.writeAndFlush(ack);
+            c.send(ack);
         }
     }
 
@@ -119,10 +119,10 @@ final class PublishHandler {
             return null;
         }
         if (!topic.isEmpty()) {
-            c.inboundAliases.put(alias, topic);
+            c.setInboundAlias(alias, topic);
             return topic;
         }
-        String known = c.inboundAliases.get(alias);
+        String known = c.inboundAlias(alias);
         if (known == null) {
             c.protocolError(MqttReasonCodes.Disconnect.PROTOCOL_ERROR,
                     "topic alias " + alias + " used before it was set [MQTT-3.3.4-7]");
@@ -135,9 +135,9 @@ final class PublishHandler {
         byte reason = MqttReasonCodes.PubAck.PAYLOAD_FORMAT_INVALID.byteValue();
         String reasonString = c.reasonString(why, Packets.PUB_REPLY_BASE_SIZE);
         if (qos == 1) {
-            c.channel.writeAndFlush(Packets.pubAck(packetId, reason, reasonString));
+            c.send(Packets.pubAck(packetId, reason, reasonString));
         } else if (qos == 2) {
-            c.channel.writeAndFlush(Packets.pubRec(packetId, reason, reasonString));
+            c.send(Packets.pubRec(packetId, reason, reasonString));
         } else {
             c.protocolError(MqttReasonCodes.Disconnect.PAYLOAD_FORMAT_INVALID, why);
         }

@@ -78,11 +78,11 @@ final class SubscribeHandler {
             if (session.isPersistent() && c.broker.store().durable()) {
                 // the retained messages follow the SUBACK, which waits until the subscriptions are durable
                 c.broker.store().afterCommit(() -> {
-                    c.channel.writeAndFlush(subAck);
+                    c.send(subAck);
                     session.execute(() -> sendRetained.forEach(session::deliverRetained));
                 });
             } else {
-                c.channel.writeAndFlush(subAck);
+                c.send(subAck);
                 sendRetained.forEach(session::deliverRetained);
             }
         });

@@ -2,6 +2,8 @@ package org.wrenmq.broker.session;
 
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -11,7 +13,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wrenmq.api.QoS;
@@ -50,7 +51,16 @@ public final class Session {
     private final EventExecutor executor;
     private final BrokerContext broker;
     private final MessageStore store;
-    private final AtomicLong storeSeq = new AtomicLong(1);
+    private static final VarHandle STORE_SEQ;
+    static {
+        try {
+            STORE_SEQ = MethodHandles.lookup().findVarHandle(Session.class, "storeSeq", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+    /** Taken by publishers on any thread (through {@link #STORE_SEQ}): a field, not an AtomicLong per session. */
+    private volatile long storeSeq = 1;
 
     private volatile boolean persistent;
     private long expiryIntervalSeconds;
@@ -64,12 +74,15 @@ public final class Session {
     private Publication pendingWill;
     private ScheduledFuture<?> willTimer;
     private ScheduledFuture<?> expiryTimer;
-    private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
-    private final ArrayDeque<Delivery> queue = new ArrayDeque<>();
+    // Each collection is an empty immutable one until first written (then kept until the session ends): many
+    // idle sessions never hold anything, and an empty map costs 50-90 bytes. Writers use the *ForUpdate() methods.
+    /** Read by other threads (admin views): a concurrent map once written. */
+    private volatile Map<String, Subscription> subscriptions = Map.of();
+    private final ArrayDeque<Delivery> queue = new ArrayDeque<>(1);
     private long queuedBytes;
     private boolean queueFullLogged;
-    private final LinkedHashMap<Integer, InflightMessage> inflight = new LinkedHashMap<>();
-    private final Set<Integer> awaitingPubRel = new HashSet<>();
+    private Map<Integer, InflightMessage> inflight = Map.of();
+    private Set<Integer> awaitingPubRel = Set.of();
     private int lastPacketId;
 
     public Session(String clientId, EventExecutor executor, BrokerContext broker) {
@@ -98,7 +111,7 @@ public final class Session {
 
     /** The next store sequence number; called by publishers on any thread. */
     public long nextStoreSeq() {
-        return storeSeq.getAndIncrement();
+        return (long) STORE_SEQ.getAndAdd(this, 1L);
     }
 
     // ---- connection lifecycle (executor only) ----
@@ -244,12 +257,12 @@ public final class Session {
             broker.subscriptions().remove(this, s.topicFilter(), s.shareGroup());
         }
         redistributeShared();
-        subscriptions.clear();
+        subscriptions = Map.of();
         broker.queuedTotal().addAndGet(-queue.size());
         queue.clear();
         queuedBytes = 0;
-        inflight.clear();
-        awaitingPubRel.clear();
+        inflight = Map.of();
+        awaitingPubRel = Set.of();
         if (inStore) {
             store.removeSession(clientId);
             inStore = false;
@@ -305,10 +318,12 @@ public final class Session {
         for (StoredSession.SubscriptionRecord r : stored.subscriptions()) {
             Subscription s = new Subscription(this, r.topicFilter(), r.shareGroup(), QoS.of(r.qos()), r.noLocal(),
                     r.retainAsPublished(), r.retainHandling(), r.subscriptionId());
-            subscriptions.put(s.asSubscribed(), s);
+            subscriptionsForUpdate().put(s.asSubscribed(), s);
             broker.subscriptions().add(s);
         }
-        awaitingPubRel.addAll(stored.incomingQos2());
+        if (!stored.incomingQos2().isEmpty()) {
+            awaitingPubRelForUpdate().addAll(stored.incomingQos2());
+        }
         long maxSeq = 0;
         for (StoredEntry e : stored.entries()) {
             maxSeq = Math.max(maxSeq, e.seq());
@@ -317,14 +332,14 @@ public final class Session {
             if (e.released()) {
                 InflightMessage m = new InflightMessage(e.packetId(), d);
                 m.released = true;
-                inflight.put(m.packetId, m);
+                inflightForUpdate().put(m.packetId, m);
             } else {
                 queue.add(d);
                 queuedBytes += p.payload().length;
                 broker.queuedTotal().incrementAndGet();
             }
         }
-        storeSeq.set(maxSeq + 1);
+        storeSeq = maxSeq + 1;
         long elapsed = Math.max(0, nowMillis - offlineSince);
         if (stored.will() != null) {
             connectionWillDelay = stored.willDelaySeconds();
@@ -339,7 +354,7 @@ public final class Session {
 
     /** @return the subscription this replaced, or null if it is new */
     public Subscription subscribe(Subscription s) {
-        Subscription old = subscriptions.put(s.asSubscribed(), s);
+        Subscription old = subscriptionsForUpdate().put(s.asSubscribed(), s);
         broker.subscriptions().add(s);
         saveToStore(0);
         return old;
@@ -347,7 +362,7 @@ public final class Session {
 
     /** @return whether there was such a subscription */
     public boolean unsubscribe(String asSubscribed) {
-        Subscription s = subscriptions.remove(asSubscribed);
+        Subscription s = subscriptions.isEmpty() ? null : subscriptions.remove(asSubscribed);
         if (s == null) {
             return false;
         }
@@ -446,7 +461,7 @@ public final class Session {
         int packetId = 0;
         if (d.qos() != QoS.AT_MOST_ONCE) {
             packetId = d.stored() != null ? d.stored().packetId() : nextPacketId();
-            inflight.put(packetId, new InflightMessage(packetId, d));
+            inflightForUpdate().put(packetId, new InflightMessage(packetId, d));
         }
         if (outlet.sendPublish(d, packetId, d.maybeSent())) {
             broker.metrics().messagesSent.increment();
@@ -552,7 +567,7 @@ public final class Session {
      * receipt). @return false if the id is already awaiting PUBREL: a resent duplicate, not to be routed again
      */
     public boolean beginIncomingQos2(int packetId) {
-        boolean added = awaitingPubRel.add(packetId);
+        boolean added = awaitingPubRelForUpdate().add(packetId);
         if (added && persistent) {
             store.addIncomingQos2(clientId, packetId);
         }
@@ -561,11 +576,33 @@ public final class Session {
 
     /** @return whether the id was awaiting PUBREL */
     public boolean releaseIncomingQos2(int packetId) {
-        boolean removed = awaitingPubRel.remove(packetId);
+        boolean removed = !awaitingPubRel.isEmpty() && awaitingPubRel.remove(packetId);
         if (removed && persistent) {
             store.removeIncomingQos2(clientId, packetId);
         }
         return removed;
+    }
+
+    private Map<String, Subscription> subscriptionsForUpdate() {
+        if (!(subscriptions instanceof ConcurrentHashMap)) {
+            subscriptions = new ConcurrentHashMap<>();
+        }
+        return subscriptions;
+    }
+
+    /** In sending order, so a reconnect resends them in the order first sent [MQTT-4.6.0-1]. */
+    private Map<Integer, InflightMessage> inflightForUpdate() {
+        if (!(inflight instanceof LinkedHashMap)) {
+            inflight = new LinkedHashMap<>();
+        }
+        return inflight;
+    }
+
+    private Set<Integer> awaitingPubRelForUpdate() {
+        if (!(awaitingPubRel instanceof HashSet)) {
+            awaitingPubRel = new HashSet<>();
+        }
+        return awaitingPubRel;
     }
 
     /** The attached outlet or null; readable from any thread (admin views). */

@@ -24,8 +24,12 @@ import org.wrenmq.broker.Broker;
  * subclasses this with its own clients.
  */
 public abstract class InProcessBroker implements AfterEachCallback {
+    /**
+     * Several event loops even on a small machine (whose default is one), so that messages crossing from one
+     * loop to another, as they do on larger machines, are exercised by every test.
+     */
     private final Map<String, String> settings =
-            new LinkedHashMap<>(Map.of("allow_anonymous", "true", "persistence", "false"));
+            new LinkedHashMap<>(Map.of("allow_anonymous", "true", "persistence", "false", "io_threads", "3"));
     private final Deque<AutoCloseable> clients = new ArrayDeque<>();
     private Broker broker;
     private Path storeDir;

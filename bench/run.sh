@@ -132,7 +132,6 @@ if [ "$RUN_LOAD" = 1 ] || [ "$PROFILE" = 1 ]; then
     # run a private copy: a build of broker-bundle during the run must not swap classes under the broker
     rm -rf "$WORK/wrenmq-jars" && mkdir -p "$WORK/wrenmq-jars"
     cp "$BROKER_JAR" "$WORK/wrenmq-jars/" && cp -r broker-bundle/target/lib "$WORK/wrenmq-jars/lib"
-    BROKER_CP="$WORK/wrenmq-jars/$(basename "$BROKER_JAR"):$WORK/wrenmq-jars/lib/*"
     WREN_PORT=$(free_port)
     common_conf "$WREN_PORT" > "$WORK/wrenmq.conf"
     # WRENMQ_CONF: extra lines for WrenMQ alone, to compare one of its settings (e.g. "io_threads 1")
@@ -141,8 +140,8 @@ if [ "$RUN_LOAD" = 1 ] || [ "$PROFILE" = 1 ]; then
     if [ "$PROFILE" = 1 ]; then
       WREN_OPTS="$WREN_OPTS -XX:StartFlightRecording=filename=$RESULTS/wrenmq.jfr,settings=profile,dumponexit=true"
     fi
-    # shellcheck disable=SC2086 # WREN_OPTS is a list of JVM options
-    java $WREN_OPTS -cp "$BROKER_CP" org.wrenmq.broker.standalone.Main -c "$WORK/wrenmq.conf" \
+    # started as users start it, by ./wrenmq (its JVM options included), on the private copy
+    WRENMQ_JARS="$WORK/wrenmq-jars" WRENMQ_JAVA_OPTS="$WREN_OPTS" ./wrenmq -c "$WORK/wrenmq.conf" \
       > "$WORK/wrenmq.log" 2>&1 &
     PIDS+=($!)
     await_port wrenmq "$WREN_PORT" $!

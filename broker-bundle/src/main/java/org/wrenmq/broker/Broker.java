@@ -1,9 +1,11 @@
 package org.wrenmq.broker;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.spi.JsonProvider;
@@ -59,6 +61,8 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
      * towards a slow client: room for bursts of a client that keeps up, and a bound for one that does not.
      */
     private static final WriteBufferWaterMark WRITE_BUFFER_WATER_MARK = new WriteBufferWaterMark(512 * 1024, 1024 * 1024);
+    /** One read-size policy for all connections (each still adapts its own size): Netty makes one per channel. */
+    private static final RecvByteBufAllocator READ_SIZES = new AdaptiveRecvByteBufAllocator();
     /** How long a clean stop waits for the goodbye DISCONNECTs (MQTT 5: 0x8B) to be written. */
     private static final long SHUTDOWN_DISCONNECT_MILLIS = 2000;
 
@@ -109,6 +113,7 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WRITE_BUFFER_WATER_MARK)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, READ_SIZES)
                 .childHandler(new MqttChannelInitializer(context));
         for (ListenerConfig l : config.listeners()) {
             InetSocketAddress address = l.bindAddress() == null

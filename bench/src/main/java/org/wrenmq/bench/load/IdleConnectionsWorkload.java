@@ -9,8 +9,12 @@ final class IdleConnectionsWorkload implements Workload {
      * and retried a second later (which would measure the kernel's retry timer, not the broker).
      */
     private static final int CONCURRENCY = 64;
-    /** Lets the broker finish allocating per-connection state (and a JVM its lazy buffers) before RSS is read. */
-    private static final long SETTLE_MILLIS = 1000;
+    /**
+     * Lets the broker finish allocating per-connection state before RSS is read, and a JVM its housekeeping: the
+     * JIT compiler's scratch memory goes back to the C library within 5 s (HotSpot's chunk pool cleaner) and to
+     * the OS with WrenMQ's native heap trim (every second), so what is read is what the connections hold.
+     */
+    private static final long SETTLE_MILLIS = 6000;
     /** Connected and closed before the baseline, so code paths are loaded and compiled (in both brokers). */
     private static final int WARM_UP_CONNECTIONS = 1000;
 

@@ -1,6 +1,7 @@
 package org.wrenmq.broker.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -14,11 +15,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.wrenmq.broker.ConfigException;
 import org.wrenmq.broker.testing.PacketType;
 
 /**
  * The broker's limits, with mosquitto's setting names and defaults: max_inflight_messages, max_queued_messages,
- * message_size_limit, max_connections, max_keepalive. Not numbered in the specification.
+ * message_size_limit, max_connections, max_keepalive; and WrenMQ's io_threads. Not numbered in the specification.
  */
 @DisplayName("Limits (mosquitto settings)")
 class LimitsTests {
@@ -132,6 +134,41 @@ class LimitsTests {
         assertThat(connack.connackReturnCode()).isEqualTo(2);
         greedy.expectClosedByBroker();
         assertThat(broker.raw().connect(Packets.connect("modest").keepAlive(60)).connackReturnCode()).isZero();
+    }
+
+    @ParameterizedTest(name = "io_threads = {0}")
+    @CsvSource({"1", "4"})
+    @DisplayName("[MQTT-4.6.0-5] io_threads: with one event loop or several, each publisher's messages all arrive in order")
+    void everyLoopCountKeepsEachPublishersOrder(String loops) throws Exception {
+        broker.set("io_threads", loops);
+        PahoClient subscriber = broker.pahoConnected("sink");
+        subscriber.subscribe("loops/+", 1);
+        List<PahoClient> publishers = new ArrayList<>();
+        for (int p = 0; p < 4; p++) {
+            publishers.add(broker.pahoConnected("source-" + p));
+        }
+        int perPublisher = 50;
+
+        for (int i = 0; i < perPublisher; i++) {
+            for (int p = 0; p < publishers.size(); p++) {
+                publishers.get(p).publish("loops/" + p, Integer.toString(i), 1);
+            }
+        }
+
+        List<Received> received = subscriber.next(perPublisher * publishers.size());
+        for (int p = 0; p < publishers.size(); p++) {
+            String topic = "loops/" + p;
+            assertThat(received).filteredOn(r -> r.topic().equals(topic)).extracting(Received::payload)
+                    .containsExactlyElementsOf(IntStream.range(0, perPublisher).mapToObj(Integer::toString).toList());
+        }
+    }
+
+    @ParameterizedTest(name = "io_threads {0}")
+    @CsvSource({"-1", "1025", "two"})
+    @DisplayName("io_threads: a value outside 0-1024 is refused with the key named")
+    void badLoopCountIsRefused(String value) {
+        assertThatThrownBy(() -> broker.set("io_threads", value).port())
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("io_threads must be");
     }
 
     /** Refused: closed without CONNACK, or closed after a CONNACK with a non-zero code. */

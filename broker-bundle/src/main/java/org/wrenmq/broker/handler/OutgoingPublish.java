@@ -1,5 +1,6 @@
 package org.wrenmq.broker.handler;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.mqtt.MqttFixedHeader;
@@ -20,7 +21,8 @@ import org.wrenmq.broker.session.Delivery;
  * travel with it, the expiry interval shrunk by the time it waited [MQTT-3.3.2-6], the matching subscription
  * identifiers added, and a topic alias used when the client allows them: the first message on a topic sets the
  * alias, later ones send only the alias. A packet larger than the client's maximum packet size is not sent
- * [MQTT-3.1.2-25]; its size is computed exactly as the encoder will write it.
+ * [MQTT-3.1.2-25]; its size is computed exactly as the encoder will write it. A QoS 0 message that goes to several
+ * MQTT 3.x subscribers is encoded once ({@link SharedQos0Publish}).
  */
 final class OutgoingPublish {
     private OutgoingPublish() {
@@ -29,6 +31,13 @@ final class OutgoingPublish {
     /** @return false when the packet would exceed the client's maximum packet size and was not sent */
     static boolean send(MqttConnectionHandler c, Delivery d, int packetId, boolean dup) {
         Publication p = d.publication();
+        if (c.version != MqttVersion.MQTT_5 && d.qos() == QoS.AT_MOST_ONCE) {
+            ByteBuf shared = SharedQos0Publish.packet(c.channel.alloc(), p, d.retainFlag());
+            if (shared != null) {
+                c.send(shared);
+                return true;
+            }
+        }
         String topic = p.topic();
         MqttProperties props = MqttProperties.NO_PROPERTIES;
         if (c.version == MqttVersion.MQTT_5) {
@@ -102,7 +111,8 @@ final class OutgoingPublish {
         return n;
     }
 
-    private static int variableIntLength(long value) {
+    /** Bytes of MQTT's variable byte integer for {@code value}. */
+    static int variableIntLength(long value) {
         return value < 128 ? 1 : value < 16_384 ? 2 : value < 2_097_152 ? 3 : 4;
     }
 }

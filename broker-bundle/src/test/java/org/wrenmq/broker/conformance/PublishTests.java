@@ -2,6 +2,7 @@ package org.wrenmq.broker.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 
@@ -29,6 +30,32 @@ class PublishTests {
         publisher.publish("floor-5/temperature", "15", qos);
 
         assertThat(subscriber.next()).isEqualTo(new Received("floor-5/temperature", "15", qos, false, false));
+    }
+
+    @ParameterizedTest(name = "payload of {0} bytes")
+    @CsvSource({"12", "100000"})
+    @DisplayName("[MQTT-3.3.1-9] [MQTT-3.3.1-8] [MQTT-3.3.5-1] a QoS 0 message to many subscribers reaches each whole, RETAIN set only for the retained copy")
+    void qos0FanOutReachesEverySubscriberIntact(int payloadSize) throws Exception {
+        List<PahoClient> subscribers = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            PahoClient s = broker.pahoConnected("sub-" + i);
+            s.subscribe("fan/#", 0);
+            subscribers.add(s);
+        }
+        PahoClient publisher = broker.pahoConnected("pub");
+        String first = "a".repeat(payloadSize);
+        String second = "b".repeat(payloadSize);
+
+        publisher.publish("fan/out", first, 0, true);
+        publisher.publish("fan/out", second, 0, false);
+
+        for (PahoClient s : subscribers) {
+            assertThat(s.next(2)).containsExactly(new Received("fan/out", first, 0, false, false),
+                    new Received("fan/out", second, 0, false, false));
+        }
+        PahoClient late = broker.pahoConnected("late");
+        late.subscribe("fan/#", 0);
+        assertThat(late.next()).isEqualTo(new Received("fan/out", first, 0, true, false));
     }
 
     @Test

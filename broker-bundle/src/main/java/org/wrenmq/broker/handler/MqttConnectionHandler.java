@@ -145,7 +145,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter
      * other time it is flushed at once, which keeps a lone message's latency low. Callable from any thread.
      */
     void send(Object packet) {
-        if (reading && channel.eventLoop().inEventLoop()) {
+        if (channel.eventLoop().inEventLoop() && reading) {
             channel.write(packet, channel.voidPromise());
             flushPending = true;
         } else {
@@ -181,6 +181,8 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        // a write that was on its way (from a session, or a commit) fails quietly: the close is logged already
+        closing = true;
         broker.metrics().connectionsCurrent.decrement();
         if (keepAliveSweep != null) {
             keepAliveSweep.remove(this);

@@ -61,6 +61,9 @@ final class LatencyWorkload implements Workload {
         metrics.add(Metric.lower("p99 µs", LatencyRecorder.percentile(sorted, 99) / 1e3));
         metrics.add(Metric.lower("p99.9 µs", LatencyRecorder.percentile(sorted, 99.9) / 1e3));
         metrics.add(Metric.lower("max µs", sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1] / 1e3));
+        long[] late = publisher.sortedLateness(start + TimeUnit.SECONDS.toNanos(WARM_UP_SECONDS));
+        metrics.add(Metric.info("load generator late p50 µs", LatencyRecorder.percentile(late, 50) / 1e3));
+        metrics.add(Metric.info("load generator late p99 µs", LatencyRecorder.percentile(late, 99) / 1e3));
         metrics.add(Metric.higher("delivered/published %", 100.0 * received / Math.max(1, publisher.sent())));
         metrics.add(Metric.lower("broker CPU µs/delivered msg", received == 0 ? 0 : brokerCpu / 1e3 / received));
         metrics.add(Metric.info("broker CPU cores busy", brokerCpu / (double) elapsed));

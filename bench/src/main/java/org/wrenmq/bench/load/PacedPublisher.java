@@ -1,6 +1,7 @@
 package org.wrenmq.bench.load;
 
 import io.netty.handler.codec.mqtt.MqttQoS;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +25,8 @@ final class PacedPublisher implements ClientConnection.Listener {
     private ScheduledFuture<?> ticker;
     private long start;
     private volatile long sent;
+    /** How late each message was written after it was due: the load generator's own share of the latency. */
+    private final long[] lateness;
 
     PacedPublisher(String topic, MqttQoS qos, int payloadSize, int messagesPerSecond, long total) {
         this.topic = topic;
@@ -31,6 +34,7 @@ final class PacedPublisher implements ClientConnection.Listener {
         this.payloadSize = payloadSize;
         this.nanosPerMessage = 1_000_000_000L / messagesPerSecond;
         this.total = total;
+        this.lateness = new long[(int) total];
     }
 
     /** Starts on the connection's event loop; returns the time the first message is due. */
@@ -43,6 +47,14 @@ final class PacedPublisher implements ClientConnection.Listener {
 
     long sent() {
         return sent;
+    }
+
+    /** Sorted lateness in nanoseconds of the messages due from {@code fromNanos} on; read after publishing ended. */
+    long[] sortedLateness(long fromNanos) {
+        long first = Math.max(0, Math.min(sent, (fromNanos - start + nanosPerMessage - 1) / nanosPerMessage));
+        long[] copy = Arrays.copyOfRange(lateness, (int) first, (int) sent);
+        Arrays.sort(copy);
+        return copy;
     }
 
     CompletableFuture<Void> done() {
@@ -62,6 +74,7 @@ final class PacedPublisher implements ClientConnection.Listener {
         boolean wrote = false;
         while (count < due && connection.inflight() < WINDOW) {
             long dueAt = start + count * nanosPerMessage;
+            lateness[(int) count] = System.nanoTime() - dueAt;
             connection.publish(topic, qos, Payloads.stamped(connection, payloadSize, dueAt));
             count++;
             wrote = true;

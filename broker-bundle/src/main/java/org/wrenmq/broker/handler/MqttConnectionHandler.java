@@ -64,9 +64,8 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter
     long keepAliveLimitNanos;
     int keepAliveSlot = -1;
     private KeepAliveSweep keepAliveSweep;
-    /** Between a read batch's first packet and its end: writes wait for one flush (see {@link #send}). */
-    private boolean reading;
-    private boolean flushPending;
+    /** Written to during this event-loop turn, flushed at its end by the loop's {@link TurnFlusher}. */
+    boolean flushQueued;
 
     public MqttConnectionHandler(BrokerContext broker) {
         this.broker = broker;
@@ -94,7 +93,6 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter
         MqttMessage m = (MqttMessage) msg;
         packetsDecoded++;
         lastPacketNanos = System.nanoTime();
-        reading = true;
         try {
             if (closing) {
                 return;
@@ -129,25 +127,14 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter
         }
     }
 
-    @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-        reading = false;
-        if (flushPending) {
-            flushPending = false;
-            ctx.flush();
-        }
-        ctx.fireChannelReadComplete();
-    }
-
     /**
-     * Sends a packet. While this connection's packets are being read (on its own loop) the write waits for the
-     * one flush at the end of the read batch, so the answers to a burst of packets leave in one syscall; any
-     * other time it is flushed at once, which keeps a lone message's latency low. Callable from any thread.
+     * Sends a packet. On the connection's event loop the write is flushed once at the end of the loop's turn,
+     * with every other packet this connection got in that turn ({@link TurnFlusher}); from another thread it is
+     * flushed at once. Callable from any thread.
      */
     void send(Object packet) {
-        if (channel.eventLoop().inEventLoop() && reading) {
-            channel.write(packet, channel.voidPromise());
-            flushPending = true;
+        if (channel.eventLoop().inEventLoop()) {
+            TurnFlusher.write(this, packet);
         } else {
             channel.writeAndFlush(packet, channel.voidPromise());
         }

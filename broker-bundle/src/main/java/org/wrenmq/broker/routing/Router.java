@@ -45,82 +45,72 @@ public final class Router {
                 wrote = true;
             }
         }
-        Map<Session, Target> targets = new HashMap<>();
-        List<Target> shared = new ArrayList<>(0);
-        broker.subscriptions().match(p.topic(), new SubscriptionTree.Visitor() {
-            @Override
-            public void subscription(Subscription s) {
-                if (!isOwnMessage(s, p)) {
-                    targets.computeIfAbsent(s.session(), Target::new).add(s, p);
-                }
-            }
-
-            @Override
-            public void sharedGroup(SharedGroup group) {
-                Subscription s = group.pick();
-                if (s != null) {
-                    Target t = new Target(s.session());
-                    t.add(s, p);
-                    shared.add(t);
-                }
-            }
-        });
-        if (targets.isEmpty() && shared.isEmpty()) {
+        Matches matches = new Matches(p);
+        broker.subscriptions().match(p.topic(), matches);
+        if (matches.first == null) {
             return wrote;
         }
-        List<Delivery> deliveries = new ArrayList<>(targets.size() + shared.size());
-        List<Session> sessions = new ArrayList<>(targets.size() + shared.size());
-        long[] messageId = {0};
-        for (Target t : targets.values()) {
-            wrote |= prepare(t, p, store, messageId, deliveries, sessions);
+        if (matches.all == null) {
+            wrote |= prepare(matches.first, p, store, matches);
+            handOver(matches.first);
+        } else {
+            for (Target t : matches.all) {
+                wrote |= prepare(t, p, store, matches);
+            }
+            handOver(matches.all);
         }
-        for (Target t : shared) {
-            wrote |= prepare(t, p, store, messageId, deliveries, sessions);
-        }
-        handOver(sessions, deliveries);
         return wrote;
+    }
+
+    /** Gives one session its delivery on the session's event loop: at once when that is this thread. */
+    private static void handOver(Target t) {
+        Session session = t.session;
+        Delivery d = t.delivery;
+        if (session.executor().inEventLoop()) {
+            session.enqueueOrSend(d);
+        } else {
+            session.executor().execute(() -> session.enqueueOrSend(d));
+        }
     }
 
     /**
      * Gives each session its delivery on the session's event loop: those on the current loop at once, the others
      * in one task per loop rather than one per session, so a fan-out to many subscribers wakes each loop once.
      */
-    private static void handOver(List<Session> sessions, List<Delivery> deliveries) {
-        if (sessions.size() == 1) {
-            Session session = sessions.get(0);
-            Delivery d = deliveries.get(0);
-            session.execute(() -> session.enqueueOrSend(d));
-            return;
-        }
-        Map<EventExecutor, List<Integer>> byLoop = new HashMap<>(4);
-        for (int i = 0; i < sessions.size(); i++) {
-            Session session = sessions.get(i);
-            if (session.executor().inEventLoop()) {
-                session.enqueueOrSend(deliveries.get(i));
+    private static void handOver(List<Target> targets) {
+        Map<EventExecutor, List<Target>> byLoop = null;
+        for (Target t : targets) {
+            if (t.session.executor().inEventLoop()) {
+                t.session.enqueueOrSend(t.delivery);
             } else {
-                byLoop.computeIfAbsent(session.executor(), e -> new ArrayList<>()).add(i);
+                if (byLoop == null) {
+                    byLoop = new HashMap<>(4);
+                }
+                byLoop.computeIfAbsent(t.session.executor(), e -> new ArrayList<>()).add(t);
             }
         }
-        byLoop.forEach((loop, indexes) -> loop.execute(() -> {
-            for (int i : indexes) {
-                sessions.get(i).enqueueOrSend(deliveries.get(i));
-            }
-        }));
+        if (byLoop != null) {
+            byLoop.forEach((loop, onLoop) -> loop.execute(() -> {
+                for (Target t : onLoop) {
+                    t.session.enqueueOrSend(t.delivery);
+                }
+            }));
+        }
     }
 
-    private static boolean prepare(Target t, Publication p, MessageStore store, long[] messageId,
-                                   List<Delivery> deliveries, List<Session> sessions) {
+    /** Decides the target's delivery and writes it to the store when its session keeps QoS 1/2 messages. */
+    private static boolean prepare(Target t, Publication p, MessageStore store, Matches matches) {
         QoS qos = p.qos().min(t.qos);
         StoredEntry entry = null;
         if (qos != QoS.AT_MOST_ONCE && store.durable() && t.session.isPersistent()) {
-            if (messageId[0] == 0) {
-                messageId[0] = store.addMessage(p);
+            if (matches.storedMessageId == 0) {
+                matches.storedMessageId = store.addMessage(p);
             }
-            entry = new StoredEntry(t.session.nextStoreSeq(), messageId[0], qos, t.retainFlag, t.ids, false);
+            entry = new StoredEntry(t.session.nextStoreSeq(), matches.storedMessageId, qos, t.retainFlag, t.ids,
+                    false);
             store.addEntry(t.session.clientId(), entry);
         }
-        deliveries.add(new Delivery(p, qos, t.retainFlag, t.ids, entry, false));
-        sessions.add(t.session);
+        t.delivery = new Delivery(p, qos, t.retainFlag, t.ids, entry, false);
         return entry != null;
     }
 
@@ -146,12 +136,16 @@ public final class Router {
     /** What one session gets of one message when several of its subscriptions match. */
     private static final class Target {
         final Session session;
+        /** Picked from a shared subscription group: a copy of its own, never merged with the session's others. */
+        final boolean shared;
         QoS qos = QoS.AT_MOST_ONCE;
         boolean retainFlag;
         int[] ids = Delivery.NO_IDS;
+        Delivery delivery;
 
-        Target(Session session) {
+        Target(Session session, boolean shared) {
             this.session = session;
+            this.shared = shared;
         }
 
         void add(Subscription s, Publication p) {
@@ -162,6 +156,68 @@ public final class Router {
             if (s.subscriptionId() != 0) {
                 ids = Arrays.copyOf(ids, ids.length + 1);
                 ids[ids.length - 1] = s.subscriptionId();
+            }
+        }
+    }
+
+    /**
+     * What one message matched. Most messages go to a single session, so the first target is kept on its own and
+     * the list and the by-session index are made only when a second target comes.
+     */
+    private static final class Matches implements SubscriptionTree.Visitor {
+        private final Publication p;
+        Target first;
+        /** Every target in match order, from the second on (null while there is one). */
+        List<Target> all;
+        /** The non-shared targets by session, from the second target on: overlapping subscriptions merge. */
+        private Map<Session, Target> bySession;
+        /** The message's id in the store once written for the first persistent target, else 0. */
+        long storedMessageId;
+
+        Matches(Publication p) {
+            this.p = p;
+        }
+
+        @Override
+        public void subscription(Subscription s) {
+            if (isOwnMessage(s, p)) {
+                return;
+            }
+            Target t = bySession != null ? bySession.get(s.session())
+                    : first != null && !first.shared && first.session == s.session() ? first : null;
+            if (t == null) {
+                t = new Target(s.session(), false);
+                add(t);
+            }
+            t.add(s, p);
+        }
+
+        @Override
+        public void sharedGroup(SharedGroup group) {
+            Subscription s = group.pick();
+            if (s != null) {
+                Target t = new Target(s.session(), true);
+                t.add(s, p);
+                add(t);
+            }
+        }
+
+        private void add(Target t) {
+            if (first == null) {
+                first = t;
+                return;
+            }
+            if (all == null) {
+                all = new ArrayList<>();
+                all.add(first);
+                bySession = new HashMap<>();
+                if (!first.shared) {
+                    bySession.put(first.session, first);
+                }
+            }
+            all.add(t);
+            if (!t.shared) {
+                bySession.put(t.session, t);
             }
         }
     }

@@ -2,13 +2,14 @@
 # Benchmarks WrenMQ against mosquitto on loopback, in the same run, and runs the JMH microbenchmarks.
 #
 #   bench/run.sh [--seconds N] [--repeat N] [--connections N] [--only fanin,fanout,qos1,latency,idle,qos2]
-#                [--no-load] [--no-jmh] [--jmh REGEX] [--mosquitto-only] [--profile] [--no-build]
+#                [--no-load] [--no-jmh] [--jmh REGEX] [--mosquitto-only] [--profile] [--no-build] [--pin]
 #
 # Both brokers get the same listener and limits (mosquitto's defaults: max_inflight_messages 20,
 # max_queued_messages 1000), no persistence, and the same file-descriptor limit. Figures go to stdout and to
 # bench/target/results/ (load.md, jmh.txt, machine.txt, and with --profile wrenmq.jfr + hotspots.txt).
 # The load generator and the brokers share this machine's cores: compare CPU time per delivered message
-# rather than raw throughput when the load generator is itself busy.
+# rather than raw throughput when the load generator is itself busy. --pin gives the brokers the last core and the
+# load generator the others (taskset), as if they ran on machines of their own.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -24,6 +25,7 @@ RUN_JMH=1
 RUN_WRENMQ=1
 PROFILE=0
 BUILD=1
+PIN=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) SECONDS_PER_WORKLOAD=$2; shift ;;
@@ -36,11 +38,22 @@ while [ $# -gt 0 ]; do
     --mosquitto-only) RUN_WRENMQ=0 ;;
     --profile) PROFILE=1 ;;
     --no-build) BUILD=0 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    --pin) PIN=1 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
 done
+
+# with --pin, prefixes for the brokers' and the load generator's command lines
+BROKER_CPUS=()
+LOAD_CPUS=()
+if [ "$PIN" = 1 ]; then
+  LAST_CPU=$(($(nproc) - 1))
+  [ "$LAST_CPU" -ge 1 ] || { echo "--pin needs at least 2 cores" >&2; exit 2; }
+  BROKER_CPUS=(taskset -c "$LAST_CPU")
+  LOAD_CPUS=(taskset -c "0-$((LAST_CPU - 1))")
+fi
 
 RESULTS=bench/target/results
 WORK=bench/target/run
@@ -75,6 +88,7 @@ fi
   echo "wrenmq: commit $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- broker-bundle 2>/dev/null || echo ' plus uncommitted broker-bundle changes')"
   # other processes on these two cores move the figures: the load before the run says how quiet it was
   echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+  [ "$PIN" = 1 ] && echo "pinned: brokers on CPU $LAST_CPU, load generator on CPUs 0-$((LAST_CPU - 1))"
 } > "$RESULTS/machine.txt"
 cat "$RESULTS/machine.txt" >&2
 
@@ -141,7 +155,7 @@ if [ "$RUN_LOAD" = 1 ] || [ "$PROFILE" = 1 ]; then
       WREN_OPTS="$WREN_OPTS -XX:StartFlightRecording=filename=$RESULTS/wrenmq.jfr,settings=profile,dumponexit=true"
     fi
     # started as users start it, by ./wrenmq (its JVM options included), on the private copy
-    WRENMQ_JARS="$WORK/wrenmq-jars" WRENMQ_JAVA_OPTS="$WREN_OPTS" ./wrenmq -c "$WORK/wrenmq.conf" \
+    WRENMQ_JARS="$WORK/wrenmq-jars" WRENMQ_JAVA_OPTS="$WREN_OPTS" "${BROKER_CPUS[@]}" ./wrenmq -c "$WORK/wrenmq.conf" \
       > "$WORK/wrenmq.log" 2>&1 &
     PIDS+=($!)
     await_port wrenmq "$WREN_PORT" $!
@@ -154,7 +168,7 @@ if [ "$RUN_LOAD" = 1 ] || [ "$PROFILE" = 1 ]; then
     echo "set_tcp_nodelay true"
     echo "log_dest stdout"
   } > "$WORK/mosquitto.conf"
-  mosquitto -c "$WORK/mosquitto.conf" > "$WORK/mosquitto.log" 2>&1 &
+  "${BROKER_CPUS[@]}" mosquitto -c "$WORK/mosquitto.conf" > "$WORK/mosquitto.log" 2>&1 &
   PIDS+=($!)
   await_port mosquitto "$MOSQ_PORT" $!
   TARGETS+=(--target "mosquitto=$MOSQ_PORT:$!")
@@ -165,7 +179,8 @@ if [ "$RUN_LOAD" = 1 ]; then
   LOAD_ARGS=(--seconds "$SECONDS_PER_WORKLOAD" --repeat "$REPEAT" --connections "$CONNECTIONS" --clock-ticks "$(getconf CLK_TCK)"
              --markdown "$RESULTS/load.md")
   [ -n "$ONLY" ] && LOAD_ARGS+=(--only "$ONLY")
-  java -Xms512m -Xmx2g -cp "$BENCH_CP" org.wrenmq.bench.load.LoadGeneratorMain "${TARGETS[@]}" "${LOAD_ARGS[@]}"
+  "${LOAD_CPUS[@]}" java -Xms512m -Xmx2g -cp "$BENCH_CP" org.wrenmq.bench.load.LoadGeneratorMain "${TARGETS[@]}" \
+    "${LOAD_ARGS[@]}"
 fi
 
 if [ "$PROFILE" = 1 ] && [ "$RUN_WRENMQ" = 1 ]; then

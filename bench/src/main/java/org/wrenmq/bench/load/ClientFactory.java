@@ -18,8 +18,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Opens client connections, all sharing a few event-loop threads: thousands of connections cost the load
- * generator no threads, which is why it is not built on a blocking client library.
+ * Opens client connections on two event-loop threads: one reads for every subscriber, the other serves every
+ * publisher (and idle connection). Thousands of connections cost the load generator no threads, which is why it is
+ * not built on a blocking client library; and publishers flooding the broker as fast as TCP allows never delay
+ * the reading of what the broker delivers, so a subscriber keeps up as long as its thread gets a core.
  */
 final class ClientFactory implements AutoCloseable {
     /** The broker may send us packets up to this size; larger ones fail the decoder. */
@@ -27,24 +29,31 @@ final class ClientFactory implements AutoCloseable {
     /** Publishers stop writing above this many unflushed/unsent bytes and resume below the low mark. */
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 128 * 1024);
 
-    private final MultiThreadIoEventLoopGroup group;
+    private final MultiThreadIoEventLoopGroup receiving;
+    private final MultiThreadIoEventLoopGroup sending;
     private final Bootstrap bootstrap;
 
-    ClientFactory(int threads) {
+    ClientFactory() {
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends Channel> channelType = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
-        this.group = new MultiThreadIoEventLoopGroup(threads, io);
-        this.bootstrap = new Bootstrap().group(group).channel(channelType)
+        this.receiving = new MultiThreadIoEventLoopGroup(1, io);
+        this.sending = new MultiThreadIoEventLoopGroup(1, io);
+        this.bootstrap = new Bootstrap().group(sending).channel(channelType)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
     }
 
-    /** Connects, sends CONNECT; the future completes on CONNACK or fails on refusal or socket error. */
-    CompletableFuture<ClientConnection> connect(Target target, String clientId, ClientConnection.Listener listener) {
+    /**
+     * Connects, sends CONNECT; the future completes on CONNACK or fails on refusal or socket error.
+     *
+     * @param subscriber whether the connection reads on the subscribers' thread
+     */
+    CompletableFuture<ClientConnection> connect(Target target, String clientId, ClientConnection.Listener listener,
+                                                boolean subscriber) {
         ClientConnection connection = new ClientConnection(clientId, listener);
-        bootstrap.clone().handler(new ChannelInitializer<>() {
+        bootstrap.clone(subscriber ? receiving : sending).handler(new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
                 ch.pipeline().addLast("decoder", new MqttDecoder(MAX_PACKET_BYTES))
@@ -61,6 +70,8 @@ final class ClientFactory implements AutoCloseable {
 
     @Override
     public void close() {
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        receiving.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        sending.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        receiving.terminationFuture().syncUninterruptibly();
     }
 }

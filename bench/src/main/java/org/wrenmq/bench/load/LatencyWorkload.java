@@ -34,7 +34,7 @@ final class LatencyWorkload implements Workload {
         long measuredSeconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(context.durationNanos()));
         long total = (WARM_UP_SECONDS + measuredSeconds) * messagesPerSecond;
         LatencyRecorder recorder = new LatencyRecorder((int) total);
-        ClientConnection sub = context.connect(target, "lat-sub", 1, 1, i -> recorder).get(0);
+        ClientConnection sub = context.connectSubscribers(target, "lat-sub", 1, 1, i -> recorder).get(0);
         sub.subscribe("bench/latency/#", qos).get(LoadContext.PHASE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         PacedPublisher publisher = new PacedPublisher("bench/latency/0", qos, payloadSize, messagesPerSecond, total);
         ClientConnection pub = context.connect(target, "lat-pub", 1, 1, i -> publisher).get(0);

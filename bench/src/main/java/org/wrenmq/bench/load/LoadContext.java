@@ -38,12 +38,23 @@ final class LoadContext {
         return ProcessProbe.self(clockTicksPerSecond);
     }
 
+    /** Opens {@code count} subscriber connections (reading on the subscribers' thread), as {@link #connect}. */
+    List<ClientConnection> connectSubscribers(Target target, String prefix, int count, int concurrency,
+            IntFunction<ClientConnection.Listener> listeners) throws Exception {
+        return connect(target, prefix, count, concurrency, listeners, true);
+    }
+
     /**
-     * Opens {@code count} connections, at most {@code concurrency} CONNECTs outstanding at a time (a burst of
-     * thousands would only measure the listen backlog), and waits for every CONNACK.
+     * Opens {@code count} publisher (or idle) connections, at most {@code concurrency} CONNECTs outstanding at a
+     * time (a burst of thousands would only measure the listen backlog), and waits for every CONNACK.
      */
     List<ClientConnection> connect(Target target, String prefix, int count, int concurrency,
             IntFunction<ClientConnection.Listener> listeners) throws Exception {
+        return connect(target, prefix, count, concurrency, listeners, false);
+    }
+
+    private List<ClientConnection> connect(Target target, String prefix, int count, int concurrency,
+            IntFunction<ClientConnection.Listener> listeners, boolean subscribers) throws Exception {
         Semaphore outstanding = new Semaphore(concurrency);
         List<CompletableFuture<ClientConnection>> futures = new ArrayList<>(count);
         long run = clientIds.incrementAndGet();
@@ -51,8 +62,8 @@ final class LoadContext {
             if (!outstanding.tryAcquire(PHASE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 throw new TimeoutException("CONNACKs stopped coming after " + i + " connections");
             }
-            CompletableFuture<ClientConnection> future =
-                    clients.connect(target, "bench-" + prefix + "-" + run + "-" + i, listeners.apply(i));
+            CompletableFuture<ClientConnection> future = clients.connect(target,
+                    "bench-" + prefix + "-" + run + "-" + i, listeners.apply(i), subscribers);
             future.whenComplete((c, e) -> outstanding.release());
             futures.add(future);
         }

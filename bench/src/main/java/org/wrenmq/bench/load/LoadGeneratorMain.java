@@ -22,8 +22,6 @@ public final class LoadGeneratorMain {
     private static final int PAYLOAD_BYTES = 256;
     /** QoS 1/2 publishes a publisher keeps unacknowledged: mosquitto's default max_inflight_messages. */
     private static final int PUBLISH_WINDOW = 20;
-    /** The load generator's threads: the machine has two cores and shares them with the broker. */
-    private static final int LOAD_THREADS = 2;
     /** Every publisher stops at this many messages even if the time is not up. */
     private static final long MAX_MESSAGES_PER_PUBLISHER = 5_000_000;
     private static final long WARM_UP_SECONDS = 2;
@@ -62,7 +60,7 @@ public final class LoadGeneratorMain {
             throw new IllegalArgumentException("give at least one --target NAME=PORT:PID");
         }
         List<Workload> workloads = selected(workloads(connections), only);
-        try (ClientFactory clients = new ClientFactory(LOAD_THREADS)) {
+        try (ClientFactory clients = new ClientFactory()) {
             LoadContext context = new LoadContext(clients, clockTicks, TimeUnit.SECONDS.toNanos(seconds));
             ResultTable table = new ResultTable(targets.stream().map(Target::name).toList());
             workloads.forEach(w -> table.reserve(w.title()));

@@ -57,7 +57,7 @@ final class ThroughputWorkload implements Workload {
     @Override
     public List<Metric> run(Target target, LoadContext context) throws Exception {
         DeliveryCounter counter = new DeliveryCounter();
-        List<ClientConnection> subs = context.connect(target, key + "-sub", subscribers, CONNECT_CONCURRENCY,
+        List<ClientConnection> subs = context.connectSubscribers(target, key + "-sub", subscribers, CONNECT_CONCURRENCY,
                 i -> counter);
         CompletableFuture.allOf(subs.stream().map(s -> s.subscribe(filter, qos)).toArray(CompletableFuture[]::new))
                 .get(LoadContext.PHASE_TIMEOUT_SECONDS, TimeUnit.SECONDS);

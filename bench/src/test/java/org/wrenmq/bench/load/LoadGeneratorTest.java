@@ -26,7 +26,7 @@ class LoadGeneratorTest {
     static void startBroker() {
         broker = Broker.builder().listener(0, "127.0.0.1").set("allow_anonymous", "true")
                 .set("persistence", "false").build().start();
-        clients = new ClientFactory(1);
+        clients = new ClientFactory();
         target = new Target("wrenmq", "127.0.0.1", broker.port(), ProcessHandle.current().pid());
         context = new LoadContext(clients, CLOCK_TICKS, TimeUnit.SECONDS.toNanos(10));
     }

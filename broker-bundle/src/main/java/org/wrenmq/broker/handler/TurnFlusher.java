@@ -18,8 +18,10 @@ import java.util.ArrayList;
  * the turn, so a packet waits for the rest of the turn only, never for the next read. Writes from other threads
  * (the store's commit callbacks) are flushed at once: they reach the loop as a task of their own anyway.
  *
- * <p>Writability is honoured as before: queued bytes count towards the channel's high-water mark, so a session
- * stops sending to a client whose buffer is full, and resumes on the writability event after this flush.
+ * <p>Writability is honoured: queued bytes count towards the channel's high-water mark, and a write that crosses it
+ * is flushed at once, so a turn that reads megabytes from many publishers fills the subscriber's socket as it goes
+ * instead of leaving the session to queue (and drop) what the socket could have taken. A session stops sending
+ * to a client whose socket is full, and resumes on the writability event.
  */
 final class TurnFlusher implements Runnable {
     private static final FastThreadLocal<TurnFlusher> OF_THIS_LOOP = new FastThreadLocal<>() {
@@ -39,6 +41,11 @@ final class TurnFlusher implements Runnable {
     /** Writes {@code packet} on {@code c}'s channel and flushes it at the end of this turn. On the event loop only. */
     static void write(MqttConnectionHandler c, Object packet) {
         c.channel.write(packet, c.channel.voidPromise());
+        if (!c.channel.isWritable()) {
+            // past the high-water mark: hand the socket what it takes now rather than queue more behind it
+            c.channel.flush();
+            return;
+        }
         if (!c.flushQueued) {
             c.flushQueued = true;
             OF_THIS_LOOP.get().add(c);

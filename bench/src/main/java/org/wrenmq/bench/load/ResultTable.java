@@ -9,7 +9,9 @@ import java.util.Map;
 /**
  * Figures side by side: one column per broker, then the ratio first/second (e.g. WrenMQ/mosquitto), and which
  * direction is better so the ratio can be read without thinking. A workload run several times shows the median
- * of each figure, which keeps one run disturbed by another process on the machine out of the table.
+ * of each figure, which keeps one run disturbed by another process on the machine out of the table, and the
+ * lowest and highest ratio of the runs paired in the order they ran (the brokers take turns), which shows how
+ * far a single run can be trusted.
  */
 final class ResultTable {
     private final List<String> targets;
@@ -39,8 +41,13 @@ final class ResultTable {
         List<String[]> rows = new ArrayList<>();
         List<String> header = new ArrayList<>(List.of("Workload", "Figure"));
         header.addAll(targets);
+        boolean perRun = targets.size() >= 2 && results.values().stream()
+                .anyMatch(byTarget -> runs(byTarget, 0) >= 2 && runs(byTarget, 1) >= 2);
         if (targets.size() >= 2) {
             header.add(targets.get(0) + "/" + targets.get(1));
+        }
+        if (perRun) {
+            header.add("ratio per run");
         }
         header.add("better");
         rows.add(header.toArray(String[]::new));
@@ -65,6 +72,9 @@ final class ResultTable {
                     row.add(values[0] == null || values[1] == null || values[1] == 0
                             ? "–" : String.format(Locale.ROOT, "%.2f", values[0] / values[1]));
                 }
+                if (perRun) {
+                    row.add(ratioRange(byTarget, name));
+                }
                 row.add(switch (better) {
                     case HIGHER -> "higher";
                     case LOWER -> "lower";
@@ -84,6 +94,38 @@ final class ResultTable {
             }
         })));
         return names;
+    }
+
+    private int runs(Map<String, List<List<Metric>>> byTarget, int target) {
+        List<List<Metric>> runs = byTarget.get(targets.get(target));
+        return runs == null ? 0 : runs.size();
+    }
+
+    /** "lowest–highest" of the first broker's figure over the second's, run by run; empty below two pairs. */
+    private String ratioRange(Map<String, List<List<Metric>>> byTarget, String name) {
+        List<Double> first = values(byTarget.get(targets.get(0)), name);
+        List<Double> second = values(byTarget.get(targets.get(1)), name);
+        double low = Double.POSITIVE_INFINITY;
+        double high = Double.NEGATIVE_INFINITY;
+        int pairs = 0;
+        for (int i = 0; i < Math.min(first.size(), second.size()); i++) {
+            double ratio = first.get(i) / second.get(i);
+            if (Double.isFinite(ratio)) {
+                low = Math.min(low, ratio);
+                high = Math.max(high, ratio);
+                pairs++;
+            }
+        }
+        return pairs < 2 ? "" : String.format(Locale.ROOT, "%.2f–%.2f", low, high);
+    }
+
+    /** One figure's value in each run, in run order (a run without it is skipped). */
+    private static List<Double> values(List<List<Metric>> runs, String name) {
+        if (runs == null) {
+            return List.of();
+        }
+        return runs.stream().flatMap(ms -> ms.stream().filter(m -> m.name().equals(name)))
+                .map(Metric::value).toList();
     }
 
     /** The median over the runs of one figure (the upper one of an even count), or null if no run had it. */

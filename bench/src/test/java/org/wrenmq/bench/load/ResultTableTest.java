@@ -23,6 +23,21 @@ class ResultTableTest {
     }
 
     @Test
+    void showsTheLowestAndHighestRatioOfRunsPairedInOrder() {
+        ResultTable table = new ResultTable(List.of("wrenmq", "mosquitto"));
+        for (double[] run : new double[][] {{500, 1000}, {900, 600}, {700, 700}}) {
+            table.add("latency", "wrenmq", List.of(Metric.lower("p99 µs", run[0])));
+            table.add("latency", "mosquitto", List.of(Metric.lower("p99 µs", run[1])));
+        }
+
+        String markdown = table.markdown();
+
+        assertThat(markdown).contains("| ratio per run |");
+        assertThat(markdown.lines().filter(l -> l.contains("p99")).findFirst().orElseThrow())
+                .contains(" 700.0 |").contains(" 1.00 |").contains(" 0.50–1.50 |");
+    }
+
+    @Test
     void marksABrokerWhoseRunFailed() {
         ResultTable table = new ResultTable(List.of("wrenmq", "mosquitto"));
         table.reserve("latency");

@@ -9,8 +9,9 @@ import org.wrenmq.broker.handler.MqttConnectionHandler;
 
 /**
  * The pipeline of one MQTT connection: framing (one whole packet at a time, see {@link MqttFrameDecoder}), Netty's
- * MQTT codec, then the connection handler that dispatches each packet type and flushes once per read batch. Each
- * handler costs every connection a pipeline context, so there is nothing else (keepalive is a per-loop sweep).
+ * MQTT codec, then the connection handler that dispatches each packet type (its writes are flushed once per
+ * event-loop turn, by the handler package's TurnFlusher). Each handler costs every connection a pipeline context,
+ * so there is nothing else (keepalive is a per-loop sweep).
  * The decoder refuses any packet larger than the largest PUBLISH {@code message_size_limit} allows, so an
  * oversize packet is never buffered whole.
  */

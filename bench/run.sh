@@ -39,7 +39,7 @@ while [ $# -gt 0 ]; do
     --profile) PROFILE=1 ;;
     --no-build) BUILD=0 ;;
     --pin) PIN=1 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift

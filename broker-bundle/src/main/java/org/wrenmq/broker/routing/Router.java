@@ -47,30 +47,12 @@ public final class Router {
         }
         Matches matches = new Matches(p);
         broker.subscriptions().match(p.topic(), matches);
-        if (matches.first == null) {
-            return wrote;
+        List<Target> targets = matches.targets();
+        for (Target t : targets) {
+            wrote |= prepare(t, p, store, matches);
         }
-        if (matches.all == null) {
-            wrote |= prepare(matches.first, p, store, matches);
-            handOver(matches.first);
-        } else {
-            for (Target t : matches.all) {
-                wrote |= prepare(t, p, store, matches);
-            }
-            handOver(matches.all);
-        }
+        handOver(targets);
         return wrote;
-    }
-
-    /** Gives one session its delivery on the session's event loop: at once when that is this thread. */
-    private static void handOver(Target t) {
-        Session session = t.session;
-        Delivery d = t.delivery;
-        if (session.executor().inEventLoop()) {
-            session.enqueueOrSend(d);
-        } else {
-            session.executor().execute(() -> session.enqueueOrSend(d));
-        }
     }
 
     /**
@@ -176,6 +158,10 @@ public final class Router {
 
         Matches(Publication p) {
             this.p = p;
+        }
+
+        List<Target> targets() {
+            return all != null ? all : first != null ? List.of(first) : List.of();
         }
 
         @Override

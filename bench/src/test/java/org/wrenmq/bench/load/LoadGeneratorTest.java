@@ -62,6 +62,7 @@ class LoadGeneratorTest {
 
         assertThat(value(metrics, "connects/s")).isPositive();
         assertThat(value(metrics, "broker RSS MiB with all open")).isPositive();
+        assertThat(value(metrics, "connects/s, JIT-warm")).isPositive();
     }
 
     private static double value(List<Metric> metrics, String name) {

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,11 +30,18 @@ final class ClientProcess implements AutoCloseable {
     }
 
     static ClientProcess start(Path dir, List<String> command) {
+        return start(dir, command, Map.of());
+    }
+
+    /** Starts {@code command} with {@code environment} added to this JVM's environment. */
+    static ClientProcess start(Path dir, List<String> command, Map<String, String> environment) {
         try {
             Path output = Files.createTempFile(dir, Path.of(command.get(0)).getFileName().toString(), ".out");
             // run in the test's folder: whatever the program writes to its working directory goes away with it
-            Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(output.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(output.toFile());
+            builder.environment().putAll(environment);
+            Process process = builder.start();
             return new ClientProcess(process, output, command);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -17,13 +18,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The standalone broker as an operator runs it: a separate JVM started from broker-bundle's jar and its
- * {@code target/lib} class path (paths passed in by the pom, resolved from this module's folder).
+ * The standalone broker as an operator runs it: {@code ./wrenmq} from the project's root (with its JVM options),
+ * on broker-bundle's jar and {@code target/lib} (paths passed in by the pom, resolved from this module's folder).
  */
-@DisplayName("standalone broker process (org.wrenmq.broker.standalone.Main)")
+@DisplayName("standalone broker process (./wrenmq)")
 class StandaloneMainIT {
-    private static final String MAIN = "org.wrenmq.broker.standalone.Main";
-
     @TempDir
     Path dir;
 
@@ -68,11 +67,12 @@ class StandaloneMainIT {
     }
 
     private ClientProcess start(String... args) {
-        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String classPath = requiredPath("wrenmq.broker.jar") + ":" + requiredPath("wrenmq.broker.lib") + "/*";
-        List<String> command = new ArrayList<>(List.of(javaBin, "-Xmx128m", "-cp", classPath, MAIN));
+        List<String> command = new ArrayList<>(List.of(requiredPath("wrenmq.launcher")));
         command.addAll(List.of(args));
-        return track(ClientProcess.start(dir, command));
+        // the launcher runs the jar and lib/ of broker-bundle's target folder, and adds these JVM options to its own
+        Map<String, String> environment = Map.of("WRENMQ_JARS", requiredPath("wrenmq.broker.target"),
+                "WRENMQ_JAVA_OPTS", "-Xmx128m");
+        return track(ClientProcess.start(dir, command, environment));
     }
 
     private ClientProcess run(String... command) {
@@ -87,7 +87,8 @@ class StandaloneMainIT {
     private static String requiredPath(String property) {
         String value = System.getProperty(property);
         assertThat(value).as("system property %s (set by the pom)", property).isNotNull();
-        assertThat(Path.of(value)).as("%s, built by broker-bundle's package phase", property).exists();
+        assertThat(Path.of(value)).as("%s (the launcher, or built by broker-bundle's package phase)", property)
+                .exists();
         return value;
     }
 

@@ -48,6 +48,8 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter
     Publication will;
     long willDelaySeconds;
     boolean closing;
+    /** Tells the operator once about filters like {@code a/*} ({@code *} is no MQTT wildcard). */
+    final StarFilterHint starFilterHint = new StarFilterHint();
     /** Packets the decoder produced, good or bad: the frame decoder checks each frame yielded one. */
     long packetsDecoded;
     // MQTT 5 limits announced by the client in CONNECT

@@ -15,6 +15,25 @@ import org.wrenmq.broker.config.ConfigFileReader;
  */
 public final class BrokerConfig {
 
+    /** {@code port}: the default listener's port, and the port of the local-only listener used without any. */
+    public static final int DEFAULT_PORT = 1883;
+    /** The address of the listener used when none is configured: local clients only, as in mosquitto 2. */
+    public static final String LOCAL_ONLY_BIND_ADDRESS = "127.0.0.1";
+    /**
+     * {@code allow_anonymous} once a listener, port or password file is configured (mosquitto 2's rule); in
+     * local-only mode (nothing configured) anonymous clients are allowed.
+     */
+    public static final boolean DEFAULT_ALLOW_ANONYMOUS = false;
+    /** {@code max_qos}: the highest QoS granted. */
+    public static final int DEFAULT_MAX_QOS = 2;
+    /** {@code retain_available}: whether retained messages are supported. */
+    public static final boolean DEFAULT_RETAIN_AVAILABLE = true;
+    /** {@code queue_qos0_messages}: queue QoS 0 messages for offline persistent sessions (mosquitto: false). */
+    public static final boolean DEFAULT_QUEUE_QOS0_MESSAGES = false;
+    /** {@code persistence_fsync}: fsync each group commit. */
+    public static final boolean DEFAULT_PERSISTENCE_FSYNC = true;
+    /** {@code persistence_on_corruption}: {@code move_aside} (start empty) or {@code fail} (refuse to start). */
+    public static final String DEFAULT_PERSISTENCE_ON_CORRUPTION = "move_aside";
     /** {@code max_inflight_messages}: QoS 1/2 messages sent to one client and not yet acknowledged. mosquitto: 20. */
     public static final int DEFAULT_MAX_INFLIGHT_MESSAGES = 20;
     /** {@code max_queued_messages}: messages waiting for one client beyond the inflight window. mosquitto: 1000. */
@@ -81,7 +100,7 @@ public final class BrokerConfig {
         this.listenersConfigured = !b.listeners.isEmpty() || b.defaultPort != null || b.defaultBindAddress != null;
         List<ListenerConfig> all = new ArrayList<>();
         if (b.defaultPort != null || b.defaultBindAddress != null) {
-            all.add(new ListenerConfig(b.defaultPort == null ? 1883 : b.defaultPort, b.defaultBindAddress));
+            all.add(new ListenerConfig(b.defaultPort == null ? DEFAULT_PORT : b.defaultPort, b.defaultBindAddress));
         }
         all.addAll(b.listeners);
         if (all.isEmpty()) {
@@ -145,7 +164,10 @@ public final class BrokerConfig {
      * is configured (the broker then listens on the loopback interface alone).
      */
     public boolean allowAnonymous() {
-        return allowAnonymous != null ? allowAnonymous : !listenersConfigured && passwordFile == null;
+        if (allowAnonymous != null) {
+            return allowAnonymous;
+        }
+        return listenersConfigured || passwordFile != null ? DEFAULT_ALLOW_ANONYMOUS : true;
     }
 
     public Path passwordFile() { return passwordFile; }
@@ -192,17 +214,18 @@ public final class BrokerConfig {
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
         private int maxKeepalive = DEFAULT_MAX_KEEPALIVE;
         private int maxTopicAlias = DEFAULT_MAX_TOPIC_ALIAS;
-        private int maxQos = 2;
-        private boolean retainAvailable = true;
-        private boolean queueQos0Messages;
+        private int maxQos = DEFAULT_MAX_QOS;
+        private boolean retainAvailable = DEFAULT_RETAIN_AVAILABLE;
+        private boolean queueQos0Messages = DEFAULT_QUEUE_QOS0_MESSAGES;
         private long maxQueuedMessagesTotal = DEFAULT_MAX_QUEUED_MESSAGES_TOTAL;
         private int sysInterval = DEFAULT_SYS_INTERVAL;
         private int ioThreads = DEFAULT_IO_THREADS;
         private boolean persistence = DEFAULT_PERSISTENCE;
         private Path persistenceLocation = Path.of(DEFAULT_PERSISTENCE_LOCATION);
         private int persistenceSyncInterval = DEFAULT_PERSISTENCE_SYNC_INTERVAL;
-        private boolean persistenceFsync = true;
-        private boolean failOnCorruptStore;
+        private boolean persistenceFsync = DEFAULT_PERSISTENCE_FSYNC;
+        private boolean failOnCorruptStore = corruptionPolicy("persistence_on_corruption",
+                DEFAULT_PERSISTENCE_ON_CORRUPTION);
 
         private Builder() {
         }

@@ -7,7 +7,8 @@ package org.wrenmq.broker;
 public record ListenerConfig(int port, String bindAddress) {
 
     /** mosquitto 2's safe default when no listener is configured: local clients only. */
-    public static final ListenerConfig LOCAL_DEFAULT = new ListenerConfig(1883, "127.0.0.1");
+    public static final ListenerConfig LOCAL_DEFAULT = new ListenerConfig(BrokerConfig.DEFAULT_PORT,
+            BrokerConfig.LOCAL_ONLY_BIND_ADDRESS);
 
     public ListenerConfig {
         if (port < 0 || port > 65535) {

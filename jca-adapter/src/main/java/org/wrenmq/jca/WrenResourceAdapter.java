@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.transaction.xa.XAResource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.wrenmq.broker.BrokerConfig;
 import org.wrenmq.jca.broker.BrokerAccess;
 import org.wrenmq.jca.broker.EmbeddedBrokerAccess;
 import org.wrenmq.jca.broker.RemoteBrokerAccess;
@@ -28,7 +29,10 @@ import org.wrenmq.jca.inbound.WrenActivationSpec;
  * name mean); with a {@code serverUri} it talks MQTT 5 to that server instead.
  *
  * <p>The properties are JavaBean properties because the Connectors specification sets them by reflection from
- * {@code ra.xml} and the server's own descriptors. A null property is not passed on: the broker's default holds.
+ * {@code ra.xml} and the server's own descriptors. A null property is not passed on: the broker's default holds,
+ * with two exceptions that keep a broker inside an application server private until asked otherwise: it listens
+ * on {@link #DEFAULT_BIND_ADDRESS} unless {@code bindAddress} is set, and there, without a {@code passwordFile},
+ * it accepts anonymous clients (mosquitto 2's local-only rule, which the standalone broker applies too).
  */
 public class WrenResourceAdapter implements ResourceAdapter, Serializable {
 
@@ -38,6 +42,9 @@ public class WrenResourceAdapter implements ResourceAdapter, Serializable {
     /** System properties naming a server's data directory: WildFly, GlassFish/Payara, Open Liberty, TomEE. */
     private static final List<String> SERVER_DATA_DIRECTORIES =
             List.of("jboss.server.data.dir", "com.sun.aas.instanceRoot", "server.output.dir", "catalina.base");
+
+    /** {@code bindAddress} when unset: the loopback interface, as the standalone broker's local-only mode. */
+    public static final String DEFAULT_BIND_ADDRESS = BrokerConfig.LOCAL_ONLY_BIND_ADDRESS;
 
     // embedded broker: each maps to the configuration key named in its comment
     private Integer port;                 // port
@@ -132,7 +139,21 @@ public class WrenResourceAdapter implements ResourceAdapter, Serializable {
     }
 
     private boolean hasConfigFile() {
-        return configFile != null && !configFile.isBlank();
+        return isSet(configFile);
+    }
+
+    /** true on the default loopback listener without a password file; else null: the broker's rule decides. */
+    private Boolean localOnlyAnonymous() {
+        return isSet(bindAddress) || isSet(passwordFile) ? null : Boolean.TRUE;
+    }
+
+    private static boolean isSet(String value) {
+        return value != null && !value.isBlank();
+    }
+
+    /** The embedded broker's configuration these properties give (the broker's defaults for the rest). */
+    BrokerConfig embeddedBrokerConfig() {
+        return hasConfigFile() ? BrokerConfig.parse(Path.of(configFile)) : BrokerConfig.fromMap(brokerSettings());
     }
 
     private boolean isExternal() {
@@ -142,11 +163,13 @@ public class WrenResourceAdapter implements ResourceAdapter, Serializable {
     private Map<String, String> brokerSettings() {
         Map<String, String> settings = new LinkedHashMap<>();
         putIfSet(settings, "port", port);
-        putIfSet(settings, "bind_address", bindAddress);
+        putIfSet(settings, "bind_address",
+                isSet(bindAddress) || hasConfigFile() ? bindAddress : DEFAULT_BIND_ADDRESS);
         putIfSet(settings, "persistence", persistence);
         putIfSet(settings, "persistence_location", persistenceLocation != null || hasConfigFile()
                 ? persistenceLocation : serverDataDirectory());
-        putIfSet(settings, "allow_anonymous", allowAnonymous);
+        putIfSet(settings, "allow_anonymous", allowAnonymous != null || hasConfigFile() ? allowAnonymous
+                : localOnlyAnonymous());
         putIfSet(settings, "password_file", passwordFile);
         putIfSet(settings, "max_inflight_messages", maxInflightMessages);
         putIfSet(settings, "max_queued_messages", maxQueuedMessages);

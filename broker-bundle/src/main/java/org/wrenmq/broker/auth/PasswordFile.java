@@ -86,7 +86,8 @@ public final class PasswordFile {
         }
     }
 
-    private static byte[] pbkdf2(byte[] password, byte[] salt, int iterations, int bits) {
+    /** PBKDF2-HMAC-SHA512, shared with {@link PasswordFileWriter} so both sides hash the same way. */
+    static byte[] pbkdf2(byte[] password, byte[] salt, int iterations, int bits) {
         char[] chars = new String(password, StandardCharsets.UTF_8).toCharArray();
         try {
             return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA512")

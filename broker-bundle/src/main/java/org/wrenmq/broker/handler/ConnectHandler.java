@@ -200,14 +200,12 @@ final class ConnectHandler {
     static void refuse(MqttConnectionHandler c, MqttConnectReturnCode code, String why) {
         LOG.warn("client '{}' ({}) refused: {} (CONNACK 0x{})", c.clientId == null ? "" : c.clientId, c.remote(),
                 why, Integer.toHexString(code.byteValue() & 0xFF));
-        c.closing = true;
         if (c.version != MqttVersion.MQTT_5 && (code.byteValue() & 0x80) != 0) {
-            c.channel.close();
+            c.closeAfter(null);
             return;
         }
         MqttProperties props = c.version == MqttVersion.MQTT_5 ? Packets.reasonString(why)
                 : MqttProperties.NO_PROPERTIES;
-        c.channel.writeAndFlush(Packets.connAck(code, false, props))
-                .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+        c.closeAfter(Packets.connAck(code, false, props));
     }
 }

@@ -2,7 +2,6 @@ package org.wrenmq.broker.handler;
 
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
@@ -49,6 +48,8 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter
     Publication will;
     long willDelaySeconds;
     boolean closing;
+    /** Tells the operator once about filters like {@code a/*} ({@code *} is no MQTT wildcard). */
+    final StarFilterHint starFilterHint = new StarFilterHint();
     /** Packets the decoder produced, good or bad: the frame decoder checks each frame yielded one. */
     long packetsDecoded;
     // MQTT 5 limits announced by the client in CONNECT
@@ -235,18 +236,28 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter
         disconnect(reason, why);
     }
 
-    /** Server-side DISCONNECT (MQTT 5 only, after CONNACK [MQTT-3.14.0-1]), then close. */
+    /**
+     * Server-side DISCONNECT (MQTT 5 only, after CONNACK [MQTT-3.14.0-1]), then close, so that the client reads the
+     * DISCONNECT before the end of the stream ({@link GracefulClose}).
+     */
     void disconnect(MqttReasonCodes.Disconnect reason, String why) {
         if (closing) {
             return;
         }
         closing = true;
-        if (version == MqttVersion.MQTT_5 && connected) {
-            channel.writeAndFlush(Packets.disconnect(reason, reasonString(why, Packets.DISCONNECT_BASE_SIZE)))
-                    .addListener(ChannelFutureListener.CLOSE);
+        MqttMessage last = version == MqttVersion.MQTT_5 && connected
+                ? Packets.disconnect(reason, reasonString(why, Packets.DISCONNECT_BASE_SIZE)) : null;
+        if (reason == MqttReasonCodes.Disconnect.SERVER_SHUTTING_DOWN) {
+            GracefulClose.closeNow(channel, last); // the broker's stop does not wait for each client
         } else {
-            channel.close();
+            closeAfter(last);
         }
+    }
+
+    /** Sends the server's last packet (or none) and ends the connection: the one way the server ends one. */
+    void closeAfter(MqttMessage lastPacket) {
+        closing = true;
+        GracefulClose.close(channel, lastPacket, broker.metrics().connectionsCloseGraceExpired);
     }
 
     /**

@@ -58,6 +58,7 @@ final class SubscribeHandler {
                         "no local on a shared subscription [MQTT-3.8.3-4]");
                 return;
             }
+            c.starFilterHint.check(c, filter);
             QoS granted = QoS.of(Math.min(o.qos().value(), c.broker.config().maxQos()));
             codes[i] = granted.value();
             accepted.add(new Subscription(session, filter, shared == null ? null : shared.group(), granted,

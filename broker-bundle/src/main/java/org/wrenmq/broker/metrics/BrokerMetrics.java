@@ -16,6 +16,8 @@ public final class BrokerMetrics {
     public final LongAdder connectionsRefusedAuth = new LongAdder();
     public final LongAdder connectionsClosedProtocolError = new LongAdder();
     public final LongAdder connectionsClosedKeepalive = new LongAdder();
+    /** Server-side closes where the client did not close within the grace after the server's last packet. */
+    public final LongAdder connectionsCloseGraceExpired = new LongAdder();
     public final LongAdder messagesReceived = new LongAdder();
     public final LongAdder messagesSent = new LongAdder();
     public final LongAdder messagesDroppedQueueFull = new LongAdder();
@@ -34,6 +36,7 @@ public final class BrokerMetrics {
         m.put("connections.refused.auth", connectionsRefusedAuth.sum());
         m.put("connections.closed.protocol_error", connectionsClosedProtocolError.sum());
         m.put("connections.closed.keepalive", connectionsClosedKeepalive.sum());
+        m.put("connections.close_grace_expired", connectionsCloseGraceExpired.sum());
         m.put("messages.received", messagesReceived.sum());
         m.put("messages.sent", messagesSent.sum());
         m.put("messages.dropped.queue_full", messagesDroppedQueueFull.sum());

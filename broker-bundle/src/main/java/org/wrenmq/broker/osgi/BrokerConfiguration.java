@@ -1,21 +1,47 @@
 package org.wrenmq.broker.osgi;
 
+import static org.wrenmq.broker.BrokerConfig.DEFAULT_ALLOW_ANONYMOUS;
+import static org.wrenmq.broker.BrokerConfig.DEFAULT_IO_THREADS;
+import static org.wrenmq.broker.BrokerConfig.DEFAULT_MAX_CONNECTIONS;
+import static org.wrenmq.broker.BrokerConfig.DEFAULT_MAX_INFLIGHT_MESSAGES;
+import static org.wrenmq.broker.BrokerConfig.DEFAULT_MAX_KEEPALIVE;
+import static org.wrenmq.broker.BrokerConfig.DEFAULT_MAX_QOS;
+import static org.wrenmq.broker.BrokerConfig.DEFAULT_MAX_QUEUED_BYTES;
+import static org.wrenmq.broker.BrokerConfig.DEFAULT_MAX_QUEUED_MESSAGES;
+import static org.wrenmq.broker.BrokerConfig.DEFAULT_MAX_QUEUED_MESSAGES_TOTAL;
+import static org.wrenmq.broker.BrokerConfig.DEFAULT_MAX_TOPIC_ALIAS;
+import static org.wrenmq.broker.BrokerConfig.DEFAULT_MESSAGE_SIZE_LIMIT;
+import static org.wrenmq.broker.BrokerConfig.DEFAULT_PERSISTENCE;
+import static org.wrenmq.broker.BrokerConfig.DEFAULT_PERSISTENCE_FSYNC;
+import static org.wrenmq.broker.BrokerConfig.DEFAULT_PERSISTENCE_ON_CORRUPTION;
+import static org.wrenmq.broker.BrokerConfig.DEFAULT_PERSISTENCE_SYNC_INTERVAL;
+import static org.wrenmq.broker.BrokerConfig.DEFAULT_PORT;
+import static org.wrenmq.broker.BrokerConfig.DEFAULT_QUEUE_QOS0_MESSAGES;
+import static org.wrenmq.broker.BrokerConfig.DEFAULT_RETAIN_AVAILABLE;
+import static org.wrenmq.broker.BrokerConfig.DEFAULT_SYS_INTERVAL;
+
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
 
 /**
  * The metatype description of pid {@code org.wrenmq.broker}: what Config Admin tools (Karaf's {@code config:*},
  * the web console) show. The keys are the standalone config file's (mosquitto's names); a double underscore in a
  * method name stands for the underscore in the key. Every other key of the config file is accepted too: the
  * component hands the whole configuration to {@link org.wrenmq.broker.BrokerConfig#fromMap}.
+ *
+ * <p>The defaults are {@link org.wrenmq.broker.BrokerConfig}'s constants, so a configuration created from this
+ * description ({@code config:meta -c}) behaves as one that leaves the keys out; {@code ConfigDefaultsTests}
+ * checks every default against them.
  */
 @ObjectClassDefinition(id = BrokerComponent.PID, name = "WrenMQ broker",
-        description = "The MQTT broker. Keys and meanings as in the standalone wrenmq.conf (mosquitto's names).")
+        description = "The MQTT broker. Keys and meanings as in the standalone wrenmq.conf (mosquitto's names); "
+                + "see docs/configuration.md.")
 @interface BrokerConfiguration {
 
     @AttributeDefinition(name = "port", description = "TCP port of the default listener.", min = "0", max = "65535")
-    int port() default 1883;
+    int port() default DEFAULT_PORT;
 
     @AttributeDefinition(name = "bind_address", description = "Address the default listener binds to; "
             + "unset for every interface.", required = false)
@@ -23,37 +49,81 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(name = "allow_anonymous", description = "Accept clients that send no user name "
             + "(as in mosquitto 2, off unless set once a port is configured).")
-    boolean allow__anonymous() default false;
+    boolean allow__anonymous() default DEFAULT_ALLOW_ANONYMOUS;
 
     @AttributeDefinition(name = "password_file", description = "mosquitto_passwd file of user names and "
-            + "password hashes.", required = false)
+            + "password hashes (wrenmq passwd writes one).", required = false)
     String password__file();
 
     @AttributeDefinition(name = "max_inflight_messages", description = "QoS 1/2 messages sent to one client "
             + "and not yet acknowledged.", min = "1", max = "65535")
-    int max__inflight__messages() default 20;
+    int max__inflight__messages() default DEFAULT_MAX_INFLIGHT_MESSAGES;
 
     @AttributeDefinition(name = "max_queued_messages", description = "Messages waiting for one client beyond "
             + "the inflight window.", min = "0")
-    int max__queued__messages() default 1000;
+    int max__queued__messages() default DEFAULT_MAX_QUEUED_MESSAGES;
+
+    @AttributeDefinition(name = "max_queued_bytes", description = "Payload bytes waiting for one client; "
+            + "0 for no byte limit.", min = "0")
+    long max__queued__bytes() default DEFAULT_MAX_QUEUED_BYTES;
+
+    @AttributeDefinition(name = "max_queued_messages_total", description = "Messages queued across all "
+            + "sessions.", min = "1")
+    long max__queued__messages__total() default DEFAULT_MAX_QUEUED_MESSAGES_TOTAL;
+
+    @AttributeDefinition(name = "queue_qos0_messages", description = "Queue QoS 0 messages for offline "
+            + "persistent sessions.")
+    boolean queue__qos0__messages() default DEFAULT_QUEUE_QOS0_MESSAGES;
 
     @AttributeDefinition(name = "message_size_limit", description = "Largest PUBLISH payload in bytes; "
-            + "0 for the protocol's maximum.", min = "0")
-    int message__size__limit() default 0;
+            + "0 for the protocol's maximum.", min = "0", max = "268435455")
+    int message__size__limit() default DEFAULT_MESSAGE_SIZE_LIMIT;
 
     @AttributeDefinition(name = "max_connections", description = "Concurrent client connections; -1 for no "
             + "limit.", min = "-1")
-    int max__connections() default -1;
+    int max__connections() default DEFAULT_MAX_CONNECTIONS;
 
     @AttributeDefinition(name = "max_keepalive", description = "Longest keepalive in seconds a client may ask for.",
             min = "10", max = "65535")
-    int max__keepalive() default 65535;
+    int max__keepalive() default DEFAULT_MAX_KEEPALIVE;
+
+    @AttributeDefinition(name = "max_qos", description = "Highest QoS granted.", min = "0", max = "2")
+    int max__qos() default DEFAULT_MAX_QOS;
+
+    @AttributeDefinition(name = "retain_available", description = "Whether retained messages are supported.")
+    boolean retain__available() default DEFAULT_RETAIN_AVAILABLE;
+
+    @AttributeDefinition(name = "max_topic_alias", description = "Topic aliases an MQTT 5 client may use "
+            + "towards the broker.", min = "0", max = "65535")
+    int max__topic__alias() default DEFAULT_MAX_TOPIC_ALIAS;
+
+    @AttributeDefinition(name = "sys_interval", description = "Seconds between updates of the $SYS topics; "
+            + "0 turns them off.", min = "0", max = "86400")
+    int sys__interval() default DEFAULT_SYS_INTERVAL;
+
+    @AttributeDefinition(name = "io_threads", description = "Event loops serving connections; 0 for half the "
+            + "cores (at least one).", min = "0", max = "1024")
+    int io__threads() default DEFAULT_IO_THREADS;
 
     @AttributeDefinition(name = "persistence",
             description = "Keep persistent sessions, retained and QoS 1/2 messages on disk.")
-    boolean persistence() default false;
+    boolean persistence() default DEFAULT_PERSISTENCE;
 
     @AttributeDefinition(name = "persistence_location", description = "Directory of the store; by default the "
             + "broker bundle's data area.", type = AttributeType.STRING, required = false)
     String persistence__location();
+
+    @AttributeDefinition(name = "persistence_sync_interval", description = "Milliseconds the group commit waits "
+            + "to gather acknowledgements; 0 commits at once.", min = "0", max = "10000")
+    int persistence__sync__interval() default DEFAULT_PERSISTENCE_SYNC_INTERVAL;
+
+    @AttributeDefinition(name = "persistence_fsync", description = "fsync each group commit (false: leave it to "
+            + "the OS page cache).")
+    boolean persistence__fsync() default DEFAULT_PERSISTENCE_FSYNC;
+
+    @AttributeDefinition(name = "persistence_on_corruption", description = "What to do with a store that cannot "
+            + "be read.", options = {
+                @Option(value = "move_aside", label = "move it aside and start empty"),
+                @Option(value = "fail", label = "refuse to start")})
+    String persistence__on__corruption() default DEFAULT_PERSISTENCE_ON_CORRUPTION;
 }

@@ -3,7 +3,6 @@ package org.wrenmq.broker.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -11,6 +10,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.wrenmq.broker.auth.PasswordFileWriter;
 import org.wrenmq.broker.testing.PacketType;
 
 /** OASIS MQTT 3.1.1 chapters 3.1 CONNECT and 3.2 CONNACK, and MQTT 3.1's CONNECT ("MQIsdp"). */
@@ -178,14 +178,10 @@ class ConnectTests {
         client.expectClosedByBroker();
     }
 
-    /** Turns login on: a password file made by Debian's mosquitto_passwd, anonymous clients refused. */
+    /** Turns login on: a password file made by WrenMQ's passwd tool (mosquitto's format), anonymous clients refused. */
     private void requireLogin() throws Exception {
         Path file = dir.resolve("passwd");
-        Process process = new ProcessBuilder("mosquitto_passwd", "-c", "-b", file.toString(), USER, PASSWORD)
-                .redirectErrorStream(true).start();
-        assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("mosquitto_passwd finished").isTrue();
-        assertThat(process.exitValue()).as("mosquitto_passwd exit code: %s",
-                new String(process.getInputStream().readAllBytes())).isZero();
+        new PasswordFileWriter().create(file, USER, PASSWORD);
         broker.set("password_file", file.toString()).set("allow_anonymous", "false");
     }
 }

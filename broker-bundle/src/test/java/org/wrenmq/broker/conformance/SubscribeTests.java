@@ -2,6 +2,10 @@ package org.wrenmq.broker.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import org.junit.jupiter.api.DisplayName;
@@ -105,5 +109,60 @@ class SubscribeTests {
         publisher.publish("keep", "yes", 1);
 
         assertThat(subscriber.expect(PacketType.PUBLISH).payload()).isEqualTo("yes");
+    }
+
+    @Test
+    @DisplayName("4.7.1 '*' is no wildcard: a filter ending in '/*' is granted and matches only a level named '*'")
+    void filterEndingInStarIsGrantedAndMatchesLiterally() throws Exception {
+        RawClient subscriber = broker.rawConnected("seed", true).subscribe("building-b/*", 1);
+        PahoClient publisher = broker.pahoConnected("pub");
+
+        publisher.publish("building-b/floor-1", "not for a '*' level", 1);
+        publisher.publish("building-b/*", "literal '*' level", 1);
+
+        assertThat(subscriber.expect(PacketType.PUBLISH).payload()).isEqualTo("literal '*' level");
+        subscriber.expectNothingFor(QUIET);
+    }
+
+    @Test
+    @DisplayName("a '/*' filter is hinted in the log once per client, suggesting '#'")
+    void starFilterIsHintedOncePerClient() {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        PrintStream original = System.err;
+        System.setErr(new PrintStream(new Tee(original, log), true, StandardCharsets.UTF_8));
+        try {
+            broker.rawConnected("seed-1", true).subscribe("building-b/*", 0).subscribe("building-c/*", 0);
+            broker.rawConnected("seed-2", true).subscribe("x/*", 0);
+        } finally {
+            System.setErr(original);
+        }
+
+        String printed = log.toString(StandardCharsets.UTF_8);
+        assertThat(printed.lines().filter(line -> line.contains("is not a wildcard in MQTT"))).hasSize(2);
+        assertThat(printed).contains("INFO").contains("subscribe to 'building-b/#'").contains("subscribe to 'x/#'")
+                .doesNotContain("building-c/#");
+    }
+
+    /** Writes to both streams: the test reads the log and the console still shows it. */
+    private static final class Tee extends OutputStream {
+        private final OutputStream one;
+        private final OutputStream two;
+
+        Tee(OutputStream one, OutputStream two) {
+            this.one = one;
+            this.two = two;
+        }
+
+        @Override
+        public synchronized void write(int b) throws java.io.IOException {
+            one.write(b);
+            two.write(b);
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) throws java.io.IOException {
+            one.write(b, off, len);
+            two.write(b, off, len);
+        }
     }
 }

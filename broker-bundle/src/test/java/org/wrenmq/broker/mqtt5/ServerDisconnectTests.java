@@ -1,6 +1,7 @@
 package org.wrenmq.broker.mqtt5;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 
@@ -109,6 +110,77 @@ class ServerDisconnectTests {
         client.send(Wire.publish("f/t", "1", 2, 1), Wire.publish("f/t", "2", 2, 2), Wire.publish("f/t", "3", 2, 3));
 
         assertServerDisconnect(client.expectDisconnect(), 0x93);
+    }
+
+    /**
+     * A client that keeps sending after it broke a rule can finish sending, then reads the DISCONNECT and the end
+     * of the stream: the broker half-closes and drains instead of closing on unread bytes, which resets the
+     * connection, fails the client's writes and can destroy the DISCONNECT (Paho's interoperability
+     * test_flow_control2 saw a reset). Here 0x93.
+     */
+    @Test
+    void receiveMaximumExceededWhileClientKeepsSending() {
+        broker.set("max_inflight_messages", "2");
+        RawClient5 client = broker.raw().connectAccepted(Wire.connect("flood-on"));
+
+        client.send(concat(Wire.publish("f/t", "1", 2, 1), Wire.publish("f/t", "2", 2, 2),
+                Wire.publish("f/t", "3", 2, 3), MORE_TRAFFIC));
+
+        assertServerDisconnect(client.expectDisconnect(), 0x93);
+    }
+
+    /** As above for a packet above message_size_limit, then more traffic: 0x95, then end of stream. */
+    @Test
+    void packetTooLargeWhileClientKeepsSending() {
+        broker.set("message_size_limit", "100");
+        RawClient5 client = broker.rawConnected("too-large-on");
+
+        client.send(concat(Wire.publish("big", "x".repeat(101), 0, 0), MORE_TRAFFIC));
+
+        assertServerDisconnect(client.expectDisconnect(), 0x95);
+    }
+
+    /** As above for a malformed packet followed by more traffic: 0x81, then end of stream. */
+    @Test
+    void malformedPacketWhileClientKeepsSending() {
+        RawClient5 client = broker.rawConnected("malformed-on");
+
+        client.send(concat(new byte[] {0x36, 0x05, 0x00, 0x01, 'x', 0x00, 0x01}, MORE_TRAFFIC));
+
+        assertServerDisconnect(client.expectDisconnect(), 0x81);
+    }
+
+    /**
+     * A client that reads the DISCONNECT but keeps its socket open is closed after the grace (1 s), and counted:
+     * a half-closed connection cannot linger.
+     */
+    @Test
+    void connectionIsClosedAfterTheGraceWhenTheClientStaysOpen() {
+        broker.set("message_size_limit", "100");
+        RawClient5 client = broker.rawConnected("lingering");
+
+        client.send(Wire.publish("big", "x".repeat(101), 0, 0));
+        assertServerDisconnect(client.expectDisconnect(), 0x95);
+
+        await().atMost(RawClient5.PATIENCE).until(() -> broker.counter("connections.close_grace_expired") == 1);
+        await().atMost(RawClient5.PATIENCE).until(() -> broker.counter("connections.current") == 0);
+    }
+
+    /** More than a socket buffer of QoS 0 PUBLISHes: still arriving when the broker ends the connection. */
+    private static final byte[] MORE_TRAFFIC = more(Wire.publish("f/more", "z".repeat(1000), 0, 0), 4000);
+
+    private static byte[] more(byte[] packet, int times) {
+        byte[][] copies = new byte[times][];
+        java.util.Arrays.fill(copies, packet);
+        return concat(copies);
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            all.writeBytes(part);
+        }
+        return all.toByteArray();
     }
 
     /** [MQTT-3.1.2-22]: nothing from the client for 1.5 times its keep alive: 0x8D, then close. */

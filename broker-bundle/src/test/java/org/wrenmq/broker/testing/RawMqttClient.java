@@ -134,6 +134,25 @@ public abstract class RawMqttClient<P extends ReceivedPacket, C extends RawMqttC
         }
     }
 
+    /**
+     * Asserts that the broker's next event is an orderly end of the stream (its FIN): no further packet, and no
+     * reset, which could have destroyed what it sent last.
+     */
+    public void expectEndOfStream() {
+        try {
+            socket.setSoTimeout((int) PATIENCE.toMillis());
+            int next = in.read();
+            assertThat(next).as("end of stream after the broker's last packet (a byte means another packet)")
+                    .isEqualTo(-1);
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("the broker did not close within " + PATIENCE, e);
+        } catch (SocketException e) {
+            throw new AssertionError("the broker reset the connection instead of closing it: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public void expectClosedByBroker() {
         assertThat(closedByBroker(PATIENCE)).as("the broker closes the connection").isTrue();
     }

@@ -99,6 +99,21 @@ class BrokerComponentsInOsgiTest {
         assertThat(broker.findEntries("OSGI-INF/metatype", "*.xml", false)).isNotNull();
     }
 
+    /** What config:meta and the web console show: a configuration made from it stays durable. */
+    @Test
+    @Order(1)
+    void metatypeGivesTheBrokersDefaults() throws IOException {
+        Bundle broker = osgi.bundle(BROKER_BUNDLE);
+        String metatype;
+        try (var in = broker.getEntry("OSGI-INF/metatype/org.wrenmq.broker.xml").openStream()) {
+            metatype = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+
+        assertThat(metatype).containsPattern("<AD id=\"persistence\"[^>]* default=\"true\"")
+                .containsPattern("<AD id=\"max_inflight_messages\"[^>]* default=\"20\"")
+                .containsPattern("<AD id=\"persistence_on_corruption\"[^>]* default=\"move_aside\"");
+    }
+
     @Test
     @Order(2)
     void listenerServiceReceivesWhatAClientPublishes() throws Exception {

@@ -1,0 +1,119 @@
+package org.wrenmq.it.clients;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.wrenmq.broker.Broker;
+
+/**
+ * Password files shared with mosquitto, both ways: {@code ./wrenmq passwd} writes a file real mosquitto accepts,
+ * and a file made by mosquitto_passwd logs clients into WrenMQ. The clients are mosquitto_pub with -u/-P.
+ */
+@DisplayName("password files: ./wrenmq passwd <-> mosquitto")
+class PasswordFilesIT {
+    private static final Duration PATIENCE = Duration.ofSeconds(ClientProcess.PATIENCE_SECONDS);
+
+    @TempDir
+    Path dir;
+
+    private final List<ClientProcess> processes = new ArrayList<>();
+
+    @AfterEach
+    void stopEverything() throws InterruptedException {
+        for (ClientProcess process : processes) {
+            process.close();
+        }
+    }
+
+    @Test
+    @DisplayName("a file made by ./wrenmq passwd logs mosquitto_pub into real mosquitto; a wrong password is refused")
+    void mosquittoAcceptsWrenmqPasswordFile() throws Exception {
+        Path passwords = dir.resolve("passwd");
+        wrenmq("passwd", "-c", "-b", passwords.toString(), "alice", "s3cret").awaitSuccess();
+        wrenmq("passwd", "-b", passwords.toString(), "bob", "other").awaitSuccess();
+        int port = freePort();
+        Path config = Files.writeString(dir.resolve("mosquitto.conf"), "listener " + port + " 127.0.0.1\n"
+                + "allow_anonymous false\n"
+                + "password_file " + passwords + "\n"
+                + "persistence false\n"
+                // run as whoever starts the test: as root mosquitto would switch to a user who cannot read @TempDir
+                + "user " + System.getProperty("user.name") + "\n");
+        ClientProcess mosquitto = run("mosquitto", "-c", config.toString());
+        await("mosquitto listening").atMost(PATIENCE).pollInterval(Duration.ofMillis(100)).until(() -> {
+            assertThat(mosquitto.isAlive()).as("mosquitto running; output:%n%s", mosquitto.output()).isTrue();
+            return accepting(port);
+        });
+
+        assertThat(publish(port, "alice", "s3cret").awaitExit()).as("alice with her password").isZero();
+        assertThat(publish(port, "bob", "other").awaitExit()).as("bob with his password").isZero();
+        ClientProcess refused = publish(port, "alice", "wrong");
+        assertThat(refused.awaitExit()).as("alice with a wrong password").isNotZero();
+        assertThat(refused.output()).contains("Connection Refused");
+    }
+
+    @Test
+    @DisplayName("a file made by mosquitto_passwd logs mosquitto_pub into WrenMQ; a wrong password is refused")
+    void wrenmqAcceptsMosquittoPasswordFile() throws Exception {
+        Path passwords = dir.resolve("passwd");
+        run("mosquitto_passwd", "-c", "-b", passwords.toString(), "alice", "s3cret").awaitSuccess();
+        try (Broker broker = Broker.builder().listener(0, "127.0.0.1").set("allow_anonymous", "false")
+                .set("password_file", passwords.toString()).set("persistence", "false").build().start()) {
+
+            assertThat(publish(broker.port(), "alice", "s3cret").awaitExit()).as("right password").isZero();
+            ClientProcess refused = publish(broker.port(), "alice", "wrong");
+            assertThat(refused.awaitExit()).as("wrong password").isNotZero();
+            assertThat(refused.output()).contains("Connection Refused");
+        }
+    }
+
+    private ClientProcess publish(int port, String user, String password) {
+        return run("mosquitto_pub", "-h", "127.0.0.1", "-p", Integer.toString(port), "-u", user, "-P", password,
+                "-q", "1", "-t", "login/check", "-m", "hello");
+    }
+
+    /** {@code ./wrenmq ARGS} on broker-bundle's jar, as an operator runs it. */
+    private ClientProcess wrenmq(String... args) {
+        List<String> command = new ArrayList<>(List.of(System.getProperty("wrenmq.launcher")));
+        command.addAll(List.of(args));
+        return track(ClientProcess.start(dir, command,
+                Map.of("WRENMQ_JARS", System.getProperty("wrenmq.broker.target"))));
+    }
+
+    private ClientProcess run(String... command) {
+        return track(ClientProcess.start(dir, List.of(command)));
+    }
+
+    private ClientProcess track(ClientProcess process) {
+        processes.add(process);
+        return process;
+    }
+
+    private static boolean accepting(int port) {
+        try (Socket ignored = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            return true;
+        } catch (IOException notYet) {
+            return false;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -34,6 +34,11 @@ import org.wrenmq.broker.testing.InProcessBroker;
 class FanInDeliveryTests {
     private static final int PUBLISHERS = 8;
     private static final int MESSAGES_PER_PUBLISHER = 2_500;
+    /**
+     * 11 MB waiting for a subscriber that does not read: more than loopback's socket buffers (4 MB send buffer at
+     * most, a receive buffer that does not grow while nothing is read) and the broker's 1 MiB write buffer.
+     */
+    private static final int MESSAGES_PER_PUBLISHER_UNREAD = 5_000;
     private static final int PAYLOAD_BYTES = 256;
     /** Generous: a bound for a broken broker, not a speed the test expects. */
     private static final Duration PATIENCE = Duration.ofSeconds(90);
@@ -47,7 +52,7 @@ class FanInDeliveryTests {
         broker.set("io_threads", ioThreads);
         Subscriber subscriber = broker.subscriber(new CountDownLatch(0));
 
-        publishFromEach(PUBLISHERS);
+        publishFromEach(MESSAGES_PER_PUBLISHER);
 
         subscriber.awaitAll(PUBLISHERS * MESSAGES_PER_PUBLISHER);
     }
@@ -58,25 +63,25 @@ class FanInDeliveryTests {
         broker.set("io_threads", ioThreads);
         CountDownLatch publishersDone = new CountDownLatch(1);
         // the subscriber's client blocks on the first message until every publisher wrote all of its messages:
-        // 5 MB wait for it, more than the sockets and the broker's write buffer take, so the broker must queue
+        // (so its connection turns unwritable and the broker queues)
         Subscriber subscriber = broker.subscriber(publishersDone);
 
-        publishFromEach(PUBLISHERS);
+        publishFromEach(MESSAGES_PER_PUBLISHER_UNREAD);
         publishersDone.countDown();
 
-        subscriber.awaitAll(PUBLISHERS * MESSAGES_PER_PUBLISHER);
+        subscriber.awaitAll(PUBLISHERS * MESSAGES_PER_PUBLISHER_UNREAD);
     }
 
     /** Each publisher on its own thread and connection, synchronous QoS 0 publishes (one packet per write). */
-    private void publishFromEach(int publishers) throws Exception {
+    private void publishFromEach(int messagesEach) throws Exception {
         List<Thread> threads = new ArrayList<>();
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        for (int p = 0; p < publishers; p++) {
+        for (int p = 0; p < PUBLISHERS; p++) {
             MqttClient client = broker.connected("device-" + p);
             int publisher = p;
             Thread t = new Thread(() -> {
                 try {
-                    for (int seq = 0; seq < MESSAGES_PER_PUBLISHER; seq++) {
+                    for (int seq = 0; seq < messagesEach; seq++) {
                         client.publish("devices/" + publisher + "/reading", payload(publisher, seq), 0, false);
                     }
                 } catch (MqttException e) {

@@ -2,7 +2,7 @@
 # Benchmarks WrenMQ against mosquitto on loopback, in the same run, and runs the JMH microbenchmarks.
 #
 #   bench/run.sh [--seconds N] [--repeat N] [--connections N] [--only fanin,fanout,qos1,latency,idle,qos2]
-#                [--clients both|device|batched] [--no-load] [--no-jmh] [--jmh REGEX] [--mosquitto-only]
+#                [--clients both|device|batched] [--messages N] [--no-load] [--no-jmh] [--jmh REGEX] [--mosquitto-only]
 #                [--profile] [--no-build] [--pin]
 #
 # Two kinds of load client, each with its own table in load.md, device-like first (--clients picks one or both):
@@ -10,6 +10,8 @@
 #   publishes unacknowledged (Paho's default), as devices and Paho/mosquitto clients do. Each workload runs on
 #   brokers started just for it: its first run is the "cold" row, a second run warms up, the third is "warm".
 #   (--repeat does not apply; the idle-connections workload runs batched only.)
+# --messages N stops each publisher of the throughput workloads after N messages, whatever --seconds says: a fixed
+# amount of work (8 x 12500 = the first 100,000 messages after a start, for a cold fan-in).
 # - batched: many packets per system call, the most the brokers can be pushed; one warm-up, then the workloads.
 #
 # Both brokers get the same listener and limits (mosquitto's defaults: max_inflight_messages 20,
@@ -36,6 +38,7 @@ PROFILE=0
 BUILD=1
 PIN=0
 CLIENTS=both
+MESSAGES=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) SECONDS_PER_WORKLOAD=$2; shift ;;
@@ -49,9 +52,10 @@ while [ $# -gt 0 ]; do
     --profile) PROFILE=1 ;;
     --no-build) BUILD=0 ;;
     --pin) PIN=1 ;;
+    --messages) MESSAGES=$2; shift ;;
     --clients) CLIENTS=$2; shift
       case "$CLIENTS" in both|device|batched) ;; *) echo "--clients takes both, device or batched" >&2; exit 2 ;; esac ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -198,7 +202,8 @@ stop_brokers() {
 
 load_generator() { # extra arguments
   "${LOAD_CPUS[@]}" java -Xms512m -Xmx2g -cp "$BENCH_CP" org.wrenmq.bench.load.LoadGeneratorMain "${TARGETS[@]}" \
-    --seconds "$SECONDS_PER_WORKLOAD" --connections "$CONNECTIONS" --clock-ticks "$(getconf CLK_TCK)" "$@"
+    --seconds "$SECONDS_PER_WORKLOAD" --connections "$CONNECTIONS" --clock-ticks "$(getconf CLK_TCK)" \
+    ${MESSAGES:+--messages "$MESSAGES"} "$@"
 }
 
 rm -f "$WORK"/device-*.md "$WORK/batched.md"

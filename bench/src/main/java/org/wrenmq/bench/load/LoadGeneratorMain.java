@@ -15,8 +15,10 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  *   LoadGeneratorMain --target wrenmq=PORT:PID --target mosquitto=PORT:PID [--seconds 5] [--connections 10000]
  *                     [--only fanin,fanout,qos1,latency,idle,qos2] [--repeat 1] [--markdown FILE]
- *                     [--clock-ticks 100] [--clients batched|device] [--cold-warm]
+ *                     [--clock-ticks 100] [--clients batched|device] [--cold-warm] [--messages N]
  * </pre>
+ * {@code --messages N} stops each publisher of the throughput workloads after N messages (a fixed amount of work,
+ * e.g. to compare what the first 100,000 messages after a start cost).
  * {@code --clients device} connects device-like clients (one packet per write, Paho's window; see
  * {@link ClientConnection}). {@code --cold-warm} runs each workload three times per broker, expecting brokers
  * started just before (run.sh starts them afresh for each workload): the first run is reported as cold, the
@@ -26,7 +28,7 @@ public final class LoadGeneratorMain {
     private static final int PAYLOAD_BYTES = 256;
     /** QoS 1/2 publishes a publisher keeps unacknowledged: mosquitto's default max_inflight_messages. */
     private static final int PUBLISH_WINDOW = 20;
-    /** Every publisher stops at this many messages even if the time is not up. */
+    /** Every publisher stops at this many messages even if the time is not up (unless --messages says otherwise). */
     private static final long MAX_MESSAGES_PER_PUBLISHER = 5_000_000;
     private static final long WARM_UP_SECONDS = 2;
     /**
@@ -48,6 +50,7 @@ public final class LoadGeneratorMain {
         int repeat = 1;
         boolean deviceLike = false;
         boolean coldWarm = false;
+        long messagesPerPublisher = MAX_MESSAGES_PER_PUBLISHER;
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : "";
             switch (args[i]) {
@@ -58,6 +61,7 @@ public final class LoadGeneratorMain {
                 case "--markdown" -> markdown = Path.of(value);
                 case "--clock-ticks" -> clockTicks = Long.parseLong(value);
                 case "--repeat" -> repeat = Integer.parseInt(value);
+                case "--messages" -> messagesPerPublisher = Long.parseLong(value);
                 case "--clients" -> deviceLike = switch (value) {
                     case "device" -> true;
                     case "batched" -> false;
@@ -74,7 +78,7 @@ public final class LoadGeneratorMain {
         if (targets.isEmpty()) {
             throw new IllegalArgumentException("give at least one --target NAME=PORT:PID");
         }
-        List<Workload> workloads = selected(workloads(connections), only);
+        List<Workload> workloads = selected(workloads(connections, messagesPerPublisher), only);
         try (ClientFactory clients = new ClientFactory()) {
             LoadContext context = new LoadContext(clients, clockTicks, TimeUnit.SECONDS.toNanos(seconds),
                     deviceLike);
@@ -169,19 +173,19 @@ public final class LoadGeneratorMain {
         }
     }
 
-    static List<Workload> workloads(int connections) {
+    static List<Workload> workloads(int connections, long messagesPerPublisher) {
         return List.of(
                 new ThroughputWorkload("fanin", "QoS 0 fan-in 8→1", 8, 1, MqttQoS.AT_MOST_ONCE, PAYLOAD_BYTES,
-                        PUBLISH_WINDOW, MAX_MESSAGES_PER_PUBLISHER, "bench/fanin/", "bench/fanin/+"),
+                        PUBLISH_WINDOW, messagesPerPublisher, "bench/fanin/", "bench/fanin/+"),
                 new ThroughputWorkload("fanout", "QoS 0 fan-out 1→64 (wildcard)", 1, 64, MqttQoS.AT_MOST_ONCE,
-                        PAYLOAD_BYTES, PUBLISH_WINDOW, MAX_MESSAGES_PER_PUBLISHER, "bench/fanout/sensor/",
+                        PAYLOAD_BYTES, PUBLISH_WINDOW, messagesPerPublisher, "bench/fanout/sensor/",
                         "bench/fanout/#"),
                 new ThroughputWorkload("qos1", "QoS 1 8→8", 8, 8, MqttQoS.AT_LEAST_ONCE, PAYLOAD_BYTES,
-                        PUBLISH_WINDOW, MAX_MESSAGES_PER_PUBLISHER, "bench/qos1/", "bench/qos1/+"),
+                        PUBLISH_WINDOW, messagesPerPublisher, "bench/qos1/", "bench/qos1/+"),
                 new LatencyWorkload(MqttQoS.AT_LEAST_ONCE, 5_000, PAYLOAD_BYTES),
                 new IdleConnectionsWorkload(connections),
                 new ThroughputWorkload("qos2", "QoS 2 fan-in 8→1", 8, 1, MqttQoS.EXACTLY_ONCE, PAYLOAD_BYTES,
-                        PUBLISH_WINDOW, MAX_MESSAGES_PER_PUBLISHER, "bench/qos2/", "bench/qos2/+"));
+                        PUBLISH_WINDOW, messagesPerPublisher, "bench/qos2/", "bench/qos2/+"));
     }
 
     private static List<Workload> selected(List<Workload> all, List<String> only) {

@@ -2,11 +2,22 @@
 # Benchmarks WrenMQ against mosquitto on loopback, in the same run, and runs the JMH microbenchmarks.
 #
 #   bench/run.sh [--seconds N] [--repeat N] [--connections N] [--only fanin,fanout,qos1,latency,idle,qos2]
-#                [--no-load] [--no-jmh] [--jmh REGEX] [--mosquitto-only] [--profile] [--no-build] [--pin]
+#                [--clients both|device|batched] [--messages N] [--no-load] [--no-jmh] [--jmh REGEX] [--mosquitto-only]
+#                [--profile] [--no-build] [--pin]
+#
+# Two kinds of load client, each with its own table in load.md, device-like first (--clients picks one or both):
+# - device-like: one connection per client, every packet written and flushed on its own, at most 10 QoS 1/2
+#   publishes unacknowledged (Paho's default), as devices and Paho/mosquitto clients do. Each workload runs on
+#   brokers started just for it: its first run is the "cold" row, a second run warms up, the third is "warm".
+#   (--repeat does not apply; the idle-connections workload runs batched only.)
+# --messages N stops each publisher of the throughput workloads after N messages, whatever --seconds says: a fixed
+# amount of work (8 x 12500 = the first 100,000 messages after a start, for a cold fan-in).
+# - batched: many packets per system call, the most the brokers can be pushed; one warm-up, then the workloads.
 #
 # Both brokers get the same listener and limits (mosquitto's defaults: max_inflight_messages 20,
 # max_queued_messages 1000), no persistence, and the same file-descriptor limit. Figures go to stdout and to
-# bench/target/results/ (load.md, jmh.txt, machine.txt, and with --profile wrenmq.jfr + hotspots.txt).
+# bench/target/results/ (load.md, jmh.txt, machine.txt, and with --profile wrenmq.jfr + hotspots.txt; --profile
+# records the batched run).
 # The load generator and the brokers share this machine's cores: compare CPU time per delivered message
 # rather than raw throughput when the load generator is itself busy. --pin gives the brokers the last core and the
 # load generator the others (taskset), as if they ran on machines of their own.
@@ -26,6 +37,8 @@ RUN_WRENMQ=1
 PROFILE=0
 BUILD=1
 PIN=0
+CLIENTS=both
+MESSAGES=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) SECONDS_PER_WORKLOAD=$2; shift ;;
@@ -39,7 +52,10 @@ while [ $# -gt 0 ]; do
     --profile) PROFILE=1 ;;
     --no-build) BUILD=0 ;;
     --pin) PIN=1 ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    --messages) MESSAGES=$2; shift ;;
+    --clients) CLIENTS=$2; shift
+      case "$CLIENTS" in both|device|batched) ;; *) echo "--clients takes both, device or batched" >&2; exit 2 ;; esac ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -140,18 +156,23 @@ EOF
 }
 
 TARGETS=()
-if [ "$RUN_LOAD" = 1 ] || [ "$PROFILE" = 1 ]; then
+if [ "$RUN_WRENMQ" = 1 ]; then
+  [ -f "$BROKER_JAR" ] || { echo "$BROKER_JAR missing: build broker-bundle (or use --mosquitto-only)" >&2; exit 1; }
+  # run a private copy: a build of broker-bundle during the run must not swap classes under the broker
+  rm -rf "$WORK/wrenmq-jars" && mkdir -p "$WORK/wrenmq-jars"
+  cp "$BROKER_JAR" "$WORK/wrenmq-jars/" && cp -r broker-bundle/target/lib "$WORK/wrenmq-jars/lib"
+fi
+# Starts both brokers afresh (WrenMQ from a private copy of its jars, as users start it, by ./wrenmq) and fills
+# TARGETS for the load generator. "start_brokers profile" records WrenMQ with JFR when --profile is given.
+start_brokers() {
+  TARGETS=()
   if [ "$RUN_WRENMQ" = 1 ]; then
-    [ -f "$BROKER_JAR" ] || { echo "$BROKER_JAR missing: build broker-bundle (or use --mosquitto-only)" >&2; exit 1; }
-    # run a private copy: a build of broker-bundle during the run must not swap classes under the broker
-    rm -rf "$WORK/wrenmq-jars" && mkdir -p "$WORK/wrenmq-jars"
-    cp "$BROKER_JAR" "$WORK/wrenmq-jars/" && cp -r broker-bundle/target/lib "$WORK/wrenmq-jars/lib"
     WREN_PORT=$(free_port)
     common_conf "$WREN_PORT" > "$WORK/wrenmq.conf"
     # WRENMQ_CONF: extra lines for WrenMQ alone, to compare one of its settings (e.g. "io_threads 1")
     [ -n "${WRENMQ_CONF:-}" ] && printf '%b\n' "$WRENMQ_CONF" >> "$WORK/wrenmq.conf"
     WREN_OPTS=${WRENMQ_JAVA_OPTS:-}
-    if [ "$PROFILE" = 1 ]; then
+    if [ "$PROFILE" = 1 ] && [ "${1:-}" = profile ]; then
       WREN_OPTS="$WREN_OPTS -XX:StartFlightRecording=filename=$RESULTS/wrenmq.jfr,settings=profile,dumponexit=true"
     fi
     # started as users start it, by ./wrenmq (its JVM options included), on the private copy
@@ -172,20 +193,74 @@ if [ "$RUN_LOAD" = 1 ] || [ "$PROFILE" = 1 ]; then
   PIDS+=($!)
   await_port mosquitto "$MOSQ_PORT" $!
   TARGETS+=(--target "mosquitto=$MOSQ_PORT:$!")
+}
+
+stop_brokers() {
+  cleanup
+  PIDS=()
+}
+
+load_generator() { # extra arguments
+  "${LOAD_CPUS[@]}" java -Xms512m -Xmx2g -cp "$BENCH_CP" org.wrenmq.bench.load.LoadGeneratorMain "${TARGETS[@]}" \
+    --seconds "$SECONDS_PER_WORKLOAD" --connections "$CONNECTIONS" --clock-ticks "$(getconf CLK_TCK)" \
+    ${MESSAGES:+--messages "$MESSAGES"} "$@"
+}
+
+rm -f "$WORK"/device-*.md "$WORK/batched.md"
+if [ "$RUN_LOAD" = 1 ] && [ "$RUN_WRENMQ" = 1 ] && [ "${WRENMQ_CDS:-on}" != off ]; then
+  # ./wrenmq keeps a class-data-sharing archive written by its first clean stop: one short unmeasured run makes
+  # it, so every measured start is a user's second start (WRENMQ_CDS=off measures without)
+  echo "training run for WrenMQ's class-data-sharing archive (not measured) ..." >&2
+  start_brokers
+  load_generator --only qos1 --clients device --cold-warm --seconds 1 > "$WORK/cds-training.log" 2>&1 || true
+  stop_brokers
+fi
+if [ "$RUN_LOAD" = 1 ] && [ "$CLIENTS" != batched ]; then
+  # every workload but idle connections, each on brokers started for it (its cold row is their first run)
+  DEVICE_KEYS=$(echo "${ONLY:-fanin,fanout,qos1,latency,qos2}" | tr ',' '\n' | grep -vx idle || true)
+  for key in $DEVICE_KEYS; do
+    start_brokers
+    load_generator --only "$key" --clients device --cold-warm --markdown "$WORK/device-$key.md"
+    stop_brokers
+    cp "$WORK/wrenmq.log" "$WORK/wrenmq-device-$key.log" 2>/dev/null || true
+  done
+fi
+
+if { [ "$RUN_LOAD" = 1 ] && [ "$CLIENTS" != device ]; } || [ "$PROFILE" = 1 ]; then
+  start_brokers profile
+fi
+if [ "$RUN_LOAD" = 1 ] && [ "$CLIENTS" != device ]; then
+  [ "$PROFILE" = 1 ] && echo "profiling WrenMQ with JFR: its figures below carry the recording's overhead" >&2
+  BATCHED_ARGS=(--repeat "$REPEAT" --markdown "$WORK/batched.md")
+  [ -n "$ONLY" ] && BATCHED_ARGS+=(--only "$ONLY")
+  load_generator "${BATCHED_ARGS[@]}"
 fi
 
 if [ "$RUN_LOAD" = 1 ]; then
-  [ "$PROFILE" = 1 ] && echo "profiling WrenMQ with JFR: its figures below carry the recording's overhead" >&2
-  LOAD_ARGS=(--seconds "$SECONDS_PER_WORKLOAD" --repeat "$REPEAT" --connections "$CONNECTIONS" --clock-ticks "$(getconf CLK_TCK)"
-             --markdown "$RESULTS/load.md")
-  [ -n "$ONLY" ] && LOAD_ARGS+=(--only "$ONLY")
-  "${LOAD_CPUS[@]}" java -Xms512m -Xmx2g -cp "$BENCH_CP" org.wrenmq.bench.load.LoadGeneratorMain "${TARGETS[@]}" \
-    "${LOAD_ARGS[@]}"
+  # one file, device-like rows first: the per-workload tables share their columns, so one header serves them all
+  {
+    device_tables=("$WORK"/device-*.md)
+    if [ -f "${device_tables[0]}" ]; then
+      echo "### Device-like clients (one packet per write; cold = first run of a just-started broker, warm = third)"
+      echo
+      head -n 2 "${device_tables[0]}"
+      for f in $(for k in ${DEVICE_KEYS:-}; do echo "$WORK/device-$k.md"; done); do
+        [ -f "$f" ] && tail -n +3 "$f"
+      done
+      echo
+    fi
+    if [ -f "$WORK/batched.md" ]; then
+      echo "### Batched clients (many packets per write, after a warm-up)"
+      echo
+      cat "$WORK/batched.md"
+    fi
+  } > "$RESULTS/load.md"
+  echo >&2
+  cat "$RESULTS/load.md"
 fi
 
 if [ "$PROFILE" = 1 ] && [ "$RUN_WRENMQ" = 1 ]; then
-  cleanup   # stops WrenMQ, which writes the recording on exit
-  PIDS=()
+  stop_brokers   # stops WrenMQ, which writes the recording on exit
   java -cp "$BENCH_CP" org.wrenmq.bench.profile.HotSpots "$RESULTS/wrenmq.jfr" org.wrenmq | tee "$RESULTS/hotspots.txt"
 fi
 

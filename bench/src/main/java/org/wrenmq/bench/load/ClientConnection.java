@@ -22,7 +22,12 @@ import java.util.concurrent.CompletableFuture;
 /**
  * One MQTT 3.1.1 client connection of the load generator. Everything after CONNECT runs on the channel's event
  * loop: {@link #publish} and {@link #flush} must be called there. Incoming QoS 1/2 messages are acknowledged
- * here, and acknowledgements are flushed once per read batch rather than once per packet.
+ * here.
+ *
+ * <p>Two ways to write: batched (publishes and acknowledgements flushed once per batch or read, many packets per
+ * system call, the most a broker can be pushed) or device-like (every packet written and flushed on its own, and
+ * at most {@link #DEVICE_WINDOW} QoS 1/2 publishes unacknowledged, as Eclipse Paho and mosquitto's clients and
+ * most devices do).
  */
 final class ClientConnection extends SimpleChannelInboundHandler<MqttMessage> {
 
@@ -39,20 +44,30 @@ final class ClientConnection extends SimpleChannelInboundHandler<MqttMessage> {
         }
     }
 
+    /** Paho's default max inflight ({@code MqttConnectOptions.MAX_INFLIGHT_DEFAULT}): QoS 1/2 window of a device. */
+    static final int DEVICE_WINDOW = 10;
+
     /** Broker-side keep-alive: long enough that idle connections send no PINGREQ during a run. */
     private static final int KEEP_ALIVE_SECONDS = 600;
 
     private final String clientId;
     private final Listener listener;
+    private final boolean deviceLike;
     private final CompletableFuture<ClientConnection> connected = new CompletableFuture<>();
     private CompletableFuture<Void> pendingSubAck;
     private Channel channel;
     private int nextPacketId;
     private int inflight;
 
-    ClientConnection(String clientId, Listener listener) {
+    ClientConnection(String clientId, Listener listener, boolean deviceLike) {
         this.clientId = clientId;
         this.listener = listener;
+        this.deviceLike = deviceLike;
+    }
+
+    /** The QoS 1/2 window a publisher keeps: its own when batched, Paho's when device-like. */
+    int window(int batchedWindow) {
+        return deviceLike ? Math.min(batchedWindow, DEVICE_WINDOW) : batchedWindow;
     }
 
     /** Completes when the CONNACK accepted the connection. */
@@ -86,16 +101,25 @@ final class ClientConnection extends SimpleChannelInboundHandler<MqttMessage> {
         return subAck;
     }
 
-    /** Writes a PUBLISH without flushing; takes ownership of the payload. Event loop only. */
+    /** Writes a PUBLISH, flushed at once when device-like; takes ownership of the payload. Event loop only. */
     void publish(String topic, MqttQoS qos, ByteBuf payload) {
         int packetId = 0;
         if (qos != MqttQoS.AT_MOST_ONCE) {
             packetId = packetId();
             inflight++;
         }
-        channel.write(new MqttPublishMessage(
+        send(new MqttPublishMessage(
                 new MqttFixedHeader(MqttMessageType.PUBLISH, false, qos, false, 0),
-                new MqttPublishVariableHeader(topic, packetId), payload), channel.voidPromise());
+                new MqttPublishVariableHeader(topic, packetId), payload));
+    }
+
+    /** Batched: written, flushed later by the caller or at the end of the read; device-like: flushed now. */
+    private void send(MqttMessage packet) {
+        if (deviceLike) {
+            channel.writeAndFlush(packet, channel.voidPromise());
+        } else {
+            channel.write(packet, channel.voidPromise());
+        }
     }
 
     void flush() {
@@ -142,8 +166,8 @@ final class ClientConnection extends SimpleChannelInboundHandler<MqttMessage> {
                 inflight--;
                 listener.onPublishCompleted();
             }
-            case PUBREC -> ctx.write(ack(MqttMessageType.PUBREL, MqttQoS.AT_LEAST_ONCE, message));
-            case PUBREL -> ctx.write(ack(MqttMessageType.PUBCOMP, MqttQoS.AT_MOST_ONCE, message));
+            case PUBREC -> send(ack(MqttMessageType.PUBREL, MqttQoS.AT_LEAST_ONCE, message));
+            case PUBREL -> send(ack(MqttMessageType.PUBCOMP, MqttQoS.AT_MOST_ONCE, message));
             case CONNACK -> connAck((MqttConnAckMessage) message);
             case SUBACK -> subAck((MqttSubAckMessage) message);
             default -> {
@@ -155,9 +179,9 @@ final class ClientConnection extends SimpleChannelInboundHandler<MqttMessage> {
     private void received(MqttPublishMessage message) {
         MqttQoS qos = message.fixedHeader().qosLevel();
         if (qos == MqttQoS.AT_LEAST_ONCE) {
-            channel.write(ack(MqttMessageType.PUBACK, MqttQoS.AT_MOST_ONCE, message));
+            send(ack(MqttMessageType.PUBACK, MqttQoS.AT_MOST_ONCE, message));
         } else if (qos == MqttQoS.EXACTLY_ONCE) {
-            channel.write(ack(MqttMessageType.PUBREC, MqttQoS.AT_MOST_ONCE, message));
+            send(ack(MqttMessageType.PUBREC, MqttQoS.AT_MOST_ONCE, message));
         }
         // SimpleChannelInboundHandler releases the payload after this returns
         listener.onMessage(message);

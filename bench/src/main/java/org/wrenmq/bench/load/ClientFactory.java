@@ -49,10 +49,11 @@ final class ClientFactory implements AutoCloseable {
      * Connects, sends CONNECT; the future completes on CONNACK or fails on refusal or socket error.
      *
      * @param subscriber whether the connection reads on the subscribers' thread
+     * @param deviceLike whether it writes one packet per system call (see {@link ClientConnection})
      */
     CompletableFuture<ClientConnection> connect(Target target, String clientId, ClientConnection.Listener listener,
-                                                boolean subscriber) {
-        ClientConnection connection = new ClientConnection(clientId, listener);
+                                                boolean subscriber, boolean deviceLike) {
+        ClientConnection connection = new ClientConnection(clientId, listener, deviceLike);
         bootstrap.clone(subscriber ? receiving : sending).handler(new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {

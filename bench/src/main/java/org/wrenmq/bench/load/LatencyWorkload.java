@@ -41,6 +41,7 @@ final class LatencyWorkload implements Workload {
 
         ProcessProbe broker = context.probe(target);
         long cpu0 = broker.cpuNanos();
+        long jit0 = broker.compilerCpuNanos();
         long start = publisher.start(pub);
         recorder.measureFrom(start + TimeUnit.SECONDS.toNanos(WARM_UP_SECONDS));
         try {
@@ -52,6 +53,7 @@ final class LatencyWorkload implements Workload {
         awaitLastDelivery(recorder, publisher.sent());
         long elapsed = System.nanoTime() - start;
         long brokerCpu = broker.cpuNanos() - cpu0;
+        long brokerJit = broker.compilerCpuNanos() - jit0;
         LoadContext.closeAll(List.of(pub, sub));
 
         long[] sorted = recorder.sorted();
@@ -67,6 +69,7 @@ final class LatencyWorkload implements Workload {
         metrics.add(Metric.higher("delivered/published %", 100.0 * received / Math.max(1, publisher.sent())));
         metrics.add(Metric.lower("broker CPU µs/delivered msg", received == 0 ? 0 : brokerCpu / 1e3 / received));
         metrics.add(Metric.info("broker CPU cores busy", brokerCpu / (double) elapsed));
+        metrics.add(Metric.info("broker CPU in JIT compiler %", brokerCpu == 0 ? 0 : 100.0 * brokerJit / brokerCpu));
         return metrics;
     }
 

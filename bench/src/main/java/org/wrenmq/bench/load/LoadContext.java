@@ -18,11 +18,13 @@ final class LoadContext {
     private final long clockTicksPerSecond;
     private final long durationNanos;
     private final AtomicLong clientIds = new AtomicLong();
+    private final boolean deviceLike;
 
-    LoadContext(ClientFactory clients, long clockTicksPerSecond, long durationNanos) {
+    LoadContext(ClientFactory clients, long clockTicksPerSecond, long durationNanos, boolean deviceLike) {
         this.clients = clients;
         this.clockTicksPerSecond = clockTicksPerSecond;
         this.durationNanos = durationNanos;
+        this.deviceLike = deviceLike;
     }
 
     /** How long each publishing phase lasts at most. */
@@ -63,7 +65,7 @@ final class LoadContext {
                 throw new TimeoutException("CONNACKs stopped coming after " + i + " connections");
             }
             CompletableFuture<ClientConnection> future = clients.connect(target,
-                    "bench-" + prefix + "-" + run + "-" + i, listeners.apply(i), subscribers);
+                    "bench-" + prefix + "-" + run + "-" + i, listeners.apply(i), subscribers, deviceLike);
             future.whenComplete((c, e) -> outstanding.release());
             futures.add(future);
         }

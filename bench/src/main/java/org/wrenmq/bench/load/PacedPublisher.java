@@ -22,6 +22,7 @@ final class PacedPublisher implements ClientConnection.Listener {
     private final long total;
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private ClientConnection connection;
+    private int window;
     private ScheduledFuture<?> ticker;
     private long start;
     private volatile long sent;
@@ -40,6 +41,7 @@ final class PacedPublisher implements ClientConnection.Listener {
     /** Starts on the connection's event loop; returns the time the first message is due. */
     long start(ClientConnection connection) {
         this.connection = connection;
+        this.window = connection.window(WINDOW);
         this.start = System.nanoTime();
         ticker = connection.eventLoop().scheduleAtFixedRate(this::tick, 0, nanosPerMessage, TimeUnit.NANOSECONDS);
         return start;
@@ -72,7 +74,7 @@ final class PacedPublisher implements ClientConnection.Listener {
         long due = Math.min(total, (System.nanoTime() - start) / nanosPerMessage + 1);
         long count = sent;
         boolean wrote = false;
-        while (count < due && connection.inflight() < WINDOW) {
+        while (count < due && connection.inflight() < window) {
             long dueAt = start + count * nanosPerMessage;
             lateness[(int) count] = System.nanoTime() - dueAt;
             connection.publish(topic, qos, Payloads.stamped(connection, payloadSize, dueAt));

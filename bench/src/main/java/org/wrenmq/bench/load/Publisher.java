@@ -13,7 +13,7 @@ final class Publisher implements ClientConnection.Listener {
     private final String topic;
     private final MqttQoS qos;
     private final int payloadSize;
-    private final int window;
+    private int window;
     private final long maxMessages;
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private ClientConnection connection;
@@ -31,6 +31,7 @@ final class Publisher implements ClientConnection.Listener {
 
     void start(ClientConnection connection, long durationNanos) {
         this.connection = connection;
+        this.window = connection.window(window);
         connection.eventLoop().schedule(this::stop, durationNanos, TimeUnit.NANOSECONDS);
         connection.eventLoop().execute(this::pump);
     }

@@ -71,6 +71,7 @@ final class ThroughputWorkload implements Workload {
         ProcessProbe broker = context.probe(target);
         ProcessProbe self = context.selfProbe();
         long brokerCpu0 = broker.cpuNanos();
+        long brokerJit0 = broker.compilerCpuNanos();
         long selfCpu0 = self.cpuNanos();
         long start = System.nanoTime();
         for (int i = 0; i < publishers; i++) {
@@ -82,6 +83,7 @@ final class ThroughputWorkload implements Workload {
         long expected = published * subscribers;
         awaitDeliveries(counter, expected);
         long brokerCpu = broker.cpuNanos() - brokerCpu0;
+        long brokerJit = broker.compilerCpuNanos() - brokerJit0;
         long selfCpu = self.cpuNanos() - selfCpu0;
         long delivered = counter.delivered();
         long deliveryEnd = Math.max(counter.lastDeliveryNanos(), start + 1);
@@ -100,6 +102,7 @@ final class ThroughputWorkload implements Workload {
         metrics.add(Metric.lower("broker CPU µs/delivered msg", delivered == 0 ? 0 : brokerCpu / 1e3 / delivered));
         metrics.add(Metric.lower("broker CPU µs/published msg", published == 0 ? 0 : brokerCpu / 1e3 / published));
         metrics.add(Metric.info("broker CPU cores busy", brokerCpu / 1e9 / deliverySeconds));
+        metrics.add(Metric.info("broker CPU in JIT compiler %", brokerCpu == 0 ? 0 : 100.0 * brokerJit / brokerCpu));
         metrics.add(Metric.info("load generator CPU cores busy", selfCpu / 1e9 / deliverySeconds));
         return metrics;
     }

@@ -28,7 +28,7 @@ class LoadGeneratorTest {
                 .set("persistence", "false").build().start();
         clients = new ClientFactory();
         target = new Target("wrenmq", "127.0.0.1", broker.port(), ProcessHandle.current().pid());
-        context = new LoadContext(clients, CLOCK_TICKS, TimeUnit.SECONDS.toNanos(10));
+        context = new LoadContext(clients, CLOCK_TICKS, TimeUnit.SECONDS.toNanos(10), false);
     }
 
     @AfterAll
@@ -45,6 +45,21 @@ class LoadGeneratorTest {
 
         assertThat(value(metrics, "delivered/expected %")).isEqualTo(100.0);
         assertThat(value(metrics, "delivered msg/s")).isPositive();
+    }
+
+    @Test
+    void deviceLikeClientsDeliverEveryMessageAtEachQos() throws Exception {
+        LoadContext devices = new LoadContext(clients, CLOCK_TICKS, TimeUnit.SECONDS.toNanos(10), true);
+        for (MqttQoS qos : MqttQoS.values()) {
+            if (qos == MqttQoS.FAILURE) {
+                continue;
+            }
+            List<Metric> metrics = new ThroughputWorkload("d" + qos.value(), "device-like QoS " + qos.value(), 2, 2,
+                    qos, 64, 20, 300, "test/device" + qos.value() + "/", "test/device" + qos.value() + "/+")
+                    .run(target, devices);
+
+            assertThat(value(metrics, "delivered/expected %")).as("QoS %d", qos.value()).isEqualTo(100.0);
+        }
     }
 
     @Test

@@ -17,4 +17,14 @@ class ProcessProbeTest {
         assertThat(self.cpuNanos()).as("after spinning %d", spin).isPositive();
         assertThat(self.rssBytes()).isGreaterThan(1024 * 1024);
     }
+
+    @Test
+    void countsTheJitCompilerThreadsOfThisJvmAsPartOfItsCpuTime() {
+        ProcessProbe self = ProcessProbe.self(100);
+
+        // JUnit and the test classes were compiled by HotSpot's C1/C2 threads before this test ran
+        long compiler = self.compilerCpuNanos();
+        assertThat(compiler).isPositive();
+        assertThat(compiler).isLessThanOrEqualTo(self.cpuNanos());
+    }
 }

@@ -74,6 +74,22 @@ final class KarafInstance implements AutoCloseable {
                         "featuresBoot = " + feature + ", \\")));
     }
 
+    /**
+     * Writes {@code etc/org.wrenmq.broker.cfg} as the feature of this version installs it (from the local Maven
+     * repository), with another port. Written before {@code feature:install}, it stays: the feature's configfile
+     * never overwrites it.
+     */
+    void writeBrokerConfig(Path localMavenRepository, String version, int port) throws IOException {
+        Path defaults = localMavenRepository.resolve("org/wrenmq/features/" + version + "/features-" + version
+                + "-broker.cfg");
+        String text = Files.readString(defaults);
+        String withPort = text.replaceFirst("(?m)^port = 1883$", "port = " + port);
+        if (withPort.equals(text)) {
+            throw new IllegalStateException("no line 'port = 1883' in " + defaults);
+        }
+        Files.writeString(etc("org.wrenmq.broker.cfg"), withPort);
+    }
+
     void start(Path consoleLog) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server")
                 .directory(home.toFile()).redirectErrorStream(true).redirectOutput(consoleLog.toFile());

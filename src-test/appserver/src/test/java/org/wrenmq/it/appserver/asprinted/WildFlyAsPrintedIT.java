@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.wrenmq.it.appserver.tools.DocPage;
 import org.wrenmq.it.appserver.tools.FreePort;
 import org.wrenmq.it.appserver.tools.MosquittoClients;
 

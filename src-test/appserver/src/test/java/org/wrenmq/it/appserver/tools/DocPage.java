@@ -1,4 +1,4 @@
-package org.wrenmq.it.appserver.asprinted;
+package org.wrenmq.it.appserver.tools;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,10 +11,10 @@ import java.util.List;
  * A page of {@code docs/} as a user reads it: the code blocks of one section, so that a test runs what the page
  * prints rather than its own copy of it (a changed page changes what the test does, or fails it).
  */
-final class DocPage {
+public final class DocPage {
 
     /** A fenced code block: the language its opening fence names (may be empty) and its text. */
-    record Block(String language, String text) {
+    public record Block(String language, String text) {
     }
 
     private final Path file;
@@ -26,7 +26,7 @@ final class DocPage {
     }
 
     /** A page under the docs directory the build names in {@code wrenmq.docs}. */
-    static DocPage read(String relativePath) {
+    public static DocPage read(String relativePath) {
         Path file = Path.of(System.getProperty("wrenmq.docs", "../../docs")).resolve(relativePath);
         try {
             return new DocPage(file, Files.readAllLines(file));
@@ -36,7 +36,7 @@ final class DocPage {
     }
 
     /** The code blocks between the heading that starts with {@code heading} and the next heading of any level. */
-    List<Block> codeBlocks(String heading) {
+    public List<Block> codeBlocks(String heading) {
         int start = lines.stream().filter(l -> l.startsWith(heading)).findFirst().map(lines::indexOf)
                 .orElseThrow(() -> new AssertionError(file + " has no heading " + heading));
         List<Block> blocks = new ArrayList<>();
@@ -62,7 +62,7 @@ final class DocPage {
     }
 
     /** The one code block of a section in this language ({@code sh}, {@code xml}). */
-    String codeBlock(String heading, String language) {
+    public String codeBlock(String heading, String language) {
         List<String> found = codeBlocks(heading).stream().filter(b -> b.language().equals(language))
                 .map(Block::text).toList();
         if (found.size() != 1) {
@@ -72,7 +72,7 @@ final class DocPage {
         return found.get(0);
     }
 
-    Path file() {
+    public Path file() {
         return file;
     }
 }

@@ -122,15 +122,29 @@ final class FreshWildFly implements AutoCloseable {
     }
 
     /** Waits for the deployment scanner's marker of this file in standalone/deployments; fails on .failed. */
-    void awaitDeployed(String deployment) {
+    void awaitDeployed(String deployment) throws IOException {
+        String failure = awaitOutcome(deployment);
+        if (failure != null) {
+            throw new AssertionError(deployment + " failed: " + failure);
+        }
+    }
+
+    /** Waits for the deployment to fail; returns the scanner's .failed file, the reason. */
+    String awaitFailed(String deployment) throws IOException {
+        String failure = awaitOutcome(deployment);
+        if (failure == null) {
+            throw new AssertionError(deployment + " deployed, expected it to fail");
+        }
+        return failure;
+    }
+
+    /** Null once deployed, the content of the .failed marker once failed. */
+    private String awaitOutcome(String deployment) throws IOException {
         Path deployments = home.resolve("standalone/deployments");
-        await(deployment + ".deployed").atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(250)).until(() -> {
-            Path failed = deployments.resolve(deployment + ".failed");
-            if (Files.exists(failed)) {
-                throw new AssertionError(deployment + " failed: " + Files.readString(failed));
-            }
-            return Files.exists(deployments.resolve(deployment + ".deployed"));
-        });
+        Path failed = deployments.resolve(deployment + ".failed");
+        await(deployment + ".deployed or .failed").atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(250))
+                .until(() -> Files.exists(failed) || Files.exists(deployments.resolve(deployment + ".deployed")));
+        return Files.exists(failed) ? Files.readString(failed) : null;
     }
 
     String serverLog() throws IOException {

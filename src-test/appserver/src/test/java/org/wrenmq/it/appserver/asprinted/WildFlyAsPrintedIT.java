@@ -69,26 +69,63 @@ class WildFlyAsPrintedIT {
         try (FreshWildFly wildfly = FreshWildFly.unpack(wildflyZip(), work)) {
             wildfly.start(page.codeBlock(RUN, "sh"));
             Path user = userDirectory(work);
-            String script = page.codeBlock(CLI_ROUTE, "sh")
-                    .replace("jboss-cli.sh -c", "jboss-cli.sh -c --controller=127.0.0.1:" + wildfly.managementPort());
-            String[] steps = around(asPrintedHere(script), WAIT_STEP);
-            List<String> configure = Arrays.asList(steps[1].split("\n"));
-            String activate = configure.get(configure.size() - 1);
-            assertThat(activate).as("the last command of the jboss-cli route").endsWith(":activate'");
+            CliRoute route = cliRoute(wildfly);
 
-            wildfly.sh(steps[0], user);
+            wildfly.sh(route.deploy(), user);
             wildfly.awaitDeployed(RAR);
-            wildfly.sh(String.join("\n", configure.subList(0, configure.size() - 1)) + "\n", user);
+            wildfly.sh(route.configure(), user);
             assertThat(listening()).as("the adapter stays inactive before :activate, as the page says").isFalse();
             assertThat(wildfly.serverLog()).as("no connection factory before :activate")
                     .doesNotContain("Bound Jakarta Connectors ConnectionFactory [java:/wrenmq/ConnectionFactory]");
 
-            wildfly.sh(activate + "\n", user);
+            wildfly.sh(route.activate(), user);
             await("the broker after :activate").atMost(BROKER_UP).pollInterval(Duration.ofMillis(250))
                     .until(this::listening);
             assertThat(wildfly.serverLog()).contains("WRENMQ-JCA-002");
             assertClientsTalkThroughTheBroker();
         }
+    }
+
+    /**
+     * The page's warning: the subsystem configured, then the RAR deployed with its own descriptor still inside
+     * fails. The descriptor's adapter started its broker before the failure; removing the failed deployment, as a
+     * user then does, must close that broker's port.
+     */
+    @Test
+    void rarWithItsOwnDescriptorFailsBesideTheSubsystemAndItsBrokerStopsWhenRemoved() throws Exception {
+        Path work = work("descriptor-left-inside");
+        try (FreshWildFly wildfly = FreshWildFly.unpack(wildflyZip(), work)) {
+            wildfly.start(page.codeBlock(RUN, "sh"));
+            Path user = userDirectory(work);
+            wildfly.sh(cliRoute(wildfly).configure(), user);
+
+            String[] steps = around(page.codeBlock(DESCRIPTOR_ROUTE, "sh"), EDIT_STEP);
+            wildfly.sh(steps[0], user);
+            editAsPrinted(user.resolve(IRONJACAMAR));
+            wildfly.sh(steps[1], user);
+
+            assertThat(wildfly.awaitFailed(RAR)).contains("DuplicateServiceException")
+                    .contains("java:/wrenmq/ConnectionFactory is already registered");
+            assertThat(listening()).as("the descriptor's adapter started its broker before the failure").isTrue();
+            Files.delete(wildfly.home().resolve("standalone/deployments").resolve(RAR));
+            await("the broker's port closed once the failed deployment is removed").atMost(BROKER_UP)
+                    .pollInterval(Duration.ofMillis(250)).until(() -> !listening());
+        }
+    }
+
+    /** The jboss-cli route's commands as this run types them: deploy the stripped RAR, configure, activate. */
+    private record CliRoute(String deploy, String configure, String activate) {
+    }
+
+    private CliRoute cliRoute(FreshWildFly wildfly) {
+        String script = page.codeBlock(CLI_ROUTE, "sh")
+                .replace("jboss-cli.sh -c", "jboss-cli.sh -c --controller=127.0.0.1:" + wildfly.managementPort());
+        String[] steps = around(asPrintedHere(script), WAIT_STEP);
+        List<String> configure = Arrays.asList(steps[1].split("\n"));
+        String activate = configure.get(configure.size() - 1);
+        assertThat(activate).as("the last command of the jboss-cli route").endsWith(":activate'");
+        return new CliRoute(steps[0], String.join("\n", configure.subList(0, configure.size() - 1)) + "\n",
+                activate + "\n");
     }
 
     /**

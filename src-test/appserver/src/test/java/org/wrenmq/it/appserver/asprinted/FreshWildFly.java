@@ -3,9 +3,7 @@ package org.wrenmq.it.appserver.asprinted;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -102,17 +100,19 @@ final class FreshWildFly implements AutoCloseable {
     /** Runs a shell script of the page in {@code directory} with {@code JBOSS_HOME} set; returns what it printed. */
     String sh(String script, Path directory) throws IOException, InterruptedException {
         Files.createDirectories(directory);
+        // printed into a file, not a pipe: a hanging command must not block the test beyond the timeout
+        Path output = Files.createTempFile(work, "sh", ".log");
         ProcessBuilder builder = new ProcessBuilder("bash", "-e", "-u", "-o", "pipefail", "-c", script)
-                .directory(directory.toFile()).redirectErrorStream(true);
+                .directory(directory.toFile()).redirectErrorStream(true).redirectOutput(output.toFile());
         environment(builder.environment());
         Process shell = builder.start();
-        byte[] output;
-        try (InputStream in = shell.getInputStream()) {
-            output = in.readAllBytes();
-        }
-        String printed = new String(output, StandardCharsets.UTF_8);
-        if (!shell.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+        boolean finished = shell.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        if (!finished) {
+            shell.descendants().forEach(ProcessHandle::destroyForcibly);
             shell.destroyForcibly();
+        }
+        String printed = Files.readString(output);
+        if (!finished) {
             throw new AssertionError("did not finish in " + COMMAND_TIMEOUT + ":\n" + script + printed);
         }
         if (shell.exitValue() != 0) {

@@ -1,7 +1,6 @@
 package org.wrenmq.it.karaf;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,17 +108,16 @@ final class KarafInstance implements AutoCloseable {
         Files.writeString(script, String.join("\n", commands) + "\n");
         ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/client").toString(), "-h", "127.0.0.1",
                 "-a", Integer.toString(sshPort), "-u", "karaf", "-p", "karaf", "-r", "10", "-b")
-                .directory(home.toFile()).redirectErrorStream(true).redirectInput(script.toFile());
+                .directory(home.toFile()).redirectErrorStream(true).redirectInput(script.toFile())
+                // into a file, not a pipe: a hanging client must not block the test beyond the timeout
+                .redirectOutput(script.resolveSibling(script.getFileName() + ".out").toFile());
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         Process client = builder.start();
-        byte[] output;
-        try (InputStream in = client.getInputStream()) {
-            output = in.readAllBytes();
-        }
         if (!client.waitFor(CLIENT_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+            client.descendants().forEach(ProcessHandle::destroyForcibly);
             client.destroyForcibly();
         }
-        return new String(output, StandardCharsets.UTF_8);
+        return Files.readString(script.resolveSibling(script.getFileName() + ".out"), StandardCharsets.UTF_8);
     }
 
     /** Stops the script and the JVM it started (destroying the script alone leaves the JVM running). */

@@ -29,10 +29,11 @@ final class FreshWildFly implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(2);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    private static final int START_ATTEMPTS = 3;
 
     private final Path home;
     private final Path work;
-    private final int portOffset;
+    private int portOffset;
     private Process process;
 
     private FreshWildFly(Path home, Path work, int portOffset) {
@@ -80,7 +81,22 @@ final class FreshWildFly implements AutoCloseable {
      * Starts the server with this command line (the page's, naming {@code $JBOSS_HOME}) and the port offset,
      * and waits until WildFly says it started.
      */
-    void start(String commandLine) throws IOException {
+    void start(String commandLine) throws IOException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                launch(commandLine);
+                return;
+            } catch (PortTaken e) {
+                close();
+                if (attempt == START_ATTEMPTS) {
+                    throw new AssertionError("a port of WildFly was taken " + START_ATTEMPTS + " times", e);
+                }
+                portOffset = WildFlyPortOffset.findFree();
+            }
+        }
+    }
+
+    private void launch(String commandLine) throws IOException {
         ProcessBuilder builder = new ProcessBuilder("bash", "-c",
                 "exec " + commandLine.strip() + " -Djboss.socket.binding.port-offset=" + portOffset)
                 .directory(work.toFile()).redirectErrorStream(true)
@@ -90,6 +106,9 @@ final class FreshWildFly implements AutoCloseable {
         await("WildFly started (" + work.resolve("console.log") + ")").atMost(START_TIMEOUT)
                 .pollInterval(Duration.ofMillis(250)).until(() -> {
                     if (!process.isAlive()) {
+                        if (console().contains("Address already in use")) {
+                            throw new PortTaken();
+                        }
                         throw new AssertionError("WildFly exited with " + process.exitValue() + ": " + console());
                     }
                     // WFLYSRV0025: started; WFLYSRV0026: started with some services failed
@@ -184,6 +203,11 @@ final class FreshWildFly implements AutoCloseable {
             }
         }
         process = null;
+    }
+
+    /** Another process took one of WildFly's ports after the offset was chosen: worth another offset. */
+    private static final class PortTaken extends RuntimeException {
+        private static final long serialVersionUID = 1L;
     }
 
     private static void deleteRecursively(Path directory) throws IOException {

@@ -71,6 +71,8 @@ public class WrenResourceAdapter implements ResourceAdapter, Serializable {
 
     @Override
     public void start(BootstrapContext context) throws ResourceAdapterInternalException {
+        // started again without a stop, the first broker would keep a user in the registry and its port forever
+        stop();
         this.bootstrapContext = context;
         this.activations = new ConcurrentHashMap<>();
         try {
@@ -89,14 +91,27 @@ public class WrenResourceAdapter implements ResourceAdapter, Serializable {
 
     @Override
     public void stop() {
-        if (activations != null) {
-            activations.values().forEach(EndpointActivation::stop);
-            activations.clear();
+        try {
+            if (activations != null) {
+                activations.values().forEach(WrenResourceAdapter::stopEndpoint);
+                activations.clear();
+            }
+        } finally {
+            // whatever the endpoints did, the broker goes: it owns a port the server no longer accounts for
+            BrokerAccess access = brokerAccess;
+            brokerAccess = null;
+            if (access != null) {
+                access.close();
+            }
         }
-        BrokerAccess access = brokerAccess;
-        brokerAccess = null;
-        if (access != null) {
-            access.close();
+    }
+
+    private static void stopEndpoint(EndpointActivation activation) {
+        try {
+            activation.stop();
+        } catch (RuntimeException e) {
+            LOG.warn("WRENMQ-JCA-003 a message endpoint did not stop cleanly, the adapter stops anyway: {}",
+                    e.toString());
         }
     }
 

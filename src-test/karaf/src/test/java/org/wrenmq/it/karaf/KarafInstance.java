@@ -1,7 +1,6 @@
 package org.wrenmq.it.karaf;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,6 +73,22 @@ final class KarafInstance implements AutoCloseable {
                         "featuresBoot = " + feature + ", \\")));
     }
 
+    /**
+     * Writes {@code etc/org.wrenmq.broker.cfg} as the feature of this version installs it (from the local Maven
+     * repository), with another port. Written before {@code feature:install}, it stays: the feature's configfile
+     * never overwrites it.
+     */
+    void writeBrokerConfig(Path localMavenRepository, String version, int port) throws IOException {
+        Path defaults = localMavenRepository.resolve("org/wrenmq/features/" + version + "/features-" + version
+                + "-broker.cfg");
+        String text = Files.readString(defaults);
+        String withPort = text.replaceFirst("(?m)^port = 1883$", "port = " + port);
+        if (withPort.equals(text)) {
+            throw new IllegalStateException("no line 'port = 1883' in " + defaults);
+        }
+        Files.writeString(etc("org.wrenmq.broker.cfg"), withPort);
+    }
+
     void start(Path consoleLog) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server")
                 .directory(home.toFile()).redirectErrorStream(true).redirectOutput(consoleLog.toFile());
@@ -93,17 +108,16 @@ final class KarafInstance implements AutoCloseable {
         Files.writeString(script, String.join("\n", commands) + "\n");
         ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/client").toString(), "-h", "127.0.0.1",
                 "-a", Integer.toString(sshPort), "-u", "karaf", "-p", "karaf", "-r", "10", "-b")
-                .directory(home.toFile()).redirectErrorStream(true).redirectInput(script.toFile());
+                .directory(home.toFile()).redirectErrorStream(true).redirectInput(script.toFile())
+                // into a file, not a pipe: a hanging client must not block the test beyond the timeout
+                .redirectOutput(script.resolveSibling(script.getFileName() + ".out").toFile());
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         Process client = builder.start();
-        byte[] output;
-        try (InputStream in = client.getInputStream()) {
-            output = in.readAllBytes();
-        }
         if (!client.waitFor(CLIENT_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+            client.descendants().forEach(ProcessHandle::destroyForcibly);
             client.destroyForcibly();
         }
-        return new String(output, StandardCharsets.UTF_8);
+        return Files.readString(script.resolveSibling(script.getFileName() + ".out"), StandardCharsets.UTF_8);
     }
 
     /** Stops the script and the JVM it started (destroying the script alone leaves the JVM running). */

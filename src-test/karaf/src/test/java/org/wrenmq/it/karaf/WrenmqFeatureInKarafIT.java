@@ -115,15 +115,9 @@ class WrenmqFeatureInKarafIT {
         }
     }
 
-    /** The feature's default configuration file as this build installed it, with another port. */
     private static void writeBrokerConfig(int port) throws IOException {
-        String version = System.getProperty("wrenmq.version");
-        Path defaults = Path.of(System.getProperty("maven.local.repository"), "org/wrenmq/features", version,
-                "features-" + version + "-broker.cfg");
-        String text = Files.readString(defaults);
-        String withPort = text.replaceFirst("(?m)^port = 1883$", "port = " + port);
-        assertThat(withPort).as("default port line in " + defaults).isNotEqualTo(text);
-        Files.writeString(karaf.etc("org.wrenmq.broker.cfg"), withPort);
+        karaf.writeBrokerConfig(Path.of(System.getProperty("maven.local.repository")),
+                System.getProperty("wrenmq.version"), port);
     }
 
     /** Publishes (QoS 1) until the subscriber got a message: the listener may still be starting. Bounded. */

@@ -40,6 +40,7 @@ import org.wrenmq.broker.store.MessageStore;
 import org.wrenmq.broker.store.MvStore;
 import org.wrenmq.broker.store.StoreOpener;
 import org.wrenmq.broker.store.StoredSession;
+import org.wrenmq.broker.time.BrokerClock;
 import org.wrenmq.broker.transport.MqttChannelInitializer;
 import org.wrenmq.broker.transport.Transports;
 
@@ -67,6 +68,7 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
     private static final long SHUTDOWN_DISCONNECT_MILLIS = 2000;
 
     private final BrokerConfig config;
+    private final BrokerClock clock;
     /** Accept and serve connections: one group, so a new connection is not handed from thread to thread. */
     private EventLoopGroup workers;
     private BrokerContext context;
@@ -74,8 +76,9 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
     private Jsonb jsonb;
     private SysTopics sysTopics;
 
-    private Broker(BrokerConfig config) {
+    private Broker(BrokerConfig config, BrokerClock clock) {
         this.config = config;
+        this.clock = clock;
     }
 
     public static Builder builder() {
@@ -99,11 +102,14 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
         }
         StoreOpener.Opened store = StoreOpener.open(config);
         workers = Transports.newGroup(config.ioThreads(), "wrenmq-io");
-        context = new BrokerContext(config, workers, new Authenticator(config.allowAnonymous(), passwords),
+        context = new BrokerContext(config, clock, workers, new Authenticator(config.allowAnonymous(), passwords),
                 store.store());
         restore(store.recovered());
         if (config.sysInterval() > 0) {
-            sysTopics = new SysTopics(context, Broker.class.getPackage().getImplementationVersion() == null
+            SysTopics.Counts counts = new SysTopics.Counts(() -> context.sessions().size(),
+                    () -> context.sessions().all().stream().mapToLong(s -> s.subscriptions().size()).sum(),
+                    () -> context.retained().size());
+            sysTopics = new SysTopics(context.metrics(), counts, context.router()::publish, Broker.class.getPackage().getImplementationVersion() == null
                     ? "dev" : Broker.class.getPackage().getImplementationVersion());
             sysTopics.start(workers.next(), config.sysInterval());
         }
@@ -133,10 +139,10 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
     /** Puts back what the store held: retained messages, and persistent sessions (offline until clients return). */
     private void restore(MessageStore.Recovered recovered) {
         recovered.retained().forEach(context.retained()::put);
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         for (StoredSession stored : recovered.sessions()) {
             Session session = context.sessions().open(stored.clientId(), false,
-                    id -> new Session(id, workers.next(), context)).session();
+                    id -> new Session(id, workers.next(), context.sessionServices())).session();
             session.execute(() -> session.restore(stored, now));
         }
         if (context.store().durable()) {
@@ -216,7 +222,7 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
                     "payload of " + size + " bytes exceeds message_size_limit " + config.messageSizeLimit()));
         }
         c.metrics().messagesReceived.increment();
-        if (!c.router().publish(Publication.fromApi(message, null, System.currentTimeMillis()))) {
+        if (!c.router().publish(Publication.fromApi(message, null, clock.millis()))) {
             return CompletableFuture.completedFuture(null);
         }
         CompletableFuture<Void> stored = new CompletableFuture<>();
@@ -263,7 +269,9 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
      */
     public LocalSession openLocalSession(String clientId, boolean cleanStart, long sessionExpirySeconds,
                                          int receiveMaximum, LocalSession.Handler handler) {
-        return LocalClient.open(running(), clientId, cleanStart, sessionExpirySeconds, receiveMaximum, handler);
+        BrokerContext c = running();
+        return LocalClient.open(c.sessionServices(), c.workers().next(), clientId, cleanStart, sessionExpirySeconds,
+                receiveMaximum, handler);
     }
 
     // ---- admin view ----
@@ -303,8 +311,15 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
     public static final class Builder {
         private BrokerConfig.Builder config = BrokerConfig.builder();
         private BrokerConfig given;
+        private BrokerClock clock = BrokerClock.SYSTEM;
 
         private Builder() {
+        }
+
+        /** The broker's time; tests give one they move by hand. */
+        public Builder clock(BrokerClock clock) {
+            this.clock = java.util.Objects.requireNonNull(clock, "clock");
+            return this;
         }
 
         /** Uses a complete configuration (e.g. parsed from a file); later {@link #set} calls are not allowed. */
@@ -328,7 +343,7 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
         }
 
         public Broker build() {
-            return new Broker(given != null ? given : config.build());
+            return new Broker(given != null ? given : config.build(), clock);
         }
 
         private void requireNoGivenConfig() {

@@ -117,7 +117,7 @@ public final class BrokerConfig {
     /** Reads a mosquitto-style config file; errors name the file and line. */
     public static BrokerConfig parse(Path confFile) {
         Builder b = builder();
-        ConfigFileReader.read(confFile, b);
+        ConfigFileReader.read(confFile, b::set);
         return b.build();
     }
 

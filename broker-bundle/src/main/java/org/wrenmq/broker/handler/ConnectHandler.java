@@ -119,7 +119,7 @@ final class ConnectHandler {
         }
 
         SessionRegistry.Opened opened = c.broker.sessions().open(clientId, header.isCleanSession(),
-                id -> new Session(id, c.channel.eventLoop(), c.broker));
+                id -> new Session(id, c.channel.eventLoop(), c.broker.sessionServices()));
         if (opened.replaced() != null) {
             Session old = opened.replaced();
             old.execute(old::replaced);

@@ -1,5 +1,7 @@
 package org.wrenmq.broker.session;
 
+import org.wrenmq.broker.routing.Delivery;
+
 /**
  * Where a session's messages go while a client is attached: a network connection, or an in-VM listener.
  * Called on the session's executor only.

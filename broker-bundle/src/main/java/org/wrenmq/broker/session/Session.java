@@ -1,7 +1,6 @@
 package org.wrenmq.broker.session;
 
 import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
@@ -16,13 +15,15 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wrenmq.api.QoS;
-import org.wrenmq.broker.BrokerContext;
 import org.wrenmq.broker.message.Publication;
+import org.wrenmq.broker.routing.Delivery;
 import org.wrenmq.broker.routing.SharedGroup;
+import org.wrenmq.broker.routing.Subscriber;
 import org.wrenmq.broker.routing.Subscription;
 import org.wrenmq.broker.store.MessageStore;
 import org.wrenmq.broker.store.StoredEntry;
 import org.wrenmq.broker.store.StoredSession;
+import org.wrenmq.broker.time.BrokerClock;
 
 /**
  * The broker's state for one client id: its subscriptions, the messages in flight to it, those queued behind
@@ -44,12 +45,12 @@ import org.wrenmq.broker.store.StoredSession;
  * is durable, so a restart never resends a message the client already has) and removed when finished. A stored
  * entry's packet id is derived from its sequence number, so a restart resends with the same id.
  */
-public final class Session {
+public final class Session implements Subscriber {
     private static final Logger LOG = LoggerFactory.getLogger(Session.class);
 
     private final String clientId;
     private final EventExecutor executor;
-    private final BrokerContext broker;
+    private final SessionServices broker;
     private final MessageStore store;
     private static final VarHandle STORE_SEQ;
     static {
@@ -72,8 +73,8 @@ public final class Session {
     private Publication connectionWill;
     private long connectionWillDelay;
     private Publication pendingWill;
-    private ScheduledFuture<?> willTimer;
-    private ScheduledFuture<?> expiryTimer;
+    private BrokerClock.Timer willTimer;
+    private BrokerClock.Timer expiryTimer;
     // Each collection is an empty immutable one until first written (then kept until the session ends): many
     // idle sessions never hold anything, and an empty map costs 50-90 bytes. Writers use the *ForUpdate() methods.
     /** Read by other threads (admin views): a concurrent map once written. */
@@ -85,7 +86,7 @@ public final class Session {
     private Set<Integer> awaitingPubRel = Set.of();
     private int lastPacketId;
 
-    public Session(String clientId, EventExecutor executor, BrokerContext broker) {
+    public Session(String clientId, EventExecutor executor, SessionServices broker) {
         this.clientId = clientId;
         this.executor = executor;
         this.broker = broker;
@@ -176,20 +177,21 @@ public final class Session {
                 broker.router().publishWill(will);
             } else {
                 pendingWill = will;
-                willTimer = executor.schedule(this::publishPendingWill, connectionWillDelay, TimeUnit.SECONDS);
+                willTimer = broker.clock().schedule(executor, this::publishPendingWill, connectionWillDelay,
+                        TimeUnit.SECONDS);
             }
         }
         if (!persistent || expiryIntervalSeconds == 0) {
             end();
             return;
         }
-        saveToStore(System.currentTimeMillis());
+        saveToStore(broker.clock().millis());
         scheduleExpiry(expiryIntervalSeconds * 1000);
     }
 
     private void scheduleExpiry(long millis) {
         if (expiryIntervalSeconds < SessionRegistry.NEVER_EXPIRES) {
-            expiryTimer = executor.schedule(this::expire, millis, TimeUnit.MILLISECONDS);
+            expiryTimer = broker.clock().schedule(executor, this::expire, millis, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -208,7 +210,7 @@ public final class Session {
 
     private void cancelExpiry() {
         if (expiryTimer != null) {
-            expiryTimer.cancel(false);
+            expiryTimer.cancel();
             expiryTimer = null;
         }
     }
@@ -218,14 +220,14 @@ public final class Session {
         cancelPendingWill();
         if (will != null) {
             broker.router().publishWill(will);
-            saveToStore(System.currentTimeMillis());
+            saveToStore(broker.clock().millis());
         }
     }
 
     private void cancelPendingWill() {
         pendingWill = null;
         if (willTimer != null) {
-            willTimer.cancel(false);
+            willTimer.cancel();
             willTimer = null;
         }
     }
@@ -283,9 +285,10 @@ public final class Session {
                     SharedGroup group = broker.router().sharedGroup(s);
                     Subscription other = group == null ? null : group.pickOtherThan(this);
                     if (other != null) {
-                        Session target = other.session();
-                        Publication p = d.publication();
-                        target.execute(() -> target.deliver(p, other.qos(), d.retainFlag(), Delivery.NO_IDS));
+                        Subscriber target = other.session();
+                        Delivery copy = new Delivery(d.publication(), d.publication().qos().min(other.qos()),
+                                d.retainFlag(), Delivery.NO_IDS);
+                        target.executor().execute(() -> target.enqueueOrSend(copy));
                     }
                     break;
                 }
@@ -299,11 +302,16 @@ public final class Session {
             return;
         }
         List<StoredSession.SubscriptionRecord> subs = new ArrayList<>();
-        subscriptions.values().forEach(s -> subs.add(StoredSession.SubscriptionRecord.of(s)));
+        subscriptions.values().forEach(s -> subs.add(toRecord(s)));
         Publication will = pendingWill != null ? pendingWill : connectionWill;
         store.saveSession(new StoredSession(clientId, expiryIntervalSeconds, disconnectedAtMillis, subs, will,
                 connectionWillDelay, List.of(), List.of(), Map.of()));
         inStore = true;
+    }
+
+    private static StoredSession.SubscriptionRecord toRecord(Subscription s) {
+        return new StoredSession.SubscriptionRecord(s.topicFilter(), s.shareGroup(), s.qos().value(), s.noLocal(),
+                s.retainAsPublished(), s.retainHandling(), s.subscriptionId());
     }
 
     /**
@@ -344,7 +352,7 @@ public final class Session {
         if (stored.will() != null) {
             connectionWillDelay = stored.willDelaySeconds();
             pendingWill = stored.will();
-            willTimer = executor.schedule(this::publishPendingWill,
+            willTimer = broker.clock().schedule(executor, this::publishPendingWill,
                     Math.max(0, stored.willDelaySeconds() * 1000 - elapsed), TimeUnit.MILLISECONDS);
         }
         scheduleExpiry(Math.max(0, expiryIntervalSeconds * 1000 - elapsed));
@@ -453,7 +461,7 @@ public final class Session {
     }
 
     private void send(Delivery d) {
-        if (d.publication().isExpired(System.currentTimeMillis())) {
+        if (d.publication().isExpired(broker.clock().millis())) {
             broker.metrics().messagesDroppedExpired.increment();
             forget(d);
             return;

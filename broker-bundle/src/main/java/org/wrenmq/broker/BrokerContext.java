@@ -7,6 +7,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.util.concurrent.atomic.AtomicLong;
 import org.wrenmq.broker.auth.Authenticator;
 import org.wrenmq.broker.metrics.BrokerMetrics;
+import org.wrenmq.broker.routing.PublishCheck;
 import org.wrenmq.broker.routing.RetainedTree;
 import org.wrenmq.broker.routing.Router;
 import org.wrenmq.broker.routing.SubscriptionTree;
@@ -34,6 +35,7 @@ public final class BrokerContext {
     /** Messages queued across all sessions, against {@code max_queued_messages_total}. */
     private final AtomicLong queuedTotal = new AtomicLong();
     private final SessionServices sessionServices;
+    private final PublishCheck publishCheck;
     /** Every open client connection, so that a clean stop can say goodbye to each. */
     private final ChannelGroup connections = new DefaultChannelGroup("wrenmq-connections", GlobalEventExecutor.INSTANCE);
     private volatile boolean stopping;
@@ -47,6 +49,7 @@ public final class BrokerContext {
         this.authenticator = authenticator;
         this.store = store;
         this.router = new Router(subscriptions, retained, store, metrics, config.retainAvailable());
+        this.publishCheck = new PublishCheck(config, metrics);
         this.sessionServices = new SessionServices(config, metrics, store, sessions, subscriptions, retained, router,
                 queuedTotal, this::isStopping, clock);
     }
@@ -67,6 +70,8 @@ public final class BrokerContext {
     /** What each new session is built with. */
     public SessionServices sessionServices() { return sessionServices; }
     public ChannelGroup connections() { return connections; }
+    /** The checks every incoming publication passes, from the network or in-VM. */
+    public PublishCheck publishCheck() { return publishCheck; }
 
     /**
      * True once a clean stop began: connections then close without ending sessions or publishing wills, so the

@@ -4,6 +4,7 @@ import io.netty.channel.EventLoop;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.wrenmq.broker.Limits;
 import org.wrenmq.broker.time.BrokerClock;
 
 /**
@@ -16,7 +17,7 @@ import org.wrenmq.broker.time.BrokerClock;
  * its time ran out (mosquitto also checks once a second). Everything runs on the loop, so nothing is locked.
  */
 public final class KeepAliveSweep {
-    static final long INTERVAL_MILLIS = 1000;
+    static final long INTERVAL_MILLIS = Limits.KEEPALIVE_CHECK_INTERVAL_MILLIS;
 
     private final List<MqttConnectionHandler> connections = new ArrayList<>();
     private final EventLoop loop;

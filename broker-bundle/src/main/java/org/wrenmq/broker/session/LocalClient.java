@@ -5,6 +5,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wrenmq.api.QoS;
+import org.wrenmq.broker.Limits;
 import org.wrenmq.broker.LocalSession;
 import org.wrenmq.broker.routing.Delivery;
 import org.wrenmq.broker.routing.SharedFilter;
@@ -19,7 +20,7 @@ import org.wrenmq.broker.routing.Topics;
 public final class LocalClient implements LocalSession, Outlet {
     private static final Logger LOG = LoggerFactory.getLogger(LocalClient.class);
     /** How long a rejected message waits before it is delivered again, so a failing listener does not spin. */
-    static final long REDELIVERY_DELAY_MILLIS = 100;
+    static final long REDELIVERY_DELAY_MILLIS = Limits.LOCAL_REDELIVERY_DELAY_MILLIS;
 
     private final SessionServices services;
     private final Session session;
@@ -114,7 +115,8 @@ public final class LocalClient implements LocalSession, Outlet {
             @Override
             public void reject() {
                 if (qos != QoS.AT_MOST_ONCE) {
-                    session.executor().schedule(() -> session.redeliver(packetId), REDELIVERY_DELAY_MILLIS,
+                    session.executor().schedule(() -> session.execute(() -> session.redeliver(packetId)),
+                            REDELIVERY_DELAY_MILLIS,
                             TimeUnit.MILLISECONDS);
                 }
             }

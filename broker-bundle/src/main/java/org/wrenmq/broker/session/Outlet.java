@@ -1,5 +1,6 @@
 package org.wrenmq.broker.session;
 
+import io.netty.util.concurrent.EventExecutor;
 import org.wrenmq.broker.routing.Delivery;
 
 /**
@@ -32,4 +33,9 @@ public interface Outlet {
 
     /** The most QoS 1/2 messages this client accepts unacknowledged (its receive maximum). */
     int receiveMaximum();
+
+    /** The event loop of the connection, which the session runs on while attached; null for an in-VM client. */
+    default EventExecutor eventLoop() {
+        return null;
+    }
 }

@@ -30,8 +30,10 @@ import org.wrenmq.broker.time.BrokerClock;
  * them, the packet ids of incoming QoS 2 messages awaiting PUBREL, and the will of the attached connection.
  * It outlives connections when persistent, and restarts when the store is durable.
  *
- * <p>Threading: the state is touched on {@link #executor()} only (an event loop chosen when the session was
- * created), so no lock guards it. Callers on other threads go through {@link #execute}; messages from one
+ * <p>Threading: the state is touched on {@link #executor()} only, so no lock guards it. That is the event loop of
+ * the connection attached to the session: a session resumed by a connection on another loop moves there
+ * ({@link #moveTo}), so its packets and writes never cross threads. Callers on other threads go through
+ * {@link #execute}; a task that reaches the old loop after a move is passed on to the new one. Messages from one
  * publisher reach the executor in publish order, which keeps MQTT's ordering guarantee [MQTT-4.6.0-5]. The few
  * fields other threads read are volatile or concurrent.
  *
@@ -49,7 +51,7 @@ public final class Session implements Subscriber {
     private static final Logger LOG = LoggerFactory.getLogger(Session.class);
 
     private final String clientId;
-    private final EventExecutor executor;
+    private volatile EventExecutor executor;
     private final SessionServices broker;
     private final MessageStore store;
     private static final VarHandle STORE_SEQ;
@@ -103,10 +105,23 @@ public final class Session implements Subscriber {
 
     /** Runs {@code task} on this session's executor: at once when already there, else queued in order. */
     public void execute(Runnable task) {
-        if (executor.inEventLoop()) {
+        EventExecutor e = executor;
+        if (e.inEventLoop()) {
             task.run();
         } else {
-            executor.execute(task);
+            e.execute(() -> execute(task));
+        }
+    }
+
+    /**
+     * Makes {@code loop} this session's executor, on the current one: from then on every task for the session runs
+     * there, and the few already queued on the old loop are passed on. Timers started on the old loop pass their
+     * work on the same way when they fire.
+     */
+    public void moveTo(EventExecutor loop) {
+        if (loop != executor) {
+            executor = loop;
+            broker.metrics().sessionsMovedLoop.increment();
         }
     }
 
@@ -177,7 +192,7 @@ public final class Session implements Subscriber {
                 broker.router().publishWill(will);
             } else {
                 pendingWill = will;
-                willTimer = broker.clock().schedule(executor, this::publishPendingWill, connectionWillDelay,
+                willTimer = broker.clock().schedule(executor, () -> execute(this::publishPendingWill), connectionWillDelay,
                         TimeUnit.SECONDS);
             }
         }
@@ -191,7 +206,8 @@ public final class Session implements Subscriber {
 
     private void scheduleExpiry(long millis) {
         if (expiryIntervalSeconds < SessionRegistry.NEVER_EXPIRES) {
-            expiryTimer = broker.clock().schedule(executor, this::expire, millis, TimeUnit.MILLISECONDS);
+            expiryTimer = broker.clock().schedule(executor, () -> execute(this::expire), millis,
+                    TimeUnit.MILLISECONDS);
         }
     }
 
@@ -352,7 +368,7 @@ public final class Session implements Subscriber {
         if (stored.will() != null) {
             connectionWillDelay = stored.willDelaySeconds();
             pendingWill = stored.will();
-            willTimer = broker.clock().schedule(executor, this::publishPendingWill,
+            willTimer = broker.clock().schedule(executor, () -> execute(this::publishPendingWill),
                     Math.max(0, stored.willDelaySeconds() * 1000 - elapsed), TimeUnit.MILLISECONDS);
         }
         scheduleExpiry(Math.max(0, expiryIntervalSeconds * 1000 - elapsed));
@@ -399,6 +415,11 @@ public final class Session implements Subscriber {
 
     /** Delivers a message the router already stored for this session (or not, when {@code d.stored()} is null). */
     public void enqueueOrSend(Delivery d) {
+        EventExecutor e = executor;
+        if (!e.inEventLoop()) { // handed to the loop this session left
+            e.execute(() -> enqueueOrSend(d));
+            return;
+        }
         if (ended) {
             return;
         }

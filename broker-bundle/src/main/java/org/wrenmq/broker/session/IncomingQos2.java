@@ -49,10 +49,6 @@ final class IncomingQos2 {
         return awaitingPubRel.size();
     }
 
-    void clear() {
-        awaitingPubRel = Set.of();
-    }
-
     private Set<Integer> forUpdate() {
         if (!(awaitingPubRel instanceof HashSet)) {
             awaitingPubRel = new HashSet<>();

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wrenmq.api.QoS;
@@ -29,8 +28,8 @@ final class Outbox {
 
     private final String clientId;
     private final SessionServices services;
-    /** Runs a task on the session's executor (store commits call back on their own thread). */
-    private final Consumer<Runnable> onSessionLoop;
+    /** Its session, to run a store commit's callback on the session's executor. */
+    private final Session session;
     private Outlet outlet;
     private final ArrayDeque<Delivery> queue = new ArrayDeque<>(1);
     private long queuedBytes;
@@ -39,10 +38,10 @@ final class Outbox {
     private Map<Integer, InflightMessage> inflight = Map.of();
     private int lastPacketId;
 
-    Outbox(String clientId, SessionServices services, Consumer<Runnable> onSessionLoop) {
-        this.clientId = clientId;
+    Outbox(Session session, SessionServices services) {
+        this.clientId = session.clientId();
         this.services = services;
-        this.onSessionLoop = onSessionLoop;
+        this.session = session;
     }
 
     /**
@@ -189,7 +188,7 @@ final class Outbox {
             sendPubRel(packetId);
         } else {
             services.store().markReleased(clientId, entry);
-            services.store().afterCommit(() -> onSessionLoop.accept(() -> sendPubRel(packetId)));
+            services.store().afterCommit(() -> session.execute(() -> sendPubRel(packetId)));
         }
         return true;
     }

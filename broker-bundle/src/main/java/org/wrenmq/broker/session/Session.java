@@ -50,7 +50,8 @@ public final class Session implements Subscriber {
     private volatile EventExecutor executor;
     private final SessionServices services;
     private final Outbox outbox;
-    private final IncomingQos2 incomingQos2;
+    /** Made when the first QoS 2 message comes in: most sessions never receive one. */
+    private IncomingQos2 incomingQos2;
     private final WillAndExpiry willAndExpiry;
     /** Taken by publishers on any thread (through {@link #STORE_SEQ}): a field, not an AtomicLong per session. */
     private volatile long storeSeq = 1;
@@ -69,9 +70,8 @@ public final class Session implements Subscriber {
         this.clientId = clientId;
         this.executor = executor;
         this.services = services;
-        this.outbox = new Outbox(clientId, services, this::execute);
-        this.incomingQos2 = new IncomingQos2(clientId, services.store());
-        this.willAndExpiry = new WillAndExpiry(services.router(), services.clock(), this::executor, this::execute);
+        this.outbox = new Outbox(this, services);
+        this.willAndExpiry = new WillAndExpiry(this, services);
     }
 
     @Override
@@ -214,7 +214,7 @@ public final class Session implements Subscriber {
         redistributeShared();
         subscriptions = Map.of();
         outbox.clear();
-        incomingQos2.clear();
+        incomingQos2 = null;
         if (inStore) {
             services.store().removeSession(clientId);
             inStore = false;
@@ -267,7 +267,9 @@ public final class Session implements Subscriber {
             subscriptionsForUpdate().put(s.asSubscribed(), s);
             services.subscriptions().add(s);
         }
-        incomingQos2.restore(stored.incomingQos2());
+        if (!stored.incomingQos2().isEmpty()) {
+            incomingQos2().restore(stored.incomingQos2());
+        }
         long maxSeq = 0;
         for (StoredEntry e : stored.entries()) {
             maxSeq = Math.max(maxSeq, e.seq());
@@ -375,17 +377,27 @@ public final class Session implements Subscriber {
 
     /** @return false if the id is already awaiting PUBREL: a resent duplicate, not to be routed again */
     public boolean beginIncomingQos2(int packetId) {
-        return incomingQos2.begin(packetId, persistent);
+        return incomingQos2().begin(packetId, persistent);
     }
 
     /** @return whether the id was awaiting PUBREL */
     public boolean releaseIncomingQos2(int packetId) {
-        return incomingQos2.release(packetId, persistent);
+        return incomingQos2 != null && incomingQos2.release(packetId, persistent);
+    }
+
+    private IncomingQos2 incomingQos2() {
+        if (incomingQos2 == null) {
+            incomingQos2 = new IncomingQos2(clientId, services.store());
+        }
+        return incomingQos2;
     }
 
     /** The attached outlet or null; readable from any thread (admin views). */
     public Outlet outlet() { return outlet; }
-    public int incomingQos2Count() { return incomingQos2.count(); }
+    public int incomingQos2Count() {
+        IncomingQos2 q = incomingQos2;
+        return q == null ? 0 : q.count();
+    }
     public int inflightCount() { return outbox.inflightCount(); }
     public int queuedCount() { return outbox.queuedCount(); }
 }

@@ -1,9 +1,6 @@
 package org.wrenmq.broker.session;
 
-import io.netty.util.concurrent.EventExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
-import java.util.function.Supplier;
 import org.wrenmq.broker.message.Publication;
 import org.wrenmq.broker.routing.Router;
 import org.wrenmq.broker.time.BrokerClock;
@@ -15,10 +12,10 @@ import org.wrenmq.broker.time.BrokerClock;
  * expiry interval. Both run on the broker's clock, on the session's executor.
  */
 final class WillAndExpiry {
+    /** Its session: timers start on the session's executor and pass their work on if it moved. */
+    private final Session session;
     private final Router router;
     private final BrokerClock clock;
-    private final Supplier<EventExecutor> executor;
-    private final Consumer<Runnable> onSessionLoop;
     private Publication connectionWill;
     private long connectionWillDelay;
     /** A will whose delay is running. */
@@ -26,16 +23,10 @@ final class WillAndExpiry {
     private BrokerClock.Timer willTimer;
     private BrokerClock.Timer expiryTimer;
 
-    /**
-     * @param executor      the session's executor now (it moves with the connection)
-     * @param onSessionLoop runs a task on the session's executor, wherever the timer fired
-     */
-    WillAndExpiry(Router router, BrokerClock clock, Supplier<EventExecutor> executor,
-                  Consumer<Runnable> onSessionLoop) {
-        this.router = router;
-        this.clock = clock;
-        this.executor = executor;
-        this.onSessionLoop = onSessionLoop;
+    WillAndExpiry(Session session, SessionServices services) {
+        this.session = session;
+        this.router = services.router();
+        this.clock = services.clock();
     }
 
     /** A connection attached: the expiry stops, a delayed will is cancelled, the connection's will is kept. */
@@ -87,7 +78,7 @@ final class WillAndExpiry {
 
     /** Runs {@code expire} after {@code millis} unless a connection attaches first. */
     void startExpiry(long millis, Runnable expire) {
-        expiryTimer = clock.schedule(executor.get(), () -> onSessionLoop.accept(expire), millis,
+        expiryTimer = clock.schedule(session.executor(), () -> session.execute(expire), millis,
                 TimeUnit.MILLISECONDS);
     }
 
@@ -114,7 +105,7 @@ final class WillAndExpiry {
 
     private void startWillDelay(Publication will, long millis, Runnable afterDelayedWill) {
         pendingWill = will;
-        willTimer = clock.schedule(executor.get(), () -> onSessionLoop.accept(() -> {
+        willTimer = clock.schedule(session.executor(), () -> session.execute(() -> {
             if (publishPendingWill()) {
                 afterDelayedWill.run();
             }

@@ -124,7 +124,7 @@ final class SessionFixtures {
     }
 
     static Outbox outbox(SessionServices services) {
-        return new Outbox("c1", services, Runnable::run);
+        return new Outbox(new Session("c1", LOOP, services), services);
     }
 
     static final ImmediateEventExecutor LOOP = ImmediateEventExecutor.INSTANCE;

@@ -17,8 +17,8 @@ class WillAndExpiryTest {
             QoS.AT_LEAST_ONCE, false, "c1");
     private final ManualClock clock = new ManualClock();
     private final SessionServices services = SessionFixtures.services(new MemoryStore(), clock);
-    private final WillAndExpiry timers = new WillAndExpiry(services.router(), clock, () -> SessionFixtures.LOOP,
-            Runnable::run);
+    private final WillAndExpiry timers = new WillAndExpiry(new Session("c1", SessionFixtures.LOOP, services),
+            services);
     private final List<String> events = new ArrayList<>();
 
     private long willsPublished() {

@@ -99,7 +99,8 @@ public final class Session implements Subscriber {
     /**
      * Makes {@code loop} this session's executor, on the current one: from then on every task for the session runs
      * there, and the few already queued on the old loop are passed on. Timers started on the old loop pass their
-     * work on the same way when they fire.
+     * work on the same way when they fire. Known gap: a delivery a publisher queued on the old loop in the instant
+     * of the move can reach the new loop after that publisher's next one; a move happens only at a reconnect.
      */
     public void moveTo(EventExecutor loop) {
         if (loop != executor) {

@@ -7,18 +7,14 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
-import jakarta.json.bind.Jsonb;
-import jakarta.json.spi.JsonProvider;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.parsson.api.BufferPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wrenmq.api.MqttBroker;
@@ -29,10 +25,12 @@ import org.wrenmq.api.QoS;
 import org.wrenmq.broker.auth.Authenticator;
 import org.wrenmq.broker.auth.PasswordFile;
 import org.wrenmq.broker.handler.MqttConnectionHandler;
+import org.wrenmq.broker.json.JsonWriter;
+import org.wrenmq.broker.json.JsonbWriter;
 import org.wrenmq.broker.metrics.SysTopics;
 import org.wrenmq.broker.message.Publication;
+import org.wrenmq.broker.routing.PublishCheck;
 import org.wrenmq.broker.routing.Subscription;
-import org.wrenmq.broker.routing.Topics;
 import org.wrenmq.broker.session.LocalClient;
 import org.wrenmq.broker.session.Outlet;
 import org.wrenmq.broker.session.Session;
@@ -40,6 +38,7 @@ import org.wrenmq.broker.store.MessageStore;
 import org.wrenmq.broker.store.MvStore;
 import org.wrenmq.broker.store.StoreOpener;
 import org.wrenmq.broker.store.StoredSession;
+import org.wrenmq.broker.time.BrokerClock;
 import org.wrenmq.broker.transport.MqttChannelInitializer;
 import org.wrenmq.broker.transport.Transports;
 
@@ -54,28 +53,25 @@ import org.wrenmq.broker.transport.Transports;
  */
 public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Broker.class);
-    private static final int MQTT_PUBLISH_REFUSED_TOPIC_NAME_INVALID = 0x90;
-    private static final int MQTT_PUBLISH_REFUSED_PACKET_TOO_LARGE = 0x95;
-    /**
-     * A connection stops taking messages (they wait in the session's bounded queue) once this much is buffered
-     * towards a slow client: room for bursts of a client that keeps up, and a bound for one that does not.
-     */
-    private static final WriteBufferWaterMark WRITE_BUFFER_WATER_MARK = new WriteBufferWaterMark(512 * 1024, 1024 * 1024);
+    /** See {@link Limits#WRITE_BUFFER_HIGH_WATER_MARK}. */
+    private static final WriteBufferWaterMark WRITE_BUFFER_WATER_MARK = new WriteBufferWaterMark(
+            Limits.WRITE_BUFFER_LOW_WATER_MARK, Limits.WRITE_BUFFER_HIGH_WATER_MARK);
     /** One read-size policy for all connections (each still adapts its own size): Netty makes one per channel. */
     private static final RecvByteBufAllocator READ_SIZES = new AdaptiveRecvByteBufAllocator();
-    /** How long a clean stop waits for the goodbye DISCONNECTs (MQTT 5: 0x8B) to be written. */
-    private static final long SHUTDOWN_DISCONNECT_MILLIS = 2000;
 
     private final BrokerConfig config;
+    private final BrokerClock clock;
     /** Accept and serve connections: one group, so a new connection is not handed from thread to thread. */
     private EventLoopGroup workers;
     private BrokerContext context;
     private final List<Channel> serverChannels = new ArrayList<>();
-    private Jsonb jsonb;
+    private final JsonWriter json;
     private SysTopics sysTopics;
 
-    private Broker(BrokerConfig config) {
+    private Broker(BrokerConfig config, BrokerClock clock, JsonWriter json) {
         this.config = config;
+        this.clock = clock;
+        this.json = json;
     }
 
     public static Builder builder() {
@@ -99,18 +95,21 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
         }
         StoreOpener.Opened store = StoreOpener.open(config);
         workers = Transports.newGroup(config.ioThreads(), "wrenmq-io");
-        context = new BrokerContext(config, workers, new Authenticator(config.allowAnonymous(), passwords),
+        context = new BrokerContext(config, clock, workers, new Authenticator(config.allowAnonymous(), passwords),
                 store.store());
         restore(store.recovered());
         if (config.sysInterval() > 0) {
-            sysTopics = new SysTopics(context, Broker.class.getPackage().getImplementationVersion() == null
+            SysTopics.Counts counts = new SysTopics.Counts(() -> context.sessions().size(),
+                    () -> context.sessions().all().stream().mapToLong(s -> s.subscriptions().size()).sum(),
+                    () -> context.retained().size());
+            sysTopics = new SysTopics(context.metrics(), counts, context.router()::publish, Broker.class.getPackage().getImplementationVersion() == null
                     ? "dev" : Broker.class.getPackage().getImplementationVersion());
             sysTopics.start(workers.next(), config.sysInterval());
         }
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(workers)
                 .channel(Transports.serverChannel())
-                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_BACKLOG, Limits.LISTEN_BACKLOG)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WRITE_BUFFER_WATER_MARK)
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR, READ_SIZES)
@@ -133,10 +132,10 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
     /** Puts back what the store held: retained messages, and persistent sessions (offline until clients return). */
     private void restore(MessageStore.Recovered recovered) {
         recovered.retained().forEach(context.retained()::put);
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         for (StoredSession stored : recovered.sessions()) {
             Session session = context.sessions().open(stored.clientId(), false,
-                    id -> new Session(id, workers.next(), context)).session();
+                    id -> new Session(id, workers.next(), context.sessionServices())).session();
             session.execute(() -> session.restore(stored, now));
         }
         if (context.store().durable()) {
@@ -173,7 +172,7 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
                     connection.serverShutdown();
                 }
             }
-            context.connections().newCloseFuture().awaitUninterruptibly(SHUTDOWN_DISCONNECT_MILLIS);
+            context.connections().newCloseFuture().awaitUninterruptibly(Limits.SHUTDOWN_DISCONNECT_MILLIS);
         }
         if (workers != null) {
             workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
@@ -181,14 +180,12 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
             context.store().close();
             LOG.info("WrenMQ stopped");
         }
-        if (jsonb != null) {
-            try {
-                jsonb.close();
-            } catch (Exception e) {
-                LOG.debug("closing JSON-B: {}", e.toString());
-            }
-            jsonb = null;
-        }
+        json.close();
+    }
+
+    /** The running broker's parts, for tests in this package that look inside. */
+    BrokerContext context() {
+        return running();
     }
 
     private BrokerContext running() {
@@ -204,19 +201,13 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
     @Override
     public CompletionStage<Void> publish(MqttMessage message) {
         BrokerContext c = running();
-        String error = Topics.topicNameError(message.topic());
-        if (error != null) {
-            return CompletableFuture.failedFuture(
-                    new MqttPublishException(MQTT_PUBLISH_REFUSED_TOPIC_NAME_INVALID, error));
-        }
-        int size = message.payload().length;
-        if (size > config.messageSizeLimit()) {
-            c.metrics().messagesRefusedSizeLimit.increment();
-            return CompletableFuture.failedFuture(new MqttPublishException(MQTT_PUBLISH_REFUSED_PACKET_TOO_LARGE,
-                    "payload of " + size + " bytes exceeds message_size_limit " + config.messageSizeLimit()));
+        PublishCheck.Refusal refusal = c.publishCheck().check(message.topic(), message.qos().value(),
+                message.retain(), message.payload().length);
+        if (refusal != null) {
+            return CompletableFuture.failedFuture(new MqttPublishException(refusal.reasonCode(), refusal.why()));
         }
         c.metrics().messagesReceived.increment();
-        if (!c.router().publish(Publication.fromApi(message, null, System.currentTimeMillis()))) {
+        if (!c.router().publish(Publication.fromApi(message, null, clock.millis()))) {
             return CompletableFuture.completedFuture(null);
         }
         CompletableFuture<Void> stored = new CompletableFuture<>();
@@ -228,23 +219,12 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
     public CompletionStage<Void> publishJson(String topic, Object value, QoS qos) {
         String json;
         try {
-            json = jsonb().toJson(value);
+            json = this.json.toJson(value);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
         return publish(MqttMessage.builder(topic).payload(json.getBytes(StandardCharsets.UTF_8)).payloadUtf8(true)
                 .contentType("application/json").qos(qos).build());
-    }
-
-    private synchronized Jsonb jsonb() {
-        if (jsonb == null) {
-            // Explicit providers: ServiceLoader does not see across OSGi bundles, so JSON-B (Yasson) is created
-            // directly and given the JSON-P provider found through Parsson's own class loader.
-            JsonProvider jsonp = ServiceLoader.load(JsonProvider.class, BufferPool.class.getClassLoader())
-                    .findFirst().orElseGet(JsonProvider::provider);
-            jsonb = new org.eclipse.yasson.JsonBindingProvider().create().withProvider(jsonp).build();
-        }
-        return jsonb;
     }
 
     /**
@@ -263,7 +243,9 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
      */
     public LocalSession openLocalSession(String clientId, boolean cleanStart, long sessionExpirySeconds,
                                          int receiveMaximum, LocalSession.Handler handler) {
-        return LocalClient.open(running(), clientId, cleanStart, sessionExpirySeconds, receiveMaximum, handler);
+        BrokerContext c = running();
+        return LocalClient.open(c.sessionServices(), c.workers().next(), clientId, cleanStart, sessionExpirySeconds,
+                receiveMaximum, handler);
     }
 
     // ---- admin view ----
@@ -303,8 +285,22 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
     public static final class Builder {
         private BrokerConfig.Builder config = BrokerConfig.builder();
         private BrokerConfig given;
+        private BrokerClock clock = BrokerClock.SYSTEM;
+        private JsonWriter json;
 
         private Builder() {
+        }
+
+        /** How {@link Broker#publishJson} writes JSON; JSON-B found on the class path unless given. */
+        public Builder json(JsonWriter json) {
+            this.json = java.util.Objects.requireNonNull(json, "json");
+            return this;
+        }
+
+        /** The broker's time; tests give one they move by hand. */
+        public Builder clock(BrokerClock clock) {
+            this.clock = java.util.Objects.requireNonNull(clock, "clock");
+            return this;
         }
 
         /** Uses a complete configuration (e.g. parsed from a file); later {@link #set} calls are not allowed. */
@@ -328,7 +324,8 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
         }
 
         public Broker build() {
-            return new Broker(given != null ? given : config.build());
+            return new Broker(given != null ? given : config.build(), clock,
+                    json != null ? json : JsonbWriter.standard());
         }
 
         private void requireNoGivenConfig() {

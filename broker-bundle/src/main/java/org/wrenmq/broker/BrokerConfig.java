@@ -11,7 +11,9 @@ import org.wrenmq.broker.config.ConfigFileReader;
  * Everything the broker can be told, under mosquitto's names. One key table serves the standalone config file,
  * OSGi Config Admin and the resource adapter's properties, so a setting means the same in every home.
  *
- * <p>Each limit is one constant here, named after the key that changes it, with its default.
+ * <p>Each limit is one constant here, named after the key that changes it, with its default. The built-in limits
+ * no key changes yet (write buffers, keepalive sweep, shared QoS 0 encoding, in-VM redelivery) are in
+ * {@link Limits}.
  */
 public final class BrokerConfig {
 
@@ -136,7 +138,7 @@ public final class BrokerConfig {
     /** Reads a mosquitto-style config file; errors name the file and line. */
     public static BrokerConfig parse(Path confFile) {
         Builder b = builder();
-        ConfigFileReader.read(confFile, b);
+        ConfigFileReader.read(confFile, b::set);
         return b.build();
     }
 

@@ -1,48 +1,62 @@
 package org.wrenmq.broker;
 
-import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.util.concurrent.atomic.AtomicLong;
 import org.wrenmq.broker.auth.Authenticator;
-import org.wrenmq.broker.handler.KeepAliveSweep;
 import org.wrenmq.broker.metrics.BrokerMetrics;
+import org.wrenmq.broker.routing.PublishCheck;
 import org.wrenmq.broker.routing.RetainedTree;
 import org.wrenmq.broker.routing.Router;
 import org.wrenmq.broker.routing.SubscriptionTree;
 import org.wrenmq.broker.session.SessionRegistry;
+import org.wrenmq.broker.session.SessionServices;
 import org.wrenmq.broker.store.MessageStore;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
+import org.wrenmq.broker.time.BrokerClock;
 
-/** What the parts of one running broker share. One per {@link Broker}; there is no static state. */
+/**
+ * The parts of one running broker, built here in dependency order, and what the connection layer
+ * ({@code handler/}, {@code transport/}) reaches through it. The core below (router, sessions, store) gets its
+ * collaborators by constructor and never sees this class. One per {@link Broker}; there is no static state.
+ */
 public final class BrokerContext {
     private final BrokerConfig config;
     private final BrokerMetrics metrics = new BrokerMetrics();
     private final SessionRegistry sessions = new SessionRegistry();
     private final SubscriptionTree subscriptions = new SubscriptionTree();
-    private final RetainedTree retained = new RetainedTree();
-    private final Router router = new Router(this);
+    private final BrokerClock clock;
+    private final RetainedTree retained;
+    private final Router router;
     private final EventLoopGroup workers;
     private final Authenticator authenticator;
     private final MessageStore store;
     /** Messages queued across all sessions, against {@code max_queued_messages_total}. */
     private final AtomicLong queuedTotal = new AtomicLong();
+    private final SessionServices sessionServices;
+    private final PublishCheck publishCheck;
     /** Every open client connection, so that a clean stop can say goodbye to each. */
     private final ChannelGroup connections = new DefaultChannelGroup("wrenmq-connections", GlobalEventExecutor.INSTANCE);
-    private final Map<EventLoop, KeepAliveSweep> keepAliveSweeps = new ConcurrentHashMap<>();
     private volatile boolean stopping;
 
-    BrokerContext(BrokerConfig config, EventLoopGroup workers, Authenticator authenticator, MessageStore store) {
+    BrokerContext(BrokerConfig config, BrokerClock clock, EventLoopGroup workers, Authenticator authenticator,
+                  MessageStore store) {
         this.config = config;
+        this.clock = clock;
+        this.retained = new RetainedTree(clock);
         this.workers = workers;
         this.authenticator = authenticator;
         this.store = store;
+        this.router = new Router(subscriptions, retained, store, metrics, config.retainAvailable());
+        this.publishCheck = new PublishCheck(config, metrics);
+        this.sessionServices = new SessionServices(config, metrics, store, sessions, subscriptions, retained, router,
+                queuedTotal, this::isStopping, clock);
     }
 
     public BrokerConfig config() { return config; }
+    /** The broker's time: {@link BrokerClock#SYSTEM} unless a test gave one it moves by hand. */
+    public BrokerClock clock() { return clock; }
     public BrokerMetrics metrics() { return metrics; }
     public SessionRegistry sessions() { return sessions; }
     public SubscriptionTree subscriptions() { return subscriptions; }
@@ -53,11 +67,11 @@ public final class BrokerContext {
     public Authenticator authenticator() { return authenticator; }
     public MessageStore store() { return store; }
     public AtomicLong queuedTotal() { return queuedTotal; }
+    /** What each new session is built with. */
+    public SessionServices sessionServices() { return sessionServices; }
     public ChannelGroup connections() { return connections; }
-    /** The keepalive sweep of one event loop, started when its first connection needs one. */
-    public KeepAliveSweep keepAliveSweep(EventLoop loop) {
-        return keepAliveSweeps.computeIfAbsent(loop, KeepAliveSweep::start);
-    }
+    /** The checks every incoming publication passes, from the network or in-VM. */
+    public PublishCheck publishCheck() { return publishCheck; }
 
     /**
      * True once a clean stop began: connections then close without ending sessions or publishing wills, so the

@@ -30,7 +30,7 @@ final class RunningBroker implements AutoCloseable {
 
     /** A session that never connects: the trees only use it as a key. */
     Session session(String clientId) {
-        return new Session(clientId, context.workers().next(), context);
+        return new Session(clientId, context.workers().next(), context.sessionServices());
     }
 
     @Override

@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.wrenmq.broker.BrokerConfig;
 import org.wrenmq.broker.ConfigException;
 
 /**
@@ -14,10 +13,16 @@ import org.wrenmq.broker.ConfigException;
  */
 public final class ConfigFileReader {
 
+    /** Takes each setting as read (the broker config's builder). @throws ConfigException for a bad one */
+    @FunctionalInterface
+    public interface Settings {
+        void set(String key, String value);
+    }
+
     private ConfigFileReader() {
     }
 
-    public static void read(Path file, BrokerConfig.Builder into) {
+    public static void read(Path file, Settings into) {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);

@@ -119,7 +119,7 @@ final class ConnectHandler {
         }
 
         SessionRegistry.Opened opened = c.broker.sessions().open(clientId, header.isCleanSession(),
-                id -> new Session(id, c.channel.eventLoop(), c.broker));
+                id -> new Session(id, c.channel.eventLoop(), c.broker.sessionServices()));
         if (opened.replaced() != null) {
             Session old = opened.replaced();
             old.execute(old::replaced);
@@ -136,9 +136,12 @@ final class ConnectHandler {
         LOG.debug("client '{}' ({}) connected, MQTT {}, clean {}, keepalive {} s", clientId, c.remote(),
                 c.version, header.isCleanSession(), keepAlive);
         session.execute(() -> {
-            c.send(Packets.connAck(MqttConnectReturnCode.CONNECTION_ACCEPTED,
-                    opened.present(), ack));
-            session.attach(c, persistent, sessionExpiry, will, willDelay);
+            session.moveTo(c.channel.eventLoop()); // the session lives on its connection's loop
+            session.execute(() -> {
+                c.send(Packets.connAck(MqttConnectReturnCode.CONNECTION_ACCEPTED,
+                        opened.present(), ack));
+                session.attach(c, persistent, sessionExpiry, will, willDelay);
+            });
         });
     }
 

@@ -25,7 +25,7 @@ final class IncomingPublication {
             return null;
         }
         long expiry = Props.unsigned(props, MqttPropertyType.PUBLICATION_EXPIRY_INTERVAL, -1);
-        long expiresAt = expiry < 0 ? 0 : System.currentTimeMillis() + expiry * 1000;
+        long expiresAt = expiry < 0 ? 0 : c.broker.clock().millis() + expiry * 1000;
         return new Publication(topic, payload, qos, retain,
                 Props.string(props, MqttPropertyType.CONTENT_TYPE),
                 Props.string(props, MqttPropertyType.RESPONSE_TOPIC),

@@ -4,6 +4,8 @@ import io.netty.channel.EventLoop;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.wrenmq.broker.Limits;
+import org.wrenmq.broker.time.BrokerClock;
 
 /**
  * Closes connections whose client sent nothing for one and a half times its keepalive [MQTT-3.1.2-24].
@@ -15,18 +17,28 @@ import java.util.concurrent.TimeUnit;
  * its time ran out (mosquitto also checks once a second). Everything runs on the loop, so nothing is locked.
  */
 public final class KeepAliveSweep {
-    static final long INTERVAL_MILLIS = 1000;
+    static final long INTERVAL_MILLIS = Limits.KEEPALIVE_CHECK_INTERVAL_MILLIS;
 
     private final List<MqttConnectionHandler> connections = new ArrayList<>();
+    private final EventLoop loop;
+    private final BrokerClock clock;
 
-    private KeepAliveSweep() {
+    private KeepAliveSweep(EventLoop loop, BrokerClock clock) {
+        this.loop = loop;
+        this.clock = clock;
     }
 
     /** The sweep of {@code loop}, sweeping from now on until the loop shuts down. */
-    public static KeepAliveSweep start(EventLoop loop) {
-        KeepAliveSweep sweep = new KeepAliveSweep();
-        loop.scheduleAtFixedRate(sweep::sweep, INTERVAL_MILLIS, INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+    public static KeepAliveSweep start(EventLoop loop, BrokerClock clock) {
+        KeepAliveSweep sweep = new KeepAliveSweep(loop, clock);
+        sweep.scheduleNext();
         return sweep;
+    }
+
+    private void scheduleNext() {
+        if (!loop.isShuttingDown()) {
+            clock.schedule(loop, this::sweep, INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+        }
     }
 
     /** Watches {@code c} from now; on the loop's thread. */
@@ -50,7 +62,8 @@ public final class KeepAliveSweep {
     }
 
     private void sweep() {
-        long now = System.nanoTime();
+        scheduleNext();
+        long now = clock.nanos();
         // backwards, so that removing one (the last moves into its slot) skips none still to be looked at
         for (int i = connections.size() - 1; i >= 0; i--) {
             MqttConnectionHandler c = connections.get(i);

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.mqtt.MqttConnectMessage;
 import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageType;
@@ -21,10 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wrenmq.broker.BrokerContext;
 import org.wrenmq.broker.message.Publication;
-import org.wrenmq.broker.session.Delivery;
+import org.wrenmq.broker.routing.Delivery;
 import org.wrenmq.broker.session.Outlet;
 import org.wrenmq.broker.session.Session;
-import org.wrenmq.broker.transport.MqttFrameDecoder;
 
 /**
  * One client connection: its state before and after CONNECT, and the dispatch of each incoming packet type to the
@@ -35,10 +35,11 @@ import org.wrenmq.broker.transport.MqttFrameDecoder;
  * log line naming the client and the reason (and, for MQTT 5, a DISCONNECT with the reason code first).
  */
 public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter
-        implements Outlet, MqttFrameDecoder.Listener {
+        implements Outlet {
     private static final Logger LOG = LoggerFactory.getLogger(MqttConnectionHandler.class);
 
     final BrokerContext broker;
+    private final KeepAliveSweeps keepAliveSweeps;
     Channel channel;
     MqttVersion version = MqttVersion.MQTT_3_1_1;
     boolean connected;
@@ -68,8 +69,9 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter
     /** Written to during this event-loop turn, flushed at its end by the loop's {@link TurnFlusher}. */
     boolean flushQueued;
 
-    public MqttConnectionHandler(BrokerContext broker) {
+    public MqttConnectionHandler(BrokerContext broker, KeepAliveSweeps keepAliveSweeps) {
         this.broker = broker;
+        this.keepAliveSweeps = keepAliveSweeps;
     }
 
     @Override
@@ -93,7 +95,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         MqttMessage m = (MqttMessage) msg;
         packetsDecoded++;
-        lastPacketNanos = System.nanoTime();
+        lastPacketNanos = broker.clock().nanos();
         try {
             if (closing) {
                 return;
@@ -153,7 +155,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter
     /** From CONNECT on: 1.5 x keepalive without a packet means the client is gone [MQTT-3.1.2-24]. */
     void watchKeepAlive(int keepAliveSeconds) {
         keepAliveLimitNanos = TimeUnit.MILLISECONDS.toNanos(keepAliveSeconds * 1500L);
-        keepAliveSweep = broker.keepAliveSweep(channel.eventLoop());
+        keepAliveSweep = keepAliveSweeps.of(channel.eventLoop());
         keepAliveSweep.add(this);
     }
 
@@ -197,19 +199,17 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter
                 "server shutting down"));
     }
 
-    // ---- frames the decoder never turned into packets ----
+    // ---- frames the decoder never turned into packets (the transport's frame decoder reports them) ----
 
-    @Override
+    /** Packets the decoder produced, good or bad: the frame decoder checks each frame yielded one. */
     public long packetsDecoded() {
         return packetsDecoded;
     }
 
-    @Override
     public void malformedFrame(String why) {
         protocolError(MqttReasonCodes.Disconnect.MALFORMED_PACKET, "malformed packet: " + why);
     }
 
-    @Override
     public void frameTooLarge(long remainingLength) {
         broker.metrics().messagesRefusedSizeLimit.increment();
         protocolError(MqttReasonCodes.Disconnect.PACKET_TOO_LARGE, "packet of " + remainingLength
@@ -344,5 +344,10 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter
     @Override
     public int receiveMaximum() {
         return clientReceiveMaximum;
+    }
+
+    @Override
+    public EventLoop eventLoop() {
+        return channel.eventLoop();
     }
 }

@@ -14,7 +14,7 @@ import io.netty.handler.codec.mqtt.MqttVersion;
 import org.wrenmq.api.QoS;
 import org.wrenmq.api.UserProperty;
 import org.wrenmq.broker.message.Publication;
-import org.wrenmq.broker.session.Delivery;
+import org.wrenmq.broker.routing.Delivery;
 
 /**
  * A PUBLISH to a client. The payload array is wrapped, not copied. For MQTT 5 clients the message's properties
@@ -41,7 +41,7 @@ final class OutgoingPublish {
         String topic = p.topic();
         MqttProperties props = MqttProperties.NO_PROPERTIES;
         if (c.version == MqttVersion.MQTT_5) {
-            long remainingExpiry = p.expiresAtMillis() == 0 ? -1 : p.remainingExpirySeconds(System.currentTimeMillis());
+            long remainingExpiry = p.expiresAtMillis() == 0 ? -1 : p.remainingExpirySeconds(c.broker.clock().millis());
             Integer alias = c.clientTopicAliasMaximum == 0 ? null : c.outboundAlias(topic);
             boolean newAlias = alias == null && c.clientTopicAliasMaximum > 0
                     && c.outboundAliasCount() < c.clientTopicAliasMaximum;

@@ -8,8 +8,8 @@ import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttReasonCodes;
 import io.netty.handler.codec.mqtt.MqttVersion;
 import org.wrenmq.api.QoS;
-import org.wrenmq.broker.BrokerConfig;
 import org.wrenmq.broker.message.Publication;
+import org.wrenmq.broker.routing.PublishCheck;
 import org.wrenmq.broker.session.Session;
 
 /**
@@ -24,7 +24,6 @@ final class PublishHandler {
 
     static void handle(MqttConnectionHandler c, MqttPublishMessage msg) {
         MqttFixedHeader fixed = msg.fixedHeader();
-        BrokerConfig config = c.broker.config();
         boolean v5 = c.version == MqttVersion.MQTT_5;
         MqttProperties props = msg.variableHeader().properties();
         if (v5 && Props.integer(props, MqttPropertyType.SUBSCRIPTION_IDENTIFIER) != null) {
@@ -36,27 +35,12 @@ final class PublishHandler {
         if (topic == null) {
             return;
         }
-        String topicError = org.wrenmq.broker.routing.Topics.topicNameError(topic);
-        if (topicError != null) {
-            c.protocolError(MqttReasonCodes.Disconnect.TOPIC_NAME_INVALID, "PUBLISH " + topicError);
-            return;
-        }
         int qos = fixed.qosLevel().value();
-        if (qos > config.maxQos()) {
-            c.protocolError(MqttReasonCodes.Disconnect.QOS_NOT_SUPPORTED,
-                    "PUBLISH QoS " + qos + " above max_qos " + config.maxQos() + " [MQTT-3.2.2-11]");
-            return;
-        }
-        if (fixed.isRetain() && !config.retainAvailable()) {
-            c.protocolError(MqttReasonCodes.Disconnect.RETAIN_NOT_SUPPORTED,
-                    "retained PUBLISH while retain_available is false [MQTT-3.2.2-14]");
-            return;
-        }
-        int size = msg.payload().readableBytes();
-        if (size > config.messageSizeLimit()) {
-            c.broker.metrics().messagesRefusedSizeLimit.increment();
-            c.protocolError(MqttReasonCodes.Disconnect.PACKET_TOO_LARGE, "PUBLISH payload of " + size
-                    + " bytes exceeds message_size_limit " + config.messageSizeLimit());
+        PublishCheck.Refusal refusal = c.broker.publishCheck().check(topic, qos, fixed.isRetain(),
+                msg.payload().readableBytes());
+        if (refusal != null) {
+            c.protocolError(MqttReasonCodes.Disconnect.valueOf((byte) refusal.reasonCode()),
+                    "PUBLISH " + refusal.why());
             return;
         }
         int packetId = msg.variableHeader().packetId();

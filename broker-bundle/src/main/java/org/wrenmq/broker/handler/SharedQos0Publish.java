@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.util.concurrent.FastThreadLocal;
+import org.wrenmq.broker.Limits;
 import org.wrenmq.broker.message.Publication;
 
 /**
@@ -20,8 +21,8 @@ import org.wrenmq.broker.message.Publication;
  * {@link #MAX_SHARED_PAYLOAD} are kept: larger ones are encoded per subscriber as before.
  */
 final class SharedQos0Publish {
-    /** Largest payload kept between deliveries: bounds what each event loop holds on to, bytes. */
-    static final int MAX_SHARED_PAYLOAD = 64 * 1024;
+    /** Largest payload kept between deliveries: {@link Limits#SHARED_QOS0_MAX_PAYLOAD}. */
+    static final int MAX_SHARED_PAYLOAD = Limits.SHARED_QOS0_MAX_PAYLOAD;
 
     private static final FastThreadLocal<SharedQos0Publish> LAST_ENCODED = new FastThreadLocal<>() {
         @Override

@@ -25,7 +25,10 @@ public final class BrokerMetrics {
     public final LongAdder messagesDroppedExpired = new LongAdder();
     public final LongAdder messagesDroppedTooLargeForClient = new LongAdder();
     public final LongAdder messagesRefusedSizeLimit = new LongAdder();
+    public final LongAdder messagesRefusedMaxQos = new LongAdder();
     public final LongAdder willsPublished = new LongAdder();
+    /** Sessions resumed by a connection on another event loop, and moved there. */
+    public final LongAdder sessionsMovedLoop = new LongAdder();
 
     /** A snapshot, by name. */
     public Map<String, Long> snapshot() {
@@ -44,7 +47,9 @@ public final class BrokerMetrics {
         m.put("messages.dropped.expired", messagesDroppedExpired.sum());
         m.put("messages.dropped.too_large_for_client", messagesDroppedTooLargeForClient.sum());
         m.put("messages.refused.message_size_limit", messagesRefusedSizeLimit.sum());
+        m.put("messages.refused.max_qos", messagesRefusedMaxQos.sum());
         m.put("wills.published", willsPublished.sum());
+        m.put("sessions.moved_loop", sessionsMovedLoop.sum());
         return m;
     }
 }

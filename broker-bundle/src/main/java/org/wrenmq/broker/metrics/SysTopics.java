@@ -4,9 +4,10 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.concurrent.TimeUnit;
 import org.wrenmq.api.QoS;
-import org.wrenmq.broker.BrokerContext;
 import org.wrenmq.broker.message.Publication;
 
 /**
@@ -17,13 +18,22 @@ import org.wrenmq.broker.message.Publication;
 public final class SysTopics {
     public static final String PREFIX = "$SYS/broker/";
 
-    private final BrokerContext broker;
+    /** The broker-wide counts this tree shows besides the metrics' counters. */
+    public record Counts(LongSupplier sessions, LongSupplier subscriptions, LongSupplier retainedMessages) {
+    }
+
+    private final BrokerMetrics metrics;
+    private final Counts counts;
+    private final Consumer<Publication> router;
     private final String version;
     private final long startedAtMillis = System.currentTimeMillis();
     private ScheduledFuture<?> task;
 
-    public SysTopics(BrokerContext broker, String version) {
-        this.broker = broker;
+    /** @param router publishes each value as a retained message (the broker's router) */
+    public SysTopics(BrokerMetrics metrics, Counts counts, Consumer<Publication> router, String version) {
+        this.metrics = metrics;
+        this.counts = counts;
+        this.router = router;
         this.version = version;
     }
 
@@ -40,21 +50,17 @@ public final class SysTopics {
 
     private void publishCounters() {
         publish("uptime", (System.currentTimeMillis() - startedAtMillis) / 1000 + " seconds");
-        publish("clients/connected", String.valueOf(broker.metrics().connectionsCurrent.sum()));
-        publish("clients/total", String.valueOf(broker.sessions().size()));
-        publish("subscriptions/count", String.valueOf(subscriptionCount()));
-        publish("retained messages/count", String.valueOf(broker.retained().size()));
-        for (Map.Entry<String, Long> e : broker.metrics().snapshot().entrySet()) {
+        publish("clients/connected", String.valueOf(metrics.connectionsCurrent.sum()));
+        publish("clients/total", String.valueOf(counts.sessions().getAsLong()));
+        publish("subscriptions/count", String.valueOf(counts.subscriptions().getAsLong()));
+        publish("retained messages/count", String.valueOf(counts.retainedMessages().getAsLong()));
+        for (Map.Entry<String, Long> e : metrics.snapshot().entrySet()) {
             publish(e.getKey().replace('.', '/'), String.valueOf(e.getValue()));
         }
     }
 
-    private long subscriptionCount() {
-        return broker.sessions().all().stream().mapToLong(s -> s.subscriptions().size()).sum();
-    }
-
     private void publish(String topic, String value) {
-        broker.router().publish(Publication.simple(PREFIX + topic, value.getBytes(StandardCharsets.UTF_8),
+        router.accept(Publication.simple(PREFIX + topic, value.getBytes(StandardCharsets.UTF_8),
                 QoS.AT_MOST_ONCE, true, null));
     }
 }

@@ -43,7 +43,8 @@ public final class BrokerComponent implements BrokerRuntime, MqttPublisher {
 
     @Activate
     void activate(BundleContext context, Map<String, Object> properties) {
-        broker = Broker.builder().config(BrokerConfig.fromMap(brokerSettings(context, properties))).build().start();
+        broker = Broker.builder().config(BrokerConfig.fromMap(brokerSettings(context, properties)))
+                .json(OsgiJson.writer()).build().start();
     }
 
     @Deactivate

@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.wrenmq.broker.message.Publication;
+import org.wrenmq.broker.time.BrokerClock;
 
 /**
  * Retained messages in a trie with one topic level per node, walked by a subscriber's filter: an exact level
@@ -17,6 +18,17 @@ import org.wrenmq.broker.message.Publication;
  * message being stored in it.
  */
 public final class RetainedTree {
+    /** Expired retained messages are skipped (and never sent) by the time of this clock. */
+    private final BrokerClock clock;
+
+    public RetainedTree() {
+        this(BrokerClock.SYSTEM);
+    }
+
+    public RetainedTree(BrokerClock clock) {
+        this.clock = clock;
+    }
+
 
     private static final class Node {
         final Map<String, Node> children = new ConcurrentHashMap<>(4);
@@ -69,7 +81,7 @@ public final class RetainedTree {
 
     /** Calls {@code sink} with every retained message whose topic {@code filter} matches. */
     public void match(String filter, Consumer<Publication> sink) {
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         match(root, Topics.levels(filter), 0, m -> {
             if (!m.isExpired(now)) {
                 sink.accept(m);

@@ -7,11 +7,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.wrenmq.api.QoS;
-import org.wrenmq.broker.BrokerContext;
 import org.wrenmq.broker.message.Publication;
+import org.wrenmq.broker.metrics.BrokerMetrics;
 import org.wrenmq.broker.metrics.SysTopics;
-import org.wrenmq.broker.session.Delivery;
-import org.wrenmq.broker.session.Session;
 import org.wrenmq.broker.store.MessageStore;
 import org.wrenmq.broker.store.StoredEntry;
 
@@ -25,10 +23,20 @@ import org.wrenmq.broker.store.StoredEntry;
  * message while entries for other targets are still being written.
  */
 public final class Router {
-    private final BrokerContext broker;
+    private final SubscriptionTree subscriptions;
+    private final RetainedTree retained;
+    private final MessageStore store;
+    private final BrokerMetrics metrics;
+    /** {@code retain_available}: when false, the RETAIN flag is not honoured (CONNECT refuses retained wills). */
+    private final boolean retainAvailable;
 
-    public Router(BrokerContext broker) {
-        this.broker = broker;
+    public Router(SubscriptionTree subscriptions, RetainedTree retained, MessageStore store, BrokerMetrics metrics,
+                  boolean retainAvailable) {
+        this.subscriptions = subscriptions;
+        this.retained = retained;
+        this.store = store;
+        this.metrics = metrics;
+        this.retainAvailable = retainAvailable;
     }
 
     /**
@@ -36,17 +44,16 @@ public final class Router {
      *     for {@link MessageStore#afterCommit}
      */
     public boolean publish(Publication p) {
-        MessageStore store = broker.store();
         boolean wrote = false;
-        if (p.retain() && broker.config().retainAvailable()) {
-            broker.retained().put(p);
+        if (p.retain() && retainAvailable) {
+            retained.put(p);
             if (store.durable() && !p.topic().startsWith(SysTopics.PREFIX)) {
                 store.putRetained(p);
                 wrote = true;
             }
         }
         Matches matches = new Matches(p);
-        broker.subscriptions().match(p.topic(), matches);
+        subscriptions.match(p.topic(), matches);
         List<Target> targets = matches.targets();
         for (Target t : targets) {
             wrote |= prepare(t, p, store, matches);
@@ -98,12 +105,12 @@ public final class Router {
 
     /** A will is published like any message, and counted. */
     public void publishWill(Publication will) {
-        broker.metrics().willsPublished.increment();
+        metrics.willsPublished.increment();
         publish(will);
     }
 
     public SharedGroup sharedGroup(Subscription s) {
-        return broker.subscriptions().group(s.topicFilter(), s.shareGroup());
+        return subscriptions.group(s.topicFilter(), s.shareGroup());
     }
 
     public boolean matches(String filter, String topic) {
@@ -117,7 +124,7 @@ public final class Router {
 
     /** What one session gets of one message when several of its subscriptions match. */
     private static final class Target {
-        final Session session;
+        final Subscriber session;
         /** Picked from a shared subscription group: a copy of its own, never merged with the session's others. */
         final boolean shared;
         QoS qos = QoS.AT_MOST_ONCE;
@@ -125,7 +132,7 @@ public final class Router {
         int[] ids = Delivery.NO_IDS;
         Delivery delivery;
 
-        Target(Session session, boolean shared) {
+        Target(Subscriber session, boolean shared) {
             this.session = session;
             this.shared = shared;
         }
@@ -152,7 +159,7 @@ public final class Router {
         /** Every target in match order, from the second on (null while there is one). */
         List<Target> all;
         /** The non-shared targets by session, from the second target on: overlapping subscriptions merge. */
-        private Map<Session, Target> bySession;
+        private Map<Subscriber, Target> bySession;
         /** The message's id in the store once written for the first persistent target, else 0. */
         long storedMessageId;
 

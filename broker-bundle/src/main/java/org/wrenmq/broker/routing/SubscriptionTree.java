@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.wrenmq.broker.session.Session;
 
 /**
  * Every subscription of every session, in a trie with one level of the filter per node.
@@ -26,7 +25,7 @@ public final class SubscriptionTree {
 
     private static final class Node {
         final Map<String, Node> children = new ConcurrentHashMap<>(4);
-        final Map<Session, Subscription> subscribers = new ConcurrentHashMap<>(4);
+        final Map<Subscriber, Subscription> subscribers = new ConcurrentHashMap<>(4);
         final Map<String, SharedGroup> groups = new ConcurrentHashMap<>(2);
 
         boolean isEmpty() {
@@ -49,7 +48,7 @@ public final class SubscriptionTree {
     }
 
     /** @return whether the session had that subscription */
-    public synchronized boolean remove(Session session, String topicFilter, String shareGroup) {
+    public synchronized boolean remove(Subscriber session, String topicFilter, String shareGroup) {
         String[] levels = Topics.levels(topicFilter);
         List<Node> path = new ArrayList<>(levels.length + 1);
         Node node = root;

@@ -1,11 +1,13 @@
 package org.wrenmq.broker.session;
 
+import io.netty.util.concurrent.EventExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wrenmq.api.QoS;
-import org.wrenmq.broker.BrokerContext;
+import org.wrenmq.broker.Limits;
 import org.wrenmq.broker.LocalSession;
+import org.wrenmq.broker.routing.Delivery;
 import org.wrenmq.broker.routing.SharedFilter;
 import org.wrenmq.broker.routing.Subscription;
 import org.wrenmq.broker.routing.Topics;
@@ -18,34 +20,35 @@ import org.wrenmq.broker.routing.Topics;
 public final class LocalClient implements LocalSession, Outlet {
     private static final Logger LOG = LoggerFactory.getLogger(LocalClient.class);
     /** How long a rejected message waits before it is delivered again, so a failing listener does not spin. */
-    static final long REDELIVERY_DELAY_MILLIS = 100;
+    static final long REDELIVERY_DELAY_MILLIS = Limits.LOCAL_REDELIVERY_DELAY_MILLIS;
 
-    private final BrokerContext broker;
+    private final SessionServices services;
     private final Session session;
     private final Handler handler;
     private final int receiveMaximum;
 
-    private LocalClient(BrokerContext broker, Session session, Handler handler, int receiveMaximum) {
-        this.broker = broker;
+    private LocalClient(SessionServices services, Session session, Handler handler, int receiveMaximum) {
+        this.services = services;
         this.session = session;
         this.handler = handler;
         this.receiveMaximum = receiveMaximum;
     }
 
-    public static LocalClient open(BrokerContext broker, String clientId, boolean cleanStart, long expirySeconds,
-                                   int receiveMaximum, Handler handler) {
+    /** @param executor the event loop a new session is placed on */
+    public static LocalClient open(SessionServices services, EventExecutor executor, String clientId,
+                                   boolean cleanStart, long expirySeconds, int receiveMaximum, Handler handler) {
         if (clientId == null || clientId.isEmpty() || clientId.indexOf('\u0000') >= 0 || receiveMaximum < 1
                 || expirySeconds < 0 || expirySeconds > SessionRegistry.NEVER_EXPIRES) {
             throw new IllegalArgumentException("a local session needs a client id without U+0000, a receive "
                     + "maximum >= 1 and a session expiry of 0..4294967295 s");
         }
-        SessionRegistry.Opened opened = broker.sessions().open(clientId, cleanStart,
-                id -> new Session(id, broker.workers().next(), broker));
+        SessionRegistry.Opened opened = services.sessions().open(clientId, cleanStart,
+                id -> new Session(id, executor, services));
         if (opened.replaced() != null) {
             Session old = opened.replaced();
             old.execute(old::replaced);
         }
-        LocalClient client = new LocalClient(broker, opened.session(), handler, receiveMaximum);
+        LocalClient client = new LocalClient(services, opened.session(), handler, receiveMaximum);
         Session s = opened.session();
         s.execute(() -> s.attach(client, expirySeconds > 0, expirySeconds, null, 0));
         return client;
@@ -65,7 +68,7 @@ public final class LocalClient implements LocalSession, Outlet {
         if (error != null) {
             throw new IllegalArgumentException("'" + topicFilter + "': " + error);
         }
-        QoS granted = QoS.of(Math.min(qos.value(), broker.config().maxQos()));
+        QoS granted = QoS.of(Math.min(qos.value(), services.config().maxQos()));
         Subscription s = new Subscription(session, filter, shared == null ? null : shared.group(), granted, false,
                 false, 0, 0);
         session.execute(() -> {
@@ -112,13 +115,14 @@ public final class LocalClient implements LocalSession, Outlet {
             @Override
             public void reject() {
                 if (qos != QoS.AT_MOST_ONCE) {
-                    session.executor().schedule(() -> session.redeliver(packetId), REDELIVERY_DELAY_MILLIS,
+                    session.executor().schedule(() -> session.execute(() -> session.redeliver(packetId)),
+                            REDELIVERY_DELAY_MILLIS,
                             TimeUnit.MILLISECONDS);
                 }
             }
         };
         try {
-            handler.onMessage(d.publication().toApi(qos, d.retainFlag(), System.currentTimeMillis()), ack);
+            handler.onMessage(d.publication().toApi(qos, d.retainFlag(), services.clock().millis()), ack);
         } catch (RuntimeException e) {
             LOG.warn("local client '{}': handler failed on {}: {}", clientId(), d.publication().topic(), e.toString());
             ack.reject();

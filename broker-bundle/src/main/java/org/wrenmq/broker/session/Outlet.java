@@ -1,5 +1,8 @@
 package org.wrenmq.broker.session;
 
+import io.netty.util.concurrent.EventExecutor;
+import org.wrenmq.broker.routing.Delivery;
+
 /**
  * Where a session's messages go while a client is attached: a network connection, or an in-VM listener.
  * Called on the session's executor only.
@@ -30,4 +33,9 @@ public interface Outlet {
 
     /** The most QoS 1/2 messages this client accepts unacknowledged (its receive maximum). */
     int receiveMaximum();
+
+    /** The event loop of the connection, which the session runs on while attached; null for an in-VM client. */
+    default EventExecutor eventLoop() {
+        return null;
+    }
 }

@@ -53,7 +53,7 @@ public final class Main {
         try {
             BrokerConfig.Builder b = BrokerConfig.builder();
             if (configFile != null) {
-                org.wrenmq.broker.config.ConfigFileReader.read(configFile, b);
+                org.wrenmq.broker.config.ConfigFileReader.read(configFile, b::set);
             }
             if (port != null) {
                 if (configFile == null) {

@@ -2,7 +2,6 @@ package org.wrenmq.broker.store;
 
 import java.util.List;
 import org.wrenmq.broker.message.Publication;
-import org.wrenmq.broker.routing.Subscription;
 
 /**
  * A persistent session as stored. Subscriptions are kept without their session (filled in at recovery).
@@ -23,10 +22,5 @@ public record StoredSession(String clientId, long expiryIntervalSeconds, long di
     /** A subscription as stored. */
     public record SubscriptionRecord(String topicFilter, String shareGroup, int qos, boolean noLocal,
                                      boolean retainAsPublished, int retainHandling, int subscriptionId) {
-
-        public static SubscriptionRecord of(Subscription s) {
-            return new SubscriptionRecord(s.topicFilter(), s.shareGroup(), s.qos().value(), s.noLocal(),
-                    s.retainAsPublished(), s.retainHandling(), s.subscriptionId());
-        }
     }
 }

@@ -5,6 +5,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import org.wrenmq.broker.BrokerContext;
+import org.wrenmq.broker.handler.KeepAliveSweeps;
 import org.wrenmq.broker.handler.MqttConnectionHandler;
 
 /**
@@ -20,20 +21,42 @@ public final class MqttChannelInitializer extends ChannelInitializer<SocketChann
     private static final int MQTT31_MAX_CLIENT_ID_LENGTH = 23;
 
     private final BrokerContext broker;
+    private final KeepAliveSweeps keepAliveSweeps;
     private final int maxPacketSize;
 
     public MqttChannelInitializer(BrokerContext broker) {
         this.broker = broker;
+        this.keepAliveSweeps = new KeepAliveSweeps(broker.clock());
         this.maxPacketSize = broker.config().maxIncomingPacketSize();
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
-        MqttConnectionHandler connection = new MqttConnectionHandler(broker);
+        MqttConnectionHandler connection = new MqttConnectionHandler(broker, keepAliveSweeps);
         ch.pipeline()
-                .addLast("frames", new MqttFrameDecoder(maxPacketSize, connection))
+                .addLast("frames", new MqttFrameDecoder(maxPacketSize, framesOf(connection)))
                 .addLast("decoder", new MqttDecoder(maxPacketSize, MQTT31_MAX_CLIENT_ID_LENGTH))
                 .addLast("encoder", MqttEncoder.INSTANCE)
                 .addLast("mqtt", connection);
+    }
+
+    /** The frame decoder reports to the connection; the handler package does not know the transport's types. */
+    private static MqttFrameDecoder.Listener framesOf(MqttConnectionHandler connection) {
+        return new MqttFrameDecoder.Listener() {
+            @Override
+            public long packetsDecoded() {
+                return connection.packetsDecoded();
+            }
+
+            @Override
+            public void malformedFrame(String why) {
+                connection.malformedFrame(why);
+            }
+
+            @Override
+            public void frameTooLarge(long remainingLength) {
+                connection.frameTooLarge(remainingLength);
+            }
+        };
     }
 }

@@ -11,6 +11,12 @@ final class BrokerExtension extends InProcessBroker {
         return this;
     }
 
+    /** The broker's time moves only when the test advances {@link #clock()}. */
+    BrokerExtension withManualClock() {
+        useManualClock();
+        return this;
+    }
+
     RawClient raw() {
         return track(RawClient.open(port()));
     }

@@ -14,6 +14,12 @@ final class Mqtt5Broker extends InProcessBroker {
         return this;
     }
 
+    /** The broker's time moves only when the test advances {@link #clock()}. */
+    Mqtt5Broker withManualClock() {
+        useManualClock();
+        return this;
+    }
+
     long counter(String name) {
         return broker().counters().get(name);
     }
@@ -53,18 +59,5 @@ final class Mqtt5Broker extends InProcessBroker {
     void awaitSessionEnded(String clientId) {
         await().atMost(RawClient5.PATIENCE).until(() -> broker().clients().stream()
                 .noneMatch(c -> c.clientId().equals(clientId)));
-    }
-
-    /**
-     * Waits while an interval runs out (message expiry): the broker drops expired messages lazily, when it would
-     * send them, so there is no state to await, only the clock.
-     */
-    static void letTimePass(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -33,6 +33,7 @@ public abstract class InProcessBroker implements AfterEachCallback {
     private final Deque<AutoCloseable> clients = new ArrayDeque<>();
     private Broker broker;
     private Path storeDir;
+    private ManualClock clock;
 
     /** A mosquitto-style setting (see BrokerConfig) for the broker this test will start. */
     protected void put(String key, String value) {
@@ -40,6 +41,25 @@ public abstract class InProcessBroker implements AfterEachCallback {
             throw new IllegalStateException("the broker already started; set " + key + " before first use");
         }
         settings.put(key, value);
+    }
+
+    /**
+     * From now on the broker's time moves only by {@link ManualClock#advance}: expiry, will delay, session expiry
+     * and keepalive then need no sleeping. Call before the broker starts.
+     */
+    protected void useManualClock() {
+        if (broker != null) {
+            throw new IllegalStateException("the broker already started; choose the clock before first use");
+        }
+        clock = new ManualClock();
+    }
+
+    /** The clock a test moves; see {@link #useManualClock()}. */
+    public ManualClock clock() {
+        if (clock == null) {
+            throw new IllegalStateException("this broker runs on the system clock: useManualClock() first");
+        }
+        return clock;
     }
 
     public Broker broker() {
@@ -50,6 +70,9 @@ public abstract class InProcessBroker implements AfterEachCallback {
             Broker.Builder builder = Broker.builder().listener(0, "127.0.0.1")
                     .set("persistence_location", storeDir.toString());
             settings.forEach(builder::set);
+            if (clock != null) {
+                builder.clock(clock);
+            }
             broker = builder.build().start();
         }
         return broker;

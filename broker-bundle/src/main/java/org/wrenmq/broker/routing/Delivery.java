@@ -1,4 +1,4 @@
-package org.wrenmq.broker.session;
+package org.wrenmq.broker.routing;
 
 import org.wrenmq.api.QoS;
 import org.wrenmq.broker.message.Publication;

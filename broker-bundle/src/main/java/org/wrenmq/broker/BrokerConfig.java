@@ -29,6 +29,16 @@ public final class BrokerConfig {
     private static final int PUBLISH_OVERHEAD = 65_535 + 2 + 2 + 4096;
     /** {@code max_connections}: concurrent client connections; -1 means unlimited, as in mosquitto. */
     public static final int DEFAULT_MAX_CONNECTIONS = -1;
+    /**
+     * {@code connect_timeout}: seconds from accepting a connection to its complete CONNECT; a connection that
+     * sends nothing, or too little, is closed then. HiveMQ: 10 s; mosquitto has no such limit.
+     */
+    public static final int DEFAULT_CONNECT_TIMEOUT = 10;
+    /**
+     * {@code max_pending_connections}: connections accepted and still waiting for their CONNECT; more are closed
+     * at accept. -1 means unlimited.
+     */
+    public static final int DEFAULT_MAX_PENDING_CONNECTIONS = 1000;
     /** {@code max_keepalive}: the longest keepalive, seconds, a client may ask for. mosquitto: 65535. */
     public static final int DEFAULT_MAX_KEEPALIVE = 65_535;
     /** {@code max_topic_alias}: topic aliases an MQTT 5 client may use towards the broker. mosquitto: 10. */
@@ -64,6 +74,8 @@ public final class BrokerConfig {
     private final int messageSizeLimit;
     private final int maxConnections;
     private final int maxKeepalive;
+    private final int connectTimeout;
+    private final int maxPendingConnections;
     private final int maxTopicAlias;
     private final int maxQos;
     private final boolean retainAvailable;
@@ -96,6 +108,8 @@ public final class BrokerConfig {
         this.messageSizeLimit = b.messageSizeLimit;
         this.maxConnections = b.maxConnections;
         this.maxKeepalive = b.maxKeepalive;
+        this.connectTimeout = b.connectTimeout;
+        this.maxPendingConnections = b.maxPendingConnections;
         this.maxTopicAlias = b.maxTopicAlias;
         this.maxQos = b.maxQos;
         this.retainAvailable = b.retainAvailable;
@@ -160,6 +174,8 @@ public final class BrokerConfig {
     }
     public int maxConnections() { return maxConnections; }
     public int maxKeepalive() { return maxKeepalive; }
+    public int connectTimeout() { return connectTimeout; }
+    public int maxPendingConnections() { return maxPendingConnections; }
     public int maxTopicAlias() { return maxTopicAlias; }
     public int maxQos() { return maxQos; }
     public boolean retainAvailable() { return retainAvailable; }
@@ -191,6 +207,8 @@ public final class BrokerConfig {
         private int messageSizeLimit = DEFAULT_MESSAGE_SIZE_LIMIT;
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
         private int maxKeepalive = DEFAULT_MAX_KEEPALIVE;
+        private int connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private int maxPendingConnections = DEFAULT_MAX_PENDING_CONNECTIONS;
         private int maxTopicAlias = DEFAULT_MAX_TOPIC_ALIAS;
         private int maxQos = 2;
         private boolean retainAvailable = true;
@@ -227,6 +245,10 @@ public final class BrokerConfig {
                 case "message_size_limit": messageSizeLimit = integer(key, v, 0, MQTT_MAX_PACKET_SIZE); break;
                 case "max_connections": maxConnections = integer(key, v, -1, Integer.MAX_VALUE); break;
                 case "max_keepalive": maxKeepalive = integer(key, v, 10, 65_535); break;
+                case "connect_timeout": connectTimeout = integer(key, v, 1, 3600); break;
+                case "max_pending_connections":
+                    maxPendingConnections = nonZero(key, integer(key, v, -1, Integer.MAX_VALUE));
+                    break;
                 case "max_topic_alias": maxTopicAlias = integer(key, v, 0, 65_535); break;
                 case "max_qos": maxQos = integer(key, v, 0, 2); break;
                 case "retain_available": retainAvailable = bool(key, v); break;
@@ -266,6 +288,13 @@ public final class BrokerConfig {
 
         private static int port(String key, String v) {
             return integer(key, v, 0, 65_535);
+        }
+
+        private static int nonZero(String key, int n) {
+            if (n == 0) {
+                throw new ConfigException(key + " must be -1 (unlimited) or at least 1, not 0");
+            }
+            return n;
         }
 
         private static String nonEmpty(String key, String v) {

@@ -7,12 +7,14 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.wrenmq.broker.auth.Authenticator;
 import org.wrenmq.broker.handler.KeepAliveSweep;
+import org.wrenmq.broker.logging.LogThrottle;
 import org.wrenmq.broker.metrics.BrokerMetrics;
 import org.wrenmq.broker.routing.RetainedTree;
 import org.wrenmq.broker.routing.Router;
 import org.wrenmq.broker.routing.SubscriptionTree;
 import org.wrenmq.broker.session.SessionRegistry;
 import org.wrenmq.broker.store.MessageStore;
+import org.wrenmq.broker.transport.PendingConnections;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -33,6 +35,7 @@ public final class BrokerContext {
     /** Every open client connection, so that a clean stop can say goodbye to each. */
     private final ChannelGroup connections = new DefaultChannelGroup("wrenmq-connections", GlobalEventExecutor.INSTANCE);
     private final Map<EventLoop, KeepAliveSweep> keepAliveSweeps = new ConcurrentHashMap<>();
+    private final PendingConnections pendingConnections;
     private volatile boolean stopping;
 
     BrokerContext(BrokerConfig config, EventLoopGroup workers, Authenticator authenticator, MessageStore store) {
@@ -40,6 +43,7 @@ public final class BrokerContext {
         this.workers = workers;
         this.authenticator = authenticator;
         this.store = store;
+        this.pendingConnections = new PendingConnections(config, metrics, LogThrottle.perMinute());
     }
 
     public BrokerConfig config() { return config; }
@@ -54,6 +58,8 @@ public final class BrokerContext {
     public MessageStore store() { return store; }
     public AtomicLong queuedTotal() { return queuedTotal; }
     public ChannelGroup connections() { return connections; }
+    /** Connections accepted and not yet past CONNECT (connect_timeout, max_pending_connections). */
+    public PendingConnections pendingConnections() { return pendingConnections; }
     /** The keepalive sweep of one event loop, started when its first connection needs one. */
     public KeepAliveSweep keepAliveSweep(EventLoop loop) {
         return keepAliveSweeps.computeIfAbsent(loop, KeepAliveSweep::start);

@@ -16,6 +16,9 @@ public final class BrokerMetrics {
     public final LongAdder connectionsRefusedAuth = new LongAdder();
     public final LongAdder connectionsClosedProtocolError = new LongAdder();
     public final LongAdder connectionsClosedKeepalive = new LongAdder();
+    public final LongAdder connectionsClosedConnectTimeout = new LongAdder();
+    public final LongAdder connectionsRefusedMaxPending = new LongAdder();
+    public final LongAdder messagesRefusedSysTopic = new LongAdder();
     public final LongAdder messagesReceived = new LongAdder();
     public final LongAdder messagesSent = new LongAdder();
     public final LongAdder messagesDroppedQueueFull = new LongAdder();
@@ -34,6 +37,8 @@ public final class BrokerMetrics {
         m.put("connections.refused.auth", connectionsRefusedAuth.sum());
         m.put("connections.closed.protocol_error", connectionsClosedProtocolError.sum());
         m.put("connections.closed.keepalive", connectionsClosedKeepalive.sum());
+        m.put("connections.closed.connect_timeout", connectionsClosedConnectTimeout.sum());
+        m.put("connections.refused.max_pending", connectionsRefusedMaxPending.sum());
         m.put("messages.received", messagesReceived.sum());
         m.put("messages.sent", messagesSent.sum());
         m.put("messages.dropped.queue_full", messagesDroppedQueueFull.sum());
@@ -41,6 +46,7 @@ public final class BrokerMetrics {
         m.put("messages.dropped.expired", messagesDroppedExpired.sum());
         m.put("messages.dropped.too_large_for_client", messagesDroppedTooLargeForClient.sum());
         m.put("messages.refused.message_size_limit", messagesRefusedSizeLimit.sum());
+        m.put("messages.refused.sys_topic", messagesRefusedSysTopic.sum());
         m.put("wills.published", willsPublished.sum());
         return m;
     }

@@ -9,7 +9,8 @@ import org.wrenmq.broker.handler.MqttConnectionHandler;
 
 /**
  * The pipeline of one MQTT connection: framing (one whole packet at a time, see {@link MqttFrameDecoder}), Netty's
- * MQTT codec, then the connection handler that dispatches each packet type (its writes are flushed once per
+ * MQTT codec, the {@link ConnectGate} until CONNECT (connect_timeout, max_pending_connections), then the
+ * connection handler that dispatches each packet type (its writes are flushed once per
  * event-loop turn, by the handler package's TurnFlusher). Each handler costs every connection a pipeline context,
  * so there is nothing else (keepalive is a per-loop sweep).
  * The decoder refuses any packet larger than the largest PUBLISH {@code message_size_limit} allows, so an
@@ -33,6 +34,7 @@ public final class MqttChannelInitializer extends ChannelInitializer<SocketChann
         ch.pipeline()
                 .addLast("frames", new MqttFrameDecoder(maxPacketSize, connection))
                 .addLast("decoder", new MqttDecoder(maxPacketSize, MQTT31_MAX_CLIENT_ID_LENGTH))
+                .addLast(ConnectGate.NAME, new ConnectGate(broker.pendingConnections()))
                 .addLast("encoder", MqttEncoder.INSTANCE)
                 .addLast("mqtt", connection);
     }

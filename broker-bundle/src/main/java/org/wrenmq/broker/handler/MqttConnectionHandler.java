@@ -49,6 +49,8 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter
     Publication will;
     long willDelaySeconds;
     boolean closing;
+    /** Whether this connection's first PUBLISH to $SYS was logged (the rest are only counted). */
+    boolean sysPublishLogged;
     /** Packets the decoder produced, good or bad: the frame decoder checks each frame yielded one. */
     long packetsDecoded;
     // MQTT 5 limits announced by the client in CONNECT

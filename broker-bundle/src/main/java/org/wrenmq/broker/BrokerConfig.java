@@ -1,5 +1,6 @@
 package org.wrenmq.broker;
 
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -238,7 +239,7 @@ public final class BrokerConfig {
                 case "port": defaultPort = port(key, v); break;
                 case "bind_address": defaultBindAddress = nonEmpty(key, v); break;
                 case "allow_anonymous": allowAnonymous = bool(key, v); break;
-                case "password_file": passwordFile = Path.of(nonEmpty(key, v)); break;
+                case "password_file": passwordFile = path(key, v); break;
                 case "max_inflight_messages": maxInflightMessages = integer(key, v, 1, 65_535); break;
                 case "max_queued_messages": maxQueuedMessages = integer(key, v, 0, Integer.MAX_VALUE); break;
                 case "max_queued_bytes": maxQueuedBytes = longValue(key, v, 0, Long.MAX_VALUE); break;
@@ -259,7 +260,7 @@ public final class BrokerConfig {
                     break;
                 case "sys_interval": sysInterval = integer(key, v, 0, 86_400); break;
                 case "io_threads": ioThreads = integer(key, v, 0, 1024); break;
-                case "persistence_location": persistenceLocation = Path.of(nonEmpty(key, v)); break;
+                case "persistence_location": persistenceLocation = path(key, v); break;
                 case "persistence_sync_interval": persistenceSyncInterval = integer(key, v, 0, 10_000); break;
                 case "persistence_fsync": persistenceFsync = bool(key, v); break;
                 case "persistence_on_corruption": failOnCorruptStore = corruptionPolicy(key, v); break;
@@ -295,6 +296,14 @@ public final class BrokerConfig {
                 throw new ConfigException(key + " must be -1 (unlimited) or at least 1, not 0");
             }
             return n;
+        }
+
+        private static Path path(String key, String v) {
+            try {
+                return Path.of(nonEmpty(key, v));
+            } catch (InvalidPathException e) {
+                throw new ConfigException(key + " is not a usable path: " + e.getReason());
+            }
         }
 
         private static String nonEmpty(String key, String v) {

@@ -188,6 +188,11 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter
         if (!closing) {
             LOG.info("client '{}' ({}): connection error, closing: {}", clientId, remote(), cause.toString());
         }
+        if (!(cause instanceof java.io.IOException)) {
+            // not the network: a packet this broker failed to handle, which is a bug to report
+            broker.metrics().connectionsClosedInternalError.increment();
+            LOG.warn("client '{}' ({}): internal error", clientId, remote(), cause);
+        }
         closing = true;
         ctx.close();
     }

@@ -18,6 +18,8 @@ public final class BrokerMetrics {
     public final LongAdder connectionsClosedKeepalive = new LongAdder();
     public final LongAdder connectionsClosedConnectTimeout = new LongAdder();
     public final LongAdder connectionsRefusedMaxPending = new LongAdder();
+    /** Connections closed because handling their input threw: a bug, which the fuzz tests look for. */
+    public final LongAdder connectionsClosedInternalError = new LongAdder();
     public final LongAdder messagesRefusedSysTopic = new LongAdder();
     public final LongAdder messagesReceived = new LongAdder();
     public final LongAdder messagesSent = new LongAdder();
@@ -39,6 +41,7 @@ public final class BrokerMetrics {
         m.put("connections.closed.keepalive", connectionsClosedKeepalive.sum());
         m.put("connections.closed.connect_timeout", connectionsClosedConnectTimeout.sum());
         m.put("connections.refused.max_pending", connectionsRefusedMaxPending.sum());
+        m.put("connections.closed.internal_error", connectionsClosedInternalError.sum());
         m.put("messages.received", messagesReceived.sum());
         m.put("messages.sent", messagesSent.sum());
         m.put("messages.dropped.queue_full", messagesDroppedQueueFull.sum());

@@ -1,7 +1,7 @@
 package org.wrenmq.broker.transport;
 
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.Channel;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import org.wrenmq.broker.BrokerContext;
@@ -16,7 +16,7 @@ import org.wrenmq.broker.handler.MqttConnectionHandler;
  * The decoder refuses any packet larger than the largest PUBLISH {@code message_size_limit} allows, so an
  * oversize packet is never buffered whole.
  */
-public final class MqttChannelInitializer extends ChannelInitializer<SocketChannel> {
+public final class MqttChannelInitializer extends ChannelInitializer<Channel> {
     /** MQTT 3.1 client ids are at most 23 characters; later versions have no such limit. */
     private static final int MQTT31_MAX_CLIENT_ID_LENGTH = 23;
 
@@ -29,7 +29,7 @@ public final class MqttChannelInitializer extends ChannelInitializer<SocketChann
     }
 
     @Override
-    protected void initChannel(SocketChannel ch) {
+    protected void initChannel(Channel ch) {
         MqttConnectionHandler connection = new MqttConnectionHandler(broker);
         ch.pipeline()
                 .addLast("frames", new MqttFrameDecoder(maxPacketSize, connection))

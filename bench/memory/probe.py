@@ -8,73 +8,12 @@ subscription each) left offline; retained: N retained messages of 64 bytes; subs
 one connection. Prints "ready" when the broker has acknowledged everything, then waits for stdin to close (the
 connections it holds are part of what is measured). Every wait is bounded.
 """
+import os
 import socket
-import struct
 import sys
 
-TIMEOUT_S = 30
-
-
-def remaining_length(n):
-    out = bytearray()
-    while True:
-        digit, n = n % 128, n // 128
-        out.append(digit | (0x80 if n else 0))
-        if not n:
-            return bytes(out)
-
-
-def string(s):
-    b = s.encode()
-    return struct.pack("!H", len(b)) + b
-
-
-def packet(first, body):
-    return bytes([first]) + remaining_length(len(body)) + body
-
-
-def connect(client_id, clean=True):
-    flags = 0x02 if clean else 0x00
-    return packet(0x10, string("MQTT") + bytes([4, flags]) + struct.pack("!H", 0) + string(client_id))
-
-
-def subscribe(packet_id, filters, qos):
-    body = struct.pack("!H", packet_id) + b"".join(string(f) + bytes([qos]) for f in filters)
-    return packet(0x82, body)
-
-
-def publish(topic, payload, qos, retain, packet_id):
-    body = string(topic) + (struct.pack("!H", packet_id) if qos else b"") + payload
-    return packet(0x30 | qos << 1 | (1 if retain else 0), body)
-
-
-def read_packet(sock):
-    def exactly(n):
-        data = bytearray()
-        while len(data) < n:
-            chunk = sock.recv(n - len(data))
-            if not chunk:
-                raise SystemExit("probe: the broker closed a connection")
-            data += chunk
-        return bytes(data)
-    first = exactly(1)[0]
-    length, shift = 0, 0
-    while True:
-        digit = exactly(1)[0]
-        length |= (digit & 0x7F) << shift
-        shift += 7
-        if not digit & 0x80:
-            break
-    return first >> 4, exactly(length)
-
-
-def expect(sock, packet_type):
-    while True:
-        kind, body = read_packet(sock)
-        if kind == packet_type:
-            return body
-        if kind != 3:  # a retained $SYS message or the like may come first
-            raise SystemExit(f"probe: expected packet type {packet_type}, got {kind}")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "clients"))
+from mqtt_wire import TIMEOUT_S, connect, expect, packet, publish, subscribe  # noqa: E402
 
 
 def open_connected(port, client_id, clean=True):

@@ -22,19 +22,16 @@ while [ $# -gt 0 ]; do
   shift
 done
 
+# shellcheck source=bench/clients/broker.sh
+. "$ROOT/bench/clients/broker.sh"
 WORK=$(mktemp -d)
-BROKER_PID=""
 PROBE_PID=""
 cleanup() {
   [ -n "$PROBE_PID" ] && kill "$PROBE_PID" 2> /dev/null || true
-  [ -n "$BROKER_PID" ] && kill "$BROKER_PID" 2> /dev/null && wait "$BROKER_PID" 2> /dev/null || true
+  stop_broker
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 
 rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
 
@@ -45,23 +42,14 @@ heap_kb() {
 }
 
 measure() {
-  local kind=$1 port
-  port=$(free_port)
-  mkdir -p "$WORK/$kind"
-  printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence_location %s\n' "$port" "$WORK/$kind/store" \
-    > "$WORK/$kind/wrenmq.conf"
-  "$ROOT/wrenmq" -c "$WORK/$kind/wrenmq.conf" > "$WORK/$kind/broker.log" 2>&1 &
-  BROKER_PID=$!
-  for _ in $(seq 300); do
-    python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), timeout=1).close()" 2> /dev/null && break
-    sleep 0.1
-  done
+  local kind=$1
+  start_broker "$WORK/$kind"
   sleep 2
   local rss0 heap0 rss1 heap1
   heap0=$(heap_kb "$BROKER_PID")
   rss0=$(rss_kb "$BROKER_PID")
   mkfifo "$WORK/$kind/hold"
-  timeout 300 python3 "$ROOT/bench/memory/probe.py" "$port" "$kind" "$N" < "$WORK/$kind/hold" > "$WORK/$kind/probe.out" &
+  timeout 300 python3 "$ROOT/bench/memory/probe.py" "$BROKER_PORT" "$kind" "$N" < "$WORK/$kind/hold" > "$WORK/$kind/probe.out" &
   PROBE_PID=$!
   exec 3> "$WORK/$kind/hold"
   for _ in $(seq 3000); do
@@ -76,9 +64,7 @@ measure() {
   exec 3>&-
   wait "$PROBE_PID" || true
   PROBE_PID=""
-  kill "$BROKER_PID"
-  wait "$BROKER_PID" 2> /dev/null || true
-  BROKER_PID=""
+  stop_broker
   printf '| %s | %s | %d | %d | %d | %d |\n' "$kind" "$N" $((rss1 / 1024)) $(((rss1 - rss0) / 1024)) \
     $(((rss1 - rss0) * 1024 / N)) $(((heap1 - heap0) * 1024 / N))
 }

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Soak: mixed real clients against a broker started by ./wrenmq (its defaults, persistence on) for a bounded
-# time, sampling the broker's RSS, threads and open descriptors every 10 s, then saying whether anything grew
-# without bound (see soak.py for the client behaviours).
+# time, sampling the broker's live heap (jcmd), RSS, threads and open descriptors every 10 s, then saying whether
+# anything grew without bound (see soak.py for the client behaviours).
 #
 #   bench/soak/run.sh [--minutes N]     (default 60; at least 1 to judge growth)
 #
-# Needs python3; builds nothing (run `mvn -pl broker-bundle -am package -DskipTests` first). Exit status 1 when
+# Needs python3 and the JDK's jcmd; builds nothing (run `mvn -pl broker-bundle -am package -DskipTests` first). Exit status 1 when
 # something grew or a client saw an error; the broker's log is printed on the way out if it logged a warning.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)

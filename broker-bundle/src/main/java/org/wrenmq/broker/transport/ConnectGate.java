@@ -58,6 +58,13 @@ final class ConnectGate extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (!refused) {
+            ctx.fireExceptionCaught(cause);
+        }
+    }
+
+    @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
         release();
     }

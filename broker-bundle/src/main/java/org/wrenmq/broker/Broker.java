@@ -145,6 +145,14 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
         }
     }
 
+    /**
+     * The pipeline a new client connection gets, to install on any channel: the fuzz tests drive a real broker
+     * through Netty's {@code EmbeddedChannel} with it.
+     */
+    public io.netty.channel.ChannelHandler connectionInitializer() {
+        return new MqttChannelInitializer(running());
+    }
+
     /** The port of the first listener, as bound (useful with port 0). */
     public int port() {
         return boundAddresses().get(0).getPort();

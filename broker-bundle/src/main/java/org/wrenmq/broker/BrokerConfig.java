@@ -1,5 +1,6 @@
 package org.wrenmq.broker;
 
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,6 +51,16 @@ public final class BrokerConfig {
     private static final int PUBLISH_OVERHEAD = 65_535 + 2 + 2 + 4096;
     /** {@code max_connections}: concurrent client connections; -1 means unlimited, as in mosquitto. */
     public static final int DEFAULT_MAX_CONNECTIONS = -1;
+    /**
+     * {@code connect_timeout}: seconds from accepting a connection to its complete CONNECT; a connection that
+     * sends nothing, or too little, is closed then. HiveMQ: 10 s; mosquitto has no such limit.
+     */
+    public static final int DEFAULT_CONNECT_TIMEOUT = 10;
+    /**
+     * {@code max_pending_connections}: connections accepted and still waiting for their CONNECT; more are closed
+     * at accept. -1 means unlimited.
+     */
+    public static final int DEFAULT_MAX_PENDING_CONNECTIONS = 1000;
     /** {@code max_keepalive}: the longest keepalive, seconds, a client may ask for. mosquitto: 65535. */
     public static final int DEFAULT_MAX_KEEPALIVE = 65_535;
     /** {@code max_topic_alias}: topic aliases an MQTT 5 client may use towards the broker. mosquitto: 10. */
@@ -85,6 +96,8 @@ public final class BrokerConfig {
     private final int messageSizeLimit;
     private final int maxConnections;
     private final int maxKeepalive;
+    private final int connectTimeout;
+    private final int maxPendingConnections;
     private final int maxTopicAlias;
     private final int maxQos;
     private final boolean retainAvailable;
@@ -117,6 +130,8 @@ public final class BrokerConfig {
         this.messageSizeLimit = b.messageSizeLimit;
         this.maxConnections = b.maxConnections;
         this.maxKeepalive = b.maxKeepalive;
+        this.connectTimeout = b.connectTimeout;
+        this.maxPendingConnections = b.maxPendingConnections;
         this.maxTopicAlias = b.maxTopicAlias;
         this.maxQos = b.maxQos;
         this.retainAvailable = b.retainAvailable;
@@ -184,6 +199,8 @@ public final class BrokerConfig {
     }
     public int maxConnections() { return maxConnections; }
     public int maxKeepalive() { return maxKeepalive; }
+    public int connectTimeout() { return connectTimeout; }
+    public int maxPendingConnections() { return maxPendingConnections; }
     public int maxTopicAlias() { return maxTopicAlias; }
     public int maxQos() { return maxQos; }
     public boolean retainAvailable() { return retainAvailable; }
@@ -215,6 +232,8 @@ public final class BrokerConfig {
         private int messageSizeLimit = DEFAULT_MESSAGE_SIZE_LIMIT;
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
         private int maxKeepalive = DEFAULT_MAX_KEEPALIVE;
+        private int connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private int maxPendingConnections = DEFAULT_MAX_PENDING_CONNECTIONS;
         private int maxTopicAlias = DEFAULT_MAX_TOPIC_ALIAS;
         private int maxQos = DEFAULT_MAX_QOS;
         private boolean retainAvailable = DEFAULT_RETAIN_AVAILABLE;
@@ -245,13 +264,17 @@ public final class BrokerConfig {
                 case "port": defaultPort = port(key, v); break;
                 case "bind_address": defaultBindAddress = nonEmpty(key, v); break;
                 case "allow_anonymous": allowAnonymous = bool(key, v); break;
-                case "password_file": passwordFile = Path.of(nonEmpty(key, v)); break;
+                case "password_file": passwordFile = path(key, v); break;
                 case "max_inflight_messages": maxInflightMessages = integer(key, v, 1, 65_535); break;
                 case "max_queued_messages": maxQueuedMessages = integer(key, v, 0, Integer.MAX_VALUE); break;
                 case "max_queued_bytes": maxQueuedBytes = longValue(key, v, 0, Long.MAX_VALUE); break;
                 case "message_size_limit": messageSizeLimit = integer(key, v, 0, MQTT_MAX_PACKET_SIZE); break;
                 case "max_connections": maxConnections = integer(key, v, -1, Integer.MAX_VALUE); break;
                 case "max_keepalive": maxKeepalive = integer(key, v, 10, 65_535); break;
+                case "connect_timeout": connectTimeout = integer(key, v, 1, 3600); break;
+                case "max_pending_connections":
+                    maxPendingConnections = nonZero(key, integer(key, v, -1, Integer.MAX_VALUE));
+                    break;
                 case "max_topic_alias": maxTopicAlias = integer(key, v, 0, 65_535); break;
                 case "max_qos": maxQos = integer(key, v, 0, 2); break;
                 case "retain_available": retainAvailable = bool(key, v); break;
@@ -262,7 +285,7 @@ public final class BrokerConfig {
                     break;
                 case "sys_interval": sysInterval = integer(key, v, 0, 86_400); break;
                 case "io_threads": ioThreads = integer(key, v, 0, 1024); break;
-                case "persistence_location": persistenceLocation = Path.of(nonEmpty(key, v)); break;
+                case "persistence_location": persistenceLocation = path(key, v); break;
                 case "persistence_sync_interval": persistenceSyncInterval = integer(key, v, 0, 10_000); break;
                 case "persistence_fsync": persistenceFsync = bool(key, v); break;
                 case "persistence_on_corruption": failOnCorruptStore = corruptionPolicy(key, v); break;
@@ -291,6 +314,21 @@ public final class BrokerConfig {
 
         private static int port(String key, String v) {
             return integer(key, v, 0, 65_535);
+        }
+
+        private static int nonZero(String key, int n) {
+            if (n == 0) {
+                throw new ConfigException(key + " must be -1 (unlimited) or at least 1, not 0");
+            }
+            return n;
+        }
+
+        private static Path path(String key, String v) {
+            try {
+                return Path.of(nonEmpty(key, v));
+            } catch (InvalidPathException e) {
+                throw new ConfigException(key + " is not a usable path: " + e.getReason());
+            }
         }
 
         private static String nonEmpty(String key, String v) {

@@ -6,6 +6,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.util.concurrent.atomic.AtomicLong;
 import org.wrenmq.broker.auth.Authenticator;
+import org.wrenmq.broker.logging.LogThrottle;
 import org.wrenmq.broker.metrics.BrokerMetrics;
 import org.wrenmq.broker.routing.PublishCheck;
 import org.wrenmq.broker.routing.RetainedTree;
@@ -15,6 +16,7 @@ import org.wrenmq.broker.session.SessionRegistry;
 import org.wrenmq.broker.session.SessionServices;
 import org.wrenmq.broker.store.MessageStore;
 import org.wrenmq.broker.time.BrokerClock;
+import org.wrenmq.broker.transport.PendingConnections;
 
 /**
  * The parts of one running broker, built here in dependency order, and what the connection layer
@@ -38,6 +40,7 @@ public final class BrokerContext {
     private final PublishCheck publishCheck;
     /** Every open client connection, so that a clean stop can say goodbye to each. */
     private final ChannelGroup connections = new DefaultChannelGroup("wrenmq-connections", GlobalEventExecutor.INSTANCE);
+    private final PendingConnections pendingConnections;
     private volatile boolean stopping;
 
     BrokerContext(BrokerConfig config, BrokerClock clock, EventLoopGroup workers, Authenticator authenticator,
@@ -52,6 +55,7 @@ public final class BrokerContext {
         this.publishCheck = new PublishCheck(config, metrics);
         this.sessionServices = new SessionServices(config, metrics, store, sessions, subscriptions, retained, router,
                 queuedTotal, this::isStopping, clock);
+        this.pendingConnections = new PendingConnections(config, metrics, LogThrottle.perMinute());
     }
 
     public BrokerConfig config() { return config; }
@@ -72,6 +76,8 @@ public final class BrokerContext {
     public ChannelGroup connections() { return connections; }
     /** The checks every incoming publication passes, from the network or in-VM. */
     public PublishCheck publishCheck() { return publishCheck; }
+    /** Connections accepted and not yet past CONNECT (connect_timeout, max_pending_connections). */
+    public PendingConnections pendingConnections() { return pendingConnections; }
 
     /**
      * True once a clean stop began: connections then close without ending sessions or publishing wills, so the

@@ -57,6 +57,8 @@ public class WrenResourceAdapter implements ResourceAdapter, Serializable {
     private Integer maxQueuedMessages;    // max_queued_messages
     private Integer messageSizeLimit;     // message_size_limit
     private Integer maxConnections;       // max_connections
+    private Integer connectTimeout;       // connect_timeout
+    private Integer maxPendingConnections; // max_pending_connections
     private String configFile;            // a whole mosquitto-style file, instead of the properties above
 
     // external broker
@@ -190,6 +192,8 @@ public class WrenResourceAdapter implements ResourceAdapter, Serializable {
         putIfSet(settings, "max_queued_messages", maxQueuedMessages);
         putIfSet(settings, "message_size_limit", messageSizeLimit);
         putIfSet(settings, "max_connections", maxConnections);
+        putIfSet(settings, "connect_timeout", connectTimeout);
+        putIfSet(settings, "max_pending_connections", maxPendingConnections);
         return settings;
     }
 
@@ -236,6 +240,10 @@ public class WrenResourceAdapter implements ResourceAdapter, Serializable {
     public void setMessageSizeLimit(Integer limit) { this.messageSizeLimit = limit; }
     public Integer getMaxConnections() { return maxConnections; }
     public void setMaxConnections(Integer max) { this.maxConnections = max; }
+    public Integer getConnectTimeout() { return connectTimeout; }
+    public void setConnectTimeout(Integer seconds) { this.connectTimeout = seconds; }
+    public Integer getMaxPendingConnections() { return maxPendingConnections; }
+    public void setMaxPendingConnections(Integer max) { this.maxPendingConnections = max; }
     public String getConfigFile() { return configFile; }
     public void setConfigFile(String configFile) { this.configFile = configFile; }
     public String getServerUri() { return serverUri; }

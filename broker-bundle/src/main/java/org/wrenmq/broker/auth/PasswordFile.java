@@ -20,6 +20,11 @@ import org.wrenmq.broker.ConfigException;
  * (SHA-512 of password then salt), salt and hash in base64. Existing mosquitto files work unchanged.
  */
 public final class PasswordFile {
+    /**
+     * The most PBKDF2 iterations a hash may ask for: mosquitto_passwd writes 101, and a million already costs about
+     * a second of CPU per CONNECT. More would let one line of the file stall the broker.
+     */
+    private static final int MAX_ITERATIONS = 1_000_000;
     private final Map<String, String> hashes;
 
     private PasswordFile(Map<String, String> hashes) {
@@ -74,13 +79,15 @@ public final class PasswordFile {
         String[] p = hash.split("\\$");
         try {
             if (hash.startsWith("$7$") && p.length == 5) {
-                Integer.parseInt(p[2]);
+                int iterations = Integer.parseInt(p[2]);
+                if (iterations < 1 || iterations > MAX_ITERATIONS) {
+                    return null;
+                }
             } else if (!(hash.startsWith("$6$") && p.length == 4)) {
                 return null;
             }
-            Base64.getDecoder().decode(p[p.length - 1]);
             Base64.getDecoder().decode(p[p.length - 2]);
-            return p;
+            return Base64.getDecoder().decode(p[p.length - 1]).length == 0 ? null : p;
         } catch (IllegalArgumentException e) {
             return null;
         }

@@ -153,6 +153,13 @@ final class ConnectHandler {
             c.protocolError(MqttReasonCodes.Disconnect.TOPIC_NAME_INVALID, "will " + error);
             return false;
         }
+        if (SysTopicGuard.isSysTopic(topic)) {
+            c.broker.metrics().messagesRefusedSysTopic.increment();
+            refuse(c, v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5
+                    : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, "will topic '" + topic
+                    + "': $SYS topics are read-only for clients");
+            return false;
+        }
         if (header.willQos() > c.broker.config().maxQos()) {
             refuse(c, MqttConnectReturnCode.CONNECTION_REFUSED_QOS_NOT_SUPPORTED,
                     "will QoS " + header.willQos() + " above max_qos");

@@ -51,6 +51,8 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter
     boolean closing;
     /** Tells the operator once about filters like {@code a/*} ({@code *} is no MQTT wildcard). */
     final StarFilterHint starFilterHint = new StarFilterHint();
+    /** Whether this connection's first PUBLISH to $SYS was logged (the rest are only counted). */
+    boolean sysPublishLogged;
     /** Packets the decoder produced, good or bad: the frame decoder checks each frame yielded one. */
     long packetsDecoded;
     // MQTT 5 limits announced by the client in CONNECT
@@ -188,6 +190,11 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (!closing) {
             LOG.info("client '{}' ({}): connection error, closing: {}", clientId, remote(), cause.toString());
+        }
+        if (!(cause instanceof java.io.IOException)) {
+            // not the network: a packet this broker failed to handle, which is a bug to report
+            broker.metrics().connectionsClosedInternalError.increment();
+            LOG.warn("client '{}' ({}): internal error", clientId, remote(), cause);
         }
         closing = true;
         ctx.close();

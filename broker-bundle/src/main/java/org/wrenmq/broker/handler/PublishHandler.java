@@ -44,6 +44,9 @@ final class PublishHandler {
             return;
         }
         int packetId = msg.variableHeader().packetId();
+        if (SysTopicGuard.refused(c, topic, qos, packetId)) {
+            return;
+        }
         Publication p = IncomingPublication.from(c, topic, ByteBufUtil.getBytes(msg.payload()), QoS.of(qos),
                 fixed.isRetain(), props);
         if (p == null) {

@@ -18,6 +18,11 @@ public final class BrokerMetrics {
     public final LongAdder connectionsClosedKeepalive = new LongAdder();
     /** Server-side closes where the client did not close within the grace after the server's last packet. */
     public final LongAdder connectionsCloseGraceExpired = new LongAdder();
+    public final LongAdder connectionsClosedConnectTimeout = new LongAdder();
+    public final LongAdder connectionsRefusedMaxPending = new LongAdder();
+    /** Connections closed because handling their input threw: a bug, which the fuzz tests look for. */
+    public final LongAdder connectionsClosedInternalError = new LongAdder();
+    public final LongAdder messagesRefusedSysTopic = new LongAdder();
     public final LongAdder messagesReceived = new LongAdder();
     public final LongAdder messagesSent = new LongAdder();
     public final LongAdder messagesDroppedQueueFull = new LongAdder();
@@ -40,6 +45,9 @@ public final class BrokerMetrics {
         m.put("connections.closed.protocol_error", connectionsClosedProtocolError.sum());
         m.put("connections.closed.keepalive", connectionsClosedKeepalive.sum());
         m.put("connections.close_grace_expired", connectionsCloseGraceExpired.sum());
+        m.put("connections.closed.connect_timeout", connectionsClosedConnectTimeout.sum());
+        m.put("connections.refused.max_pending", connectionsRefusedMaxPending.sum());
+        m.put("connections.closed.internal_error", connectionsClosedInternalError.sum());
         m.put("messages.received", messagesReceived.sum());
         m.put("messages.sent", messagesSent.sum());
         m.put("messages.dropped.queue_full", messagesDroppedQueueFull.sum());
@@ -48,6 +56,7 @@ public final class BrokerMetrics {
         m.put("messages.dropped.too_large_for_client", messagesDroppedTooLargeForClient.sum());
         m.put("messages.refused.message_size_limit", messagesRefusedSizeLimit.sum());
         m.put("messages.refused.max_qos", messagesRefusedMaxQos.sum());
+        m.put("messages.refused.sys_topic", messagesRefusedSysTopic.sum());
         m.put("wills.published", willsPublished.sum());
         m.put("sessions.moved_loop", sessionsMovedLoop.sum());
         return m;

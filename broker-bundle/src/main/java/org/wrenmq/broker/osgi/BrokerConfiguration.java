@@ -105,6 +105,14 @@ import org.osgi.service.metatype.annotations.Option;
             + "cores (at least one).", min = "0", max = "1024")
     int io__threads() default DEFAULT_IO_THREADS;
 
+    @AttributeDefinition(name = "connect_timeout", description = "Seconds from accepting a connection to its "
+            + "complete CONNECT; slower connections are closed.", min = "1", max = "3600")
+    int connect__timeout() default 10;
+
+    @AttributeDefinition(name = "max_pending_connections", description = "Connections accepted and still "
+            + "waiting for their CONNECT; more are refused at accept. -1 for no limit.", min = "-1")
+    int max__pending__connections() default 1000;
+
     @AttributeDefinition(name = "persistence",
             description = "Keep persistent sessions, retained and QoS 1/2 messages on disk.")
     boolean persistence() default DEFAULT_PERSISTENCE;

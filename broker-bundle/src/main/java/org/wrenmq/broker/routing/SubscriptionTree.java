@@ -13,6 +13,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * That costs a few hash lookups per level, whatever the number of subscriptions. Children are concurrent maps,
  * so matching takes no lock and runs on every event loop at once; changes (subscribe, unsubscribe) are
  * serialised on the tree, which also lets unsubscribe prune empty nodes safely.
+ *
+ * <p>A node makes each of its three maps only when the first entry for it comes, and drops it when it empties:
+ * a node on a filter's path has children or subscribers, rarely both and hardly ever shared groups, and an
+ * empty concurrent map costs 64 bytes, a fifth of what a subscription should cost in all.
  */
 public final class SubscriptionTree {
 
@@ -23,13 +27,53 @@ public final class SubscriptionTree {
         void sharedGroup(SharedGroup group);
     }
 
+    /** Maps are null until needed; they are made and dropped under the tree's lock, read without it. */
     private static final class Node {
-        final Map<String, Node> children = new ConcurrentHashMap<>(4);
-        final Map<Subscriber, Subscription> subscribers = new ConcurrentHashMap<>(4);
-        final Map<String, SharedGroup> groups = new ConcurrentHashMap<>(2);
+        volatile Map<String, Node> children;
+        volatile Map<Subscriber, Subscription> subscribers;
+        volatile Map<String, SharedGroup> groups;
 
-        boolean isEmpty() {
-            return children.isEmpty() && subscribers.isEmpty() && groups.isEmpty();
+        Node child(String level) {
+            Map<String, Node> c = children;
+            return c == null ? null : c.get(level);
+        }
+
+        /** Under the tree's lock. */
+        Map<String, Node> children() {
+            if (children == null) {
+                children = new ConcurrentHashMap<>(2);
+            }
+            return children;
+        }
+
+        /** Under the tree's lock. */
+        Map<Subscriber, Subscription> subscribers() {
+            if (subscribers == null) {
+                subscribers = new ConcurrentHashMap<>(1);
+            }
+            return subscribers;
+        }
+
+        /** Under the tree's lock. */
+        Map<String, SharedGroup> groups() {
+            if (groups == null) {
+                groups = new ConcurrentHashMap<>(1);
+            }
+            return groups;
+        }
+
+        /** Under the tree's lock: drops the maps that emptied; true when nothing is left. */
+        boolean trimAndCheckEmpty() {
+            if (children != null && children.isEmpty()) {
+                children = null;
+            }
+            if (subscribers != null && subscribers.isEmpty()) {
+                subscribers = null;
+            }
+            if (groups != null && groups.isEmpty()) {
+                groups = null;
+            }
+            return children == null && subscribers == null && groups == null;
         }
     }
 
@@ -39,12 +83,12 @@ public final class SubscriptionTree {
     public synchronized Subscription add(Subscription s) {
         Node node = root;
         for (String level : Topics.levels(s.topicFilter())) {
-            node = node.children.computeIfAbsent(level, l -> new Node());
+            node = node.children().computeIfAbsent(level, l -> new Node());
         }
         if (s.shareGroup() == null) {
-            return node.subscribers.put(s.session(), s);
+            return node.subscribers().put(s.session(), s);
         }
-        return node.groups.computeIfAbsent(s.shareGroup(), g -> new SharedGroup()).put(s);
+        return node.groups().computeIfAbsent(s.shareGroup(), g -> new SharedGroup()).put(s);
     }
 
     /** @return whether the session had that subscription */
@@ -54,7 +98,7 @@ public final class SubscriptionTree {
         Node node = root;
         path.add(node);
         for (String level : levels) {
-            node = node.children.get(level);
+            node = node.child(level);
             if (node == null) {
                 return false;
             }
@@ -62,17 +106,18 @@ public final class SubscriptionTree {
         }
         boolean removed;
         if (shareGroup == null) {
-            removed = node.subscribers.remove(session) != null;
+            removed = node.subscribers != null && node.subscribers.remove(session) != null;
         } else {
-            SharedGroup group = node.groups.get(shareGroup);
+            SharedGroup group = node.groups == null ? null : node.groups.get(shareGroup);
             removed = group != null && group.remove(session);
             if (group != null && group.isEmpty()) {
                 node.groups.remove(shareGroup);
             }
         }
-        for (int i = levels.length; i > 0 && path.get(i).isEmpty(); i--) {
+        for (int i = levels.length; i > 0 && path.get(i).trimAndCheckEmpty(); i--) {
             path.get(i - 1).children.remove(levels[i - 1]);
         }
+        path.get(0).trimAndCheckEmpty();
         return removed;
     }
 
@@ -80,12 +125,13 @@ public final class SubscriptionTree {
     public SharedGroup group(String topicFilter, String shareGroup) {
         Node node = root;
         for (String level : Topics.levels(topicFilter)) {
-            node = node.children.get(level);
+            node = node.child(level);
             if (node == null) {
                 return null;
             }
         }
-        return node.groups.get(shareGroup);
+        Map<String, SharedGroup> groups = node.groups;
+        return groups == null ? null : groups.get(shareGroup);
     }
 
     public void match(String topic, Visitor visitor) {
@@ -96,34 +142,36 @@ public final class SubscriptionTree {
     private static void match(Node node, String[] levels, int i, boolean dollarTopic, Visitor visitor) {
         if (i == levels.length) {
             visit(node, visitor);
-            Node hash = node.children.get("#");
+            Node hash = node.child("#");
             if (hash != null) {
                 visit(hash, visitor);
             }
             return;
         }
         if (!(i == 0 && dollarTopic)) {
-            Node hash = node.children.get("#");
+            Node hash = node.child("#");
             if (hash != null) {
                 visit(hash, visitor);
             }
-            Node plus = node.children.get("+");
+            Node plus = node.child("+");
             if (plus != null) {
                 match(plus, levels, i + 1, dollarTopic, visitor);
             }
         }
-        Node exact = node.children.get(levels[i]);
+        Node exact = node.child(levels[i]);
         if (exact != null) {
             match(exact, levels, i + 1, dollarTopic, visitor);
         }
     }
 
     private static void visit(Node node, Visitor visitor) {
-        if (!node.subscribers.isEmpty()) {
-            node.subscribers.values().forEach(visitor::subscription);
+        Map<Subscriber, Subscription> subscribers = node.subscribers;
+        if (subscribers != null) {
+            subscribers.values().forEach(visitor::subscription);
         }
-        if (!node.groups.isEmpty()) {
-            node.groups.values().forEach(visitor::sharedGroup);
+        Map<String, SharedGroup> groups = node.groups;
+        if (groups != null) {
+            groups.values().forEach(visitor::sharedGroup);
         }
     }
 }

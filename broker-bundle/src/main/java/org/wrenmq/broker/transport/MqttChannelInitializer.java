@@ -1,7 +1,7 @@
 package org.wrenmq.broker.transport;
 
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.Channel;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
 import org.wrenmq.broker.BrokerContext;
@@ -10,13 +10,14 @@ import org.wrenmq.broker.handler.MqttConnectionHandler;
 
 /**
  * The pipeline of one MQTT connection: framing (one whole packet at a time, see {@link MqttFrameDecoder}), Netty's
- * MQTT codec, then the connection handler that dispatches each packet type (its writes are flushed once per
+ * MQTT codec, the {@link ConnectGate} until CONNECT (connect_timeout, max_pending_connections), then the
+ * connection handler that dispatches each packet type (its writes are flushed once per
  * event-loop turn, by the handler package's TurnFlusher). Each handler costs every connection a pipeline context,
  * so there is nothing else (keepalive is a per-loop sweep).
  * The decoder refuses any packet larger than the largest PUBLISH {@code message_size_limit} allows, so an
  * oversize packet is never buffered whole.
  */
-public final class MqttChannelInitializer extends ChannelInitializer<SocketChannel> {
+public final class MqttChannelInitializer extends ChannelInitializer<Channel> {
     /** MQTT 3.1 client ids are at most 23 characters; later versions have no such limit. */
     private static final int MQTT31_MAX_CLIENT_ID_LENGTH = 23;
 
@@ -31,11 +32,12 @@ public final class MqttChannelInitializer extends ChannelInitializer<SocketChann
     }
 
     @Override
-    protected void initChannel(SocketChannel ch) {
+    protected void initChannel(Channel ch) {
         MqttConnectionHandler connection = new MqttConnectionHandler(broker, keepAliveSweeps);
         ch.pipeline()
                 .addLast("frames", new MqttFrameDecoder(maxPacketSize, framesOf(connection)))
                 .addLast("decoder", new MqttDecoder(maxPacketSize, MQTT31_MAX_CLIENT_ID_LENGTH))
+                .addLast(ConnectGate.NAME, new ConnectGate(broker.pendingConnections()))
                 .addLast("encoder", MqttEncoder.INSTANCE)
                 .addLast("mqtt", connection);
     }

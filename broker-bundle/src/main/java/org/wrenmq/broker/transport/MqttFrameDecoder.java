@@ -78,6 +78,9 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
                 return;
             }
             long before = listener.packetsDecoded();
+            if (before == 0) {
+                LongWillTopic.remember(ctx.channel(), in, start + headerLength, (int) length);
+            }
             ctx.fireChannelRead(in.readRetainedSlice(frameLength));
             if (listener.packetsDecoded() == before) {
                 fail(in, () -> listener.malformedFrame("packet fields run past its remaining length of "

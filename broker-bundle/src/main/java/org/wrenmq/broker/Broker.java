@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.parsson.api.BufferPool;
 import org.slf4j.Logger;
@@ -40,6 +41,8 @@ import org.wrenmq.broker.store.MessageStore;
 import org.wrenmq.broker.store.MvStore;
 import org.wrenmq.broker.store.StoreOpener;
 import org.wrenmq.broker.store.StoredSession;
+import org.wrenmq.broker.transport.ListenerRuntime;
+import org.wrenmq.broker.transport.Listeners;
 import org.wrenmq.broker.transport.MqttChannelInitializer;
 import org.wrenmq.broker.transport.Transports;
 
@@ -71,6 +74,8 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
     private EventLoopGroup workers;
     private BrokerContext context;
     private final List<Channel> serverChannels = new ArrayList<>();
+    /** What {@link #reload()} re-reads: the TLS listeners' files, and whatever else registered. */
+    private final List<Reloadable> reloadables = new CopyOnWriteArrayList<>();
     private Jsonb jsonb;
     private SysTopics sysTopics;
 
@@ -107,23 +112,31 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
                     ? "dev" : Broker.class.getPackage().getImplementationVersion());
             sysTopics.start(workers.next(), config.sysInterval());
         }
+        List<ListenerRuntime> listeners;
+        try {
+            listeners = Listeners.open(config, context.authenticator());
+        } catch (ConfigException e) {
+            close();
+            throw new BrokerStartException(e.getMessage(), e);
+        }
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(workers)
                 .channel(Transports.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WRITE_BUFFER_WATER_MARK)
-                .childOption(ChannelOption.RCVBUF_ALLOCATOR, READ_SIZES)
-                .childHandler(new MqttChannelInitializer(context));
-        for (ListenerConfig l : config.listeners()) {
-            InetSocketAddress address = l.bindAddress() == null
-                    ? new InetSocketAddress(l.port()) : new InetSocketAddress(l.bindAddress(), l.port());
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, READ_SIZES);
+        for (ListenerRuntime l : listeners) {
             try {
-                serverChannels.add(bootstrap.bind(address).sync().channel());
+                serverChannels.add(bootstrap.clone().childHandler(new MqttChannelInitializer(context, l))
+                        .bind(l.address()).sync().channel());
             } catch (Exception e) {
                 close();
-                throw new BrokerStartException("cannot listen on " + l + ": " + e.getMessage(), e);
+                throw new BrokerStartException("cannot listen on " + l.config() + ": " + e.getMessage(), e);
             }
+            reloadables.add(l);
+            LOG.info("listener {} on {}", l.config().describe(), serverChannels.get(serverChannels.size() - 1)
+                    .localAddress());
         }
         LOG.info("WrenMQ listening on {} ({} transport, {} event loops)", boundAddresses(),
                 Transports.nativeEpoll() ? "epoll" : "nio", config.ioThreads());
@@ -146,6 +159,29 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
         }
     }
 
+    /**
+     * Adds something {@link #reload()} re-reads (password or ACL files, ...). Registered before or after start;
+     * the TLS listeners register themselves at start.
+     */
+    public void addReloadable(Reloadable reloadable) {
+        reloadables.add(reloadable);
+    }
+
+    /**
+     * Re-reads certificates, keys and other registered files ({@code kill -HUP} in the standalone broker). Open
+     * connections stay up; new ones use what was read. One that fails to reload keeps its previous state.
+     */
+    public void reload() {
+        LOG.info("reloading {} file sets", reloadables.size());
+        for (Reloadable r : reloadables) {
+            try {
+                r.reload();
+            } catch (Exception e) {
+                LOG.error("reload failed, the previous state stays in use: {}", e.getMessage());
+            }
+        }
+    }
+
     /** The port of the first listener, as bound (useful with port 0). */
     public int port() {
         return boundAddresses().get(0).getPort();
@@ -162,6 +198,7 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
     public synchronized void close() {
         serverChannels.forEach(c -> c.close().syncUninterruptibly());
         serverChannels.clear();
+        reloadables.removeIf(ListenerRuntime.class::isInstance);
         if (context != null && workers != null) {
             if (sysTopics != null) {
                 sysTopics.stop();

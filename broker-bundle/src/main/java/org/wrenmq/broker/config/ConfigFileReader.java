@@ -33,7 +33,7 @@ public final class ConfigFileReader {
             String key = space < 0 ? line : line.substring(0, space);
             String value = space < 0 ? "" : line.substring(space + 1).strip();
             try {
-                into.set(key, value);
+                into.origin(file + ":" + (i + 1)).set(key, value);
             } catch (ConfigException e) {
                 throw new ConfigException(file + ":" + (i + 1) + ": " + e.getMessage());
             }

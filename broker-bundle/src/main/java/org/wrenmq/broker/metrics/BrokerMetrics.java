@@ -24,6 +24,8 @@ public final class BrokerMetrics {
     public final LongAdder messagesDroppedTooLargeForClient = new LongAdder();
     public final LongAdder messagesRefusedSizeLimit = new LongAdder();
     public final LongAdder willsPublished = new LongAdder();
+    public final LongAdder tlsHandshakesTimedOut = new LongAdder();
+    public final LongAdder tlsHandshakesFailed = new LongAdder();
 
     /** A snapshot, by name. */
     public Map<String, Long> snapshot() {
@@ -42,6 +44,8 @@ public final class BrokerMetrics {
         m.put("messages.dropped.too_large_for_client", messagesDroppedTooLargeForClient.sum());
         m.put("messages.refused.message_size_limit", messagesRefusedSizeLimit.sum());
         m.put("wills.published", willsPublished.sum());
+        m.put("tls.handshakes.timed_out", tlsHandshakesTimedOut.sum());
+        m.put("tls.handshakes.failed", tlsHandshakesFailed.sum());
         return m;
     }
 }

@@ -47,8 +47,7 @@ public final class MqttChannelInitializer extends ChannelInitializer<SocketChann
             SslHandler ssl = tls.newHandler(ch.alloc());
             ssl.setHandshakeTimeoutMillis(config.tls().handshakeTimeoutMillis());
             pipeline.addLast("tls", ssl)
-                    .addLast("tls-handshake", new TlsHandshakeWatcher(config.tls(), config.toString(),
-                            broker.metrics()));
+                    .addLast("tls-handshake", new TlsHandshakeWatcher(config.tls(), broker.metrics()));
         }
         if (config.protocol() == ListenerConfig.Protocol.WEBSOCKETS) {
             WebSocketTransport.addTo(pipeline, maxPacketSize);

@@ -28,13 +28,11 @@ final class TlsHandshakeWatcher extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(TlsHandshakeWatcher.class);
 
     private final ListenerTls tls;
-    private final String listener;
     private final BrokerMetrics metrics;
     private boolean failed;
 
-    TlsHandshakeWatcher(ListenerTls tls, String listener, BrokerMetrics metrics) {
+    TlsHandshakeWatcher(ListenerTls tls, BrokerMetrics metrics) {
         this.tls = tls;
-        this.listener = listener;
         this.metrics = metrics;
     }
 
@@ -53,7 +51,7 @@ final class TlsHandshakeWatcher extends ChannelInboundHandlerAdapter {
             String userName = userName(ctx.pipeline().get(SslHandler.class));
             if (userName == null) {
                 LOG.warn("connection from {} to listener {} closed: its certificate has no CN to use as user name",
-                        ctx.channel().remoteAddress(), listener);
+                        ctx.channel().remoteAddress(), ctx.channel().localAddress());
                 ctx.close();
                 return;
             }
@@ -79,6 +77,7 @@ final class TlsHandshakeWatcher extends ChannelInboundHandlerAdapter {
         Throwable root = cause.getCause() != null && !(cause instanceof SslHandshakeTimeoutException)
                 && !(cause instanceof NotSslRecordException) ? cause.getCause() : cause;
         Object remote = ctx.channel().remoteAddress();
+        Object listener = ctx.channel().localAddress();
         if (cause instanceof SslHandshakeTimeoutException) {
             metrics.tlsHandshakesTimedOut.increment();
             LOG.warn("connection from {} to TLS listener {} closed: handshake not finished within "

@@ -26,7 +26,7 @@ public final class Listeners {
         boolean anyTls = config.listeners().stream().anyMatch(ListenerConfig::isTls);
         SslProvider provider = anyTls ? TlsContexts.provider() : null;
         if (anyTls) {
-            LOG.info("TLS by {}", TlsContexts.describeProvider());
+            LOG.info("TLS implementation: {}", TlsContexts.describeProvider());
         }
         List<ListenerRuntime> out = new ArrayList<>();
         for (ListenerConfig l : config.listeners()) {

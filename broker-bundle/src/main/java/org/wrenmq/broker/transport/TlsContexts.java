@@ -40,20 +40,32 @@ public final class TlsContexts {
     private TlsContexts() {
     }
 
+    /**
+     * System property that makes a broker started afterwards use the JDK's TLS even where OpenSSL loads (to compare
+     * them, or to work around a problem in one).
+     */
+    public static final String PROVIDER_PROPERTY = "wrenmq.tls.provider";
+
     public static SslProvider provider() {
-        return openSslAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+        return useOpenSsl() ? SslProvider.OPENSSL : SslProvider.JDK;
     }
 
     /** What the start-up log says about the TLS implementation in use. */
     public static String describeProvider() {
-        if (openSslAvailable()) {
+        if ("jdk".equals(System.getProperty(PROVIDER_PROPERTY))) {
+            return "the JDK's (-D" + PROVIDER_PROPERTY + "=jdk)";
+        }
+        if (useOpenSsl()) {
             return "OpenSSL (" + OpenSsl.versionString() + ", netty-tcnative)";
         }
         Throwable why = OpenSsl.unavailabilityCause();
-        return "the JDK's TLS (OpenSSL not loaded: " + (why == null ? "unknown" : why.getMessage()) + ")";
+        return "the JDK's (OpenSSL not loaded: " + (why == null ? "unknown" : why.getMessage()) + ")";
     }
 
-    private static boolean openSslAvailable() {
+    private static boolean useOpenSsl() {
+        if ("jdk".equals(System.getProperty(PROVIDER_PROPERTY))) {
+            return false;
+        }
         try {
             return OpenSsl.isAvailable();
         } catch (LinkageError e) {

@@ -13,7 +13,7 @@ final class ListenerBlock {
     /** The keys that belong to the listener block they appear in. */
     static final Set<String> KEYS = Set.of("protocol", "cafile", "capath", "certfile", "keyfile",
             "require_certificate", "use_identity_as_username", "use_subject_as_username", "tls_version", "ciphers",
-            "crlfile", "socket_domain", "tls_handshake_timeout");
+            "crlfile", "socket_domain", "tls_handshake_timeout", "keystore", "keystore_password");
 
     private final String origin;
     private int port;
@@ -29,6 +29,8 @@ final class ListenerBlock {
     private String tlsVersion;
     private String ciphers;
     private Path crlfile;
+    private Path keystore;
+    private String keystorePassword;
     private int handshakeTimeoutSeconds = ListenerTls.DEFAULT_TLS_HANDSHAKE_TIMEOUT_SECONDS;
     private int maxConnections = -1;
     private ListenerConfig.SocketDomain socketDomain;
@@ -66,6 +68,8 @@ final class ListenerBlock {
             case "tls_version": tlsVersion = tlsVersion(v); break;
             case "ciphers": ciphers = BrokerConfig.Builder.nonEmpty(key, v); break;
             case "crlfile": crlfile = path(key, v); break;
+            case "keystore": keystore = path(key, v); break;
+            case "keystore_password": keystorePassword = v; break;
             case "socket_domain": socketDomain = socketDomain(v); break;
             case "tls_handshake_timeout": handshakeTimeoutSeconds = BrokerConfig.Builder.integer(key, v, 1, 3600); break;
             case "max_connections": maxConnections = BrokerConfig.Builder.integer(key, v, -1, Integer.MAX_VALUE); break;
@@ -80,11 +84,14 @@ final class ListenerBlock {
     ListenerConfig build(boolean perListenerSettings) {
         boolean tlsAsked = cafile != null || capath != null || certfile != null || keyfile != null
                 || requireCertificate || useIdentityAsUsername || useSubjectAsUsername || tlsVersion != null
-                || ciphers != null || crlfile != null;
+                || ciphers != null || crlfile != null || keystore != null;
         ListenerTls tls = null;
         if (tlsAsked) {
-            if (certfile == null || keyfile == null) {
-                throw invalid("TLS needs both certfile and keyfile");
+            if (keystore == null && (certfile == null || keyfile == null)) {
+                throw invalid("TLS needs both certfile and keyfile (or a keystore)");
+            }
+            if (keystore != null && (certfile != null || keyfile != null)) {
+                throw invalid("keystore replaces certfile and keyfile: give one or the other");
             }
             if ((requireCertificate || crlfile != null) && cafile == null && capath == null) {
                 throw invalid("require_certificate and crlfile need cafile or capath to check client certificates");
@@ -93,7 +100,8 @@ final class ListenerBlock {
                 throw invalid("use_identity_as_username and use_subject_as_username need require_certificate true");
             }
             tls = new ListenerTls(cafile, capath, certfile, keyfile, requireCertificate, useIdentityAsUsername,
-                    useSubjectAsUsername, tlsVersion, ciphers, crlfile, handshakeTimeoutSeconds * 1000L);
+                    useSubjectAsUsername, tlsVersion, ciphers, crlfile, handshakeTimeoutSeconds * 1000L, keystore,
+                    keystorePassword);
         }
         ListenerSecurity security = perListenerSettings
                 ? new ListenerSecurity(allowAnonymous, passwordFile, aclFile) : null;

@@ -20,13 +20,22 @@ import java.nio.file.Path;
  * @param crlfile                {@code crlfile}: a PEM certificate revocation list checked for client certificates
  * @param handshakeTimeoutMillis {@code tls_handshake_timeout} (seconds in the file): a handshake not finished by then
  *                               is closed and counted
+ * @param keystore               {@code keystore}: a PKCS#12 or JKS file holding the server key and certificate, as
+ *                               Karaf and Java servers keep them; instead of certfile and keyfile
+ * @param keystorePassword       {@code keystore_password}: its password (also the key's)
  */
 public record ListenerTls(Path cafile, Path capath, Path certfile, Path keyfile, boolean requireCertificate,
                           boolean useIdentityAsUsername, boolean useSubjectAsUsername, String tlsVersion,
-                          String ciphers, Path crlfile, long handshakeTimeoutMillis) {
+                          String ciphers, Path crlfile, long handshakeTimeoutMillis, Path keystore,
+                          String keystorePassword) {
 
     /** {@code tls_handshake_timeout}: seconds a client has to finish its TLS handshake. */
     public static final int DEFAULT_TLS_HANDSHAKE_TIMEOUT_SECONDS = 10;
+
+    @Override
+    public String toString() {
+        return "ListenerTls[certfile=" + certfile + ", keyfile=" + keyfile + ", keystore=" + keystore + "]";
+    }
 
     /** True when the user name comes from the client's certificate instead of CONNECT. */
     public boolean certificateIsIdentity() {

@@ -58,8 +58,7 @@ public final class ListenerRuntime implements Reloadable {
             return;
         }
         tls = TlsContexts.build(config.tls(), provider);
-        LOG.info("listener {}: TLS files re-read (certfile {}, keyfile {})", config, config.tls().certfile(),
-                config.tls().keyfile());
+        LOG.info("listener {}: TLS files re-read ({})", config, config.tls());
     }
 
     /**

@@ -22,6 +22,7 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.CertPathTrustManagerParameters;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
 import org.wrenmq.broker.ConfigException;
@@ -75,9 +76,7 @@ public final class TlsContexts {
 
     /** @throws ConfigException naming the file or setting that is wrong */
     public static SslContext build(ListenerTls tls, SslProvider provider) {
-        PrivateKey key = PemFiles.privateKey(tls.keyfile());
-        List<X509Certificate> chain = PemFiles.certificates(tls.certfile(), "certfile");
-        SslContextBuilder b = SslContextBuilder.forServer(key, chain.toArray(new X509Certificate[0]))
+        SslContextBuilder b = serverKey(tls)
                 .sslProvider(provider)
                 .protocols("tlsv1.3".equals(tls.tlsVersion()) ? new String[] {"TLSv1.3"}
                         : new String[] {"TLSv1.3", "TLSv1.2"})
@@ -91,8 +90,26 @@ public final class TlsContexts {
         try {
             return b.build();
         } catch (SSLException | IllegalArgumentException e) {
-            throw new ConfigException("certfile " + tls.certfile() + " / keyfile " + tls.keyfile() + ": "
-                    + e.getMessage());
+            throw new ConfigException((tls.keystore() != null ? "keystore " + tls.keystore()
+                    : "certfile " + tls.certfile() + " / keyfile " + tls.keyfile()) + ": " + e.getMessage());
+        }
+    }
+
+    private static SslContextBuilder serverKey(ListenerTls tls) {
+        if (tls.keystore() == null) {
+            PrivateKey key = PemFiles.privateKey(tls.keyfile());
+            List<X509Certificate> chain = PemFiles.certificates(tls.certfile(), "certfile");
+            return SslContextBuilder.forServer(key, chain.toArray(new X509Certificate[0]));
+        }
+        char[] password = tls.keystorePassword() == null ? new char[0] : tls.keystorePassword().toCharArray();
+        try {
+            KeyStore store = KeyStore.getInstance(tls.keystore().toFile(), password);
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(store, password);
+            return SslContextBuilder.forServer(kmf);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new ConfigException("keystore " + tls.keystore() + ": cannot read (wrong keystore_password, or "
+                    + "not PKCS#12/JKS?): " + e.getMessage());
         }
     }
 

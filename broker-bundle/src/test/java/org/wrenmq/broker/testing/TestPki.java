@@ -69,6 +69,14 @@ public final class TestPki {
         return dir.resolve("crl.pem");
     }
 
+    /** A PKCS#12 keystore holding a certificate and its key, as Karaf and Java servers keep them. */
+    public Path keystore(Path[] certKey, String password) {
+        Path out = dir.resolve(certKey[0].getFileName() + ".p12");
+        openssl("pkcs12", "-export", "-in", certKey[0].toString(), "-inkey", certKey[1].toString(),
+                "-passout", "pass:" + password, "-out", out.toString());
+        return out;
+    }
+
     /** An encrypted copy of a key, as {@code openssl pkey -aes256} writes it. */
     public Path encrypted(Path key) {
         Path out = dir.resolve(key.getFileName() + ".encrypted");

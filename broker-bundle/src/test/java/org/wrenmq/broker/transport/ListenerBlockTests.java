@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -71,6 +72,26 @@ class ListenerBlockTests {
                 .hasMessageContaining("wrenmq.conf:2: ").hasMessageContaining("per_listener_settings must come before");
         assertThatThrownBy(() -> parse("listener 8883\ncertfile a\nkeyfile b\nuse_identity_as_username true\n"))
                 .hasMessageContaining("wrenmq.conf:1: ").hasMessageContaining("require_certificate true");
+    }
+
+    @Test
+    @DisplayName("Karaf/Config Admin form: listener.NAME.SETTING keys make one listener per NAME")
+    void mapForm() {
+        BrokerConfig config = BrokerConfig.fromMap(Map.of("port", "1883", "allow_anonymous", "true",
+                "listener.tls.port", "8883", "listener.tls.certfile", "s.crt", "listener.tls.keyfile", "s.key",
+                "listener.web.port", "9001", "listener.web.bind_address", "127.0.0.1",
+                "listener.web.protocol", "websockets", "felix.fileinstall.filename", "file:/etc/x.cfg"));
+
+        assertThat(config.listeners()).extracting(ListenerConfig::port).containsExactly(1883, 8883, 9001);
+        assertThat(config.listeners().get(1).tls().certfile()).isEqualTo(Path.of("s.crt"));
+        assertThat(config.listeners().get(2).protocol()).isEqualTo(Protocol.WEBSOCKETS);
+        assertThat(config.listeners().get(2).bindAddress()).isEqualTo("127.0.0.1");
+        assertThat(config.allowAnonymous()).isTrue();
+        assertThatThrownBy(() -> BrokerConfig.fromMap(Map.of("listener.tls.certfile", "s.crt")))
+                .hasMessageContaining("listener.tls.port is missing");
+        assertThatThrownBy(() -> BrokerConfig.fromMap(Map.of("listener.tls.port", "8883",
+                "listener.tls.certfile", "s.crt"))).hasMessageContaining("listener.tls: listener 8883: ")
+                .hasMessageContaining("keyfile");
     }
 
     @Test

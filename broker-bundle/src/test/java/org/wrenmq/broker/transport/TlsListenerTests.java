@@ -71,6 +71,17 @@ class TlsListenerTests {
     }
 
     @Test
+    @DisplayName("keystore: a PKCS#12 keystore with keystore_password instead of PEM files (Karaf's habit)")
+    void keystore() throws Exception {
+        Path p12 = pki.keystore(pki.server("server", KeyForm.PKCS8_RSA), "changeit");
+        Broker broker = listening.start(dir, "allow_anonymous true\nlistener 0 127.0.0.1\nkeystore " + p12
+                + "\nkeystore_password changeit\n");
+        try (SSLSocket socket = tlsSocket(broker.port(), "TLS")) {
+            assertThat(mqttConnect(socket)).containsExactly(CONNACK_ACCEPTED);
+        }
+    }
+
+    @Test
     @DisplayName("TLS 1.2 and 1.3 are both accepted by default; tls_version tlsv1.3 refuses 1.2")
     void tlsVersions() throws Exception {
         Broker both = tlsBroker(KeyForm.PKCS8_EC, "");

@@ -94,6 +94,36 @@ class MutualTlsTests {
         assertThat(client(broker, good).roundTrip("mtls/crl", "not revoked")).isEqualTo("not revoked");
     }
 
+    @Test
+    @DisplayName("capath: a directory of CA certificates works like cafile")
+    void capath() throws Exception {
+        Path cas = Files.createDirectory(dir.resolve("cas"));
+        Files.copy(pki.caCert(), cas.resolve("ca.pem"));
+        Files.writeString(cas.resolve("README"), "not a certificate");
+        Broker broker = listening.start(dir, "allow_anonymous true\nlistener 0 127.0.0.1\ncapath " + cas
+                + "\ncertfile " + server[0] + "\nkeyfile " + server[1] + "\nrequire_certificate true\n");
+        assertThat(client(broker, pki.client("device-4")).roundTrip("mtls/capath", "by capath"))
+                .isEqualTo("by capath");
+    }
+
+    @Test
+    @DisplayName("per_listener_settings true: the TLS listener checks its password_file, the plain one is anonymous")
+    void perListenerPasswordFile() throws Exception {
+        Path passwd = Files.writeString(dir.resolve("passwd"), "someone:" + sha512Hash("secret") + "\n");
+        Broker broker = listening.start(dir, "per_listener_settings true\nlistener 0 127.0.0.1\n"
+                + "allow_anonymous true\nlistener 0 127.0.0.1\ncertfile " + server[0] + "\nkeyfile " + server[1]
+                + "\npassword_file " + passwd + "\n");
+        String tlsUri = "ssl://127.0.0.1:" + Listening.port(broker, 1);
+        assertThat(listening.track(new Paho(tlsUri, "right")).connect(Listening.ssl(pki.caCert()), "someone", "secret")
+                .isConnected()).isTrue();
+        assertThatThrownBy(() -> listening.track(new Paho(tlsUri, "wrong"))
+                .connect(Listening.ssl(pki.caCert()), "someone", "guess")).hasMessageContaining("password");
+        assertThatThrownBy(() -> listening.track(new Paho(tlsUri, "anonymous")).connect(Listening.ssl(pki.caCert())))
+                .hasMessageContaining("authorized");
+        assertThat(listening.track(new Paho("tcp://127.0.0.1:" + Listening.port(broker, 0), "plain")).connect(null)
+                .isConnected()).isTrue();
+    }
+
     /** A mosquitto {@code $6$} password hash: SHA-512 of password then salt. */
     static String sha512Hash(String password) throws Exception {
         byte[] salt = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);

@@ -176,6 +176,21 @@ class TlsListenerTests {
         }
     }
 
+    @Test
+    @DisplayName("a reload that cannot read the new files keeps the previous certificate in use")
+    void failedReloadKeepsCertificate() throws Exception {
+        Path[] first = pki.server("first", KeyForm.PKCS8_EC);
+        Path cert = Files.copy(first[0], dir.resolve("live.crt"));
+        Broker broker = listening.start(dir, "allow_anonymous true\nlistener 0 127.0.0.1\ncertfile " + cert
+                + "\nkeyfile " + first[1] + "\n");
+        BigInteger before = serialSeenBy(broker.port());
+        Files.writeString(cert, "half-written by a renewal client");
+
+        broker.reload();
+
+        assertThat(serialSeenBy(broker.port())).isEqualTo(before);
+    }
+
     private BigInteger serialSeenBy(int port) throws Exception {
         try (SSLSocket socket = tlsSocket(port, "TLS")) {
             socket.startHandshake();

@@ -4,6 +4,9 @@ import io.netty.handler.codec.mqtt.MqttQoS;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.io.File;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -15,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  *   LoadGeneratorMain --target wrenmq=PORT:PID --target mosquitto=PORT:PID [--seconds 5] [--connections 10000]
  *                     [--only fanin,fanout,qos1,latency,idle,qos2] [--repeat 1] [--markdown FILE]
- *                     [--clock-ticks 100]
+ *                     [--clock-ticks 100] [--cafile CA.crt]
+ * With --cafile every connection is TLS, trusting that CA (bench/run.sh --tls).
  * </pre>
  */
 public final class LoadGeneratorMain {
@@ -42,6 +46,7 @@ public final class LoadGeneratorMain {
         Path markdown = null;
         long clockTicks = 100;
         int repeat = 1;
+        SslContext tls = null;
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : "";
             switch (args[i]) {
@@ -52,6 +57,9 @@ public final class LoadGeneratorMain {
                 case "--markdown" -> markdown = Path.of(value);
                 case "--clock-ticks" -> clockTicks = Long.parseLong(value);
                 case "--repeat" -> repeat = Integer.parseInt(value);
+                // no peer host is given (so no session is resumed): the CA is checked, the host name cannot be
+                case "--cafile" -> tls = SslContextBuilder.forClient().trustManager(new File(value))
+                        .endpointIdentificationAlgorithm(null).build();
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
             i++;
@@ -60,7 +68,7 @@ public final class LoadGeneratorMain {
             throw new IllegalArgumentException("give at least one --target NAME=PORT:PID");
         }
         List<Workload> workloads = selected(workloads(connections), only);
-        try (ClientFactory clients = new ClientFactory()) {
+        try (ClientFactory clients = new ClientFactory(tls)) {
             LoadContext context = new LoadContext(clients, clockTicks, TimeUnit.SECONDS.toNanos(seconds));
             ResultTable table = new ResultTable(targets.stream().map(Target::name).toList());
             workloads.forEach(w -> table.reserve(w.title()));

@@ -3,7 +3,7 @@
 #
 #   bench/run.sh [--seconds N] [--repeat N] [--connections N] [--only fanin,fanout,qos1,latency,idle,qos2]
 #                [--clients both|device|batched] [--messages N] [--no-load] [--no-jmh] [--jmh REGEX] [--mosquitto-only]
-#                [--profile] [--no-build] [--pin]
+#                [--profile] [--no-build] [--pin] [--tls]
 #
 # Two kinds of load client, each with its own table in load.md, device-like first (--clients picks one or both):
 # - device-like: one connection per client, every packet written and flushed on its own, at most 10 QoS 1/2
@@ -20,7 +20,9 @@
 # records the batched run).
 # The load generator and the brokers share this machine's cores: compare CPU time per delivered message
 # rather than raw throughput when the load generator is itself busy. --pin gives the brokers the last core and the
-# load generator the others (taskset), as if they ran on machines of their own.
+# load generator the others (taskset), as if they ran on machines of their own. --tls puts both brokers' listener
+# behind TLS with the same certificate (EC P-256, made by openssl for the run); every client connection then makes a
+# full handshake.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -39,6 +41,7 @@ BUILD=1
 PIN=0
 CLIENTS=both
 MESSAGES=""
+TLS=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) SECONDS_PER_WORKLOAD=$2; shift ;;
@@ -55,7 +58,8 @@ while [ $# -gt 0 ]; do
     --messages) MESSAGES=$2; shift ;;
     --clients) CLIENTS=$2; shift
       case "$CLIENTS" in both|device|batched) ;; *) echo "--clients takes both, device or batched" >&2; exit 2 ;; esac ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    --tls) TLS=1 ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -143,10 +147,32 @@ await_port() { # name port pid
   exit 1
 }
 
+if [ "$TLS" = 1 ]; then
+  # one CA and server certificate for both brokers, made for this run
+  rm -rf "$WORK/tls" && mkdir -p "$WORK/tls"
+  (cd "$WORK/tls" \
+    && openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out ca.key \
+    && openssl req -x509 -new -key ca.key -out ca.crt -days 2 -subj "/CN=bench CA" \
+         -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign \
+    && openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out server.key \
+    && openssl req -new -key server.key -out server.csr -subj "/CN=localhost" \
+    && printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' > server.ext \
+    && openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -set_serial 1 -days 2 -extfile server.ext \
+         -out server.crt \
+    && chmod 644 server.key) > "$WORK/tls.log" 2>&1 || { cat "$WORK/tls.log" >&2; exit 1; }
+  # (mosquitto started as root reads its key after dropping to its own user: this throw-away key is world-readable)
+  echo "tls: both brokers' listener on TLS (EC P-256 certificate), full handshake per connection" >> "$RESULTS/machine.txt"
+fi
+
 # the settings both brokers share, in mosquitto's syntax
 common_conf() { # port
   cat <<EOF
 listener $1 127.0.0.1
+EOF
+  if [ "$TLS" = 1 ]; then
+    printf 'certfile %s\nkeyfile %s\n' "$ROOT/$WORK/tls/server.crt" "$ROOT/$WORK/tls/server.key"
+  fi
+  cat <<EOF
 allow_anonymous true
 max_connections -1
 max_inflight_messages 20
@@ -200,10 +226,12 @@ stop_brokers() {
   PIDS=()
 }
 
+TLS_ARGS=()
+[ "$TLS" = 1 ] && TLS_ARGS=(--cafile "$WORK/tls/ca.crt")
 load_generator() { # extra arguments
   "${LOAD_CPUS[@]}" java -Xms512m -Xmx2g -cp "$BENCH_CP" org.wrenmq.bench.load.LoadGeneratorMain "${TARGETS[@]}" \
     --seconds "$SECONDS_PER_WORKLOAD" --connections "$CONNECTIONS" --clock-ticks "$(getconf CLK_TCK)" \
-    ${MESSAGES:+--messages "$MESSAGES"} "$@"
+    ${MESSAGES:+--messages "$MESSAGES"} "${TLS_ARGS[@]}" "$@"
 }
 
 rm -f "$WORK"/device-*.md "$WORK/batched.md"

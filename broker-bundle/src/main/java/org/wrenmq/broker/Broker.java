@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,8 @@ import org.wrenmq.broker.store.MvStore;
 import org.wrenmq.broker.store.StoreOpener;
 import org.wrenmq.broker.store.StoredSession;
 import org.wrenmq.broker.time.BrokerClock;
+import org.wrenmq.broker.transport.ListenerRuntime;
+import org.wrenmq.broker.transport.Listeners;
 import org.wrenmq.broker.transport.MqttChannelInitializer;
 import org.wrenmq.broker.transport.Transports;
 
@@ -66,7 +69,11 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
     private BrokerContext context;
     private final List<Channel> serverChannels = new ArrayList<>();
     private final JsonWriter json;
+    /** What {@link #reload()} re-reads: the TLS listeners' files, and whatever else registered. */
+    private final List<Reloadable> reloadables = new CopyOnWriteArrayList<>();
     private SysTopics sysTopics;
+    /** The listeners as opened at start (the first also serves {@link #connectionInitializer()}). */
+    private List<ListenerRuntime> listeners = List.of();
 
     private Broker(BrokerConfig config, BrokerClock clock, JsonWriter json) {
         this.config = config;
@@ -106,23 +113,30 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
                     ? "dev" : Broker.class.getPackage().getImplementationVersion());
             sysTopics.start(workers.next(), config.sysInterval());
         }
+        try {
+            listeners = Listeners.open(config, context.authenticator());
+        } catch (ConfigException e) {
+            close();
+            throw new BrokerStartException(e.getMessage(), e);
+        }
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(workers)
                 .channel(Transports.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, Limits.LISTEN_BACKLOG)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WRITE_BUFFER_WATER_MARK)
-                .childOption(ChannelOption.RCVBUF_ALLOCATOR, READ_SIZES)
-                .childHandler(new MqttChannelInitializer(context));
-        for (ListenerConfig l : config.listeners()) {
-            InetSocketAddress address = l.bindAddress() == null
-                    ? new InetSocketAddress(l.port()) : new InetSocketAddress(l.bindAddress(), l.port());
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, READ_SIZES);
+        for (ListenerRuntime l : listeners) {
             try {
-                serverChannels.add(bootstrap.bind(address).sync().channel());
+                serverChannels.add(bootstrap.clone().childHandler(new MqttChannelInitializer(context, l))
+                        .bind(l.address()).sync().channel());
             } catch (Exception e) {
                 close();
-                throw new BrokerStartException("cannot listen on " + l + ": " + e.getMessage(), e);
+                throw new BrokerStartException("cannot listen on " + l.config() + ": " + e.getMessage(), e);
             }
+            reloadables.add(l);
+            LOG.info("listener {} on {}", l.config().describe(), serverChannels.get(serverChannels.size() - 1)
+                    .localAddress());
         }
         LOG.info("WrenMQ listening on {} ({} transport, {} event loops)", boundAddresses(),
                 Transports.nativeEpoll() ? "epoll" : "nio", config.ioThreads());
@@ -150,7 +164,30 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
      * through Netty's {@code EmbeddedChannel} with it.
      */
     public io.netty.channel.ChannelHandler connectionInitializer() {
-        return new MqttChannelInitializer(running());
+        return new MqttChannelInitializer(running(), listeners.get(0));
+    }
+
+    /**
+     * Adds something {@link #reload()} re-reads (password or ACL files, ...). Registered before or after start;
+     * the TLS listeners register themselves at start.
+     */
+    public void addReloadable(Reloadable reloadable) {
+        reloadables.add(reloadable);
+    }
+
+    /**
+     * Re-reads certificates, keys and other registered files ({@code kill -HUP} in the standalone broker). Open
+     * connections stay up; new ones use what was read. One that fails to reload keeps its previous state.
+     */
+    public void reload() {
+        LOG.info("reloading {} file sets", reloadables.size());
+        for (Reloadable r : reloadables) {
+            try {
+                r.reload();
+            } catch (Exception e) {
+                LOG.error("reload failed, the previous state stays in use: {}", e.getMessage());
+            }
+        }
     }
 
     /** The port of the first listener, as bound (useful with port 0). */
@@ -169,6 +206,7 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
     public synchronized void close() {
         serverChannels.forEach(c -> c.close().syncUninterruptibly());
         serverChannels.clear();
+        reloadables.removeIf(ListenerRuntime.class::isInstance);
         if (context != null && workers != null) {
             if (sysTopics != null) {
                 sysTopics.stop();

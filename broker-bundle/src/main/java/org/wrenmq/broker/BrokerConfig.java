@@ -88,6 +88,7 @@ public final class BrokerConfig {
 
     private final List<ListenerConfig> listeners;
     private final boolean listenersConfigured;
+    private final boolean perListenerSettings;
     private final Boolean allowAnonymous;
     private final Path passwordFile;
     private final int maxInflightMessages;
@@ -112,12 +113,18 @@ public final class BrokerConfig {
     private final boolean failOnCorruptStore;
 
     private BrokerConfig(Builder b) {
-        this.listenersConfigured = !b.listeners.isEmpty() || b.defaultPort != null || b.defaultBindAddress != null;
+        this.listenersConfigured = !b.listeners.isEmpty() || b.defaultPort != null || b.defaultBindAddress != null
+                || b.defaultListener != null;
+        this.perListenerSettings = b.perListenerSettings;
         List<ListenerConfig> all = new ArrayList<>();
-        if (b.defaultPort != null || b.defaultBindAddress != null) {
-            all.add(new ListenerConfig(b.defaultPort == null ? DEFAULT_PORT : b.defaultPort, b.defaultBindAddress));
+        if (b.defaultPort != null || b.defaultBindAddress != null || b.defaultListener != null) {
+            ListenerBlock defaults = b.defaultListener != null ? b.defaultListener
+                    : new ListenerBlock(DEFAULT_PORT, null, null);
+            defaults.port(b.defaultPort == null ? DEFAULT_PORT : b.defaultPort);
+            defaults.bindAddress(b.defaultBindAddress);
+            all.add(defaults.build(b.perListenerSettings));
         }
-        all.addAll(b.listeners);
+        b.listeners.forEach(l -> all.add(l.build(b.perListenerSettings)));
         if (all.isEmpty()) {
             all.add(ListenerConfig.LOCAL_DEFAULT);
         }
@@ -153,14 +160,15 @@ public final class BrokerConfig {
     /** Reads a mosquitto-style config file; errors name the file and line. */
     public static BrokerConfig parse(Path confFile) {
         Builder b = builder();
-        ConfigFileReader.read(confFile, b::set);
+        ConfigFileReader.read(confFile, (where, key, value) -> b.origin(where).set(key, value));
         return b.build();
     }
 
     /**
      * Reads the same keys from a map (OSGi Config Admin, resource adapter properties). Keys with a dot belong to
      * the hosting framework, DS (a reference's {@code NAME.target}) or tools ({@code felix.fileinstall.filename})
-     * and are ignored: mosquitto's keys never contain one. A blank value means unset: configuration tools write
+     * and are ignored: mosquitto's keys never contain one; {@code listener.NAME.SETTING} keys describe listener
+     * blocks ({@link ListenerProperties}). A blank value means unset: configuration tools write
      * one for each described key without a default ({@code config:meta -c}).
      */
     public static BrokerConfig fromMap(Map<String, ?> properties) {
@@ -171,6 +179,7 @@ public final class BrokerConfig {
                 b.set(key, text);
             }
         });
+        ListenerProperties.apply(properties, b);
         return b.build();
     }
 
@@ -188,6 +197,11 @@ public final class BrokerConfig {
     }
 
     public Path passwordFile() { return passwordFile; }
+    /**
+     * {@code per_listener_settings}: each listener has its own {@code allow_anonymous}, {@code password_file} and
+     * {@code acl_file} ({@link ListenerConfig#security()}); otherwise those are broker-wide wherever they appear.
+     */
+    public boolean perListenerSettings() { return perListenerSettings; }
     public int maxInflightMessages() { return maxInflightMessages; }
     public int maxQueuedMessages() { return maxQueuedMessages; }
     public long maxQueuedBytes() { return maxQueuedBytes; }
@@ -221,7 +235,13 @@ public final class BrokerConfig {
 
     /** Collects settings by key and value, checking each as it comes. */
     public static final class Builder {
-        private final List<ListenerConfig> listeners = new ArrayList<>();
+        private final List<ListenerBlock> listeners = new ArrayList<>();
+        /** The block listener settings go to: the last {@code listener} line's, or mosquitto's default listener. */
+        private ListenerBlock currentListener;
+        private ListenerBlock defaultListener;
+        private boolean perListenerSettings;
+        private boolean securitySettingSeen;
+        private String origin;
         private Integer defaultPort;
         private String defaultBindAddress;
         private Boolean allowAnonymous;
@@ -259,7 +279,16 @@ public final class BrokerConfig {
         public Builder set(String key, String value) {
             Objects.requireNonNull(key, "key");
             String v = Objects.requireNonNull(value, "value").trim();
+            if (ListenerBlock.KEYS.contains(key) || (key.equals("max_connections") && currentListener != null)
+                    || (perListenerSettings && ListenerConfig.ListenerSecurity.KEYS.contains(key))) {
+                listenerForSettings().set(key, v);
+                return this;
+            }
+            if (ListenerConfig.ListenerSecurity.KEYS.contains(key)) {
+                securitySettingSeen = true;
+            }
             switch (key) {
+                case "per_listener_settings": perListenerSettings(bool(key, v)); break;
                 case "listener": listener(v); break;
                 case "port": defaultPort = port(key, v); break;
                 case "bind_address": defaultBindAddress = nonEmpty(key, v); break;
@@ -294,10 +323,38 @@ public final class BrokerConfig {
             return this;
         }
 
-        /** Adds a listener; port 0 picks a free port. */
+        /** Adds a listener; port 0 picks a free port. Listener settings {@link #set} next apply to it. */
         public Builder listener(int port, String bindAddress) {
-            listeners.add(new ListenerConfig(port, bindAddress));
+            if (port < 0 || port > 65_535) {
+                throw new ConfigException("port must be 0..65535, not " + port);
+            }
+            currentListener = new ListenerBlock(port, bindAddress, origin);
+            listeners.add(currentListener);
             return this;
+        }
+
+        /** Where the settings that follow come from ({@code FILE:LINE}), for errors found only when building. */
+        public Builder origin(String where) {
+            this.origin = where;
+            return this;
+        }
+
+        private ListenerBlock listenerForSettings() {
+            if (currentListener == null) {
+                if (defaultListener == null) {
+                    defaultListener = new ListenerBlock(ListenerConfig.DEFAULT_PORT, null, origin);
+                }
+                return defaultListener;
+            }
+            return currentListener;
+        }
+
+        private void perListenerSettings(boolean on) {
+            if (on && securitySettingSeen) {
+                throw new ConfigException("per_listener_settings must come before allow_anonymous, password_file "
+                        + "and acl_file");
+            }
+            perListenerSettings = on;
         }
 
         public BrokerConfig build() {
@@ -309,7 +366,7 @@ public final class BrokerConfig {
             if (v.isEmpty() || parts.length > 2) {
                 throw new ConfigException("listener takes PORT [ADDRESS], not '" + v + "'");
             }
-            listeners.add(new ListenerConfig(port("listener", parts[0]), parts.length == 2 ? parts[1] : null));
+            listener(port("listener", parts[0]), parts.length == 2 ? parts[1] : null);
         }
 
         private static int port(String key, String v) {
@@ -331,14 +388,14 @@ public final class BrokerConfig {
             }
         }
 
-        private static String nonEmpty(String key, String v) {
+        static String nonEmpty(String key, String v) {
             if (v.isEmpty()) {
                 throw new ConfigException(key + " needs a value");
             }
             return v;
         }
 
-        private static boolean bool(String key, String v) {
+        static boolean bool(String key, String v) {
             switch (v) {
                 case "true": return true;
                 case "false": return false;
@@ -354,7 +411,7 @@ public final class BrokerConfig {
             }
         }
 
-        private static int integer(String key, String v, int min, int max) {
+        static int integer(String key, String v, int min, int max) {
             return (int) longValue(key, v, min, max);
         }
 

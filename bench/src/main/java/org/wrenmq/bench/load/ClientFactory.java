@@ -14,6 +14,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
+import io.netty.handler.ssl.SslContext;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -32,8 +33,19 @@ final class ClientFactory implements AutoCloseable {
     private final MultiThreadIoEventLoopGroup receiving;
     private final MultiThreadIoEventLoopGroup sending;
     private final Bootstrap bootstrap;
+    /** TLS towards the brokers (bench/run.sh --tls), or null for plain TCP. */
+    private final SslContext tls;
 
     ClientFactory() {
+        this(null);
+    }
+
+    /**
+     * @param tls the client TLS context; each connection makes a full handshake (no peer host is given, so no
+     *            session is resumed), as devices reconnecting after a broker restart do
+     */
+    ClientFactory(SslContext tls) {
+        this.tls = tls;
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends Channel> channelType = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
@@ -57,6 +69,9 @@ final class ClientFactory implements AutoCloseable {
         bootstrap.clone(subscriber ? receiving : sending).handler(new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
+                if (tls != null) {
+                    ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
+                }
                 ch.pipeline().addLast("decoder", new MqttDecoder(MAX_PACKET_BYTES))
                         .addLast("encoder", MqttEncoder.INSTANCE)
                         .addLast("client", connection);

@@ -4,6 +4,9 @@ import io.netty.handler.codec.mqtt.MqttQoS;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.io.File;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,6 +19,8 @@ import java.util.concurrent.TimeUnit;
  *   LoadGeneratorMain --target wrenmq=PORT:PID --target mosquitto=PORT:PID [--seconds 5] [--connections 10000]
  *                     [--only fanin,fanout,qos1,latency,idle,qos2] [--repeat 1] [--markdown FILE]
  *                     [--clock-ticks 100] [--clients batched|device] [--cold-warm] [--messages N]
+ *                     [--cafile CA.crt]
+ * With --cafile every connection is TLS, trusting that CA (bench/run.sh --tls).
  * </pre>
  * {@code --messages N} stops each publisher of the throughput workloads after N messages (a fixed amount of work,
  * e.g. to compare what the first 100,000 messages after a start cost).
@@ -51,6 +56,7 @@ public final class LoadGeneratorMain {
         boolean deviceLike = false;
         boolean coldWarm = false;
         long messagesPerPublisher = MAX_MESSAGES_PER_PUBLISHER;
+        SslContext tls = null;
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : "";
             switch (args[i]) {
@@ -71,6 +77,9 @@ public final class LoadGeneratorMain {
                     coldWarm = true;
                     i--; // a flag: no value to skip
                 }
+                // no peer host is given (so no session is resumed): the CA is checked, the host name cannot be
+                case "--cafile" -> tls = SslContextBuilder.forClient().trustManager(new File(value))
+                        .endpointIdentificationAlgorithm(null).build();
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
             i++;
@@ -79,7 +88,7 @@ public final class LoadGeneratorMain {
             throw new IllegalArgumentException("give at least one --target NAME=PORT:PID");
         }
         List<Workload> workloads = selected(workloads(connections, messagesPerPublisher), only);
-        try (ClientFactory clients = new ClientFactory()) {
+        try (ClientFactory clients = new ClientFactory(tls)) {
             LoadContext context = new LoadContext(clients, clockTicks, TimeUnit.SECONDS.toNanos(seconds),
                     deviceLike);
             ResultTable table = new ResultTable(targets.stream().map(Target::name).toList());

@@ -13,10 +13,13 @@ import org.wrenmq.broker.ConfigException;
  */
 public final class ConfigFileReader {
 
-    /** Takes each setting as read (the broker config's builder). @throws ConfigException for a bad one */
+    /**
+     * Takes each setting as read (the broker config's builder), with where it was read ({@code FILE:LINE}, which
+     * a listener block keeps for errors about the block as a whole). @throws ConfigException for a bad one
+     */
     @FunctionalInterface
     public interface Settings {
-        void set(String key, String value);
+        void set(String where, String key, String value);
     }
 
     private ConfigFileReader() {
@@ -38,7 +41,7 @@ public final class ConfigFileReader {
             String key = space < 0 ? line : line.substring(0, space);
             String value = space < 0 ? "" : line.substring(space + 1).strip();
             try {
-                into.set(key, value);
+                into.set(file + ":" + (i + 1), key, value);
             } catch (ConfigException e) {
                 throw new ConfigException(file + ":" + (i + 1) + ": " + e.getMessage());
             }

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import org.wrenmq.api.QoS;
 import org.wrenmq.broker.BrokerConfig;
 import org.wrenmq.broker.auth.Authenticator;
+import org.wrenmq.broker.auth.CertificateIdentity;
 import org.wrenmq.broker.message.Publication;
 import org.wrenmq.broker.routing.Topics;
 import org.wrenmq.broker.session.Session;
@@ -61,8 +62,10 @@ final class ConnectHandler {
         }
         c.clientId = clientId;
 
-        Authenticator.Result auth = c.broker.authenticator().check(header.hasUserName() ? payload.userName() : null,
-                header.hasPassword() ? payload.passwordInBytes() : null);
+        // A user name from the client's certificate stands for a password, as in mosquitto.
+        Authenticator.Result auth = CertificateIdentity.userName(c.channel) != null ? Authenticator.Result.ACCEPTED
+                : c.authenticator.check(header.hasUserName() ? payload.userName() : null,
+                        header.hasPassword() ? payload.passwordInBytes() : null);
         if (auth != Authenticator.Result.ACCEPTED) {
             c.broker.metrics().connectionsRefusedAuth.increment();
             boolean badCredentials = auth == Authenticator.Result.BAD_USER_NAME_OR_PASSWORD;

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wrenmq.broker.BrokerContext;
+import org.wrenmq.broker.auth.Authenticator;
 import org.wrenmq.broker.message.Publication;
 import org.wrenmq.broker.routing.Delivery;
 import org.wrenmq.broker.session.Outlet;
@@ -40,6 +41,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter
 
     final BrokerContext broker;
     private final KeepAliveSweeps keepAliveSweeps;
+    final Authenticator authenticator;
     Channel channel;
     MqttVersion version = MqttVersion.MQTT_3_1_1;
     boolean connected;
@@ -72,8 +74,14 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter
     boolean flushQueued;
 
     public MqttConnectionHandler(BrokerContext broker, KeepAliveSweeps keepAliveSweeps) {
+        this(broker, keepAliveSweeps, broker.authenticator());
+    }
+
+    /** @param authenticator the listener's own, under {@code per_listener_settings true} */
+    public MqttConnectionHandler(BrokerContext broker, KeepAliveSweeps keepAliveSweeps, Authenticator authenticator) {
         this.broker = broker;
         this.keepAliveSweeps = keepAliveSweeps;
+        this.authenticator = authenticator;
     }
 
     @Override

@@ -34,6 +34,8 @@ public final class BrokerMetrics {
     public final LongAdder willsPublished = new LongAdder();
     /** Sessions resumed by a connection on another event loop, and moved there. */
     public final LongAdder sessionsMovedLoop = new LongAdder();
+    public final LongAdder tlsHandshakesTimedOut = new LongAdder();
+    public final LongAdder tlsHandshakesFailed = new LongAdder();
 
     /** A snapshot, by name. */
     public Map<String, Long> snapshot() {
@@ -59,6 +61,8 @@ public final class BrokerMetrics {
         m.put("messages.refused.sys_topic", messagesRefusedSysTopic.sum());
         m.put("wills.published", willsPublished.sum());
         m.put("sessions.moved_loop", sessionsMovedLoop.sum());
+        m.put("tls.handshakes.timed_out", tlsHandshakesTimedOut.sum());
+        m.put("tls.handshakes.failed", tlsHandshakesFailed.sum());
         return m;
     }
 }

@@ -11,7 +11,8 @@ import org.wrenmq.broker.ConfigException;
 
 /**
  * The standalone broker, with mosquitto's flags: {@code -c FILE} (config file), {@code -p PORT} (listen on a port),
- * {@code -v} (verbose log). Runs in the foreground until stopped (Ctrl-C, SIGTERM).
+ * {@code -v} (verbose log). Runs in the foreground until stopped (Ctrl-C, SIGTERM); {@code kill -HUP} re-reads
+ * certificates, keys and the other files {@link Broker#reload()} covers.
  *
  * <p>Exit status: 0 after a normal stop, 1 when the configuration is wrong or a port cannot be bound (the
  * message says which file and line, or which address), 2 for a usage error.
@@ -53,7 +54,7 @@ public final class Main {
         try {
             BrokerConfig.Builder b = BrokerConfig.builder();
             if (configFile != null) {
-                org.wrenmq.broker.config.ConfigFileReader.read(configFile, b::set);
+                org.wrenmq.broker.config.ConfigFileReader.read(configFile, (where, key, value) -> b.origin(where).set(key, value));
             }
             if (port != null) {
                 if (configFile == null) {
@@ -79,6 +80,7 @@ public final class Main {
             fail(1, e.getMessage());
             return;
         }
+        ReloadSignal.install(broker);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             broker.close();

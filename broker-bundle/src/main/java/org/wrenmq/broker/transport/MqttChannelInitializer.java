@@ -2,18 +2,23 @@ package org.wrenmq.broker.transport;
 
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import org.wrenmq.broker.BrokerContext;
+import org.wrenmq.broker.ListenerConfig;
 import org.wrenmq.broker.handler.KeepAliveSweeps;
 import org.wrenmq.broker.handler.MqttConnectionHandler;
 
 /**
- * The pipeline of one MQTT connection: framing (one whole packet at a time, see {@link MqttFrameDecoder}), Netty's
- * MQTT codec, the {@link ConnectGate} until CONNECT (connect_timeout, max_pending_connections), then the
- * connection handler that dispatches each packet type (its writes are flushed once per
- * event-loop turn, by the handler package's TurnFlusher). Each handler costs every connection a pipeline context,
- * so there is nothing else (keepalive is a per-loop sweep).
+ * The pipeline of one MQTT connection, built from its listener's settings: TLS ({@link SslHandler}, watched by
+ * {@link TlsHandshakeWatcher} until the handshake ends) and WebSockets ({@link WebSocketTransport}) when the
+ * listener has them, then framing (one whole packet at a time, see {@link MqttFrameDecoder}), Netty's MQTT codec,
+ * the {@link ConnectGate} until CONNECT (connect_timeout, max_pending_connections), and the connection handler that dispatches each packet type, the same for every listener (its writes are
+ * flushed once per event-loop turn, by the handler package's TurnFlusher). Each handler costs every connection a
+ * pipeline context, so there is nothing else (keepalive is a per-loop sweep).
  * The decoder refuses any packet larger than the largest PUBLISH {@code message_size_limit} allows, so an
  * oversize packet is never buffered whole.
  */
@@ -23,19 +28,35 @@ public final class MqttChannelInitializer extends ChannelInitializer<Channel> {
 
     private final BrokerContext broker;
     private final KeepAliveSweeps keepAliveSweeps;
+    private final ListenerRuntime listener;
     private final int maxPacketSize;
 
-    public MqttChannelInitializer(BrokerContext broker) {
+    public MqttChannelInitializer(BrokerContext broker, ListenerRuntime listener) {
         this.broker = broker;
         this.keepAliveSweeps = new KeepAliveSweeps(broker.clock());
+        this.listener = listener;
         this.maxPacketSize = broker.config().maxIncomingPacketSize();
     }
 
     @Override
     protected void initChannel(Channel ch) {
-        MqttConnectionHandler connection = new MqttConnectionHandler(broker, keepAliveSweeps);
-        ch.pipeline()
-                .addLast("frames", new MqttFrameDecoder(maxPacketSize, framesOf(connection)))
+        if (!listener.admit(ch, broker.metrics())) {
+            return;
+        }
+        ListenerConfig config = listener.config();
+        ChannelPipeline pipeline = ch.pipeline();
+        SslContext tls = listener.tls();
+        if (tls != null) {
+            SslHandler ssl = tls.newHandler(ch.alloc());
+            ssl.setHandshakeTimeoutMillis(config.tls().handshakeTimeoutMillis());
+            pipeline.addLast("tls", ssl)
+                    .addLast("tls-handshake", new TlsHandshakeWatcher(config.tls(), broker.metrics()));
+        }
+        if (config.protocol() == ListenerConfig.Protocol.WEBSOCKETS) {
+            WebSocketTransport.addTo(pipeline, maxPacketSize);
+        }
+        MqttConnectionHandler connection = new MqttConnectionHandler(broker, keepAliveSweeps, listener.authenticator());
+        pipeline.addLast("frames", new MqttFrameDecoder(maxPacketSize, framesOf(connection)))
                 .addLast("decoder", new MqttDecoder(maxPacketSize, MQTT31_MAX_CLIENT_ID_LENGTH))
                 .addLast(ConnectGate.NAME, new ConnectGate(broker.pendingConnections()))
                 .addLast("encoder", MqttEncoder.INSTANCE)

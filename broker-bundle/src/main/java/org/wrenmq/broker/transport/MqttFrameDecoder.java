@@ -98,7 +98,8 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
         int type = b >> 4;
         int flags = b & 0x0F;
         if (first && b != 0x10) {
-            return "first packet is not CONNECT (byte 0x" + Integer.toHexString(b) + ") [MQTT-3.1.0-1]";
+            return "first packet is not CONNECT (byte 0x" + Integer.toHexString(b) + ")" + notMqttHint(b)
+                    + " [MQTT-3.1.0-1]";
         }
         switch (type) {
             case 0:
@@ -111,6 +112,15 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
                 return flags == 0x02 ? null : "reserved flags of packet type " + type + " are not 0010 [MQTT-2.2.2-2]";
             default:
                 return flags == 0 ? null : "reserved flags of packet type " + type + " are not 0 [MQTT-2.2.2-2]";
+        }
+    }
+
+    /** What a wrong first byte most likely is: a client configured for another listener. */
+    private static String notMqttHint(int b) {
+        switch (b) {
+            case 0x16: return ": a TLS handshake sent to a plain listener";
+            case 'G': return ": an HTTP request (WebSocket client?) sent to an MQTT listener";
+            default: return "";
         }
     }
 

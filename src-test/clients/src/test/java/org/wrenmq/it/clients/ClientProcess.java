@@ -75,6 +75,11 @@ final class ClientProcess implements AutoCloseable {
         assertThat(process.waitFor(PATIENCE_SECONDS, TimeUnit.SECONDS)).as("%s stopped", command).isTrue();
     }
 
+    /** The process id (the launcher execs java, so for ./wrenmq this is the broker's JVM). */
+    long pid() {
+        return process.pid();
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }

@@ -22,6 +22,8 @@ final class MqttJs {
     private static final Duration INSTALL_TIME = Duration.ofMinutes(5);
     static final Duration SCENARIO_TIME = Duration.ofSeconds(30);
     private static final String SCRIPT = "scenarios.cjs";
+    /** The scripts and the browser page, copied next to node_modules. */
+    private static final String[] FILES = {SCRIPT, "websockets.cjs", "browser.html"};
 
     private final Path dir;
 
@@ -34,8 +36,10 @@ final class MqttJs {
         Path dir = Path.of(System.getProperty("mqttjs.dir", "target/mqttjs")).toAbsolutePath();
         try {
             Files.createDirectories(dir);
-            try (InputStream script = MqttJs.class.getResourceAsStream("/mqttjs/" + SCRIPT)) {
-                Files.copy(script, dir.resolve(SCRIPT), StandardCopyOption.REPLACE_EXISTING);
+            for (String file : FILES) {
+                try (InputStream in = MqttJs.class.getResourceAsStream("/mqttjs/" + file)) {
+                    Files.copy(in, dir.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -47,6 +51,23 @@ final class MqttJs {
             }
         }
         return new MqttJs(dir);
+    }
+
+    /** The folder holding node_modules, the scripts and {@code browser.html}. */
+    Path dir() {
+        return dir;
+    }
+
+    /** Runs {@code websockets.cjs} (MQTT.js over ws:// or wss://) to its end; fails if it reported an error. */
+    Map<String, String> runWebSockets(String url, Path caFile) {
+        try (ClientProcess node = caFile == null ? ClientProcess.start(dir, "node", "websockets.cjs", url)
+                : ClientProcess.start(dir, "node", "websockets.cjs", url, caFile.toString())) {
+            int exit = node.awaitExit(SCENARIO_TIME);
+            Map<String, String> report = parse(node);
+            assertThat(report).as("websockets.cjs %s; stderr: %s", url, node.stderr()).doesNotContainKey("error");
+            assertThat(exit).as("exit code of websockets.cjs").isZero();
+            return report;
+        }
     }
 
     /** Starts a scenario of {@code scenarios.cjs} against the broker on {@code port}. */

@@ -27,8 +27,9 @@ import org.wrenmq.api.MqttPublishException;
 import org.wrenmq.api.MqttPublisher;
 import org.wrenmq.api.QoS;
 import org.wrenmq.broker.auth.Authenticator;
-import org.wrenmq.broker.auth.PasswordFile;
+import org.wrenmq.broker.auth.Authorizer;
 import org.wrenmq.broker.handler.MqttConnectionHandler;
+import org.wrenmq.broker.metrics.BrokerMetrics;
 import org.wrenmq.broker.metrics.SysTopics;
 import org.wrenmq.broker.message.Publication;
 import org.wrenmq.broker.routing.Subscription;
@@ -73,6 +74,8 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
     private final List<Channel> serverChannels = new ArrayList<>();
     private Jsonb jsonb;
     private SysTopics sysTopics;
+    /** What {@link #reload()} reads again, by name for the log. */
+    private final Map<String, Reloadable> reloadables = new java.util.LinkedHashMap<>();
 
     private Broker(BrokerConfig config) {
         this.config = config;
@@ -91,16 +94,20 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
         if (context != null) {
             throw new IllegalStateException("broker already started");
         }
-        PasswordFile passwords;
+        BrokerMetrics metrics = new BrokerMetrics();
+        Authenticator authenticator;
+        Authorizer authorizer;
         try {
-            passwords = config.passwordFile() == null ? null : PasswordFile.read(config.passwordFile());
+            authenticator = Authenticator.load(config.allowAnonymous(), config.passwordFile());
+            authorizer = Authorizer.load(config.aclFile(), metrics);
         } catch (ConfigException e) {
             throw new BrokerStartException(e.getMessage(), e);
         }
+        addReloadable("password_file", authenticator::reload);
+        addReloadable("acl_file", authorizer::reload);
         StoreOpener.Opened store = StoreOpener.open(config);
         workers = Transports.newGroup(config.ioThreads(), "wrenmq-io");
-        context = new BrokerContext(config, workers, new Authenticator(config.allowAnonymous(), passwords),
-                store.store());
+        context = new BrokerContext(config, metrics, workers, authenticator, authorizer, store.store());
         restore(store.recovered());
         if (config.sysInterval() > 0) {
             sysTopics = new SysTopics(context, Broker.class.getPackage().getImplementationVersion() == null
@@ -128,6 +135,30 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
         LOG.info("WrenMQ listening on {} ({} transport, {} event loops)", boundAddresses(),
                 Transports.nativeEpoll() ? "epoll" : "nio", config.ioThreads());
         return this;
+    }
+
+    /** Registers something {@link #reload()} reads again; a later registration under the same name replaces it. */
+    public synchronized void addReloadable(String name, Reloadable reloadable) {
+        reloadables.put(name, reloadable);
+    }
+
+    /**
+     * Reads the password file, acl file and whatever else was registered again, as mosquitto does on SIGHUP.
+     * Connections stay. Each part that fails keeps its old state and logs one ERROR line naming file and line.
+     *
+     * @return whether every part was reloaded
+     */
+    public synchronized boolean reload() {
+        boolean all = true;
+        for (Map.Entry<String, Reloadable> r : reloadables.entrySet()) {
+            try {
+                r.getValue().reload();
+            } catch (RuntimeException e) {
+                all = false;
+                LOG.error("reload of {} failed, the previous one stays in force: {}", r.getKey(), e.getMessage());
+            }
+        }
+        return all;
     }
 
     /** Puts back what the store held: retained messages, and persistent sessions (offline until clients return). */

@@ -6,6 +6,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.wrenmq.broker.auth.Authenticator;
+import org.wrenmq.broker.auth.Authorizer;
 import org.wrenmq.broker.handler.KeepAliveSweep;
 import org.wrenmq.broker.metrics.BrokerMetrics;
 import org.wrenmq.broker.routing.RetainedTree;
@@ -20,13 +21,14 @@ import java.util.concurrent.atomic.AtomicLong;
 /** What the parts of one running broker share. One per {@link Broker}; there is no static state. */
 public final class BrokerContext {
     private final BrokerConfig config;
-    private final BrokerMetrics metrics = new BrokerMetrics();
+    private final BrokerMetrics metrics;
     private final SessionRegistry sessions = new SessionRegistry();
     private final SubscriptionTree subscriptions = new SubscriptionTree();
     private final RetainedTree retained = new RetainedTree();
     private final Router router = new Router(this);
     private final EventLoopGroup workers;
     private final Authenticator authenticator;
+    private final Authorizer authorizer;
     private final MessageStore store;
     /** Messages queued across all sessions, against {@code max_queued_messages_total}. */
     private final AtomicLong queuedTotal = new AtomicLong();
@@ -35,10 +37,13 @@ public final class BrokerContext {
     private final Map<EventLoop, KeepAliveSweep> keepAliveSweeps = new ConcurrentHashMap<>();
     private volatile boolean stopping;
 
-    BrokerContext(BrokerConfig config, EventLoopGroup workers, Authenticator authenticator, MessageStore store) {
+    BrokerContext(BrokerConfig config, BrokerMetrics metrics, EventLoopGroup workers, Authenticator authenticator,
+                  Authorizer authorizer, MessageStore store) {
         this.config = config;
+        this.metrics = metrics;
         this.workers = workers;
         this.authenticator = authenticator;
+        this.authorizer = authorizer;
         this.store = store;
     }
 
@@ -51,6 +56,7 @@ public final class BrokerContext {
     /** The event loops that run connections and sessions. */
     public EventLoopGroup workers() { return workers; }
     public Authenticator authenticator() { return authenticator; }
+    public Authorizer authorizer() { return authorizer; }
     public MessageStore store() { return store; }
     public AtomicLong queuedTotal() { return queuedTotal; }
     public ChannelGroup connections() { return connections; }

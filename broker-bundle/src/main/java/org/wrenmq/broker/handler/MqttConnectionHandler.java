@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wrenmq.broker.BrokerContext;
+import org.wrenmq.broker.auth.ClientAccess;
 import org.wrenmq.broker.message.Publication;
 import org.wrenmq.broker.session.Delivery;
 import org.wrenmq.broker.session.Outlet;
@@ -45,6 +46,8 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter
     boolean connected;
     String clientId;
     Session session;
+    /** What the acl_file lets this client do; set at CONNECT. */
+    ClientAccess access = ClientAccess.UNCHECKED;
     /** The will from CONNECT, handed to the session, which publishes it unless a normal DISCONNECT comes. */
     Publication will;
     long willDelaySeconds;

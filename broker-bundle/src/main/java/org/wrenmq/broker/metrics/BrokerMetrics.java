@@ -24,6 +24,10 @@ public final class BrokerMetrics {
     public final LongAdder messagesDroppedTooLargeForClient = new LongAdder();
     public final LongAdder messagesRefusedSizeLimit = new LongAdder();
     public final LongAdder willsPublished = new LongAdder();
+    public final LongAdder aclDeniedSubscribe = new LongAdder();
+    public final LongAdder aclDeniedPublish = new LongAdder();
+    public final LongAdder aclDeniedDelivery = new LongAdder();
+    public final LongAdder aclDeniedWill = new LongAdder();
 
     /** A snapshot, by name. */
     public Map<String, Long> snapshot() {
@@ -42,6 +46,10 @@ public final class BrokerMetrics {
         m.put("messages.dropped.too_large_for_client", messagesDroppedTooLargeForClient.sum());
         m.put("messages.refused.message_size_limit", messagesRefusedSizeLimit.sum());
         m.put("wills.published", willsPublished.sum());
+        m.put("acl.denied.subscribe", aclDeniedSubscribe.sum());
+        m.put("acl.denied.publish", aclDeniedPublish.sum());
+        m.put("acl.denied.delivery", aclDeniedDelivery.sum());
+        m.put("acl.denied.will", aclDeniedWill.sum());
         return m;
     }
 }

@@ -49,7 +49,9 @@ public final class Router {
         broker.subscriptions().match(p.topic(), matches);
         List<Target> targets = matches.targets();
         for (Target t : targets) {
-            wrote |= prepare(t, p, store, matches);
+            if (t.session.access().mayRead(p.topic())) {
+                wrote |= prepare(t, p, store, matches);
+            }
         }
         handOver(targets);
         return wrote;
@@ -62,6 +64,9 @@ public final class Router {
     private static void handOver(List<Target> targets) {
         Map<EventExecutor, List<Target>> byLoop = null;
         for (Target t : targets) {
+            if (t.delivery == null) {
+                continue;
+            }
             if (t.session.executor().inEventLoop()) {
                 t.session.enqueueOrSend(t.delivery);
             } else {
@@ -96,8 +101,12 @@ public final class Router {
         return entry != null;
     }
 
-    /** A will is published like any message, and counted. */
+    /** A will is published like any message, and counted, if the acl_file still lets its client publish it. */
     public void publishWill(Publication will) {
+        Session owner = broker.sessions().get(will.publisherId());
+        if (owner != null && !owner.access().mayPublishWill(will.topic())) {
+            return;
+        }
         broker.metrics().willsPublished.increment();
         publish(will);
     }

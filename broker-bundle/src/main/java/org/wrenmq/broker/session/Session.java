@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wrenmq.api.QoS;
 import org.wrenmq.broker.BrokerContext;
+import org.wrenmq.broker.auth.ClientAccess;
 import org.wrenmq.broker.message.Publication;
 import org.wrenmq.broker.routing.SharedGroup;
 import org.wrenmq.broker.routing.Subscription;
@@ -67,6 +68,8 @@ public final class Session {
     private volatile Outlet outlet;
     private volatile boolean online;
     private volatile boolean ended;
+    /** The acl_file rights of the client attached last; read by publishers' threads at delivery. */
+    private volatile ClientAccess access = ClientAccess.UNCHECKED;
     /** Whether a record of this session is in the store. */
     private boolean inStore;
     private Publication connectionWill;
@@ -99,6 +102,9 @@ public final class Session {
     /** Readable from any thread: the router stores QoS 1/2 messages for persistent sessions. */
     public boolean isPersistent() { return persistent; }
     public boolean hasEnded() { return ended; }
+    public ClientAccess access() { return access; }
+    /** Set at CONNECT, before the session is attached; any thread. */
+    public void setAccess(ClientAccess access) { this.access = access; }
 
     /** Runs {@code task} on this session's executor: at once when already there, else queued in order. */
     public void execute(Runnable task) {
@@ -374,7 +380,11 @@ public final class Session {
     /** Sends the retained messages {@code s} matches, with RETAIN set [MQTT-3.3.1-8]. */
     public void deliverRetained(Subscription s) {
         int[] ids = s.subscriptionId() == 0 ? Delivery.NO_IDS : new int[] {s.subscriptionId()};
-        broker.retained().match(s.topicFilter(), p -> deliver(p, s.qos(), true, ids));
+        broker.retained().match(s.topicFilter(), p -> {
+            if (access.mayRead(p.topic())) {
+                deliver(p, s.qos(), true, ids);
+            }
+        });
     }
 
     /** Readable from any thread (admin views). */

@@ -11,7 +11,8 @@ import org.wrenmq.broker.ConfigException;
 
 /**
  * The standalone broker, with mosquitto's flags: {@code -c FILE} (config file), {@code -p PORT} (listen on a port),
- * {@code -v} (verbose log). Runs in the foreground until stopped (Ctrl-C, SIGTERM).
+ * {@code -v} (verbose log). Runs in the foreground until stopped (Ctrl-C, SIGTERM); SIGHUP re-reads the password and
+ * acl files.
  *
  * <p>Exit status: 0 after a normal stop, 1 when the configuration is wrong or a port cannot be bound (the
  * message says which file and line, or which address), 2 for a usage error.
@@ -79,6 +80,7 @@ public final class Main {
             fail(1, e.getMessage());
             return;
         }
+        ReloadOnHangup.install(broker);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             broker.close();

@@ -1,0 +1,12 @@
+package org.wrenmq.broker;
+
+/**
+ * Something the broker reads again on request ({@code kill -HUP} in the standalone broker, {@link Broker#reload()}
+ * elsewhere): password and acl files, certificates. A reload that fails keeps what was in force.
+ */
+@FunctionalInterface
+public interface Reloadable {
+
+    /** @throws ConfigException naming the file and line that is wrong; nothing was changed */
+    void reload();
+}

@@ -61,6 +61,12 @@ final class ClientProcess implements AutoCloseable {
         return output();
     }
 
+    /** Waits for the program to end, whatever its status, and returns the output. */
+    String awaitExitOutput() throws InterruptedException {
+        awaitExit();
+        return output();
+    }
+
     /** SIGKILL, as a crash would; refuses to kill anything but a direct child of this JVM. */
     void killHard() throws InterruptedException {
         assertThat(process.toHandle().parent().map(ProcessHandle::pid))
@@ -73,6 +79,11 @@ final class ClientProcess implements AutoCloseable {
     void stop() throws InterruptedException {
         process.destroy();
         assertThat(process.waitFor(PATIENCE_SECONDS, TimeUnit.SECONDS)).as("%s stopped", command).isTrue();
+    }
+
+    /** The process id, for signals such as {@code kill -HUP}. */
+    long pid() {
+        return process.pid();
     }
 
     boolean isAlive() {

@@ -46,6 +46,7 @@ public class WrenResourceAdapter implements ResourceAdapter, Serializable {
     private String persistenceLocation;   // persistence_location
     private Boolean allowAnonymous;       // allow_anonymous
     private String passwordFile;          // password_file
+    private String aclFile;               // acl_file
     private Integer maxInflightMessages;  // max_inflight_messages
     private Integer maxQueuedMessages;    // max_queued_messages
     private Integer messageSizeLimit;     // message_size_limit
@@ -148,6 +149,7 @@ public class WrenResourceAdapter implements ResourceAdapter, Serializable {
                 ? persistenceLocation : serverDataDirectory());
         putIfSet(settings, "allow_anonymous", allowAnonymous);
         putIfSet(settings, "password_file", passwordFile);
+        putIfSet(settings, "acl_file", aclFile);
         putIfSet(settings, "max_inflight_messages", maxInflightMessages);
         putIfSet(settings, "max_queued_messages", maxQueuedMessages);
         putIfSet(settings, "message_size_limit", messageSizeLimit);
@@ -190,6 +192,8 @@ public class WrenResourceAdapter implements ResourceAdapter, Serializable {
     public void setAllowAnonymous(Boolean allowAnonymous) { this.allowAnonymous = allowAnonymous; }
     public String getPasswordFile() { return passwordFile; }
     public void setPasswordFile(String passwordFile) { this.passwordFile = passwordFile; }
+    public String getAclFile() { return aclFile; }
+    public void setAclFile(String aclFile) { this.aclFile = aclFile; }
     public Integer getMaxInflightMessages() { return maxInflightMessages; }
     public void setMaxInflightMessages(Integer max) { this.maxInflightMessages = max; }
     public Integer getMaxQueuedMessages() { return maxQueuedMessages; }

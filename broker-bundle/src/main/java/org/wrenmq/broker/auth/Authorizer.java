@@ -29,7 +29,11 @@ public final class Authorizer {
      * @throws org.wrenmq.broker.ConfigException with {@code FILE:LINE: what is wrong}
      */
     public static Authorizer load(Path aclFile, BrokerMetrics metrics) {
-        return new Authorizer(aclFile, aclFile == null ? null : AclFile.read(aclFile), metrics);
+        AclRules rules = aclFile == null ? null : AclFile.read(aclFile);
+        if (rules != null) {
+            LOG.info("acl_file {}: {} users; what it does not grant is denied", aclFile, rules.userCount());
+        }
+        return new Authorizer(aclFile, rules, metrics);
     }
 
     /**

@@ -68,7 +68,7 @@ public final class Session {
     private volatile Outlet outlet;
     private volatile boolean online;
     private volatile boolean ended;
-    /** The acl_file rights of the client attached last; read by publishers' threads at delivery. */
+    /** The acl_file rights of the client attached last: asked by the router and again when a message is sent. */
     private volatile ClientAccess access = ClientAccess.UNCHECKED;
     /** Whether a record of this session is in the store. */
     private boolean inStore;
@@ -380,11 +380,7 @@ public final class Session {
     /** Sends the retained messages {@code s} matches, with RETAIN set [MQTT-3.3.1-8]. */
     public void deliverRetained(Subscription s) {
         int[] ids = s.subscriptionId() == 0 ? Delivery.NO_IDS : new int[] {s.subscriptionId()};
-        broker.retained().match(s.topicFilter(), p -> {
-            if (access.mayRead(p.topic())) {
-                deliver(p, s.qos(), true, ids);
-            }
-        });
+        broker.retained().match(s.topicFilter(), p -> deliver(p, s.qos(), true, ids));
     }
 
     /** Readable from any thread (admin views). */
@@ -465,6 +461,11 @@ public final class Session {
     private void send(Delivery d) {
         if (d.publication().isExpired(System.currentTimeMillis())) {
             broker.metrics().messagesDroppedExpired.increment();
+            forget(d);
+            return;
+        }
+        if (!access.mayRead(d.publication().topic())) {
+            // routed before this client's rights applied: queued offline, or its rights changed since
             forget(d);
             return;
         }

@@ -240,6 +240,35 @@ class AclTests {
     }
 
     @Test
+    @DisplayName("messages queued for a persistent session go out only if the client now connected may read them")
+    void queuedMessagesAreCheckedAgainstTheReconnectingClient() throws Exception {
+        broker.set("persistence", "true");
+        passwords(Map.of("alice", "a", "bob", "b", "writer", "w"));
+        acl("user alice", "topic read a/#", "topic read b/#", "user bob", "topic read b/#", "user writer",
+                "topic write #");
+        PahoClient device = loginPersistent("device", "alice", "a");
+        assertThat(device.subscribe("a/#", 1)).isEqualTo(1);
+        assertThat(device.subscribe("b/#", 1)).isEqualTo(1);
+        device.disconnect();
+        login("writer", "writer", "w").publish("a/queued", "for alice only", 1);
+        broker.restart();
+
+        PahoClient again = loginPersistent("device", "bob", "b");
+        login("writer2", "writer", "w").publish("b/now", "sentinel", 1);
+
+        assertThat(again.next().payload()).isEqualTo("sentinel");
+    }
+
+    private PahoClient loginPersistent(String clientId, String user, String password) throws MqttException {
+        MqttConnectOptions options = PahoClient.options(PahoClient.MQTT_3_1_1, false);
+        options.setUserName(user);
+        options.setPassword(password.toCharArray());
+        PahoClient client = broker.paho(clientId);
+        client.connect(options);
+        return client;
+    }
+
+    @Test
     @DisplayName("200 wrong passwords in a row are each refused with CONNACK 4; the broker stays healthy")
     void manyWrongPasswordsAreRefusedAndBrokerStaysHealthy() throws Exception {
         passwords(Map.of("user", "right"));

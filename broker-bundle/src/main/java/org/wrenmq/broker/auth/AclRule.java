@@ -39,7 +39,8 @@ record AclRule(String filter, String[] levels, int access) {
 
     /** Whether some topic name is matched both by this rule and by {@code filter} (given as levels). */
     boolean intersects(String[] filter) {
-        if ((isWildcard(levels[0]) && filter[0].startsWith("$")) || (isWildcard(filter[0]) && levels[0].startsWith("$"))) {
+        if ((isWildcard(levels[0]) && filter[0].startsWith("$"))
+                || (isWildcard(filter[0]) && levels[0].startsWith("$"))) {
             return false;
         }
         for (int i = 0; ; i++) {

@@ -30,8 +30,8 @@ class NotAuthorizedTests {
         acl("topic read a/#", "topic deny a/secret/#");
         RawClient5 client = broker.rawConnected("sub");
 
-        client.send(Wire.subscribe(4, Properties.none(), new String[] {"a/open", "a/secret/+", "$share/g/a/secret/x", "b/#"},
-                new int[] {1, 1, 1, 0}));
+        String[] filters = {"a/open", "a/secret/+", "$share/g/a/secret/x", "b/#"};
+        client.send(Wire.subscribe(4, Properties.none(), filters, new int[] {1, 1, 1, 0}));
 
         Frame suback = client.expect(PacketType.SUBACK);
         assertThat(suback.reasonCodes()).containsExactly(1, NOT_AUTHORIZED, NOT_AUTHORIZED, NOT_AUTHORIZED);

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,10 +23,11 @@ import org.wrenmq.api.MqttPublishException;
 import org.wrenmq.api.MqttPublisher;
 import org.wrenmq.api.QoS;
 import org.wrenmq.broker.auth.Authenticator;
-import org.wrenmq.broker.auth.PasswordFile;
+import org.wrenmq.broker.auth.Authorizer;
 import org.wrenmq.broker.handler.MqttConnectionHandler;
 import org.wrenmq.broker.json.JsonWriter;
 import org.wrenmq.broker.json.JsonbWriter;
+import org.wrenmq.broker.metrics.BrokerMetrics;
 import org.wrenmq.broker.metrics.SysTopics;
 import org.wrenmq.broker.message.Publication;
 import org.wrenmq.broker.routing.PublishCheck;
@@ -69,11 +69,11 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
     private BrokerContext context;
     private final List<Channel> serverChannels = new ArrayList<>();
     private final JsonWriter json;
-    /** What {@link #reload()} re-reads: the TLS listeners' files, and whatever else registered. */
-    private final List<Reloadable> reloadables = new CopyOnWriteArrayList<>();
     private SysTopics sysTopics;
     /** The listeners as opened at start (the first also serves {@link #connectionInitializer()}). */
     private List<ListenerRuntime> listeners = List.of();
+    /** What {@link #reload()} reads again, by name for the log: password and acl files, TLS listeners. */
+    private final Map<String, Reloadable> reloadables = new java.util.LinkedHashMap<>();
 
     private Broker(BrokerConfig config, BrokerClock clock, JsonWriter json) {
         this.config = config;
@@ -94,16 +94,20 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
         if (context != null) {
             throw new IllegalStateException("broker already started");
         }
-        PasswordFile passwords;
+        BrokerMetrics metrics = new BrokerMetrics();
+        Authenticator authenticator;
+        Authorizer authorizer;
         try {
-            passwords = config.passwordFile() == null ? null : PasswordFile.read(config.passwordFile());
+            authenticator = Authenticator.load(config.allowAnonymous(), config.passwordFile());
+            authorizer = Authorizer.load(config.aclFile(), metrics);
         } catch (ConfigException e) {
             throw new BrokerStartException(e.getMessage(), e);
         }
+        addReloadable("password_file", authenticator::reload);
+        addReloadable("acl_file", authorizer::reload);
         StoreOpener.Opened store = StoreOpener.open(config);
         workers = Transports.newGroup(config.ioThreads(), "wrenmq-io");
-        context = new BrokerContext(config, clock, workers, new Authenticator(config.allowAnonymous(), passwords),
-                store.store());
+        context = new BrokerContext(config, clock, metrics, workers, authenticator, authorizer, store.store());
         restore(store.recovered());
         if (config.sysInterval() > 0) {
             SysTopics.Counts counts = new SysTopics.Counts(() -> context.sessions().size(),
@@ -134,13 +138,37 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
                 close();
                 throw new BrokerStartException("cannot listen on " + l.config() + ": " + e.getMessage(), e);
             }
-            reloadables.add(l);
+            addReloadable("listener " + l.config().describe(), l);
             LOG.info("listener {} on {}", l.config().describe(), serverChannels.get(serverChannels.size() - 1)
                     .localAddress());
         }
         LOG.info("WrenMQ listening on {} ({} transport, {} event loops)", boundAddresses(),
                 Transports.nativeEpoll() ? "epoll" : "nio", config.ioThreads());
         return this;
+    }
+
+    /** Registers something {@link #reload()} reads again; a later registration under the same name replaces it. */
+    public synchronized void addReloadable(String name, Reloadable reloadable) {
+        reloadables.put(name, reloadable);
+    }
+
+    /**
+     * Reads the password file, acl file and whatever else was registered again, as mosquitto does on SIGHUP.
+     * Connections stay. Each part that fails keeps its old state and logs one ERROR line naming file and line.
+     *
+     * @return whether every part was reloaded
+     */
+    public synchronized boolean reload() {
+        boolean all = true;
+        for (Map.Entry<String, Reloadable> r : reloadables.entrySet()) {
+            try {
+                r.getValue().reload();
+            } catch (Exception e) {
+                all = false;
+                LOG.error("reload of {} failed, the previous one stays in force: {}", r.getKey(), e.getMessage());
+            }
+        }
+        return all;
     }
 
     /** Puts back what the store held: retained messages, and persistent sessions (offline until clients return). */
@@ -167,29 +195,6 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
         return new MqttChannelInitializer(running(), listeners.get(0));
     }
 
-    /**
-     * Adds something {@link #reload()} re-reads (password or ACL files, ...). Registered before or after start;
-     * the TLS listeners register themselves at start.
-     */
-    public void addReloadable(Reloadable reloadable) {
-        reloadables.add(reloadable);
-    }
-
-    /**
-     * Re-reads certificates, keys and other registered files ({@code kill -HUP} in the standalone broker). Open
-     * connections stay up; new ones use what was read. One that fails to reload keeps its previous state.
-     */
-    public void reload() {
-        LOG.info("reloading {} file sets", reloadables.size());
-        for (Reloadable r : reloadables) {
-            try {
-                r.reload();
-            } catch (Exception e) {
-                LOG.error("reload failed, the previous state stays in use: {}", e.getMessage());
-            }
-        }
-    }
-
     /** The port of the first listener, as bound (useful with port 0). */
     public int port() {
         return boundAddresses().get(0).getPort();
@@ -206,7 +211,7 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
     public synchronized void close() {
         serverChannels.forEach(c -> c.close().syncUninterruptibly());
         serverChannels.clear();
-        reloadables.removeIf(ListenerRuntime.class::isInstance);
+        reloadables.keySet().removeIf(name -> name.startsWith("listener "));
         if (context != null && workers != null) {
             if (sysTopics != null) {
                 sysTopics.stop();

@@ -91,6 +91,7 @@ public final class BrokerConfig {
     private final boolean perListenerSettings;
     private final Boolean allowAnonymous;
     private final Path passwordFile;
+    private final Path aclFile;
     private final int maxInflightMessages;
     private final int maxQueuedMessages;
     private final long maxQueuedBytes;
@@ -131,6 +132,7 @@ public final class BrokerConfig {
         this.listeners = List.copyOf(all);
         this.allowAnonymous = b.allowAnonymous;
         this.passwordFile = b.passwordFile;
+        this.aclFile = b.aclFile;
         this.maxInflightMessages = b.maxInflightMessages;
         this.maxQueuedMessages = b.maxQueuedMessages;
         this.maxQueuedBytes = b.maxQueuedBytes;
@@ -202,6 +204,8 @@ public final class BrokerConfig {
      * {@code acl_file} ({@link ListenerConfig#security()}); otherwise those are broker-wide wherever they appear.
      */
     public boolean perListenerSettings() { return perListenerSettings; }
+    /** {@code acl_file}: mosquitto's topic access rules; null for none (everything allowed). */
+    public Path aclFile() { return aclFile; }
     public int maxInflightMessages() { return maxInflightMessages; }
     public int maxQueuedMessages() { return maxQueuedMessages; }
     public long maxQueuedBytes() { return maxQueuedBytes; }
@@ -246,6 +250,7 @@ public final class BrokerConfig {
         private String defaultBindAddress;
         private Boolean allowAnonymous;
         private Path passwordFile;
+        private Path aclFile;
         private int maxInflightMessages = DEFAULT_MAX_INFLIGHT_MESSAGES;
         private int maxQueuedMessages = DEFAULT_MAX_QUEUED_MESSAGES;
         private long maxQueuedBytes = DEFAULT_MAX_QUEUED_BYTES;
@@ -294,6 +299,7 @@ public final class BrokerConfig {
                 case "bind_address": defaultBindAddress = nonEmpty(key, v); break;
                 case "allow_anonymous": allowAnonymous = bool(key, v); break;
                 case "password_file": passwordFile = path(key, v); break;
+                case "acl_file": aclFile = path(key, v); break;
                 case "max_inflight_messages": maxInflightMessages = integer(key, v, 1, 65_535); break;
                 case "max_queued_messages": maxQueuedMessages = integer(key, v, 0, Integer.MAX_VALUE); break;
                 case "max_queued_bytes": maxQueuedBytes = longValue(key, v, 0, Long.MAX_VALUE); break;

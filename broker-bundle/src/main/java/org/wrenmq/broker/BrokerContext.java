@@ -7,6 +7,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.util.concurrent.atomic.AtomicLong;
 import org.wrenmq.broker.auth.Authenticator;
 import org.wrenmq.broker.logging.LogThrottle;
+import org.wrenmq.broker.auth.Authorizer;
 import org.wrenmq.broker.metrics.BrokerMetrics;
 import org.wrenmq.broker.routing.PublishCheck;
 import org.wrenmq.broker.routing.RetainedTree;
@@ -25,7 +26,7 @@ import org.wrenmq.broker.transport.PendingConnections;
  */
 public final class BrokerContext {
     private final BrokerConfig config;
-    private final BrokerMetrics metrics = new BrokerMetrics();
+    private final BrokerMetrics metrics;
     private final SessionRegistry sessions = new SessionRegistry();
     private final SubscriptionTree subscriptions = new SubscriptionTree();
     private final BrokerClock clock;
@@ -33,6 +34,7 @@ public final class BrokerContext {
     private final Router router;
     private final EventLoopGroup workers;
     private final Authenticator authenticator;
+    private final Authorizer authorizer;
     private final MessageStore store;
     /** Messages queued across all sessions, against {@code max_queued_messages_total}. */
     private final AtomicLong queuedTotal = new AtomicLong();
@@ -43,13 +45,15 @@ public final class BrokerContext {
     private final PendingConnections pendingConnections;
     private volatile boolean stopping;
 
-    BrokerContext(BrokerConfig config, BrokerClock clock, EventLoopGroup workers, Authenticator authenticator,
-                  MessageStore store) {
+    BrokerContext(BrokerConfig config, BrokerClock clock, BrokerMetrics metrics, EventLoopGroup workers,
+                  Authenticator authenticator, Authorizer authorizer, MessageStore store) {
         this.config = config;
         this.clock = clock;
+        this.metrics = metrics;
         this.retained = new RetainedTree(clock);
         this.workers = workers;
         this.authenticator = authenticator;
+        this.authorizer = authorizer;
         this.store = store;
         this.router = new Router(subscriptions, retained, store, metrics, config.retainAvailable());
         this.publishCheck = new PublishCheck(config, metrics);
@@ -69,6 +73,7 @@ public final class BrokerContext {
     /** The event loops that run connections and sessions. */
     public EventLoopGroup workers() { return workers; }
     public Authenticator authenticator() { return authenticator; }
+    public Authorizer authorizer() { return authorizer; }
     public MessageStore store() { return store; }
     public AtomicLong queuedTotal() { return queuedTotal; }
     /** What each new session is built with. */

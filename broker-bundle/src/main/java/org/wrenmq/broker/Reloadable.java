@@ -1,10 +1,12 @@
 package org.wrenmq.broker;
 
 /**
- * Something a running broker re-reads from disk on {@link Broker#reload()} ({@code kill -HUP} in the standalone
- * broker): certificates and keys, password and ACL files. A reload that fails keeps what was loaded before.
+ * Something the broker reads again on request ({@code kill -HUP} in the standalone broker, {@link Broker#reload()}
+ * elsewhere): password and acl files, certificates and keys. A reload that fails keeps what was in force.
  */
+@FunctionalInterface
 public interface Reloadable {
-    /** @throws Exception when the files cannot be read; the broker logs it and keeps the previous state */
+
+    /** @throws Exception naming the file (and line) that is wrong; nothing was changed */
     void reload() throws Exception;
 }

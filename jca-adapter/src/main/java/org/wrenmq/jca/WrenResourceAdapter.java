@@ -53,6 +53,7 @@ public class WrenResourceAdapter implements ResourceAdapter, Serializable {
     private String persistenceLocation;   // persistence_location
     private Boolean allowAnonymous;       // allow_anonymous
     private String passwordFile;          // password_file
+    private String aclFile;               // acl_file
     private Integer maxInflightMessages;  // max_inflight_messages
     private Integer maxQueuedMessages;    // max_queued_messages
     private Integer messageSizeLimit;     // message_size_limit
@@ -188,6 +189,7 @@ public class WrenResourceAdapter implements ResourceAdapter, Serializable {
         putIfSet(settings, "allow_anonymous", allowAnonymous != null || hasConfigFile() ? allowAnonymous
                 : localOnlyAnonymous());
         putIfSet(settings, "password_file", passwordFile);
+        putIfSet(settings, "acl_file", aclFile);
         putIfSet(settings, "max_inflight_messages", maxInflightMessages);
         putIfSet(settings, "max_queued_messages", maxQueuedMessages);
         putIfSet(settings, "message_size_limit", messageSizeLimit);
@@ -232,6 +234,8 @@ public class WrenResourceAdapter implements ResourceAdapter, Serializable {
     public void setAllowAnonymous(Boolean allowAnonymous) { this.allowAnonymous = allowAnonymous; }
     public String getPasswordFile() { return passwordFile; }
     public void setPasswordFile(String passwordFile) { this.passwordFile = passwordFile; }
+    public String getAclFile() { return aclFile; }
+    public void setAclFile(String aclFile) { this.aclFile = aclFile; }
     public Integer getMaxInflightMessages() { return maxInflightMessages; }
     public void setMaxInflightMessages(Integer max) { this.maxInflightMessages = max; }
     public Integer getMaxQueuedMessages() { return maxQueuedMessages; }

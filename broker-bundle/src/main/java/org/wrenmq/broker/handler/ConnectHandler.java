@@ -77,6 +77,7 @@ final class ConnectHandler {
                     badCredentials ? "bad user name or password" : "not authorized (allow_anonymous false)");
             return;
         }
+        c.access = c.broker.authorizer().access(clientId, header.hasUserName() ? payload.userName() : null);
         if (v5 && Props.string(props, MqttPropertyType.AUTHENTICATION_METHOD) != null) {
             refuse(c, MqttConnectReturnCode.CONNECTION_REFUSED_BAD_AUTHENTICATION_METHOD,
                     "enhanced authentication is not configured");
@@ -129,6 +130,7 @@ final class ConnectHandler {
         }
         Session session = opened.session();
         c.session = session;
+        session.setAccess(c.access);
         c.connected = true;
         MqttProperties ack = v5 ? connAckProperties(c, assignedId ? clientId : null, serverKeepAlive)
                 : MqttProperties.NO_PROPERTIES;

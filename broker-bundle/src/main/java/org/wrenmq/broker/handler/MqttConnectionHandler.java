@@ -22,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wrenmq.broker.BrokerContext;
 import org.wrenmq.broker.auth.Authenticator;
+import org.wrenmq.broker.auth.ClientAccess;
 import org.wrenmq.broker.message.Publication;
 import org.wrenmq.broker.routing.Delivery;
 import org.wrenmq.broker.session.Outlet;
@@ -47,6 +48,8 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter
     boolean connected;
     String clientId;
     Session session;
+    /** What the acl_file lets this client do; set at CONNECT. */
+    ClientAccess access = ClientAccess.UNCHECKED;
     /** The will from CONNECT, handed to the session, which publishes it unless a normal DISCONNECT comes. */
     Publication will;
     long willDelaySeconds;

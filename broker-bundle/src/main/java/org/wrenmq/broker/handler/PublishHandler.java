@@ -47,6 +47,10 @@ final class PublishHandler {
         if (SysTopicGuard.refused(c, topic, qos, packetId)) {
             return;
         }
+        if (!c.access.mayPublish(topic)) {
+            refuseNotAuthorized(c, qos, packetId);
+            return;
+        }
         Publication p = IncomingPublication.from(c, topic, ByteBufUtil.getBytes(msg.payload()), QoS.of(qos),
                 fixed.isRetain(), props);
         if (p == null) {
@@ -115,6 +119,20 @@ final class PublishHandler {
                     "topic alias " + alias + " used before it was set [MQTT-3.3.4-7]");
         }
         return known;
+    }
+
+    /**
+     * The acl_file denies this topic: MQTT 3.1.1 has no refusal code, so the message is acknowledged as usual and
+     * dropped; MQTT 5 answers 0x87. QoS 0 gets nothing. The acknowledgement keeps its place behind earlier ones.
+     */
+    private static void refuseNotAuthorized(MqttConnectionHandler c, int qos, int packetId) {
+        if (qos == 0) {
+            return;
+        }
+        byte reason = c.version == MqttVersion.MQTT_5 ? MqttReasonCodes.PubAck.NOT_AUTHORIZED.byteValue() : 0;
+        Object ack = qos == 1 ? Packets.pubAck(packetId, reason, null) : Packets.pubRec(packetId, reason, null);
+        Session session = c.session;
+        session.execute(() -> acknowledge(c, true, ack));
     }
 
     private static void refuseBadPayloadFormat(MqttConnectionHandler c, int qos, int packetId) {

@@ -53,6 +53,11 @@ final class SubscribeHandler {
                 accepted.add(null);
                 continue;
             }
+            if (!c.access.maySubscribe(filter)) {
+                codes[i] = v5 ? MqttReasonCodes.SubAck.NOT_AUTHORIZED.byteValue() & 0xFF : 0x80;
+                accepted.add(null);
+                continue;
+            }
             if (shared != null && o.isNoLocal()) {
                 c.protocolError(MqttReasonCodes.Disconnect.PROTOCOL_ERROR,
                         "no local on a shared subscription [MQTT-3.8.3-4]");

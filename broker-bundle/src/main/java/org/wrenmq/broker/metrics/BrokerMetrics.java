@@ -36,6 +36,10 @@ public final class BrokerMetrics {
     public final LongAdder sessionsMovedLoop = new LongAdder();
     public final LongAdder tlsHandshakesTimedOut = new LongAdder();
     public final LongAdder tlsHandshakesFailed = new LongAdder();
+    public final LongAdder aclDeniedSubscribe = new LongAdder();
+    public final LongAdder aclDeniedPublish = new LongAdder();
+    public final LongAdder aclDeniedDelivery = new LongAdder();
+    public final LongAdder aclDeniedWill = new LongAdder();
 
     /** A snapshot, by name. */
     public Map<String, Long> snapshot() {
@@ -63,6 +67,10 @@ public final class BrokerMetrics {
         m.put("sessions.moved_loop", sessionsMovedLoop.sum());
         m.put("tls.handshakes.timed_out", tlsHandshakesTimedOut.sum());
         m.put("tls.handshakes.failed", tlsHandshakesFailed.sum());
+        m.put("acl.denied.subscribe", aclDeniedSubscribe.sum());
+        m.put("acl.denied.publish", aclDeniedPublish.sum());
+        m.put("acl.denied.delivery", aclDeniedDelivery.sum());
+        m.put("acl.denied.will", aclDeniedWill.sum());
         return m;
     }
 }

@@ -55,6 +55,10 @@ import org.osgi.service.metatype.annotations.Option;
             + "password hashes (wrenmq passwd writes one).", required = false)
     String password__file();
 
+    @AttributeDefinition(name = "acl_file", description = "mosquitto acl_file of topic rights per user "
+            + "(topic, user, pattern lines); unset: every client may use every topic.", required = false)
+    String acl__file();
+
     @AttributeDefinition(name = "max_inflight_messages", description = "QoS 1/2 messages sent to one client "
             + "and not yet acknowledged.", min = "1", max = "65535")
     int max__inflight__messages() default DEFAULT_MAX_INFLIGHT_MESSAGES;

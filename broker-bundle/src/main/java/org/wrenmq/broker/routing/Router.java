@@ -56,7 +56,9 @@ public final class Router {
         subscriptions.match(p.topic(), matches);
         List<Target> targets = matches.targets();
         for (Target t : targets) {
-            wrote |= prepare(t, p, store, matches);
+            if (t.session.mayRead(p.topic())) {
+                wrote |= prepare(t, p, store, matches);
+            }
         }
         handOver(targets);
         return wrote;
@@ -69,6 +71,9 @@ public final class Router {
     private static void handOver(List<Target> targets) {
         Map<EventExecutor, List<Target>> byLoop = null;
         for (Target t : targets) {
+            if (t.delivery == null) {
+                continue;
+            }
             if (t.session.executor().inEventLoop()) {
                 t.session.enqueueOrSend(t.delivery);
             } else {
@@ -103,7 +108,7 @@ public final class Router {
         return entry != null;
     }
 
-    /** A will is published like any message, and counted. */
+    /** A will is published like any message, and counted (its session checked the acl_file first). */
     public void publishWill(Publication will) {
         metrics.willsPublished.increment();
         publish(will);

@@ -25,6 +25,11 @@ public interface Subscriber {
     /** The next store sequence number for a stored delivery to this subscriber. */
     long nextStoreSeq();
 
+    /** Whether it may receive a message on {@code topic} (the acl_file's read rights); any thread. */
+    default boolean mayRead(String topic) {
+        return true;
+    }
+
     /** Takes one delivery: sends it now or queues it. On {@link #executor()} only. */
     void enqueueOrSend(Delivery d);
 }

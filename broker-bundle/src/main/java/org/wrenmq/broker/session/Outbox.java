@@ -134,6 +134,11 @@ final class Outbox {
             forget(d);
             return;
         }
+        if (!session.mayRead(d.publication().topic())) {
+            // routed before this client's rights applied: queued offline, or its rights changed since
+            forget(d);
+            return;
+        }
         int packetId = 0;
         if (d.qos() != QoS.AT_MOST_ONCE) {
             packetId = d.stored() != null ? d.stored().packetId() : nextPacketId();

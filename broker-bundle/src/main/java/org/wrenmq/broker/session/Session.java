@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wrenmq.api.QoS;
+import org.wrenmq.broker.auth.ClientAccess;
 import org.wrenmq.broker.message.Publication;
 import org.wrenmq.broker.routing.Delivery;
 import org.wrenmq.broker.routing.SharedGroup;
@@ -61,6 +62,8 @@ public final class Session implements Subscriber {
     private volatile Outlet outlet;
     private volatile boolean online;
     private volatile boolean ended;
+    /** The acl_file rights of the client attached last: asked by the router and again when a message is sent. */
+    private volatile ClientAccess access = ClientAccess.UNCHECKED;
     /** Whether a record of this session is in the store. */
     private boolean inStore;
     /** Read by other threads (admin views): an empty immutable map until first written, then a concurrent one. */
@@ -85,6 +88,12 @@ public final class Session implements Subscriber {
     @Override
     public boolean isPersistent() { return persistent; }
     public boolean hasEnded() { return ended; }
+    public ClientAccess access() { return access; }
+    /** Whether the acl_file lets the attached client read {@code topic}; any thread. */
+    @Override
+    public boolean mayRead(String topic) { return access.mayRead(topic); }
+    /** Set at CONNECT, before the session is attached; any thread. */
+    public void setAccess(ClientAccess access) { this.access = access; }
 
     /** Runs {@code task} on this session's executor: at once when already there, else queued in order. */
     public void execute(Runnable task) {

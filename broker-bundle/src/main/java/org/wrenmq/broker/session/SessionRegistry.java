@@ -43,6 +43,11 @@ public final class SessionRegistry {
         sessions.remove(session.clientId(), session);
     }
 
+    /** The session of {@code clientId}, or null. */
+    public Session get(String clientId) {
+        return clientId == null ? null : sessions.get(clientId);
+    }
+
     public Collection<Session> all() {
         return sessions.values();
     }

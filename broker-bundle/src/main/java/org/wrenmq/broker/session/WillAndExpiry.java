@@ -40,7 +40,7 @@ final class WillAndExpiry {
     /** The attached connection was taken over: its will goes out now unless it has a delay. */
     void takenOver() {
         if (connectionWill != null && connectionWillDelay == 0) {
-            router.publishWill(connectionWill);
+            publishWill(connectionWill);
         }
     }
 
@@ -62,7 +62,7 @@ final class WillAndExpiry {
             return;
         }
         if (connectionWillDelay == 0) {
-            router.publishWill(will);
+            publishWill(will);
         } else {
             startWillDelay(will, TimeUnit.SECONDS.toMillis(connectionWillDelay), afterDelayedWill);
         }
@@ -71,7 +71,7 @@ final class WillAndExpiry {
     /** Another clean connection replaced the session: the attached connection's will goes out, delay or not. */
     void replaced() {
         if (connectionWill != null) {
-            router.publishWill(connectionWill);
+            publishWill(connectionWill);
             connectionWill = null;
         }
     }
@@ -119,7 +119,7 @@ final class WillAndExpiry {
         if (will == null) {
             return false;
         }
-        router.publishWill(will);
+        publishWill(will);
         return true;
     }
 
@@ -135,6 +135,13 @@ final class WillAndExpiry {
         if (expiryTimer != null) {
             expiryTimer.cancel();
             expiryTimer = null;
+        }
+    }
+
+    /** The acl_file is asked when the will is published, not when it was given [as mosquitto]. */
+    private void publishWill(Publication will) {
+        if (session.access().mayPublishWill(will.topic())) {
+            router.publishWill(will);
         }
     }
 }

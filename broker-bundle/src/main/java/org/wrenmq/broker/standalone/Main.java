@@ -12,7 +12,7 @@ import org.wrenmq.broker.ConfigException;
 /**
  * The standalone broker, with mosquitto's flags: {@code -c FILE} (config file), {@code -p PORT} (listen on a port),
  * {@code -v} (verbose log). Runs in the foreground until stopped (Ctrl-C, SIGTERM); {@code kill -HUP} re-reads
- * certificates, keys and the other files {@link Broker#reload()} covers.
+ * the password and acl files, certificates, keys and the other files {@link Broker#reload()} covers.
  *
  * <p>Exit status: 0 after a normal stop, 1 when the configuration is wrong or a port cannot be bound (the
  * message says which file and line, or which address), 2 for a usage error.
@@ -80,7 +80,7 @@ public final class Main {
             fail(1, e.getMessage());
             return;
         }
-        ReloadSignal.install(broker);
+        ReloadOnHangup.install(broker);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             broker.close();

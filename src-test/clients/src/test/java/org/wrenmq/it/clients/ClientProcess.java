@@ -61,6 +61,12 @@ final class ClientProcess implements AutoCloseable {
         return output();
     }
 
+    /** Waits for the program to end, whatever its status, and returns the output. */
+    String awaitExitOutput() throws InterruptedException {
+        awaitExit();
+        return output();
+    }
+
     /** SIGKILL, as a crash would; refuses to kill anything but a direct child of this JVM. */
     void killHard() throws InterruptedException {
         assertThat(process.toHandle().parent().map(ProcessHandle::pid))

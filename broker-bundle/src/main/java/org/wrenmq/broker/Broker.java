@@ -29,6 +29,8 @@ import org.wrenmq.api.QoS;
 import org.wrenmq.broker.auth.Authenticator;
 import org.wrenmq.broker.auth.PasswordFile;
 import org.wrenmq.broker.handler.MqttConnectionHandler;
+import org.wrenmq.broker.http.HttpEndpoint;
+import org.wrenmq.broker.http.Probes;
 import org.wrenmq.broker.metrics.SysTopics;
 import org.wrenmq.broker.message.Publication;
 import org.wrenmq.broker.routing.Subscription;
@@ -73,6 +75,7 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
     private final List<Channel> serverChannels = new ArrayList<>();
     private Jsonb jsonb;
     private SysTopics sysTopics;
+    private HttpEndpoint http;
 
     private Broker(BrokerConfig config) {
         this.config = config;
@@ -127,6 +130,15 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
         }
         LOG.info("WrenMQ listening on {} ({} transport, {} event loops)", boundAddresses(),
                 Transports.nativeEpoll() ? "epoll" : "nio", config.ioThreads());
+        if (config.httpListener() != null) {
+            try {
+                http = HttpEndpoint.start(config.httpListener(), this,
+                        new Probes(serverChannels, workers, context.store()));
+            } catch (BrokerStartException e) {
+                close();
+                throw e;
+            }
+        }
         return this;
     }
 
@@ -151,6 +163,11 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
         return boundAddresses().get(0).getPort();
     }
 
+    /** Where {@code http_listener} serves /metrics, /health and /ready, as bound; null without one. */
+    public synchronized InetSocketAddress httpAddress() {
+        return http == null ? null : http.address();
+    }
+
     public synchronized List<InetSocketAddress> boundAddresses() {
         List<InetSocketAddress> out = new ArrayList<>();
         serverChannels.forEach(c -> out.add((InetSocketAddress) c.localAddress()));
@@ -160,6 +177,10 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
     /** Closes every listening port and connection and stops every thread the broker started. */
     @Override
     public synchronized void close() {
+        if (http != null) {
+            http.close();
+            http = null;
+        }
         serverChannels.forEach(c -> c.close().syncUninterruptibly());
         serverChannels.clear();
         if (context != null && workers != null) {
@@ -215,7 +236,7 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
             return CompletableFuture.failedFuture(new MqttPublishException(MQTT_PUBLISH_REFUSED_PACKET_TOO_LARGE,
                     "payload of " + size + " bytes exceeds message_size_limit " + config.messageSizeLimit()));
         }
-        c.metrics().messagesReceived.increment();
+        c.metrics().messageReceived(message.qos().value());
         if (!c.router().publish(Publication.fromApi(message, null, System.currentTimeMillis()))) {
             return CompletableFuture.completedFuture(null);
         }
@@ -296,6 +317,8 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
         Map<String, Long> m = c.metrics().snapshot();
         m.put("sessions", (long) c.sessions().size());
         m.put("retained.messages", c.retained().size());
+        m.put("subscriptions", c.sessions().all().stream().mapToLong(s -> s.subscriptions().size()).sum());
+        m.put("messages.queued", c.queuedTotal().get());
         return m;
     }
 

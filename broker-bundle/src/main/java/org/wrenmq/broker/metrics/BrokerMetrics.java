@@ -16,14 +16,26 @@ public final class BrokerMetrics {
     public final LongAdder connectionsRefusedAuth = new LongAdder();
     public final LongAdder connectionsClosedProtocolError = new LongAdder();
     public final LongAdder connectionsClosedKeepalive = new LongAdder();
-    public final LongAdder messagesReceived = new LongAdder();
-    public final LongAdder messagesSent = new LongAdder();
+    /** PUBLISH packets (and in-VM publications) taken in, by QoS: index 0, 1, 2. */
+    private final LongAdder[] messagesReceived = byQos();
+    /** PUBLISH packets written to clients, by QoS. */
+    private final LongAdder[] messagesSent = byQos();
+    public final LongAdder bytesReceived = new LongAdder();
+    public final LongAdder bytesSent = new LongAdder();
     public final LongAdder messagesDroppedQueueFull = new LongAdder();
     public final LongAdder messagesDroppedQos0Offline = new LongAdder();
     public final LongAdder messagesDroppedExpired = new LongAdder();
     public final LongAdder messagesDroppedTooLargeForClient = new LongAdder();
     public final LongAdder messagesRefusedSizeLimit = new LongAdder();
     public final LongAdder willsPublished = new LongAdder();
+
+    public void messageReceived(int qos) {
+        messagesReceived[qos].increment();
+    }
+
+    public void messageSent(int qos) {
+        messagesSent[qos].increment();
+    }
 
     /** A snapshot, by name. */
     public Map<String, Long> snapshot() {
@@ -34,8 +46,10 @@ public final class BrokerMetrics {
         m.put("connections.refused.auth", connectionsRefusedAuth.sum());
         m.put("connections.closed.protocol_error", connectionsClosedProtocolError.sum());
         m.put("connections.closed.keepalive", connectionsClosedKeepalive.sum());
-        m.put("messages.received", messagesReceived.sum());
-        m.put("messages.sent", messagesSent.sum());
+        putByQos(m, "messages.received", messagesReceived);
+        putByQos(m, "messages.sent", messagesSent);
+        m.put("bytes.received", bytesReceived.sum());
+        m.put("bytes.sent", bytesSent.sum());
         m.put("messages.dropped.queue_full", messagesDroppedQueueFull.sum());
         m.put("messages.dropped.qos0_offline", messagesDroppedQos0Offline.sum());
         m.put("messages.dropped.expired", messagesDroppedExpired.sum());
@@ -43,5 +57,23 @@ public final class BrokerMetrics {
         m.put("messages.refused.message_size_limit", messagesRefusedSizeLimit.sum());
         m.put("wills.published", willsPublished.sum());
         return m;
+    }
+
+    /** The total under {@code name}, as before, and each QoS under {@code name.qosN}. */
+    private static void putByQos(Map<String, Long> m, String name, LongAdder[] counters) {
+        long[] byQos = new long[counters.length];
+        long total = 0;
+        for (int qos = 0; qos < counters.length; qos++) {
+            byQos[qos] = counters[qos].sum();
+            total += byQos[qos];
+        }
+        m.put(name, total);
+        for (int qos = 0; qos < counters.length; qos++) {
+            m.put(name + ".qos" + qos, byQos[qos]);
+        }
+    }
+
+    private static LongAdder[] byQos() {
+        return new LongAdder[] {new LongAdder(), new LongAdder(), new LongAdder()};
     }
 }

@@ -464,7 +464,7 @@ public final class Session {
             inflightForUpdate().put(packetId, new InflightMessage(packetId, d));
         }
         if (outlet.sendPublish(d, packetId, d.maybeSent())) {
-            broker.metrics().messagesSent.increment();
+            broker.metrics().messageSent(d.qos().value());
         } else {
             broker.metrics().messagesDroppedTooLargeForClient.increment();
             inflight.remove(packetId);

@@ -87,6 +87,11 @@ final class GroupCommitter implements Runnable {
         }
     }
 
+    /** False once the commit thread ended: closed, or stopped by a failed commit. */
+    boolean isRunning() {
+        return thread.isAlive();
+    }
+
     /** Commits and runs what still waits, then stops the thread. */
     void close() {
         synchronized (lock) {

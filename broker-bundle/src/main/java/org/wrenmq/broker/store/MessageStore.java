@@ -17,6 +17,14 @@ public interface MessageStore extends AutoCloseable {
     /** False for the in-memory store ({@code persistence false}): then nothing is written and nothing waits. */
     boolean durable();
 
+    /**
+     * False once writes can no longer be made durable (the file was closed after a write error, the commit thread
+     * died): the broker is then not ready for clients. The in-memory store is always writable.
+     */
+    default boolean writable() {
+        return true;
+    }
+
     /** Stores a message once; returns its id. Entries referring to it keep it; the last one removed drops it. */
     long addMessage(Publication p);
 

@@ -74,6 +74,11 @@ public final class MvStore implements MessageStore {
     }
 
     @Override
+    public boolean writable() {
+        return !store.isClosed() && committer.isRunning();
+    }
+
+    @Override
     public long addMessage(Publication p) {
         long id = nextMessageId.getAndIncrement();
         references.put(id, new AtomicInteger());

@@ -1,0 +1,52 @@
+package org.wrenmq.broker.http;
+
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.wrenmq.api.MqttBroker;
+
+/**
+ * The {@code /metrics} page: the broker's metric families and the JVM's own ({@code jvm_...},
+ * {@code process_...}) in the Prometheus text format, written by the Prometheus Java client. Each broker has its
+ * own registry (never the client's static default one), so brokers in one JVM and restarts under OSGi do not
+ * see each other's metrics.
+ */
+final class PrometheusMetrics {
+    private static final Logger LOG = LoggerFactory.getLogger(PrometheusMetrics.class);
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+    private final BrokerMetricFamilies broker;
+
+    PrometheusMetrics(MqttBroker broker) {
+        this.broker = new BrokerMetricFamilies(broker);
+        this.broker.registerWith(registry);
+        registerJvmMetrics();
+    }
+
+    String contentType() {
+        return writer.getContentType();
+    }
+
+    /** Writes one scrape. @throws IllegalStateException when the broker is not running */
+    synchronized void write(OutputStream out) throws IOException {
+        broker.refresh();
+        writer.write(out, registry.scrape());
+    }
+
+    /**
+     * The JVM metrics need {@code com.sun.management}, which an OSGi framework (Karaf) may not export: the broker
+     * bundle imports them optionally and serves its own metrics without them.
+     */
+    private void registerJvmMetrics() {
+        try {
+            JvmMetrics.builder().register(registry);
+        } catch (NoClassDefFoundError e) {
+            LOG.info("JVM metrics are not served: {} is not available", e.getMessage());
+        }
+    }
+}

@@ -1,7 +1,15 @@
 package org.wrenmq.broker.http;
 
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
-import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmBufferPoolMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmClassLoadingMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmCompilationMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmGarbageCollectorMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmMemoryMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmNativeMemoryMetrics;
+import io.prometheus.metrics.instrumentation.jvm.JvmRuntimeInfoMetric;
+import io.prometheus.metrics.instrumentation.jvm.JvmThreadsMetrics;
+import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -39,12 +47,23 @@ final class PrometheusMetrics {
     }
 
     /**
-     * The JVM metrics need {@code com.sun.management}, which an OSGi framework (Karaf) may not export: the broker
-     * bundle imports them optionally and serves its own metrics without them.
+     * What the client's {@code JvmMetrics} registers, but for the memory pool allocation counters: those add GC
+     * notification listeners to the platform MBeans and a library-wide scheduler thread, which nothing removes
+     * when the broker stops (an OSGi bundle restart would leak them). The JVM metrics need
+     * {@code com.sun.management}, which an OSGi framework (Karaf) may not export: the broker bundle imports them
+     * optionally and serves its own metrics without them.
      */
     private void registerJvmMetrics() {
         try {
-            JvmMetrics.builder().register(registry);
+            JvmThreadsMetrics.builder().register(registry);
+            JvmBufferPoolMetrics.builder().register(registry);
+            JvmClassLoadingMetrics.builder().register(registry);
+            JvmCompilationMetrics.builder().register(registry);
+            JvmGarbageCollectorMetrics.builder().register(registry);
+            JvmMemoryMetrics.builder().register(registry);
+            JvmNativeMemoryMetrics.builder().register(registry);
+            JvmRuntimeInfoMetric.builder().register(registry);
+            ProcessMetrics.builder().register(registry);
         } catch (NoClassDefFoundError e) {
             LOG.info("JVM metrics are not served: {} is not available", e.getMessage());
         }

@@ -50,6 +50,7 @@ public class WrenResourceAdapter implements ResourceAdapter, Serializable {
     private Integer maxQueuedMessages;    // max_queued_messages
     private Integer messageSizeLimit;     // message_size_limit
     private Integer maxConnections;       // max_connections
+    private String httpListener;          // http_listener: "PORT [ADDRESS]" for /metrics, /health, /ready
     private String configFile;            // a whole mosquitto-style file, instead of the properties above
 
     // external broker
@@ -152,6 +153,7 @@ public class WrenResourceAdapter implements ResourceAdapter, Serializable {
         putIfSet(settings, "max_queued_messages", maxQueuedMessages);
         putIfSet(settings, "message_size_limit", messageSizeLimit);
         putIfSet(settings, "max_connections", maxConnections);
+        putIfSet(settings, "http_listener", httpListener);
         return settings;
     }
 
@@ -198,6 +200,8 @@ public class WrenResourceAdapter implements ResourceAdapter, Serializable {
     public void setMessageSizeLimit(Integer limit) { this.messageSizeLimit = limit; }
     public Integer getMaxConnections() { return maxConnections; }
     public void setMaxConnections(Integer max) { this.maxConnections = max; }
+    public String getHttpListener() { return httpListener; }
+    public void setHttpListener(String httpListener) { this.httpListener = httpListener; }
     public String getConfigFile() { return configFile; }
     public void setConfigFile(String configFile) { this.configFile = configFile; }
     public String getServerUri() { return serverUri; }

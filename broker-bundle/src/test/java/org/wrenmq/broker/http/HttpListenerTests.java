@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -20,6 +21,7 @@ import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.wrenmq.broker.Broker;
 import org.wrenmq.broker.BrokerConfig;
 import org.wrenmq.broker.ListenerConfig;
@@ -102,9 +104,27 @@ class HttpListenerTests {
     }
 
     @Test
+    void storeCommitTimesAreAHistogramInSeconds(@TempDir Path store) throws Exception {
+        start("http_listener", "0", "persistence", "true", "persistence_location", store.toString());
+        MqttClient publisher = connect("durable-publisher");
+        publisher.publish("orders/1", "pay".getBytes(), 1, true);
+        publisher.disconnect();
+        String body = get("/metrics").body();
+        assertWellFormed(body);
+        Map<String, Double> m = samples(body);
+        assertThat(m.get("wrenmq_store_commit_duration_seconds_count")).isGreaterThanOrEqualTo(1.0);
+        assertThat(m.get("wrenmq_store_commit_duration_seconds_sum")).isGreaterThan(0.0);
+        assertThat(m).containsKey("wrenmq_store_commit_duration_seconds_bucket{le=\"+Inf\"}");
+    }
+
+    @Test
     void everyLineOfTheScrapeIsWellFormed() throws Exception {
         start("http_listener", "0");
-        for (String line : get("/metrics").body().split("\n")) {
+        assertWellFormed(get("/metrics").body());
+    }
+
+    private static void assertWellFormed(String scrape) {
+        for (String line : scrape.split("\n")) {
             assertThat(SAMPLE.matcher(line).matches() || COMMENT.matcher(line).matches())
                     .as("well-formed line: %s", line).isTrue();
         }
@@ -126,7 +146,7 @@ class HttpListenerTests {
         start();
         EmbeddedChannel closedListener = new EmbeddedChannel();
         closedListener.close();
-        extraEndpoint = HttpEndpoint.start(new ListenerConfig(0, "127.0.0.1"), broker,
+        extraEndpoint = HttpEndpoint.start(new ListenerConfig(0, "127.0.0.1"), broker, new MemoryStore(),
                 new Probes(List.of(closedListener), closedListener.eventLoop(), new MemoryStore()));
         HttpResponse<String> ready = get(extraEndpoint, "/ready");
         assertThat(ready.statusCode()).isEqualTo(503);

@@ -132,7 +132,7 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
                 Transports.nativeEpoll() ? "epoll" : "nio", config.ioThreads());
         if (config.httpListener() != null) {
             try {
-                http = HttpEndpoint.start(config.httpListener(), this, context.store(),
+                http = HttpEndpoint.start(config.httpListener(), this, context.store(), context.authenticator(),
                         new Probes(serverChannels, workers, context.store()));
             } catch (BrokerStartException e) {
                 close();

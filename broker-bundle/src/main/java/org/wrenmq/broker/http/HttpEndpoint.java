@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import org.wrenmq.api.MqttBroker;
 import org.wrenmq.broker.BrokerStartException;
 import org.wrenmq.broker.ListenerConfig;
+import org.wrenmq.broker.auth.Authenticator;
 import org.wrenmq.broker.store.MessageStore;
 import org.wrenmq.broker.transport.Transports;
 
@@ -40,8 +41,10 @@ public final class HttpEndpoint implements AutoCloseable {
     }
 
     /** @throws BrokerStartException if the address cannot be bound */
-    public static HttpEndpoint start(ListenerConfig listener, MqttBroker broker, MessageStore store, Probes probes) {
-        HttpRequestHandler handler = new HttpRequestHandler(new PrometheusMetrics(broker, store), probes);
+    public static HttpEndpoint start(ListenerConfig listener, MqttBroker broker, MessageStore store,
+                                     Authenticator authenticator, Probes probes) {
+        HttpRequestHandler handler = new HttpRequestHandler(new PrometheusMetrics(broker, store), probes,
+                new BasicLogin(authenticator));
         EventLoopGroup loop = Transports.newGroup(1, "wrenmq-http");
         ServerBootstrap bootstrap = new ServerBootstrap().group(loop).channel(Transports.serverChannel())
                 .childHandler(new ChannelInitializer<SocketChannel>() {

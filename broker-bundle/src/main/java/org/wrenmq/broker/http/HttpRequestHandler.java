@@ -33,10 +33,12 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
 
     private final PrometheusMetrics metrics;
     private final Probes probes;
+    private final BasicLogin login;
 
-    HttpRequestHandler(PrometheusMetrics metrics, Probes probes) {
+    HttpRequestHandler(PrometheusMetrics metrics, Probes probes, BasicLogin login) {
         this.metrics = metrics;
         this.probes = probes;
+        this.login = login;
     }
 
     @Override
@@ -64,7 +66,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
             return r;
         }
         switch (new QueryStringDecoder(request.uri()).path()) {
-            case "/metrics": return metrics(ctx);
+            case "/metrics": return login.userOf(request) != null ? metrics(ctx) : loginRequired(ctx, request);
             case "/health": return probe(probes.notLiveReason());
             case "/ready": return probe(probes.notReadyReason());
             default: return text(HttpResponseStatus.NOT_FOUND, "not found: try /metrics, /health or /ready");
@@ -83,6 +85,17 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.OK, body);
         r.headers().set(HttpHeaderNames.CONTENT_TYPE, metrics.contentType());
+        return r;
+    }
+
+    /** The probes stay open (a kubelet sends no credentials); what they say is not secret. */
+    private static FullHttpResponse loginRequired(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (request.headers().contains(HttpHeaderNames.AUTHORIZATION)) {
+            LOG.info("HTTP {} from {}: bad user name or password", request.uri(), ctx.channel().remoteAddress());
+        }
+        FullHttpResponse r = text(HttpResponseStatus.UNAUTHORIZED, "login required (user and password of the "
+                + "broker's password_file)");
+        r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, BasicLogin.CHALLENGE);
         return r;
     }
 

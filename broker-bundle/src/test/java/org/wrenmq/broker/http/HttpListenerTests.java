@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.wrenmq.broker.Broker;
 import org.wrenmq.broker.BrokerConfig;
 import org.wrenmq.broker.ListenerConfig;
+import org.wrenmq.broker.auth.Authenticator;
 import org.wrenmq.broker.store.MemoryStore;
 
 /** {@code http_listener}: /metrics, /health and /ready through a real socket, after real MQTT traffic. */
@@ -147,11 +148,31 @@ class HttpListenerTests {
         EmbeddedChannel closedListener = new EmbeddedChannel();
         closedListener.close();
         extraEndpoint = HttpEndpoint.start(new ListenerConfig(0, "127.0.0.1"), broker, new MemoryStore(),
-                new Probes(List.of(closedListener), closedListener.eventLoop(), new MemoryStore()));
+                new Authenticator(true, null), new Probes(List.of(closedListener), closedListener.eventLoop(), new MemoryStore()));
         HttpResponse<String> ready = get(extraEndpoint, "/ready");
         assertThat(ready.statusCode()).isEqualTo(503);
         assertThat(ready.body()).startsWith("MQTT listener").endsWith("is closed\n");
         assertThat(get(extraEndpoint, "/health").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void metricsNeedTheLoginOfThePasswordFileWhenAnonymousClientsAreRefused(@TempDir Path dir) throws Exception {
+        Path passwords = dir.resolve("passwd");
+        Process passwd = new ProcessBuilder("mosquitto_passwd", "-c", "-b", passwords.toString(), "prometheus",
+                "s3cret").redirectErrorStream(true).start();
+        assertThat(passwd.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        start("http_listener", "0", "allow_anonymous", "false", "password_file", passwords.toString());
+
+        HttpResponse<String> anonymous = get("/metrics");
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
+                challenge -> assertThat(challenge).startsWith("Basic realm=\"WrenMQ\""));
+        assertThat(getAs("/metrics", "prometheus", "wrong").statusCode()).isEqualTo(401);
+        HttpResponse<String> loggedIn = getAs("/metrics", "prometheus", "s3cret");
+        assertThat(loggedIn.statusCode()).isEqualTo(200);
+        assertThat(loggedIn.body()).contains("wrenmq_clients_connected 0.0");
+        assertThat(get("/health").statusCode()).as("probes need no login").isEqualTo(200);
+        assertThat(get("/ready").statusCode()).isEqualTo(200);
     }
 
     @Test
@@ -183,6 +204,14 @@ class HttpListenerTests {
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return send(broker.httpAddress().getPort(), path);
+    }
+
+    private HttpResponse<String> getAs(String path, String user, String password)
+            throws IOException, InterruptedException {
+        String credentials = java.util.Base64.getEncoder().encodeToString(
+                (user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return http.send(HttpRequest.newBuilder(uri(broker.httpAddress().getPort(), path))
+                .header("Authorization", "Basic " + credentials).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> get(HttpEndpoint endpoint, String path) throws IOException, InterruptedException {

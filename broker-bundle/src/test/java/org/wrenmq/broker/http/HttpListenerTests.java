@@ -148,7 +148,8 @@ class HttpListenerTests {
         EmbeddedChannel closedListener = new EmbeddedChannel();
         closedListener.close();
         extraEndpoint = HttpEndpoint.start(new ListenerConfig(0, "127.0.0.1"), broker, new MemoryStore(),
-                new Authenticator(true, null), new Probes(List.of(closedListener), closedListener.eventLoop(), new MemoryStore()));
+                new Authenticator(true, null),
+                new Probes(List.of(closedListener), closedListener.eventLoop(), new MemoryStore()));
         HttpResponse<String> ready = get(extraEndpoint, "/ready");
         assertThat(ready.statusCode()).isEqualTo(503);
         assertThat(ready.body()).startsWith("MQTT listener").endsWith("is closed\n");

@@ -28,6 +28,8 @@ import org.wrenmq.broker.handler.MqttConnectionHandler;
 import org.wrenmq.broker.json.JsonWriter;
 import org.wrenmq.broker.json.JsonbWriter;
 import org.wrenmq.broker.metrics.BrokerMetrics;
+import org.wrenmq.broker.http.HttpEndpoint;
+import org.wrenmq.broker.http.Probes;
 import org.wrenmq.broker.metrics.SysTopics;
 import org.wrenmq.broker.message.Publication;
 import org.wrenmq.broker.routing.PublishCheck;
@@ -74,6 +76,7 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
     private List<ListenerRuntime> listeners = List.of();
     /** What {@link #reload()} reads again, by name for the log: password and acl files, TLS listeners. */
     private final Map<String, Reloadable> reloadables = new java.util.LinkedHashMap<>();
+    private HttpEndpoint http;
 
     private Broker(BrokerConfig config, BrokerClock clock, JsonWriter json) {
         this.config = config;
@@ -144,6 +147,15 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
         }
         LOG.info("WrenMQ listening on {} ({} transport, {} event loops)", boundAddresses(),
                 Transports.nativeEpoll() ? "epoll" : "nio", config.ioThreads());
+        if (config.httpListener() != null) {
+            try {
+                http = HttpEndpoint.start(config.httpListener(), this, context.store(), context.authenticator(),
+                        new Probes(serverChannels, workers, context.store()));
+            } catch (BrokerStartException e) {
+                close();
+                throw e;
+            }
+        }
         return this;
     }
 
@@ -200,6 +212,11 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
         return boundAddresses().get(0).getPort();
     }
 
+    /** Where {@code http_listener} serves /metrics, /health and /ready, as bound; null without one. */
+    public synchronized InetSocketAddress httpAddress() {
+        return http == null ? null : http.address();
+    }
+
     public synchronized List<InetSocketAddress> boundAddresses() {
         List<InetSocketAddress> out = new ArrayList<>();
         serverChannels.forEach(c -> out.add((InetSocketAddress) c.localAddress()));
@@ -209,6 +226,10 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
     /** Closes every listening port and connection and stops every thread the broker started. */
     @Override
     public synchronized void close() {
+        if (http != null) {
+            http.close();
+            http = null;
+        }
         serverChannels.forEach(c -> c.close().syncUninterruptibly());
         serverChannels.clear();
         reloadables.keySet().removeIf(name -> name.startsWith("listener "));
@@ -257,7 +278,7 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
         if (refusal != null) {
             return CompletableFuture.failedFuture(new MqttPublishException(refusal.reasonCode(), refusal.why()));
         }
-        c.metrics().messagesReceived.increment();
+        c.metrics().messageReceived(message.qos().value());
         if (!c.router().publish(Publication.fromApi(message, null, clock.millis()))) {
             return CompletableFuture.completedFuture(null);
         }
@@ -329,6 +350,8 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
         Map<String, Long> m = c.metrics().snapshot();
         m.put("sessions", (long) c.sessions().size());
         m.put("retained.messages", c.retained().size());
+        m.put("subscriptions", c.sessions().all().stream().mapToLong(s -> s.subscriptions().size()).sum());
+        m.put("messages.queued", c.queuedTotal().get());
         return m;
     }
 

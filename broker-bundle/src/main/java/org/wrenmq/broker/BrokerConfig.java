@@ -85,6 +85,8 @@ public final class BrokerConfig {
     public static final int DEFAULT_IO_THREADS = 0;
     /** {@code persistence_location}: where the store lives when {@code persistence true}. */
     public static final String DEFAULT_PERSISTENCE_LOCATION = "data";
+    /** {@code http_listener PORT [ADDRESS]}: /metrics, /health and /ready are local-only unless an address is given. */
+    public static final String DEFAULT_HTTP_BIND_ADDRESS = "127.0.0.1";
 
     private final List<ListenerConfig> listeners;
     private final boolean listenersConfigured;
@@ -112,6 +114,7 @@ public final class BrokerConfig {
     private final int persistenceSyncInterval;
     private final boolean persistenceFsync;
     private final boolean failOnCorruptStore;
+    private final ListenerConfig httpListener;
 
     private BrokerConfig(Builder b) {
         this.listenersConfigured = !b.listeners.isEmpty() || b.defaultPort != null || b.defaultBindAddress != null
@@ -153,6 +156,7 @@ public final class BrokerConfig {
         this.persistenceSyncInterval = b.persistenceSyncInterval;
         this.persistenceFsync = b.persistenceFsync;
         this.failOnCorruptStore = b.failOnCorruptStore;
+        this.httpListener = b.httpListener;
     }
 
     public static Builder builder() {
@@ -236,6 +240,8 @@ public final class BrokerConfig {
     public boolean persistenceFsync() { return persistenceFsync; }
     /** {@code persistence_on_corruption fail}: refuse to start on a corrupt store instead of moving it aside. */
     public boolean failOnCorruptStore() { return failOnCorruptStore; }
+    /** {@code http_listener}: where /metrics, /health and /ready are served; null (the default) for nowhere. */
+    public ListenerConfig httpListener() { return httpListener; }
 
     /** Collects settings by key and value, checking each as it comes. */
     public static final class Builder {
@@ -272,6 +278,7 @@ public final class BrokerConfig {
         private boolean persistenceFsync = DEFAULT_PERSISTENCE_FSYNC;
         private boolean failOnCorruptStore = corruptionPolicy("persistence_on_corruption",
                 DEFAULT_PERSISTENCE_ON_CORRUPTION);
+        private ListenerConfig httpListener;
 
         private Builder() {
         }
@@ -295,6 +302,7 @@ public final class BrokerConfig {
             switch (key) {
                 case "per_listener_settings": perListenerSettings(bool(key, v)); break;
                 case "listener": listener(v); break;
+                case "http_listener": httpListener = listenerAddress(key, v, DEFAULT_HTTP_BIND_ADDRESS); break;
                 case "port": defaultPort = port(key, v); break;
                 case "bind_address": defaultBindAddress = nonEmpty(key, v); break;
                 case "allow_anonymous": allowAnonymous = bool(key, v); break;
@@ -368,11 +376,16 @@ public final class BrokerConfig {
         }
 
         private void listener(String v) {
+            ListenerConfig address = listenerAddress("listener", v, null);
+            listener(address.port(), address.bindAddress());
+        }
+
+        private static ListenerConfig listenerAddress(String key, String v, String defaultBindAddress) {
             String[] parts = v.split("\\s+");
             if (v.isEmpty() || parts.length > 2) {
-                throw new ConfigException("listener takes PORT [ADDRESS], not '" + v + "'");
+                throw new ConfigException(key + " takes PORT [ADDRESS], not '" + v + "'");
             }
-            listener(port("listener", parts[0]), parts.length == 2 ? parts[1] : null);
+            return new ListenerConfig(port(key, parts[0]), parts.length == 2 ? parts[1] : defaultBindAddress);
         }
 
         private static int port(String key, String v) {

@@ -60,6 +60,7 @@ public class WrenResourceAdapter implements ResourceAdapter, Serializable {
     private Integer maxConnections;       // max_connections
     private Integer connectTimeout;       // connect_timeout
     private Integer maxPendingConnections; // max_pending_connections
+    private String httpListener;          // http_listener: "PORT [ADDRESS]" for /metrics, /health, /ready
     private String configFile;            // a whole mosquitto-style file, instead of the properties above
 
     // external broker
@@ -196,6 +197,7 @@ public class WrenResourceAdapter implements ResourceAdapter, Serializable {
         putIfSet(settings, "max_connections", maxConnections);
         putIfSet(settings, "connect_timeout", connectTimeout);
         putIfSet(settings, "max_pending_connections", maxPendingConnections);
+        putIfSet(settings, "http_listener", httpListener);
         return settings;
     }
 
@@ -248,6 +250,8 @@ public class WrenResourceAdapter implements ResourceAdapter, Serializable {
     public void setConnectTimeout(Integer seconds) { this.connectTimeout = seconds; }
     public Integer getMaxPendingConnections() { return maxPendingConnections; }
     public void setMaxPendingConnections(Integer max) { this.maxPendingConnections = max; }
+    public String getHttpListener() { return httpListener; }
+    public void setHttpListener(String httpListener) { this.httpListener = httpListener; }
     public String getConfigFile() { return configFile; }
     public void setConfigFile(String configFile) { this.configFile = configFile; }
     public String getServerUri() { return serverUri; }

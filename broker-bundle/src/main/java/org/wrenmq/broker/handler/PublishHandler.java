@@ -57,7 +57,7 @@ final class PublishHandler {
             refuseBadPayloadFormat(c, qos, packetId);
             return;
         }
-        c.broker.metrics().messagesReceived.increment();
+        c.broker.metrics().messageReceived(qos);
         Session session = c.session;
         session.execute(() -> route(c, session, p, packetId));
     }

@@ -23,8 +23,12 @@ public final class BrokerMetrics {
     /** Connections closed because handling their input threw: a bug, which the fuzz tests look for. */
     public final LongAdder connectionsClosedInternalError = new LongAdder();
     public final LongAdder messagesRefusedSysTopic = new LongAdder();
-    public final LongAdder messagesReceived = new LongAdder();
-    public final LongAdder messagesSent = new LongAdder();
+    /** PUBLISH packets (and in-VM publications) taken in, by QoS: index 0, 1, 2. */
+    private final LongAdder[] messagesReceived = byQos();
+    /** PUBLISH packets written to clients, by QoS. */
+    private final LongAdder[] messagesSent = byQos();
+    public final LongAdder bytesReceived = new LongAdder();
+    public final LongAdder bytesSent = new LongAdder();
     public final LongAdder messagesDroppedQueueFull = new LongAdder();
     public final LongAdder messagesDroppedQos0Offline = new LongAdder();
     public final LongAdder messagesDroppedExpired = new LongAdder();
@@ -41,6 +45,14 @@ public final class BrokerMetrics {
     public final LongAdder aclDeniedDelivery = new LongAdder();
     public final LongAdder aclDeniedWill = new LongAdder();
 
+    public void messageReceived(int qos) {
+        messagesReceived[qos].increment();
+    }
+
+    public void messageSent(int qos) {
+        messagesSent[qos].increment();
+    }
+
     /** A snapshot, by name. */
     public Map<String, Long> snapshot() {
         Map<String, Long> m = new LinkedHashMap<>();
@@ -54,8 +66,10 @@ public final class BrokerMetrics {
         m.put("connections.closed.connect_timeout", connectionsClosedConnectTimeout.sum());
         m.put("connections.refused.max_pending", connectionsRefusedMaxPending.sum());
         m.put("connections.closed.internal_error", connectionsClosedInternalError.sum());
-        m.put("messages.received", messagesReceived.sum());
-        m.put("messages.sent", messagesSent.sum());
+        putByQos(m, "messages.received", messagesReceived);
+        putByQos(m, "messages.sent", messagesSent);
+        m.put("bytes.received", bytesReceived.sum());
+        m.put("bytes.sent", bytesSent.sum());
         m.put("messages.dropped.queue_full", messagesDroppedQueueFull.sum());
         m.put("messages.dropped.qos0_offline", messagesDroppedQos0Offline.sum());
         m.put("messages.dropped.expired", messagesDroppedExpired.sum());
@@ -72,5 +86,23 @@ public final class BrokerMetrics {
         m.put("acl.denied.delivery", aclDeniedDelivery.sum());
         m.put("acl.denied.will", aclDeniedWill.sum());
         return m;
+    }
+
+    /** The total under {@code name}, as before, and each QoS under {@code name.qosN}. */
+    private static void putByQos(Map<String, Long> m, String name, LongAdder[] counters) {
+        long[] byQos = new long[counters.length];
+        long total = 0;
+        for (int qos = 0; qos < counters.length; qos++) {
+            byQos[qos] = counters[qos].sum();
+            total += byQos[qos];
+        }
+        m.put(name, total);
+        for (int qos = 0; qos < counters.length; qos++) {
+            m.put(name + ".qos" + qos, byQos[qos]);
+        }
+    }
+
+    private static LongAdder[] byQos() {
+        return new LongAdder[] {new LongAdder(), new LongAdder(), new LongAdder()};
     }
 }

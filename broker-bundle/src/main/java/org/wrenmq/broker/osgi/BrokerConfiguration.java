@@ -121,6 +121,11 @@ import org.osgi.service.metatype.annotations.Option;
             description = "Keep persistent sessions, retained and QoS 1/2 messages on disk.")
     boolean persistence() default DEFAULT_PERSISTENCE;
 
+    @AttributeDefinition(name = "http_listener", description = "PORT [ADDRESS] of the HTTP listener that serves "
+            + "/metrics (Prometheus), /health and /ready; on 127.0.0.1 unless an address is given. Unset: none.",
+            required = false)
+    String http__listener();
+
     @AttributeDefinition(name = "persistence_location", description = "Directory of the store; by default the "
             + "broker bundle's data area.", type = AttributeType.STRING, required = false)
     String persistence__location();

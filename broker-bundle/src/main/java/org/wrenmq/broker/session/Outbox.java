@@ -145,7 +145,7 @@ final class Outbox {
             inflightForUpdate().put(packetId, new InflightMessage(packetId, d));
         }
         if (outlet.sendPublish(d, packetId, d.maybeSent())) {
-            services.metrics().messagesSent.increment();
+            services.metrics().messageSent(d.qos().value());
         } else {
             services.metrics().messagesDroppedTooLargeForClient.increment();
             inflight.remove(packetId);

@@ -2,6 +2,7 @@ package org.wrenmq.broker.store;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +28,7 @@ final class GroupCommitter implements Runnable {
     private List<Runnable> waiting = new ArrayList<>();
     private boolean running = true;
     private final Thread thread;
+    private volatile LongConsumer commitObserver = nanos -> { };
 
     GroupCommitter(Commit commit, long intervalMillis, String name) {
         this.commit = commit;
@@ -76,7 +78,9 @@ final class GroupCommitter implements Runnable {
                 batch = waiting;
                 waiting = new ArrayList<>();
             }
+            long started = System.nanoTime();
             commit.run();
+            commitObserver.accept(System.nanoTime() - started);
             for (Runnable action : batch) {
                 try {
                     action.run();
@@ -85,6 +89,15 @@ final class GroupCommitter implements Runnable {
                 }
             }
         }
+    }
+
+    void observeCommits(LongConsumer observer) {
+        this.commitObserver = observer;
+    }
+
+    /** False once the commit thread ended: closed, or stopped by a failed commit. */
+    boolean isRunning() {
+        return thread.isAlive();
     }
 
     /** Commits and runs what still waits, then stops the thread. */

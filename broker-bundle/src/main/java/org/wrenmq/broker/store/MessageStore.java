@@ -1,6 +1,7 @@
 package org.wrenmq.broker.store;
 
 import java.util.List;
+import java.util.function.LongConsumer;
 import org.wrenmq.broker.message.Publication;
 
 /**
@@ -16,6 +17,18 @@ public interface MessageStore extends AutoCloseable {
 
     /** False for the in-memory store ({@code persistence false}): then nothing is written and nothing waits. */
     boolean durable();
+
+    /**
+     * False once writes can no longer be made durable (the file was closed after a write error, the commit thread
+     * died): the broker is then not ready for clients. The in-memory store is always writable.
+     */
+    default boolean writable() {
+        return true;
+    }
+
+    /** Tells {@code observer}, on the commit thread, how many nanoseconds each commit (and fsync) took. */
+    default void observeCommits(LongConsumer observer) {
+    }
 
     /** Stores a message once; returns its id. Entries referring to it keep it; the last one removed drops it. */
     long addMessage(Publication p);

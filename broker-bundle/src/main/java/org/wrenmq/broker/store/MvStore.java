@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 import org.h2.mvstore.Cursor;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
@@ -71,6 +72,16 @@ public final class MvStore implements MessageStore {
     @Override
     public boolean durable() {
         return true;
+    }
+
+    @Override
+    public void observeCommits(LongConsumer observer) {
+        committer.observeCommits(observer);
+    }
+
+    @Override
+    public boolean writable() {
+        return !store.isClosed() && committer.isRunning();
     }
 
     @Override

@@ -16,9 +16,11 @@ import org.wrenmq.broker.handler.MqttConnectionHandler;
  * The pipeline of one MQTT connection, built from its listener's settings: TLS ({@link SslHandler}, watched by
  * {@link TlsHandshakeWatcher} until the handshake ends) and WebSockets ({@link WebSocketTransport}) when the
  * listener has them, then framing (one whole packet at a time, see {@link MqttFrameDecoder}), Netty's MQTT codec,
- * the {@link ConnectGate} until CONNECT (connect_timeout, max_pending_connections), and the connection handler that dispatches each packet type, the same for every listener (its writes are
+ * the {@link ConnectGate} until CONNECT (connect_timeout, max_pending_connections), and the connection
+ * handler that dispatches each packet type, the same for every listener (its writes are
  * flushed once per event-loop turn, by the handler package's TurnFlusher). Each handler costs every connection a
- * pipeline context, so there is nothing else (keepalive is a per-loop sweep).
+ * pipeline context, so there is nothing else (keepalive is a per-loop sweep) but the shared byte counter next to
+ * the socket.
  * The decoder refuses any packet larger than the largest PUBLISH {@code message_size_limit} allows, so an
  * oversize packet is never buffered whole.
  */
@@ -30,12 +32,14 @@ public final class MqttChannelInitializer extends ChannelInitializer<Channel> {
     private final KeepAliveSweeps keepAliveSweeps;
     private final ListenerRuntime listener;
     private final int maxPacketSize;
+    private final ByteCounter bytes;
 
     public MqttChannelInitializer(BrokerContext broker, ListenerRuntime listener) {
         this.broker = broker;
         this.keepAliveSweeps = new KeepAliveSweeps(broker.clock());
         this.listener = listener;
         this.maxPacketSize = broker.config().maxIncomingPacketSize();
+        this.bytes = new ByteCounter(broker.metrics());
     }
 
     @Override
@@ -45,6 +49,7 @@ public final class MqttChannelInitializer extends ChannelInitializer<Channel> {
         }
         ListenerConfig config = listener.config();
         ChannelPipeline pipeline = ch.pipeline();
+        pipeline.addLast("bytes", bytes);
         SslContext tls = listener.tls();
         if (tls != null) {
             SslHandler ssl = tls.newHandler(ch.alloc());

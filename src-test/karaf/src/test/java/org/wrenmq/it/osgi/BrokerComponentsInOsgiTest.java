@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,6 +63,7 @@ class BrokerComponentsInOsgiTest {
     static ConfigurationAdmin configAdmin;
     static Set<String> threadsWithoutBroker;
     static int port;
+    static int httpPort;
     private final List<MqttClient> clients = new CopyOnWriteArrayList<>();
 
     @BeforeAll
@@ -70,6 +75,7 @@ class BrokerComponentsInOsgiTest {
                 .as("no broker before its configuration exists").isNull();
         threadsWithoutBroker = liveThreadNames();
         port = Ports.free();
+        httpPort = Ports.free();
         configure(port);
         await().atMost(TIMEOUT).until(() -> Ports.listening(port));
     }
@@ -205,12 +211,26 @@ class BrokerComponentsInOsgiTest {
                 .isEqualTo("{\"room\":\"kitchen\",\"temperature\":21.5}");
     }
 
+    @Test
+    @Order(7)
+    void httpListenerServesMetricsAndReadinessInsideOsgi() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + httpPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("wrenmq_messages_received_total{qos=\"1\"}",
+                "wrenmq_clients_connected");
+        HttpResponse<String> ready = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + httpPort + "/ready")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(ready.statusCode()).isEqualTo(200);
+    }
+
     /** A value the publisher service serializes with JSON-B. */
     public record Reading(String room, double temperature) {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void configurationChangeMovesThePortAndKeepsPersistentSessionsAndListeners() throws Exception {
         BlockingQueue<MqttMessage> listenerReceived = new LinkedBlockingQueue<>();
         ServiceRegistration<?> listener = registerListener("moved/listener", "test.listener.moved",
@@ -245,7 +265,7 @@ class BrokerComponentsInOsgiTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void stoppingTheBundleClosesEveryPortAndThread() throws Exception {
         assertThat(brokerThreads()).as("the broker runs threads of its own").isNotEmpty();
 
@@ -264,6 +284,7 @@ class BrokerComponentsInOsgiTest {
         properties.put("persistence", "true");
         properties.put("persistence_location", work.resolve("store").toString());
         properties.put("password_file", ""); // unset, as config tools write keys without a default
+        properties.put("http_listener", Integer.toString(httpPort));
         Configuration configuration = configAdmin.getConfiguration(PID, "?");
         configuration.update(properties);
     }
@@ -340,8 +361,9 @@ class BrokerComponentsInOsgiTest {
     private static Set<String> brokerThreads() {
         return liveThreadNames().stream()
                 .filter(name -> !threadsWithoutBroker.contains(name))
+                // the test's own clients: Paho, Awaitility, and Java 17's HttpClient (which cannot be closed)
                 .filter(name -> !name.startsWith("MQTT") && !name.startsWith("awaitility")
-                        && !name.startsWith("ForkJoinPool.commonPool"))
+                        && !name.startsWith("ForkJoinPool.commonPool") && !name.startsWith("HttpClient-"))
                 .collect(Collectors.toSet());
     }
 

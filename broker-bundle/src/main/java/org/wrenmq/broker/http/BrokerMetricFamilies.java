@@ -1,0 +1,111 @@
+package org.wrenmq.broker.http;
+
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Unit;
+import java.util.List;
+import java.util.Map;
+import org.wrenmq.api.MqttBroker;
+import org.wrenmq.api.MqttBroker.ClientInfo;
+
+/**
+ * The broker's own figures as Prometheus metric families. Nothing is counted here: each family reads the
+ * broker's counters ({@link MqttBroker#counters()}, the names {@code $SYS/broker/...} also shows) or its session
+ * list, taken once per scrape by {@link #refresh()} so that one scrape is one consistent picture.
+ *
+ * <p>Names follow Prometheus conventions: {@code wrenmq_} prefix, base units, {@code _total} for counters (the
+ * client library appends it), one family with a {@code reason} or {@code qos} label where the broker has one
+ * counter per case.
+ */
+final class BrokerMetricFamilies {
+    private final MqttBroker broker;
+    private volatile Map<String, Long> counters = Map.of();
+    private volatile List<ClientInfo> clients = List.of();
+
+    BrokerMetricFamilies(MqttBroker broker) {
+        this.broker = broker;
+    }
+
+    /** Takes the figures the next scrape shows. */
+    void refresh() {
+        counters = broker.counters();
+        clients = broker.clients();
+    }
+
+    void registerWith(PrometheusRegistry registry) {
+        counter(registry, "wrenmq_connections_accepted", "Client connections accepted.", null,
+                "connections.accepted");
+        counter(registry, "wrenmq_connections_refused", "Client connections refused, by reason.", "reason",
+                "max_connections", "connections.refused.max_connections",
+                "not_authorized", "connections.refused.auth");
+        counter(registry, "wrenmq_connections_closed", "Client connections closed by the broker, by reason.",
+                "reason",
+                "protocol_error", "connections.closed.protocol_error",
+                "keepalive_timeout", "connections.closed.keepalive");
+        counter(registry, "wrenmq_messages_received", "PUBLISH packets and in-VM messages taken in, by QoS.",
+                "qos", "0", "messages.received.qos0", "1", "messages.received.qos1", "2", "messages.received.qos2");
+        counter(registry, "wrenmq_messages_sent", "PUBLISH packets sent to clients, by QoS.",
+                "qos", "0", "messages.sent.qos0", "1", "messages.sent.qos1", "2", "messages.sent.qos2");
+        counter(registry, "wrenmq_messages_dropped", "Deliveries dropped instead of sent, by reason.", "reason",
+                "queue_full", "messages.dropped.queue_full",
+                "qos0_offline", "messages.dropped.qos0_offline",
+                "expired", "messages.dropped.expired",
+                "too_large_for_client", "messages.dropped.too_large_for_client");
+        counter(registry, "wrenmq_messages_refused", "Incoming messages refused, by reason.", "reason",
+                "message_size_limit", "messages.refused.message_size_limit");
+        counter(registry, "wrenmq_wills_published", "Will messages published.", null, "wills.published");
+        CounterWithCallback.builder().name("wrenmq_received_bytes").unit(Unit.BYTES)
+                .help("Bytes read from client connections.")
+                .callback(cb -> cb.call(value("bytes.received"))).register(registry);
+        CounterWithCallback.builder().name("wrenmq_sent_bytes").unit(Unit.BYTES)
+                .help("Bytes written to client connections.")
+                .callback(cb -> cb.call(value("bytes.sent"))).register(registry);
+
+        gauge(registry, "wrenmq_clients_connected", "Client connections open now.", "connections.current");
+        gauge(registry, "wrenmq_subscriptions", "Subscriptions of all sessions.", "subscriptions");
+        gauge(registry, "wrenmq_retained_messages", "Retained messages.", "retained.messages");
+        gauge(registry, "wrenmq_messages_queued", "Messages queued for sessions, against "
+                + "max_queued_messages_total.", "messages.queued");
+        GaugeWithCallback.builder().name("wrenmq_sessions")
+                .help("Sessions the broker holds, by whether their client is connected and the session persists.")
+                .labelNames("connected", "persistent")
+                .callback(cb -> {
+                    long[] counts = new long[4];
+                    for (ClientInfo c : clients) {
+                        counts[(c.connected() ? 2 : 0) + (c.persistent() ? 1 : 0)]++;
+                    }
+                    for (int i = 0; i < counts.length; i++) {
+                        cb.call(counts[i], String.valueOf(i >= 2), String.valueOf(i % 2 == 1));
+                    }
+                }).register(registry);
+    }
+
+    /**
+     * One counter family: without a label, {@code cases} is the one counter name; with one, {@code cases} are
+     * pairs of label value and counter name.
+     */
+    private void counter(PrometheusRegistry registry, String name, String help, String label, String... cases) {
+        CounterWithCallback.Builder b = CounterWithCallback.builder().name(name).help(help);
+        if (label == null) {
+            b.callback(cb -> cb.call(value(cases[0])));
+        } else {
+            b.labelNames(label).callback(cb -> {
+                for (int i = 0; i < cases.length; i += 2) {
+                    cb.call(value(cases[i + 1]), cases[i]);
+                }
+            });
+        }
+        b.register(registry);
+    }
+
+    private void gauge(PrometheusRegistry registry, String name, String help, String counterName) {
+        GaugeWithCallback.builder().name(name).help(help).callback(cb -> cb.call(value(counterName)))
+                .register(registry);
+    }
+
+    private double value(String counterName) {
+        Long v = counters.get(counterName);
+        return v == null ? 0 : v;
+    }
+}

@@ -1,0 +1,78 @@
+package org.wrenmq.broker.http;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.wrenmq.api.MqttBroker;
+import org.wrenmq.broker.BrokerStartException;
+import org.wrenmq.broker.ListenerConfig;
+import org.wrenmq.broker.auth.Authenticator;
+import org.wrenmq.broker.store.MessageStore;
+import org.wrenmq.broker.transport.Transports;
+
+/**
+ * The HTTP listener of {@code http_listener PORT [ADDRESS]}: {@code /metrics} for Prometheus, {@code /health}
+ * and {@code /ready} for Kubernetes probes and load balancers.
+ *
+ * <p>Netty's HTTP codec rather than the JDK's {@code com.sun.net.httpserver} (which the Prometheus client's own
+ * exporter uses): Netty is already the broker's network layer and a clean OSGi bundle, while Karaf does not
+ * export {@code com.sun.net.httpserver} to bundles. It runs on one event loop of its own, so a scrape never
+ * delays MQTT traffic.
+ */
+public final class HttpEndpoint implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpEndpoint.class);
+    /** Requests carry no body: a request larger than this gets 413. */
+    static final int MAX_REQUEST_BYTES = 8192;
+
+    private final EventLoopGroup loop;
+    private final Channel server;
+
+    private HttpEndpoint(EventLoopGroup loop, Channel server) {
+        this.loop = loop;
+        this.server = server;
+    }
+
+    /** @throws BrokerStartException if the address cannot be bound */
+    public static HttpEndpoint start(ListenerConfig listener, MqttBroker broker, MessageStore store,
+                                     Authenticator authenticator, Probes probes) {
+        HttpRequestHandler handler = new HttpRequestHandler(new PrometheusMetrics(broker, store), probes,
+                new BasicLogin(authenticator));
+        EventLoopGroup loop = Transports.newGroup(1, "wrenmq-http");
+        ServerBootstrap bootstrap = new ServerBootstrap().group(loop).channel(Transports.serverChannel())
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast("http", new HttpServerCodec())
+                                .addLast("aggregate", new HttpObjectAggregator(MAX_REQUEST_BYTES))
+                                .addLast("routes", handler);
+                    }
+                });
+        try {
+            Channel server = bootstrap.bind(new InetSocketAddress(listener.bindAddress(), listener.port()))
+                    .sync().channel();
+            LOG.info("HTTP listener on {}: /metrics, /health, /ready", server.localAddress());
+            return new HttpEndpoint(loop, server);
+        } catch (Exception e) {
+            loop.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            throw new BrokerStartException("cannot listen on http_listener " + listener + ": " + e.getMessage(), e);
+        }
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) server.localAddress();
+    }
+
+    @Override
+    public void close() {
+        server.close().syncUninterruptibly();
+        loop.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

@@ -1,5 +1,10 @@
 package org.wrenmq.broker;
 
+import static org.wrenmq.broker.config.ConfigValues.bool;
+import static org.wrenmq.broker.config.ConfigValues.integer;
+import static org.wrenmq.broker.config.ConfigValues.longValue;
+import static org.wrenmq.broker.config.ConfigValues.nonEmpty;
+
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -185,7 +190,7 @@ public final class BrokerConfig {
                 b.set(key, text);
             }
         });
-        ListenerProperties.apply(properties, b);
+        ListenerProperties.apply(properties, (where, key, value) -> b.origin(where).set(key, value));
         return b.build();
     }
 
@@ -407,21 +412,6 @@ public final class BrokerConfig {
             }
         }
 
-        static String nonEmpty(String key, String v) {
-            if (v.isEmpty()) {
-                throw new ConfigException(key + " needs a value");
-            }
-            return v;
-        }
-
-        static boolean bool(String key, String v) {
-            switch (v) {
-                case "true": return true;
-                case "false": return false;
-                default: throw new ConfigException(key + " must be true or false, not '" + v + "'");
-            }
-        }
-
         private static boolean corruptionPolicy(String key, String v) {
             switch (v) {
                 case "fail": return true;
@@ -430,21 +420,5 @@ public final class BrokerConfig {
             }
         }
 
-        static int integer(String key, String v, int min, int max) {
-            return (int) longValue(key, v, min, max);
-        }
-
-        private static long longValue(String key, String v, long min, long max) {
-            long n;
-            try {
-                n = Long.parseLong(v);
-            } catch (NumberFormatException e) {
-                throw new ConfigException(key + " must be a whole number, not '" + v + "'");
-            }
-            if (n < min || n > max) {
-                throw new ConfigException(key + " must be between " + min + " and " + max + ", not " + n);
-            }
-            return n;
-        }
     }
 }

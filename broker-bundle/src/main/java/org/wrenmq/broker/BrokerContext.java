@@ -17,7 +17,7 @@ import org.wrenmq.broker.session.SessionRegistry;
 import org.wrenmq.broker.session.SessionServices;
 import org.wrenmq.broker.store.MessageStore;
 import org.wrenmq.broker.time.BrokerClock;
-import org.wrenmq.broker.transport.PendingConnections;
+import org.wrenmq.broker.admission.PendingConnections;
 
 /**
  * The parts of one running broker, built here in dependency order, and what the connection layer

@@ -2,6 +2,7 @@ package org.wrenmq.broker;
 
 import java.nio.file.Path;
 import java.util.Set;
+import org.wrenmq.broker.config.ConfigValues;
 import org.wrenmq.broker.ListenerConfig.ListenerSecurity;
 
 /**
@@ -62,18 +63,18 @@ final class ListenerBlock {
             case "capath": capath = path(key, v); break;
             case "certfile": certfile = path(key, v); break;
             case "keyfile": keyfile = path(key, v); break;
-            case "require_certificate": requireCertificate = BrokerConfig.Builder.bool(key, v); break;
-            case "use_identity_as_username": useIdentityAsUsername = BrokerConfig.Builder.bool(key, v); break;
-            case "use_subject_as_username": useSubjectAsUsername = BrokerConfig.Builder.bool(key, v); break;
+            case "require_certificate": requireCertificate = ConfigValues.bool(key, v); break;
+            case "use_identity_as_username": useIdentityAsUsername = ConfigValues.bool(key, v); break;
+            case "use_subject_as_username": useSubjectAsUsername = ConfigValues.bool(key, v); break;
             case "tls_version": tlsVersion = tlsVersion(v); break;
-            case "ciphers": ciphers = BrokerConfig.Builder.nonEmpty(key, v); break;
+            case "ciphers": ciphers = ConfigValues.nonEmpty(key, v); break;
             case "crlfile": crlfile = path(key, v); break;
             case "keystore": keystore = path(key, v); break;
             case "keystore_password": keystorePassword = v; break;
             case "socket_domain": socketDomain = socketDomain(v); break;
-            case "tls_handshake_timeout": handshakeTimeoutSeconds = BrokerConfig.Builder.integer(key, v, 1, 3600); break;
-            case "max_connections": maxConnections = BrokerConfig.Builder.integer(key, v, -1, Integer.MAX_VALUE); break;
-            case "allow_anonymous": perListenerSecurity = true; allowAnonymous = BrokerConfig.Builder.bool(key, v); break;
+            case "tls_handshake_timeout": handshakeTimeoutSeconds = ConfigValues.integer(key, v, 1, 3600); break;
+            case "max_connections": maxConnections = ConfigValues.integer(key, v, -1, Integer.MAX_VALUE); break;
+            case "allow_anonymous": perListenerSecurity = true; allowAnonymous = ConfigValues.bool(key, v); break;
             case "password_file": perListenerSecurity = true; passwordFile = path(key, v); break;
             case "acl_file": perListenerSecurity = true; aclFile = path(key, v); break;
             default: throw new IllegalArgumentException(key);
@@ -113,7 +114,7 @@ final class ListenerBlock {
     }
 
     private static Path path(String key, String v) {
-        return Path.of(BrokerConfig.Builder.nonEmpty(key, v));
+        return Path.of(ConfigValues.nonEmpty(key, v));
     }
 
     private static ListenerConfig.Protocol protocol(String v) {

@@ -2,6 +2,7 @@ package org.wrenmq.broker;
 
 import java.util.Map;
 import java.util.TreeMap;
+import org.wrenmq.broker.config.ConfigFileReader;
 
 /**
  * Listener blocks in a flat map (Karaf's {@code etc/org.wrenmq.broker.cfg}, Config Admin), where a file's order
@@ -23,7 +24,7 @@ final class ListenerProperties {
     }
 
     /** Adds the listeners described by {@code listener.*} keys; call after the broker-wide keys are set. */
-    static void apply(Map<String, ?> properties, BrokerConfig.Builder into) {
+    static void apply(Map<String, ?> properties, ConfigFileReader.Settings into) {
         Map<String, Map<String, String>> byName = new TreeMap<>();
         properties.forEach((key, value) -> {
             if (!key.startsWith(PREFIX) || value == null || String.valueOf(value).isBlank()) {
@@ -45,8 +46,8 @@ final class ListenerProperties {
             }
             String bind = settings.remove("bind_address");
             try {
-                into.origin(where).set("listener", bind == null ? port : port + " " + bind);
-                settings.forEach(into::set);
+                into.set(where, "listener", bind == null ? port : port + " " + bind);
+                settings.forEach((key, value) -> into.set(where, key, value));
             } catch (ConfigException e) {
                 throw new ConfigException(where + ": " + e.getMessage());
             }

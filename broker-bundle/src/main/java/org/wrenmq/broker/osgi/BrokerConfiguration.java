@@ -1,5 +1,7 @@
 package org.wrenmq.broker.osgi;
 
+import static org.wrenmq.broker.BrokerConfig.DEFAULT_CONNECT_TIMEOUT;
+import static org.wrenmq.broker.BrokerConfig.DEFAULT_MAX_PENDING_CONNECTIONS;
 import static org.wrenmq.broker.BrokerConfig.DEFAULT_ALLOW_ANONYMOUS;
 import static org.wrenmq.broker.BrokerConfig.DEFAULT_IO_THREADS;
 import static org.wrenmq.broker.BrokerConfig.DEFAULT_MAX_CONNECTIONS;
@@ -111,11 +113,11 @@ import org.osgi.service.metatype.annotations.Option;
 
     @AttributeDefinition(name = "connect_timeout", description = "Seconds from accepting a connection to its "
             + "complete CONNECT; slower connections are closed.", min = "1", max = "3600")
-    int connect__timeout() default 10;
+    int connect__timeout() default DEFAULT_CONNECT_TIMEOUT;
 
     @AttributeDefinition(name = "max_pending_connections", description = "Connections accepted and still "
             + "waiting for their CONNECT; more are refused at accept. -1 for no limit.", min = "-1")
-    int max__pending__connections() default 1000;
+    int max__pending__connections() default DEFAULT_MAX_PENDING_CONNECTIONS;
 
     @AttributeDefinition(name = "persistence",
             description = "Keep persistent sessions, retained and QoS 1/2 messages on disk.")

@@ -1,6 +1,8 @@
 package org.wrenmq.broker.osgi;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.wrenmq.broker.BrokerConfig.DEFAULT_CONNECT_TIMEOUT;
+import static org.wrenmq.broker.BrokerConfig.DEFAULT_MAX_PENDING_CONNECTIONS;
 import static org.wrenmq.broker.BrokerConfig.DEFAULT_ALLOW_ANONYMOUS;
 import static org.wrenmq.broker.BrokerConfig.DEFAULT_IO_THREADS;
 import static org.wrenmq.broker.BrokerConfig.DEFAULT_MAX_CONNECTIONS;
@@ -63,6 +65,8 @@ class ConfigDefaultsTests {
         d.put("max_topic_alias", str(DEFAULT_MAX_TOPIC_ALIAS));
         d.put("sys_interval", str(DEFAULT_SYS_INTERVAL));
         d.put("io_threads", str(DEFAULT_IO_THREADS));
+        d.put("connect_timeout", str(DEFAULT_CONNECT_TIMEOUT));
+        d.put("max_pending_connections", str(DEFAULT_MAX_PENDING_CONNECTIONS));
         d.put("persistence", str(DEFAULT_PERSISTENCE));
         d.put("persistence_location", DEFAULT_PERSISTENCE_LOCATION);
         d.put("persistence_sync_interval", str(DEFAULT_PERSISTENCE_SYNC_INTERVAL));

@@ -1,4 +1,4 @@
-package org.wrenmq.broker.transport;
+package org.wrenmq.broker.admission;
 
 import io.netty.channel.Channel;
 import java.net.InetSocketAddress;
@@ -32,7 +32,7 @@ public final class PendingConnections {
     }
 
     /** Takes a place for a new connection; false (and counted, logged) when {@code max_pending_connections} are taken. */
-    boolean enter(Channel channel) {
+    public boolean enter(Channel channel) {
         if (pending.incrementAndGet() <= maxPending || maxPending < 0) {
             return true;
         }
@@ -47,16 +47,16 @@ public final class PendingConnections {
     }
 
     /** Gives the place back: the CONNECT arrived, or the connection closed. */
-    void leave() {
+    public void leave() {
         pending.decrementAndGet();
     }
 
-    long timeoutNanos() {
+    public long timeoutNanos() {
         return TimeUnit.SECONDS.toNanos(timeoutSeconds);
     }
 
     /** The connection sent no complete CONNECT in time: counted and logged, the caller closes it. */
-    void timedOut(Channel channel) {
+    public void timedOut(Channel channel) {
         metrics.connectionsClosedConnectTimeout.increment();
         String address = host(channel);
         if (logThrottle.admit(address)) {

@@ -121,7 +121,7 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
             sysTopics.start(workers.next(), config.sysInterval());
         }
         try {
-            listeners = Listeners.open(config, context.authenticator());
+            listeners = Listeners.open(config, context.authenticator(), context.authorizer(), context.metrics());
         } catch (ConfigException e) {
             close();
             throw new BrokerStartException(e.getMessage(), e);

@@ -62,8 +62,10 @@ final class ConnectHandler {
         }
         c.clientId = clientId;
 
-        // A user name from the client's certificate stands for a password, as in mosquitto.
-        Authenticator.Result auth = CertificateIdentity.userName(c.channel) != null ? Authenticator.Result.ACCEPTED
+        // A user name from the client's certificate stands for a password, as in mosquitto, and is the name the
+        // acl_file's user blocks and %u see.
+        String certificateName = CertificateIdentity.userName(c.channel);
+        Authenticator.Result auth = certificateName != null ? Authenticator.Result.ACCEPTED
                 : c.authenticator.check(header.hasUserName() ? payload.userName() : null,
                         header.hasPassword() ? payload.passwordInBytes() : null);
         if (auth != Authenticator.Result.ACCEPTED) {
@@ -77,7 +79,8 @@ final class ConnectHandler {
                     badCredentials ? "bad user name or password" : "not authorized (allow_anonymous false)");
             return;
         }
-        c.access = c.broker.authorizer().access(clientId, header.hasUserName() ? payload.userName() : null);
+        c.access = c.authorizer.access(clientId,
+                certificateName != null ? certificateName : header.hasUserName() ? payload.userName() : null);
         if (v5 && Props.string(props, MqttPropertyType.AUTHENTICATION_METHOD) != null) {
             refuse(c, MqttConnectReturnCode.CONNECTION_REFUSED_BAD_AUTHENTICATION_METHOD,
                     "enhanced authentication is not configured");

@@ -22,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wrenmq.broker.BrokerContext;
 import org.wrenmq.broker.auth.Authenticator;
+import org.wrenmq.broker.auth.Authorizer;
 import org.wrenmq.broker.auth.ClientAccess;
 import org.wrenmq.broker.message.Publication;
 import org.wrenmq.broker.routing.Delivery;
@@ -43,6 +44,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter
     final BrokerContext broker;
     private final KeepAliveSweeps keepAliveSweeps;
     final Authenticator authenticator;
+    final Authorizer authorizer;
     Channel channel;
     MqttVersion version = MqttVersion.MQTT_3_1_1;
     boolean connected;
@@ -77,14 +79,16 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter
     boolean flushQueued;
 
     public MqttConnectionHandler(BrokerContext broker, KeepAliveSweeps keepAliveSweeps) {
-        this(broker, keepAliveSweeps, broker.authenticator());
+        this(broker, keepAliveSweeps, broker.authenticator(), broker.authorizer());
     }
 
-    /** @param authenticator the listener's own, under {@code per_listener_settings true} */
-    public MqttConnectionHandler(BrokerContext broker, KeepAliveSweeps keepAliveSweeps, Authenticator authenticator) {
+    /** @param authenticator the listener's own, under {@code per_listener_settings true}; so is {@code authorizer} */
+    public MqttConnectionHandler(BrokerContext broker, KeepAliveSweeps keepAliveSweeps, Authenticator authenticator,
+                                 Authorizer authorizer) {
         this.broker = broker;
         this.keepAliveSweeps = keepAliveSweeps;
         this.authenticator = authenticator;
+        this.authorizer = authorizer;
     }
 
     @Override

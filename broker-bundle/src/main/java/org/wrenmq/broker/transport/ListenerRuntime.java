@@ -15,6 +15,7 @@ import org.wrenmq.broker.ConfigException;
 import org.wrenmq.broker.ListenerConfig;
 import org.wrenmq.broker.Reloadable;
 import org.wrenmq.broker.auth.Authenticator;
+import org.wrenmq.broker.auth.Authorizer;
 import org.wrenmq.broker.metrics.BrokerMetrics;
 
 /**
@@ -26,14 +27,16 @@ public final class ListenerRuntime implements Reloadable {
 
     private final ListenerConfig config;
     private final Authenticator authenticator;
+    private final Authorizer authorizer;
     private final SslProvider provider;
     private final AtomicInteger connections = new AtomicInteger();
     private volatile SslContext tls;
 
     /** @throws ConfigException when a certificate or key file cannot be used */
-    ListenerRuntime(ListenerConfig config, Authenticator authenticator, SslProvider provider) {
+    ListenerRuntime(ListenerConfig config, Authenticator authenticator, Authorizer authorizer, SslProvider provider) {
         this.config = config;
         this.authenticator = authenticator;
+        this.authorizer = authorizer;
         this.provider = provider;
         this.tls = config.isTls() ? TlsContexts.build(config.tls(), provider) : null;
     }
@@ -46,14 +49,25 @@ public final class ListenerRuntime implements Reloadable {
         return authenticator;
     }
 
+    Authorizer authorizer() {
+        return authorizer;
+    }
+
     /** The TLS context for a new connection, or null on a plain listener. */
     SslContext tls() {
         return tls;
     }
 
-    /** Re-reads certificate, key, CA and CRL files; new connections use them, open ones are not touched. */
+    /**
+     * Re-reads certificate, key, CA and CRL files, and the listener's own password and acl files under
+     * {@code per_listener_settings true}; new connections use them, open ones are not touched.
+     */
     @Override
     public void reload() {
+        if (config.security() != null) {
+            authenticator.reload();
+            authorizer.reload();
+        }
         if (!config.isTls()) {
             return;
         }

@@ -9,7 +9,8 @@ import org.wrenmq.broker.BrokerConfig;
 import org.wrenmq.broker.ListenerConfig;
 import org.wrenmq.broker.ListenerConfig.ListenerSecurity;
 import org.wrenmq.broker.auth.Authenticator;
-import org.wrenmq.broker.auth.PasswordFile;
+import org.wrenmq.broker.auth.Authorizer;
+import org.wrenmq.broker.metrics.BrokerMetrics;
 
 /** Makes the runtime of every configured listener, reading its certificate, key and (per listener) password files. */
 public final class Listeners {
@@ -19,10 +20,12 @@ public final class Listeners {
     }
 
     /**
-     * @param shared the broker-wide authenticator, for listeners without settings of their own
+     * @param shared the broker-wide authenticator, for listeners without settings of their own; so is
+     *               {@code sharedAcl}
      * @throws org.wrenmq.broker.ConfigException when a file cannot be read or used
      */
-    public static List<ListenerRuntime> open(BrokerConfig config, Authenticator shared) {
+    public static List<ListenerRuntime> open(BrokerConfig config, Authenticator shared, Authorizer sharedAcl,
+                                             BrokerMetrics metrics) {
         boolean anyTls = config.listeners().stream().anyMatch(ListenerConfig::isTls);
         SslProvider provider = anyTls ? TlsContexts.provider() : null;
         if (anyTls) {
@@ -30,7 +33,8 @@ public final class Listeners {
         }
         List<ListenerRuntime> out = new ArrayList<>();
         for (ListenerConfig l : config.listeners()) {
-            out.add(new ListenerRuntime(l, authenticator(l.security(), shared), provider));
+            Authorizer acl = l.security() == null ? sharedAcl : Authorizer.load(l.security().aclFile(), metrics);
+            out.add(new ListenerRuntime(l, authenticator(l.security(), shared), acl, provider));
         }
         return out;
     }
@@ -39,7 +43,6 @@ public final class Listeners {
         if (security == null) {
             return shared;
         }
-        PasswordFile passwords = security.passwordFile() == null ? null : PasswordFile.read(security.passwordFile());
-        return new Authenticator(security.anonymousAllowed(), passwords);
+        return Authenticator.load(security.anonymousAllowed(), security.passwordFile());
     }
 }

@@ -60,7 +60,8 @@ public final class MqttChannelInitializer extends ChannelInitializer<Channel> {
         if (config.protocol() == ListenerConfig.Protocol.WEBSOCKETS) {
             WebSocketTransport.addTo(pipeline, maxPacketSize);
         }
-        MqttConnectionHandler connection = new MqttConnectionHandler(broker, keepAliveSweeps, listener.authenticator());
+        MqttConnectionHandler connection = new MqttConnectionHandler(broker, keepAliveSweeps, listener.authenticator(),
+                listener.authorizer());
         pipeline.addLast("frames", new MqttFrameDecoder(maxPacketSize, framesOf(connection)))
                 .addLast("decoder", new MqttDecoder(maxPacketSize, MQTT31_MAX_CLIENT_ID_LENGTH))
                 .addLast(ConnectGate.NAME, new ConnectGate(broker.pendingConnections()))

@@ -108,6 +108,28 @@ class ListenerBlockTests {
     }
 
     @Test
+    @DisplayName("per_listener_settings true: acl_file belongs to its listener, a listener without one allows all")
+    void perListenerAclFile() throws Exception {
+        Path acl = Files.writeString(dir.resolve("open.acl"), "topic readwrite open/#\n");
+        Broker broker = listening.start(dir, "per_listener_settings true\n"
+                + "listener 0 127.0.0.1\nallow_anonymous true\nacl_file " + acl + "\n"
+                + "listener 0 127.0.0.1\nallow_anonymous true\n");
+        String guarded = "tcp://127.0.0.1:" + Listening.port(broker, 0);
+        String free = "tcp://127.0.0.1:" + Listening.port(broker, 1);
+        try (Paho subscriber = new Paho(free, "watcher").connect(null).subscribe("secret/#").subscribe("open/#");
+             Paho limited = new Paho(guarded, "limited").connect(null);
+             Paho unlimited = new Paho(free, "unlimited").connect(null)) {
+            limited.publish("secret/x", "denied by the first listener's acl_file");
+            limited.publish("open/x", "sentinel");
+            assertThat(subscriber.next()).as("the denied message never came before the sentinel")
+                    .isEqualTo("sentinel");
+            unlimited.publish("secret/x", "allowed");
+            assertThat(subscriber.next()).isEqualTo("allowed");
+        }
+        assertThat(broker.counters()).containsEntry("acl.denied.publish", 1L);
+    }
+
+    @Test
     @DisplayName("per_listener_settings false (default): allow_anonymous applies to every listener wherever it is")
     void globalAnonymous() throws Exception {
         Broker broker = listening.start(dir, "listener 0 127.0.0.1\nlistener 0 127.0.0.1\nallow_anonymous true\n");

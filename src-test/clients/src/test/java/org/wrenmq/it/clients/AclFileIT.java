@@ -3,9 +3,6 @@ package org.wrenmq.it.clients;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,15 +61,13 @@ class AclFileIT {
     @TempDir
     Path dir;
 
-    private final List<ClientProcess> processes = new ArrayList<>();
+    private final Launched launched = new Launched();
     private Broker wrenmq;
     private int port;
 
     @AfterEach
     void stopEverything() throws InterruptedException {
-        for (ClientProcess process : processes) {
-            process.close();
-        }
+        launched.closeAll();
         if (wrenmq != null) {
             wrenmq.close();
         }
@@ -151,11 +146,11 @@ class AclFileIT {
             return;
         }
         Assumptions.assumeTrue(Files.isExecutable(MOSQUITTO), "mosquitto is installed (Debian package mosquitto)");
-        port = freePort();
+        port = Launched.freePort();
         Path conf = Files.writeString(dir.resolve("mosquitto.conf"), "listener " + port + " 127.0.0.1\n"
                 // as root, mosquitto would switch to its own user, who cannot read the test's private folder
                 + "user root\nallow_anonymous true\npassword_file " + passwd + "\nacl_file " + acl + "\n");
-        ClientProcess mosquitto = track(ClientProcess.start(dir, List.of(MOSQUITTO.toString(), "-c", conf.toString())));
+        ClientProcess mosquitto = launched.track(ClientProcess.start(dir, List.of(MOSQUITTO.toString(), "-c", conf.toString())));
         await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200)).until(() -> {
             assertThat(mosquitto.isAlive()).as("mosquitto running; output:%n%s", mosquitto.output()).isTrue();
             return client("mosquitto_pub", "-u", "admin", "-P", "x", "-t", "sentinel/up", "-m", "up")
@@ -166,7 +161,7 @@ class AclFileIT {
     private void mosquittoPasswd(String... args) throws InterruptedException {
         List<String> command = new ArrayList<>(List.of("mosquitto_passwd"));
         command.addAll(List.of(args));
-        track(ClientProcess.start(dir, command)).awaitSuccess();
+        launched.track(ClientProcess.start(dir, command)).awaitSuccess();
     }
 
     /** A mosquitto_sub whose output is line-buffered (stdbuf), so that each message shows as it comes. */
@@ -175,7 +170,7 @@ class AclFileIT {
                 "-p", Integer.toString(port), "-V", protocol(version), "-d", "-v", "-q", "1", "-i", clientId,
                 "-t", filter, "-W", Long.toString(PATIENCE.toSeconds())));
         credentials(command, user);
-        ClientProcess sub = track(ClientProcess.start(dir, command));
+        ClientProcess sub = launched.track(ClientProcess.start(dir, command));
         await().atMost(PATIENCE).until(() -> sub.output().contains("Subscribed (mid: 1): 1"));
         return sub;
     }
@@ -191,7 +186,7 @@ class AclFileIT {
                 "-m", payload));
         credentials(command, user);
         // a denied MQTT 5 publish makes mosquitto_pub print a warning (PUBACK 0x87); it still ends normally
-        track(ClientProcess.start(dir, command)).awaitExit();
+        launched.track(ClientProcess.start(dir, command)).awaitExit();
     }
 
     private static void credentials(List<String> command, String user) {
@@ -215,17 +210,7 @@ class AclFileIT {
     private ClientProcess client(String program, String... args) {
         List<String> command = new ArrayList<>(List.of(program, "-h", "127.0.0.1", "-p", Integer.toString(port)));
         command.addAll(List.of(args));
-        return track(ClientProcess.start(dir, command));
+        return launched.track(ClientProcess.start(dir, command));
     }
 
-    private ClientProcess track(ClientProcess process) {
-        processes.add(process);
-        return process;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -3,9 +3,7 @@ package org.wrenmq.it.clients;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
 import java.math.BigInteger;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,9 +12,7 @@ import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -42,7 +38,7 @@ import org.wrenmq.broker.testing.TestPki;
 class FiveListenersIT {
     @TempDir
     Path dir;
-    private final List<ClientProcess> processes = new ArrayList<>();
+    private final Launched launched = new Launched();
     private TestPki pki;
     private Path[] device;
     private int plain;
@@ -59,11 +55,12 @@ class FiveListenersIT {
         Path cert = Files.copy(server[0], dir.resolve("live.crt"));
         Path key = Files.copy(server[1], dir.resolve("live.key"));
         device = pki.client("device-7");
-        plain = freePort();
-        tls = freePort();
-        mtls = freePort();
-        ws = freePort();
-        wss = freePort();
+        int[] ports = Launched.freePorts(5);
+        plain = ports[0];
+        tls = ports[1];
+        mtls = ports[2];
+        ws = ports[3];
+        wss = ports[4];
         String serverFiles = "certfile " + cert + "\nkeyfile " + key + "\n";
         Path conf = Files.writeString(dir.resolve("mosquitto.conf"), String.join("\n",
                 "# the listeners of a typical mosquitto deployment",
@@ -86,8 +83,7 @@ class FiveListenersIT {
                 "listener " + wss + " 127.0.0.1",
                 "protocol websockets",
                 serverFiles));
-        broker = track(ClientProcess.start(dir, List.of(requiredPath("wrenmq.launcher"), "-c", conf.toString()),
-                Map.of("WRENMQ_JARS", requiredPath("wrenmq.broker.target"), "WRENMQ_JAVA_OPTS", "-Xmx128m")));
+        broker = launched.wrenmq(dir, "-c", conf.toString());
         await().atMost(Duration.ofSeconds(ClientProcess.PATIENCE_SECONDS)).pollInterval(Duration.ofMillis(300))
                 .until(() -> {
                     assertThat(broker.isAlive()).as("broker running; output:%n%s", broker.output()).isTrue();
@@ -97,15 +93,13 @@ class FiveListenersIT {
 
     @AfterEach
     void stopEverything() throws InterruptedException {
-        for (ClientProcess process : processes) {
-            process.close();
-        }
+        launched.closeAll();
     }
 
     @Test
     @DisplayName("mosquitto clients: plain, TLS with --cafile, mutual TLS with --cert/--key; refused without them")
     void mosquittoClients() throws Exception {
-        ClientProcess sub = track(ClientProcess.start(dir, List.of("mosquitto_sub", "-h", "127.0.0.1",
+        ClientProcess sub = launched.track(ClientProcess.start(dir, List.of("mosquitto_sub", "-h", "127.0.0.1",
                 "-p", String.valueOf(mtls), "--cafile", pki.caCert().toString(), "--cert", device[0].toString(),
                 "--key", device[1].toString(), "-t", "five/#", "-v")));
         // subscribed once a probe published on the plain listener comes out
@@ -204,23 +198,7 @@ class FiveListenersIT {
     }
 
     private ClientProcess run(String... command) {
-        return track(ClientProcess.start(dir, List.of(command)));
+        return launched.run(dir, command);
     }
 
-    private ClientProcess track(ClientProcess process) {
-        processes.add(process);
-        return process;
-    }
-
-    private static String requiredPath(String property) {
-        String value = System.getProperty(property);
-        assertThat(value).as("system property %s (set by the pom)", property).isNotNull();
-        return value;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 }

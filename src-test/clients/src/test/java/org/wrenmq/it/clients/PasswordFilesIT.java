@@ -5,14 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -31,13 +27,11 @@ class PasswordFilesIT {
     @TempDir
     Path dir;
 
-    private final List<ClientProcess> processes = new ArrayList<>();
+    private final Launched launched = new Launched();
 
     @AfterEach
     void stopEverything() throws InterruptedException {
-        for (ClientProcess process : processes) {
-            process.close();
-        }
+        launched.closeAll();
     }
 
     @Test
@@ -46,7 +40,7 @@ class PasswordFilesIT {
         Path passwords = dir.resolve("passwd");
         wrenmq("passwd", "-c", "-b", passwords.toString(), "alice", "s3cret").awaitSuccess();
         wrenmq("passwd", "-b", passwords.toString(), "bob", "other").awaitSuccess();
-        int port = freePort();
+        int port = Launched.freePort();
         Path config = Files.writeString(dir.resolve("mosquitto.conf"), "listener " + port + " 127.0.0.1\n"
                 + "allow_anonymous false\n"
                 + "password_file " + passwords + "\n"
@@ -88,19 +82,11 @@ class PasswordFilesIT {
 
     /** {@code ./wrenmq ARGS} on broker-bundle's jar, as an operator runs it. */
     private ClientProcess wrenmq(String... args) {
-        List<String> command = new ArrayList<>(List.of(System.getProperty("wrenmq.launcher")));
-        command.addAll(List.of(args));
-        return track(ClientProcess.start(dir, command,
-                Map.of("WRENMQ_JARS", System.getProperty("wrenmq.broker.target"))));
+        return launched.wrenmq(dir, args);
     }
 
     private ClientProcess run(String... command) {
-        return track(ClientProcess.start(dir, List.of(command)));
-    }
-
-    private ClientProcess track(ClientProcess process) {
-        processes.add(process);
-        return process;
+        return launched.run(dir, command);
     }
 
     private static boolean accepting(int port) {
@@ -111,9 +97,4 @@ class PasswordFilesIT {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -4,15 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -31,14 +27,12 @@ class ReloadOnHangupIT {
     @TempDir
     Path dir;
 
-    private final List<ClientProcess> processes = new ArrayList<>();
+    private final Launched launched = new Launched();
     private int port;
 
     @AfterEach
     void stopEverything() throws InterruptedException {
-        for (ClientProcess process : processes) {
-            process.close();
-        }
+        launched.closeAll();
     }
 
     @Test
@@ -47,7 +41,7 @@ class ReloadOnHangupIT {
         Path passwd = dir.resolve("passwd");
         run("mosquitto_passwd", "-c", "-b", passwd.toString(), "watcher", "w").awaitSuccess();
         Path acl = writeAtomically(dir.resolve("acl"), "user watcher\ntopic readwrite feed/#\n");
-        port = freePort();
+        port = Launched.freePort();
         Path config = Files.writeString(dir.resolve("broker.conf"), "listener " + port + " 127.0.0.1\n"
                 + "allow_anonymous false\npassword_file " + passwd + "\nacl_file " + acl + "\npersistence false\n");
         ClientProcess broker = startBroker(config);
@@ -55,7 +49,7 @@ class ReloadOnHangupIT {
             assertThat(broker.isAlive()).as("broker running; output:%n%s", broker.output()).isTrue();
             return pub("watcher", "w", "feed/up", "up").awaitExit() == 0;
         });
-        ClientProcess subscriber = track(ClientProcess.start(dir, List.of("stdbuf", "-oL", "mosquitto_sub",
+        ClientProcess subscriber = launched.track(ClientProcess.start(dir, List.of("stdbuf", "-oL", "mosquitto_sub",
                 "-h", "127.0.0.1", "-p", Integer.toString(port), "-u", "watcher", "-P", "w", "-d", "-v",
                 "-t", "feed/#", "-W", Long.toString(PATIENCE.toSeconds() * 3))));
         await().atMost(PATIENCE).until(() -> subscriber.output().contains("Subscribed (mid: 1): 0"));
@@ -89,10 +83,7 @@ class ReloadOnHangupIT {
     }
 
     private ClientProcess startBroker(Path config) {
-        List<String> command = List.of(requiredPath("wrenmq.launcher"), "-c", config.toString());
-        Map<String, String> environment = Map.of("WRENMQ_JARS", requiredPath("wrenmq.broker.target"),
-                "WRENMQ_JAVA_OPTS", "-Xmx128m");
-        return track(ClientProcess.start(dir, command, environment));
+        return launched.wrenmq(dir, "-c", config.toString());
     }
 
     /** Written beside and moved over, so the broker never reads half a file. */
@@ -102,23 +93,7 @@ class ReloadOnHangupIT {
     }
 
     private ClientProcess run(String... command) {
-        return track(ClientProcess.start(dir, List.of(command)));
+        return launched.run(dir, command);
     }
 
-    private ClientProcess track(ClientProcess process) {
-        processes.add(process);
-        return process;
-    }
-
-    private static String requiredPath(String property) {
-        String value = System.getProperty(property);
-        assertThat(value).as("system property %s (set by the pom)", property).isNotNull();
-        return value;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -3,14 +3,9 @@ package org.wrenmq.it.clients;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -26,13 +21,11 @@ class StandaloneMainIT {
     @TempDir
     Path dir;
 
-    private final List<ClientProcess> processes = new ArrayList<>();
+    private final Launched launched = new Launched();
 
     @AfterEach
     void stopEverything() throws InterruptedException {
-        for (ClientProcess process : processes) {
-            process.close();
-        }
+        launched.closeAll();
     }
 
     @Test
@@ -50,7 +43,7 @@ class StandaloneMainIT {
     @Test
     @DisplayName("-p PORT: the broker listens on that port; mosquitto_pub and mosquitto_sub use it")
     void portFlagSetsTheListeningPort() throws Exception {
-        String port = Integer.toString(freePort());
+        String port = Integer.toString(Launched.freePort());
         ClientProcess broker = start("-p", port);
 
         await().atMost(Duration.ofSeconds(ClientProcess.PATIENCE_SECONDS)).pollInterval(Duration.ofMillis(300))
@@ -67,35 +60,11 @@ class StandaloneMainIT {
     }
 
     private ClientProcess start(String... args) {
-        List<String> command = new ArrayList<>(List.of(requiredPath("wrenmq.launcher")));
-        command.addAll(List.of(args));
-        // the launcher runs the jar and lib/ of broker-bundle's target folder, and adds these JVM options to its own
-        Map<String, String> environment = Map.of("WRENMQ_JARS", requiredPath("wrenmq.broker.target"),
-                "WRENMQ_JAVA_OPTS", "-Xmx128m");
-        return track(ClientProcess.start(dir, command, environment));
+        return launched.wrenmq(dir, args);
     }
 
     private ClientProcess run(String... command) {
-        return track(ClientProcess.start(dir, List.of(command)));
+        return launched.run(dir, command);
     }
 
-    private ClientProcess track(ClientProcess process) {
-        processes.add(process);
-        return process;
-    }
-
-    private static String requiredPath(String property) {
-        String value = System.getProperty(property);
-        assertThat(value).as("system property %s (set by the pom)", property).isNotNull();
-        assertThat(Path.of(value)).as("%s (the launcher, or built by broker-bundle's package phase)", property)
-                .exists();
-        return value;
-    }
-
-    /** A port free a moment ago; the broker binds it next, on loopback only (no config file). */
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
 }

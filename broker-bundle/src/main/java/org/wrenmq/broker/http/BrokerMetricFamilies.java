@@ -38,11 +38,14 @@ final class BrokerMetricFamilies {
                 "connections.accepted");
         counter(registry, "wrenmq_connections_refused", "Client connections refused, by reason.", "reason",
                 "max_connections", "connections.refused.max_connections",
-                "not_authorized", "connections.refused.auth");
+                "not_authorized", "connections.refused.auth",
+                "max_pending_connections", "connections.refused.max_pending");
         counter(registry, "wrenmq_connections_closed", "Client connections closed by the broker, by reason.",
                 "reason",
                 "protocol_error", "connections.closed.protocol_error",
-                "keepalive_timeout", "connections.closed.keepalive");
+                "keepalive_timeout", "connections.closed.keepalive",
+                "connect_timeout", "connections.closed.connect_timeout",
+                "internal_error", "connections.closed.internal_error");
         counter(registry, "wrenmq_messages_received", "PUBLISH packets and in-VM messages taken in, by QoS.",
                 "qos", "0", "messages.received.qos0", "1", "messages.received.qos1", "2", "messages.received.qos2");
         counter(registry, "wrenmq_messages_sent", "PUBLISH packets sent to clients, by QoS.",
@@ -53,7 +56,17 @@ final class BrokerMetricFamilies {
                 "expired", "messages.dropped.expired",
                 "too_large_for_client", "messages.dropped.too_large_for_client");
         counter(registry, "wrenmq_messages_refused", "Incoming messages refused, by reason.", "reason",
-                "message_size_limit", "messages.refused.message_size_limit");
+                "message_size_limit", "messages.refused.message_size_limit",
+                "max_qos", "messages.refused.max_qos",
+                "sys_topic", "messages.refused.sys_topic");
+        counter(registry, "wrenmq_acl_denied", "What the acl_file denied, by action.", "action",
+                "subscribe", "acl.denied.subscribe",
+                "publish", "acl.denied.publish",
+                "delivery", "acl.denied.delivery",
+                "will", "acl.denied.will");
+        counter(registry, "wrenmq_tls_handshakes_failed", "TLS handshakes that did not finish, by reason.", "reason",
+                "timeout", "tls.handshakes.timed_out",
+                "error", "tls.handshakes.failed");
         counter(registry, "wrenmq_wills_published", "Will messages published.", null, "wills.published");
         CounterWithCallback.builder().name("wrenmq_received_bytes").unit(Unit.BYTES)
                 .help("Bytes read from client connections.")

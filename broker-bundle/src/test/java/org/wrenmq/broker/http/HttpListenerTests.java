@@ -88,6 +88,9 @@ class HttpListenerTests {
                     .containsEntry("wrenmq_connections_accepted_total", 2.0)
                     .containsEntry("wrenmq_connections_refused_total{reason=\"not_authorized\"}", 0.0)
                     .containsEntry("wrenmq_messages_dropped_total{reason=\"queue_full\"}", 0.0)
+                    .containsEntry("wrenmq_acl_denied_total{action=\"publish\"}", 0.0)
+                    .containsEntry("wrenmq_messages_refused_total{reason=\"sys_topic\"}", 0.0)
+                    .containsEntry("wrenmq_connections_closed_total{reason=\"connect_timeout\"}", 0.0)
                     .containsEntry("wrenmq_subscriptions", 1.0)
                     .containsEntry("wrenmq_sessions{connected=\"true\",persistent=\"false\"}", 2.0);
             assertThat(m.get("wrenmq_retained_messages")).isGreaterThanOrEqualTo(1.0);

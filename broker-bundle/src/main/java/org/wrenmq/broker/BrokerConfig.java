@@ -85,7 +85,7 @@ public final class BrokerConfig {
      * {@code io_threads}: event loops that serve connections; 0 (the default) means half the cores, at least one.
      * A message that crosses from its publisher's loop to a subscriber's costs a wake-up and a second
      * syscall batch; on 2 cores one loop did every benchmark workload with less CPU per delivery than two (see
-     * README, Performance), and the other cores go to the store, the garbage collector and the clients.
+     * docs/performance.md), and the other cores go to the store, the garbage collector and the clients.
      */
     public static final int DEFAULT_IO_THREADS = 0;
     /** {@code persistence_location}: where the store lives when {@code persistence true}. */

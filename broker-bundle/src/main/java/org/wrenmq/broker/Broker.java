@@ -24,6 +24,7 @@ import org.wrenmq.api.MqttPublisher;
 import org.wrenmq.api.QoS;
 import org.wrenmq.broker.auth.Authenticator;
 import org.wrenmq.broker.auth.Authorizer;
+import org.wrenmq.broker.handler.KeepAliveSweeps;
 import org.wrenmq.broker.handler.MqttConnectionHandler;
 import org.wrenmq.broker.json.JsonWriter;
 import org.wrenmq.broker.json.JsonbWriter;
@@ -72,6 +73,8 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
     private final List<Channel> serverChannels = new ArrayList<>();
     private final JsonWriter json;
     private SysTopics sysTopics;
+    /** One keepalive sweep per event loop, whichever listener its connections came through. */
+    private KeepAliveSweeps keepAliveSweeps;
     /** The listeners as opened at start (the first also serves {@link #connectionInitializer()}). */
     private List<ListenerRuntime> listeners = List.of();
     /** What {@link #reload()} reads again, by name for the log: password and acl files, TLS listeners. */
@@ -110,6 +113,7 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
         addReloadable("acl_file", authorizer::reload);
         StoreOpener.Opened store = StoreOpener.open(config);
         workers = Transports.newGroup(config.ioThreads(), "wrenmq-io");
+        keepAliveSweeps = new KeepAliveSweeps(clock);
         context = new BrokerContext(config, clock, metrics, workers, authenticator, authorizer, store.store());
         restore(store.recovered());
         if (config.sysInterval() > 0) {
@@ -135,7 +139,7 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR, READ_SIZES);
         for (ListenerRuntime l : listeners) {
             try {
-                serverChannels.add(bootstrap.clone().childHandler(new MqttChannelInitializer(context, l))
+                serverChannels.add(bootstrap.clone().childHandler(new MqttChannelInitializer(context, l, keepAliveSweeps))
                         .bind(l.address()).sync().channel());
             } catch (Exception e) {
                 close();
@@ -204,7 +208,7 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
      * through Netty's {@code EmbeddedChannel} with it.
      */
     public io.netty.channel.ChannelHandler connectionInitializer() {
-        return new MqttChannelInitializer(running(), listeners.get(0));
+        return new MqttChannelInitializer(running(), listeners.get(0), keepAliveSweeps);
     }
 
     /** The port of the first listener, as bound (useful with port 0). */

@@ -34,9 +34,10 @@ public final class MqttChannelInitializer extends ChannelInitializer<Channel> {
     private final int maxPacketSize;
     private final ByteCounter bytes;
 
-    public MqttChannelInitializer(BrokerContext broker, ListenerRuntime listener) {
+    /** @param keepAliveSweeps the broker's one set of per-loop sweeps, shared by every listener */
+    public MqttChannelInitializer(BrokerContext broker, ListenerRuntime listener, KeepAliveSweeps keepAliveSweeps) {
         this.broker = broker;
-        this.keepAliveSweeps = new KeepAliveSweeps(broker.clock());
+        this.keepAliveSweeps = keepAliveSweeps;
         this.listener = listener;
         this.maxPacketSize = broker.config().maxIncomingPacketSize();
         this.bytes = new ByteCounter(broker.metrics());

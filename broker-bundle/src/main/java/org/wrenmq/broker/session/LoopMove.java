@@ -17,8 +17,9 @@ import org.wrenmq.broker.routing.Delivery;
  * published later (a thread that has seen the new loop never sees the old one again), so it is held here until
  * those passed on have arrived: once every loop of the group has finished the task it was running when the move
  * began (none still routes with the old loop in hand), one last task through the old loop's queue settles the
- * move, and the held deliveries go out in order. Publishers on threads of their own (in-VM clients) are not waited
- * for. Touched on the session's executor only.
+ * move, and the held deliveries go out in order. Not covered: publishers on threads of their own (in-VM clients),
+ * and a delivery routed to the loop in between when a second move comes before the first settled. Touched on the
+ * session's executor only.
  */
 final class LoopMove {
     private final ArrayDeque<Delivery> held = new ArrayDeque<>();

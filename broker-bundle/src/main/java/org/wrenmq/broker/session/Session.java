@@ -51,6 +51,8 @@ public final class Session implements Subscriber {
     private volatile EventExecutor executor;
     private final SessionServices services;
     private final Outbox outbox;
+    /** While a move to another loop settles: the deliveries it holds back; null otherwise. */
+    private LoopMove move;
     /** Made when the first QoS 2 message comes in: most sessions never receive one. */
     private IncomingQos2 incomingQos2;
     private final WillAndExpiry willAndExpiry;
@@ -108,13 +110,26 @@ public final class Session implements Subscriber {
     /**
      * Makes {@code loop} this session's executor, on the current one: from then on every task for the session runs
      * there, and the few already queued on the old loop are passed on. Timers started on the old loop pass their
-     * work on the same way when they fire. Known gap: a delivery a publisher queued on the old loop in the instant
-     * of the move can reach the new loop after that publisher's next one; a move happens only at a reconnect.
+     * work on the same way when they fire. Deliveries reaching the new loop directly wait until those passed on
+     * have arrived ({@link LoopMove}), so a publisher's messages keep their order through the move.
      */
     public void moveTo(EventExecutor loop) {
         if (loop != executor) {
-            executor = loop;
+            EventExecutor left = executor;
+            if (move == null) {
+                move = new LoopMove();
+            } else {
+                move.again();
+            }
+            executor = loop; // the volatile write that hands `move` to the new loop
             services.metrics().sessionsMovedLoop.increment();
+            LoopMove.afterRoutingOn(left, () -> execute(this::moveSettled));
+        }
+    }
+
+    private void moveSettled() {
+        if (move.settle(this::deliverNow)) {
+            move = null;
         }
     }
 
@@ -345,9 +360,25 @@ public final class Session implements Subscriber {
     public void enqueueOrSend(Delivery d) {
         EventExecutor e = executor;
         if (!e.inEventLoop()) { // handed to the loop this session left
-            e.execute(() -> enqueueOrSend(d));
-            return;
+            e.execute(() -> passedOn(d));
+        } else if (move != null) {
+            move.hold(d);
+        } else {
+            deliverNow(d);
         }
+    }
+
+    /** A delivery queued on a loop this session left: published before any the move holds. */
+    private void passedOn(Delivery d) {
+        EventExecutor e = executor;
+        if (!e.inEventLoop()) {
+            e.execute(() -> passedOn(d));
+        } else {
+            deliverNow(d);
+        }
+    }
+
+    private void deliverNow(Delivery d) {
         if (!ended) {
             outbox.enqueueOrSend(d);
         }

@@ -4,7 +4,7 @@ import java.util.Map;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.shrinkwrap.api.spec.ResourceAdapterArchive;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.wrenmq.it.appserver.tools.FreePort;
+import org.wrenmq.it.support.Ports;
 
 /** The adapter's default: a WrenMQ broker inside WildFly, also listening on a free port of 127.0.0.1. */
 class EmbeddedBrokerIT extends AdapterContract {
@@ -13,7 +13,7 @@ class EmbeddedBrokerIT extends AdapterContract {
 
     private static synchronized int port() {
         if (port == 0) {
-            port = FreePort.find();
+            port = Ports.free();
         }
         return port;
     }

@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.wrenmq.it.support.ClientProcess;
+
 /**
  * MQTT.js (npm package {@code mqtt}, major version 5) installed with the machine's npm into
  * {@code target/mqttjs}, next to the scenario script it runs. A scenario reports what the client saw as
@@ -88,7 +90,7 @@ final class MqttJs {
 
     static Map<String, String> parse(ClientProcess node) {
         Map<String, String> report = new LinkedHashMap<>();
-        for (String line : node.output()) {
+        for (String line : node.lines()) {
             int eq = line.indexOf('=');
             if (eq > 0) {
                 report.put(line.substring(0, eq), line.substring(eq + 1));

@@ -15,9 +15,9 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
-import org.wrenmq.it.appserver.tools.DocPage;
-import org.wrenmq.it.appserver.tools.FreePort;
 import org.wrenmq.it.appserver.tools.MosquittoClients;
+import org.wrenmq.it.support.DocPage;
+import org.wrenmq.it.support.Ports;
 
 /**
  * docs/jakarta-ee/wildfly.md followed as printed, on a fresh WildFly each time, without Arquillian: the test
@@ -43,7 +43,7 @@ class WildFlyAsPrintedIT {
     private static final Duration DELIVERY = Duration.ofSeconds(30);
 
     private final DocPage page = DocPage.read(PAGE);
-    private final int mqttPort = FreePort.find();
+    private final int mqttPort = Ports.free();
 
     @Test
     void descriptorRoute() throws Exception {

@@ -1,4 +1,4 @@
-package org.wrenmq.it.appserver.tools;
+package org.wrenmq.it.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A page of {@code docs/} as a user reads it: the code blocks of one section, so that a test runs what the page
@@ -16,6 +18,8 @@ public final class DocPage {
     /** A fenced code block: the language its opening fence names (may be empty) and its text. */
     public record Block(String language, String text) {
     }
+
+    private static final Pattern INLINE_CODE = Pattern.compile("`([^`]+)`");
 
     private final Path file;
     private final List<String> lines;
@@ -70,6 +74,56 @@ public final class DocPage {
                     + "\", found " + found.size());
         }
         return found.get(0);
+    }
+
+    /** The one code block of a section that has a line starting with {@code marker}. */
+    public String codeBlockWith(String heading, String marker) {
+        List<String> found = codeBlocks(heading).stream().map(Block::text)
+                .filter(text -> text.lines().anyMatch(line -> line.startsWith(marker))).toList();
+        if (found.size() != 1) {
+            throw new AssertionError(file + ": expected one block with a line starting \"" + marker + "\" under \""
+                    + heading + "\", found " + found.size());
+        }
+        return found.get(0);
+    }
+
+    /** The one {@code `inline code`} of a section's text (outside its code blocks) that starts with {@code prefix}. */
+    public String inlineCode(String heading, String prefix) {
+        List<String> found = new ArrayList<>();
+        boolean inBlock = false;
+        for (String line : section(heading)) {
+            if (line.startsWith("```")) {
+                inBlock = !inBlock;
+            } else if (!inBlock) {
+                Matcher code = INLINE_CODE.matcher(line);
+                while (code.find()) {
+                    if (code.group(1).startsWith(prefix)) {
+                        found.add(code.group(1));
+                    }
+                }
+            }
+        }
+        if (found.size() != 1) {
+            throw new AssertionError(file + ": expected one `" + prefix + "...` under \"" + heading + "\", found "
+                    + found);
+        }
+        return found.get(0);
+    }
+
+    /** The lines after the heading that starts with {@code heading}, up to the next heading outside a code block. */
+    private List<String> section(String heading) {
+        int start = lines.stream().filter(l -> l.startsWith(heading)).findFirst().map(lines::indexOf)
+                .orElseThrow(() -> new AssertionError(file + " has no heading " + heading));
+        List<String> section = new ArrayList<>();
+        boolean inBlock = false;
+        for (String line : lines.subList(start + 1, lines.size())) {
+            if (!inBlock && line.startsWith("#")) {
+                break;
+            }
+            inBlock ^= line.startsWith("```");
+            section.add(line);
+        }
+        return section;
     }
 
     public Path file() {

@@ -12,6 +12,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class Authenticator {
 
+    /**
+     * Why a client was let in or not. Both refusals are answered "not authorized" (CONNACK 5 / 0x87) as in
+     * mosquitto 2; they differ in the log line only.
+     */
     public enum Result { ACCEPTED, BAD_USER_NAME_OR_PASSWORD, NOT_AUTHORIZED }
 
     private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);

@@ -69,14 +69,12 @@ final class ConnectHandler {
                 : c.authenticator.check(header.hasUserName() ? payload.userName() : null,
                         header.hasPassword() ? payload.passwordInBytes() : null);
         if (auth != Authenticator.Result.ACCEPTED) {
-            c.broker.metrics().connectionsRefusedAuth.increment();
-            boolean badCredentials = auth == Authenticator.Result.BAD_USER_NAME_OR_PASSWORD;
-            refuse(c, badCredentials
-                            ? (v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USERNAME_OR_PASSWORD
-                                  : MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD)
-                            : (v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5
-                                  : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED),
-                    badCredentials ? "bad user name or password" : "not authorized (allow_anonymous false)");
+            // mosquitto 2 answers every credential refusal "not authorized" (5 / 0x87), not "bad user name or
+            // password": clients and scripts that check the code see the same on both brokers.
+            String userName = header.hasUserName() ? payload.userName() : null;
+            c.broker.loginRefusals().refused(c.channel.remoteAddress(), clientId, userName, auth);
+            answerRefusal(c, v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5
+                    : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, "not authorized");
             return;
         }
         c.access = c.authorizer.access(clientId,
@@ -218,6 +216,11 @@ final class ConnectHandler {
     static void refuse(MqttConnectionHandler c, MqttConnectReturnCode code, String why) {
         LOG.warn("client '{}' ({}) refused: {} (CONNACK 0x{})", c.clientId == null ? "" : c.clientId, c.remote(),
                 why, Integer.toHexString(code.byteValue() & 0xFF));
+        answerRefusal(c, code, why);
+    }
+
+    /** {@link #refuse} for a caller that logged the refusal itself. */
+    private static void answerRefusal(MqttConnectionHandler c, MqttConnectReturnCode code, String why) {
         if (c.version != MqttVersion.MQTT_5 && (code.byteValue() & 0x80) != 0) {
             c.closeAfter(null);
             return;

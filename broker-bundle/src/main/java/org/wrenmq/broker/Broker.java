@@ -24,6 +24,7 @@ import org.wrenmq.api.MqttPublisher;
 import org.wrenmq.api.QoS;
 import org.wrenmq.broker.auth.Authenticator;
 import org.wrenmq.broker.auth.Authorizer;
+import org.wrenmq.broker.auth.UserDirectory;
 import org.wrenmq.broker.handler.KeepAliveSweeps;
 import org.wrenmq.broker.handler.MqttConnectionHandler;
 import org.wrenmq.broker.json.JsonWriter;
@@ -81,10 +82,14 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
     private final Map<String, Reloadable> reloadables = new java.util.LinkedHashMap<>();
     private HttpEndpoint http;
 
-    private Broker(BrokerConfig config, BrokerClock clock, JsonWriter json) {
+    /** Who checks user names and passwords instead of a password_file (a container's realm); usually null. */
+    private final UserDirectory users;
+
+    private Broker(BrokerConfig config, BrokerClock clock, JsonWriter json, UserDirectory users) {
         this.config = config;
         this.clock = clock;
         this.json = json;
+        this.users = users;
     }
 
     public static Builder builder() {
@@ -104,7 +109,8 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
         Authenticator authenticator;
         Authorizer authorizer;
         try {
-            authenticator = Authenticator.load(config.allowAnonymous(), config.passwordFile());
+            authenticator = users != null ? Authenticator.of(config.allowAnonymous(), users)
+                    : Authenticator.load(config.allowAnonymous(), config.passwordFile());
             authorizer = Authorizer.load(config.aclFile(), metrics);
         } catch (ConfigException e) {
             throw new BrokerStartException(e.getMessage(), e);
@@ -365,8 +371,18 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
         private BrokerConfig given;
         private BrokerClock clock = BrokerClock.SYSTEM;
         private JsonWriter json;
+        private UserDirectory users;
 
         private Builder() {
+        }
+
+        /**
+         * Checks user names and passwords with {@code users} (e.g. a Karaf JAAS realm) instead of a password_file;
+         * its roles select the acl_file's {@code role} blocks. {@link #build()} refuses it beside a password_file.
+         */
+        public Builder users(UserDirectory users) {
+            this.users = java.util.Objects.requireNonNull(users, "users");
+            return this;
         }
 
         /** How {@link Broker#publishJson} writes JSON; JSON-B found on the class path unless given. */
@@ -402,8 +418,12 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
         }
 
         public Broker build() {
-            return new Broker(given != null ? given : config.build(), clock,
-                    json != null ? json : JsonbWriter.standard());
+            BrokerConfig built = given != null ? given : config.build();
+            if (users != null && built.passwordFile() != null) {
+                throw new ConfigException("password_file and " + users.describe() + " both check passwords: "
+                        + "configure one of them");
+            }
+            return new Broker(built, clock, json != null ? json : JsonbWriter.standard(), users);
         }
 
         private void requireNoGivenConfig() {

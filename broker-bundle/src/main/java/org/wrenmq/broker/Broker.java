@@ -24,6 +24,7 @@ import org.wrenmq.api.MqttPublisher;
 import org.wrenmq.api.QoS;
 import org.wrenmq.broker.auth.Authenticator;
 import org.wrenmq.broker.auth.Authorizer;
+import org.wrenmq.broker.auth.ClientAccess;
 import org.wrenmq.broker.auth.UserDirectory;
 import org.wrenmq.broker.handler.KeepAliveSweeps;
 import org.wrenmq.broker.handler.MqttConnectionHandler;
@@ -325,9 +326,51 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
      */
     public LocalSession openLocalSession(String clientId, boolean cleanStart, long sessionExpirySeconds,
                                          int receiveMaximum, LocalSession.Handler handler) {
+        return openLocalSession(clientId, cleanStart, sessionExpirySeconds, receiveMaximum, handler,
+                ClientAccess.UNCHECKED);
+    }
+
+    /**
+     * {@link #openLocalSession(String, boolean, long, int, LocalSession.Handler)} for a client with the rights of
+     * {@code access} (from {@link #localLogin}): a SUBSCRIBE it may read nothing under throws
+     * {@link SecurityException}, and it receives only what it may read.
+     */
+    public LocalSession openLocalSession(String clientId, boolean cleanStart, long sessionExpirySeconds,
+                                         int receiveMaximum, LocalSession.Handler handler, ClientAccess access) {
         BrokerContext c = running();
         return LocalClient.open(c.sessionServices(), c.workers().next(), clientId, cleanStart, sessionExpirySeconds,
-                receiveMaximum, handler);
+                receiveMaximum, handler, access);
+    }
+
+    /**
+     * Logs an in-VM client in with a user name and password (the resource adapter's {@code userName} and
+     * {@code password}), checked as a CONNECT's: its rights under the acl_file, for {@link #publish(MqttMessage,
+     * ClientAccess)} and {@link #openLocalSession(String, boolean, long, int, LocalSession.Handler, ClientAccess)}.
+     * In-VM code that presents no credentials is trusted and needs no login.
+     *
+     * @throws SecurityException when the credentials are refused (counted and logged as a refused CONNECT)
+     */
+    public ClientAccess localLogin(String clientId, String userName, byte[] password) {
+        BrokerContext c = running();
+        Authenticator.Login login = c.authenticator().login(userName, password);
+        if (login.result() != Authenticator.Result.ACCEPTED) {
+            c.loginRefusals().refused("in-VM", clientId, userName, login.result());
+            throw new SecurityException("user '" + userName + "' refused by the broker: unknown user name or wrong "
+                    + "password");
+        }
+        return c.authorizer().access(clientId, userName, login.roles());
+    }
+
+    /**
+     * {@link #publish(MqttMessage)} by an in-VM client with the rights of {@code access}: a topic the acl_file
+     * does not let it write fails with {@link MqttPublishException} 0x87 (not authorized), as MQTT 5 answers.
+     */
+    public CompletionStage<Void> publish(MqttMessage message, ClientAccess access) {
+        if (!access.mayPublish(message.topic())) {
+            return CompletableFuture.failedFuture(new MqttPublishException(0x87,
+                    "not authorized: the acl_file does not let this user write '" + message.topic() + "'"));
+        }
+        return publish(message);
     }
 
     // ---- admin view ----

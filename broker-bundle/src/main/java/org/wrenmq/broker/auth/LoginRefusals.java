@@ -30,9 +30,17 @@ public final class LoginRefusals {
      * @param userName null for an anonymous client
      */
     public void refused(SocketAddress remote, String clientId, String userName, Authenticator.Result why) {
+        refused(remote instanceof InetSocketAddress ? ((InetSocketAddress) remote).getAddress().getHostAddress()
+                : String.valueOf(remote), String.valueOf(remote), clientId, userName, why);
+    }
+
+    /** @param where {@code in-VM} for a client inside the broker's JVM (the resource adapter's connections) */
+    public void refused(String where, String clientId, String userName, Authenticator.Result why) {
+        refused(where, where, clientId, userName, why);
+    }
+
+    private void refused(String host, String remote, String clientId, String userName, Authenticator.Result why) {
         metrics.connectionsRefusedAuth.increment();
-        String host = remote instanceof InetSocketAddress ? ((InetSocketAddress) remote).getAddress().getHostAddress()
-                : String.valueOf(remote);
         String user = userName == null ? "anonymous" : "user '" + userName + "'";
         if (throttle.admit(host + ' ' + user)) {
             LOG.warn("client '{}' ({}, {}) refused: {} (CONNACK not authorized){}", clientId, remote, user,

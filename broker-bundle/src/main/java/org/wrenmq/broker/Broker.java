@@ -24,6 +24,8 @@ import org.wrenmq.api.MqttPublisher;
 import org.wrenmq.api.QoS;
 import org.wrenmq.broker.auth.Authenticator;
 import org.wrenmq.broker.auth.Authorizer;
+import org.wrenmq.broker.auth.ClientAccess;
+import org.wrenmq.broker.auth.UserDirectory;
 import org.wrenmq.broker.handler.KeepAliveSweeps;
 import org.wrenmq.broker.handler.MqttConnectionHandler;
 import org.wrenmq.broker.json.JsonWriter;
@@ -81,10 +83,14 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
     private final Map<String, Reloadable> reloadables = new java.util.LinkedHashMap<>();
     private HttpEndpoint http;
 
-    private Broker(BrokerConfig config, BrokerClock clock, JsonWriter json) {
+    /** Who checks user names and passwords instead of a password_file (a container's realm); usually null. */
+    private final UserDirectory users;
+
+    private Broker(BrokerConfig config, BrokerClock clock, JsonWriter json, UserDirectory users) {
         this.config = config;
         this.clock = clock;
         this.json = json;
+        this.users = users;
     }
 
     public static Builder builder() {
@@ -104,7 +110,8 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
         Authenticator authenticator;
         Authorizer authorizer;
         try {
-            authenticator = Authenticator.load(config.allowAnonymous(), config.passwordFile());
+            authenticator = users != null ? Authenticator.of(config.allowAnonymous(), users)
+                    : Authenticator.load(config.allowAnonymous(), config.passwordFile());
             authorizer = Authorizer.load(config.aclFile(), metrics);
         } catch (ConfigException e) {
             throw new BrokerStartException(e.getMessage(), e);
@@ -319,9 +326,51 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
      */
     public LocalSession openLocalSession(String clientId, boolean cleanStart, long sessionExpirySeconds,
                                          int receiveMaximum, LocalSession.Handler handler) {
+        return openLocalSession(clientId, cleanStart, sessionExpirySeconds, receiveMaximum, handler,
+                ClientAccess.UNCHECKED);
+    }
+
+    /**
+     * {@link #openLocalSession(String, boolean, long, int, LocalSession.Handler)} for a client with the rights of
+     * {@code access} (from {@link #localLogin}): a SUBSCRIBE it may read nothing under throws
+     * {@link SecurityException}, and it receives only what it may read.
+     */
+    public LocalSession openLocalSession(String clientId, boolean cleanStart, long sessionExpirySeconds,
+                                         int receiveMaximum, LocalSession.Handler handler, ClientAccess access) {
         BrokerContext c = running();
         return LocalClient.open(c.sessionServices(), c.workers().next(), clientId, cleanStart, sessionExpirySeconds,
-                receiveMaximum, handler);
+                receiveMaximum, handler, access);
+    }
+
+    /**
+     * Logs an in-VM client in with a user name and password (the resource adapter's {@code userName} and
+     * {@code password}), checked as a CONNECT's: its rights under the acl_file, for {@link #publish(MqttMessage,
+     * ClientAccess)} and {@link #openLocalSession(String, boolean, long, int, LocalSession.Handler, ClientAccess)}.
+     * In-VM code that presents no credentials is trusted and needs no login.
+     *
+     * @throws SecurityException when the credentials are refused (counted and logged as a refused CONNECT)
+     */
+    public ClientAccess localLogin(String clientId, String userName, byte[] password) {
+        BrokerContext c = running();
+        Authenticator.Login login = c.authenticator().login(userName, password);
+        if (login.result() != Authenticator.Result.ACCEPTED) {
+            c.loginRefusals().refused("in-VM", clientId, userName, login.result());
+            throw new SecurityException("user '" + userName + "' refused by the broker: unknown user name or wrong "
+                    + "password");
+        }
+        return c.authorizer().access(clientId, userName, login.roles());
+    }
+
+    /**
+     * {@link #publish(MqttMessage)} by an in-VM client with the rights of {@code access}: a topic the acl_file
+     * does not let it write fails with {@link MqttPublishException} 0x87 (not authorized), as MQTT 5 answers.
+     */
+    public CompletionStage<Void> publish(MqttMessage message, ClientAccess access) {
+        if (!access.mayPublish(message.topic())) {
+            return CompletableFuture.failedFuture(new MqttPublishException(0x87,
+                    "not authorized: the acl_file does not let this user write '" + message.topic() + "'"));
+        }
+        return publish(message);
     }
 
     // ---- admin view ----
@@ -365,8 +414,18 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
         private BrokerConfig given;
         private BrokerClock clock = BrokerClock.SYSTEM;
         private JsonWriter json;
+        private UserDirectory users;
 
         private Builder() {
+        }
+
+        /**
+         * Checks user names and passwords with {@code users} (e.g. a Karaf JAAS realm) instead of a password_file;
+         * its roles select the acl_file's {@code role} blocks. {@link #build()} refuses it beside a password_file.
+         */
+        public Builder users(UserDirectory users) {
+            this.users = java.util.Objects.requireNonNull(users, "users");
+            return this;
         }
 
         /** How {@link Broker#publishJson} writes JSON; JSON-B found on the class path unless given. */
@@ -402,8 +461,12 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
         }
 
         public Broker build() {
-            return new Broker(given != null ? given : config.build(), clock,
-                    json != null ? json : JsonbWriter.standard());
+            BrokerConfig built = given != null ? given : config.build();
+            if (users != null && built.passwordFile() != null) {
+                throw new ConfigException("password_file and " + users.describe() + " both check passwords: "
+                        + "configure one of them");
+            }
+            return new Broker(built, clock, json != null ? json : JsonbWriter.standard(), users);
         }
 
         private void requireNoGivenConfig() {

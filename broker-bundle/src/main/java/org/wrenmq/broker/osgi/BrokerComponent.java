@@ -38,13 +38,20 @@ public final class BrokerComponent implements BrokerRuntime, MqttPublisher {
     static final String PID = "org.wrenmq.broker";
     /** Where the store lives when the configuration names no {@code persistence_location}. */
     static final String DEFAULT_STORE_DIRECTORY = "store";
+    /** The container's JAAS realm that checks MQTT users instead of a password_file (OSGi only). */
+    static final String JAAS_REALM = "jaas_realm";
 
     private volatile Broker broker;
 
     @Activate
     void activate(BundleContext context, Map<String, Object> properties) {
-        broker = Broker.builder().config(BrokerConfig.fromMap(brokerSettings(context, properties)))
-                .json(OsgiJson.writer()).build().start();
+        Map<String, Object> settings = brokerSettings(context, properties);
+        Object realm = settings.remove(JAAS_REALM);
+        Broker.Builder builder = Broker.builder().config(BrokerConfig.fromMap(settings)).json(OsgiJson.writer());
+        if (realm != null && !realm.toString().isBlank()) {
+            builder.users(new JaasUserDirectory(realm.toString().strip()));
+        }
+        broker = builder.build().start();
     }
 
     @Deactivate

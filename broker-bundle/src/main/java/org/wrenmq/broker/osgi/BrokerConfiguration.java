@@ -61,6 +61,11 @@ import org.osgi.service.metatype.annotations.Option;
             + "(topic, user, pattern lines); unset: every client may use every topic.", required = false)
     String acl__file();
 
+    @AttributeDefinition(name = "jaas_realm", description = "JAAS realm of the container that checks MQTT user "
+            + "names and passwords instead of a password_file, e.g. karaf (etc/users.properties); the user's "
+            + "roles and groups select the acl_file's 'role NAME' blocks.", required = false)
+    String jaas__realm();
+
     @AttributeDefinition(name = "max_inflight_messages", description = "QoS 1/2 messages sent to one client "
             + "and not yet acknowledged.", min = "1", max = "65535")
     int max__inflight__messages() default DEFAULT_MAX_INFLIGHT_MESSAGES;

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +23,7 @@ import org.wrenmq.api.MqttMessage;
 import org.wrenmq.api.MqttPublishException;
 import org.wrenmq.api.MqttPublisher;
 import org.wrenmq.api.QoS;
+import org.wrenmq.broker.admin.AdminOperations;
 import org.wrenmq.broker.auth.Authenticator;
 import org.wrenmq.broker.auth.Authorizer;
 import org.wrenmq.broker.handler.KeepAliveSweeps;
@@ -34,9 +36,7 @@ import org.wrenmq.broker.http.Probes;
 import org.wrenmq.broker.metrics.SysTopics;
 import org.wrenmq.broker.message.Publication;
 import org.wrenmq.broker.routing.PublishCheck;
-import org.wrenmq.broker.routing.Subscription;
 import org.wrenmq.broker.session.LocalClient;
-import org.wrenmq.broker.session.Outlet;
 import org.wrenmq.broker.session.Session;
 import org.wrenmq.broker.store.MessageStore;
 import org.wrenmq.broker.store.MvStore;
@@ -153,7 +153,8 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
                 Transports.nativeEpoll() ? "epoll" : "nio", config.ioThreads());
         if (config.httpListener() != null) {
             try {
-                http = HttpEndpoint.start(config.httpListener(), this, context.store(), context.authenticator(),
+                http = HttpEndpoint.start(config.httpListener(), new HttpEndpoint.Services(this, this,
+                        context.store(), context.authenticator(), context.authorizer(), json),
                         new Probes(serverChannels, workers, context.store()));
             } catch (BrokerStartException e) {
                 close();
@@ -330,9 +331,7 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
     public List<ClientInfo> clients() {
         List<ClientInfo> out = new ArrayList<>();
         for (Session s : running().sessions().all()) {
-            Outlet o = s.outlet();
-            out.add(new ClientInfo(s.clientId(), o != null, o == null ? null : o.remoteAddress(),
-                    o == null ? 0 : o.protocolVersion(), s.isPersistent(), s.inflightCount(), s.queuedCount()));
+            out.add(AdminOperations.infoOf(s));
         }
         return out;
     }
@@ -341,11 +340,34 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
     public List<SubscriptionInfo> subscriptions() {
         List<SubscriptionInfo> out = new ArrayList<>();
         for (Session s : running().sessions().all()) {
-            for (Subscription sub : s.subscriptions()) {
-                out.add(new SubscriptionInfo(s.clientId(), sub.asSubscribed(), sub.qos()));
-            }
+            out.addAll(AdminOperations.subscriptionsOf(s));
         }
         return out;
+    }
+
+    @Override
+    public Optional<ClientDetails> client(String clientId) {
+        return admin().client(clientId);
+    }
+
+    @Override
+    public boolean disconnect(String clientId) {
+        return admin().disconnect(clientId);
+    }
+
+    @Override
+    public List<MqttMessage> retained(String topicFilter, int limit) {
+        return admin().retained(topicFilter, limit);
+    }
+
+    @Override
+    public boolean deleteRetained(String topic) {
+        return admin().deleteRetained(topic);
+    }
+
+    private AdminOperations admin() {
+        BrokerContext c = running();
+        return new AdminOperations(c.sessions(), c.retained(), c.store(), clock);
     }
 
     @Override

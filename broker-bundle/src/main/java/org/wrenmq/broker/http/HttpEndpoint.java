@@ -12,15 +12,18 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wrenmq.api.MqttBroker;
+import org.wrenmq.api.MqttPublisher;
 import org.wrenmq.broker.BrokerStartException;
 import org.wrenmq.broker.ListenerConfig;
 import org.wrenmq.broker.auth.Authenticator;
+import org.wrenmq.broker.auth.Authorizer;
+import org.wrenmq.broker.json.JsonWriter;
 import org.wrenmq.broker.store.MessageStore;
 import org.wrenmq.broker.transport.Transports;
 
 /**
  * The HTTP listener of {@code http_listener PORT [ADDRESS]}: {@code /metrics} for Prometheus, {@code /health}
- * and {@code /ready} for Kubernetes probes and load balancers.
+ * and {@code /ready} for Kubernetes probes and load balancers, and the web console at {@code /}.
  *
  * <p>Netty's HTTP codec rather than the JDK's {@code com.sun.net.httpserver} (which the Prometheus client's own
  * exporter uses): Netty is already the broker's network layer and a clean OSGi bundle, while Karaf does not
@@ -40,12 +43,24 @@ public final class HttpEndpoint implements AutoCloseable {
         this.server = server;
     }
 
+    /**
+     * What the listener serves from: the admin view and in-VM publisher (the broker itself), the store (its
+     * commit times), the login and ACL rules, and the JSON writer the home made.
+     */
+    public record Services(MqttBroker broker, MqttPublisher publisher, MessageStore store,
+                           Authenticator authenticator, Authorizer authorizer, JsonWriter json) {
+    }
+
     /** @throws BrokerStartException if the address cannot be bound */
-    public static HttpEndpoint start(ListenerConfig listener, MqttBroker broker, MessageStore store,
-                                     Authenticator authenticator, Probes probes) {
-        HttpRequestHandler handler = new HttpRequestHandler(new PrometheusMetrics(broker, store), probes,
-                new BasicLogin(authenticator));
+    public static HttpEndpoint start(ListenerConfig listener, Services services, Probes probes) {
         EventLoopGroup loop = Transports.newGroup(1, "wrenmq-http");
+        RateHistory history = new RateHistory(services.broker()::counters, System::currentTimeMillis);
+        history.start(loop.next());
+        HttpRequestHandler handler = new HttpRequestHandler(
+                new PrometheusMetrics(services.broker(), services.store()), probes,
+                new BasicLogin(services.authenticator()), new ConsoleAssets(),
+                new ConsoleApi(services.broker(), services.publisher(), services.json(), history),
+                services.authorizer());
         ServerBootstrap bootstrap = new ServerBootstrap().group(loop).channel(Transports.serverChannel())
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -58,7 +73,7 @@ public final class HttpEndpoint implements AutoCloseable {
         try {
             Channel server = bootstrap.bind(new InetSocketAddress(listener.bindAddress(), listener.port()))
                     .sync().channel();
-            LOG.info("HTTP listener on {}: /metrics, /health, /ready", server.localAddress());
+            LOG.info("HTTP listener on {}: web console at /, /metrics, /health, /ready", server.localAddress());
             return new HttpEndpoint(loop, server);
         } catch (Exception e) {
             loop.shutdownGracefully(0, 0, TimeUnit.SECONDS);

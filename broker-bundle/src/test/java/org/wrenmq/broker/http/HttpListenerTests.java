@@ -26,6 +26,9 @@ import org.wrenmq.broker.Broker;
 import org.wrenmq.broker.BrokerConfig;
 import org.wrenmq.broker.ListenerConfig;
 import org.wrenmq.broker.auth.Authenticator;
+import org.wrenmq.broker.auth.Authorizer;
+import org.wrenmq.broker.json.JsonbWriter;
+import org.wrenmq.broker.metrics.BrokerMetrics;
 import org.wrenmq.broker.store.MemoryStore;
 
 /** {@code http_listener}: /metrics, /health and /ready through a real socket, after real MQTT traffic. */
@@ -150,8 +153,9 @@ class HttpListenerTests {
         start();
         EmbeddedChannel closedListener = new EmbeddedChannel();
         closedListener.close();
-        extraEndpoint = HttpEndpoint.start(new ListenerConfig(0, "127.0.0.1"), broker, new MemoryStore(),
-                new Authenticator(true, null),
+        extraEndpoint = HttpEndpoint.start(new ListenerConfig(0, "127.0.0.1"), new HttpEndpoint.Services(broker,
+                broker, new MemoryStore(), new Authenticator(true, null), Authorizer.load(null, new BrokerMetrics()),
+                JsonbWriter.standard()),
                 new Probes(List.of(closedListener), closedListener.eventLoop(), new MemoryStore()));
         HttpResponse<String> ready = get(extraEndpoint, "/ready");
         assertThat(ready.statusCode()).isEqualTo(503);

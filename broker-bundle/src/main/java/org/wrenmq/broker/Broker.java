@@ -33,6 +33,7 @@ import org.wrenmq.broker.json.JsonbWriter;
 import org.wrenmq.broker.metrics.BrokerMetrics;
 import org.wrenmq.broker.http.HttpEndpoint;
 import org.wrenmq.broker.http.Probes;
+import org.wrenmq.broker.jmx.BrokerManagement;
 import org.wrenmq.broker.metrics.SysTopics;
 import org.wrenmq.broker.message.Publication;
 import org.wrenmq.broker.routing.PublishCheck;
@@ -80,6 +81,7 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
     /** What {@link #reload()} reads again, by name for the log: password and acl files, TLS listeners. */
     private final Map<String, Reloadable> reloadables = new java.util.LinkedHashMap<>();
     private HttpEndpoint http;
+    private BrokerManagement management;
 
     private Broker(BrokerConfig config, BrokerClock clock, JsonWriter json) {
         this.config = config;
@@ -151,6 +153,8 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
         }
         LOG.info("WrenMQ listening on {} ({} transport, {} event loops)", boundAddresses(),
                 Transports.nativeEpoll() ? "epoll" : "nio", config.ioThreads());
+        InetSocketAddress first = boundAddresses().get(0);
+        management = BrokerManagement.register(this, first.getAddress().getHostAddress() + ":" + first.getPort());
         if (config.httpListener() != null) {
             try {
                 http = HttpEndpoint.start(config.httpListener(), new HttpEndpoint.Services(this, this,
@@ -231,6 +235,10 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
     /** Closes every listening port and connection and stops every thread the broker started. */
     @Override
     public synchronized void close() {
+        if (management != null) {
+            management.close();
+            management = null;
+        }
         if (http != null) {
             http.close();
             http = null;

@@ -7,6 +7,8 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -14,11 +16,13 @@ import org.slf4j.LoggerFactory;
 import org.wrenmq.api.MqttBroker;
 import org.wrenmq.api.MqttPublisher;
 import org.wrenmq.broker.BrokerStartException;
+import org.wrenmq.broker.ConfigException;
 import org.wrenmq.broker.ListenerConfig;
 import org.wrenmq.broker.auth.Authenticator;
 import org.wrenmq.broker.auth.Authorizer;
 import org.wrenmq.broker.json.JsonWriter;
 import org.wrenmq.broker.store.MessageStore;
+import org.wrenmq.broker.transport.TlsContexts;
 import org.wrenmq.broker.transport.Transports;
 
 /**
@@ -53,6 +57,12 @@ public final class HttpEndpoint implements AutoCloseable {
 
     /** @throws BrokerStartException if the address cannot be bound */
     public static HttpEndpoint start(ListenerConfig listener, Services services, Probes probes) {
+        SslContext tls;
+        try {
+            tls = listener.isTls() ? TlsContexts.build(listener.tls(), TlsContexts.provider()) : null;
+        } catch (ConfigException e) {
+            throw new BrokerStartException("http_listener " + listener + ": " + e.getMessage(), e);
+        }
         EventLoopGroup loop = Transports.newGroup(1, "wrenmq-http");
         RateHistory history = new RateHistory(services.broker()::counters, System::currentTimeMillis);
         history.start(loop.next());
@@ -65,6 +75,11 @@ public final class HttpEndpoint implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (tls != null) {
+                            SslHandler ssl = tls.newHandler(ch.alloc());
+                            ssl.setHandshakeTimeoutMillis(listener.tls().handshakeTimeoutMillis());
+                            ch.pipeline().addLast("tls", ssl);
+                        }
                         ch.pipeline().addLast("http", new HttpServerCodec())
                                 .addLast("aggregate", new HttpObjectAggregator(MAX_REQUEST_BYTES))
                                 .addLast("routes", handler);
@@ -73,7 +88,8 @@ public final class HttpEndpoint implements AutoCloseable {
         try {
             Channel server = bootstrap.bind(new InetSocketAddress(listener.bindAddress(), listener.port()))
                     .sync().channel();
-            LOG.info("HTTP listener on {}: web console at /, /metrics, /health, /ready", server.localAddress());
+            LOG.info("HTTP{} listener on {}: web console at /, /metrics, /health, /ready", tls == null ? "" : "S",
+                    server.localAddress());
             return new HttpEndpoint(loop, server);
         } catch (Exception e) {
             loop.shutdownGracefully(0, 0, TimeUnit.SECONDS);

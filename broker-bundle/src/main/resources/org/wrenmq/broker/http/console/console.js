@@ -178,8 +178,8 @@ async function details() {
   $('detail-persistent').textContent = c.persistent ? 'yes' : 'no';
   $('detail-inflight').textContent = c.inflight;
   $('detail-queued').textContent = c.queued;
-  $('detail-subscriptions').replaceChildren(...d.subscriptions.map(s =>
-    el('li', null, s.topicFilter + '  (QoS ' + qosOf(s.qos) + ')')));
+  $('detail-subscriptions').replaceChildren(...(d.subscriptions.length ? d.subscriptions.map(s =>
+    el('li', null, s.topicFilter + '  (QoS ' + qosOf(s.qos) + ')')) : [el('li', 'hint', 'none')]));
   $('disconnect').hidden = !c.connected || !me.mayDisconnect;
 }
 

@@ -121,7 +121,7 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
         if (config.sysInterval() > 0) {
             SysTopics.Counts counts = new SysTopics.Counts(() -> context.sessions().size(),
                     () -> context.sessions().all().stream().mapToLong(s -> s.subscriptions().size()).sum(),
-                    () -> context.retained().size());
+                    () -> context.retained().size(), () -> context.queuedTotal().get());
             sysTopics = new SysTopics(context.metrics(), counts, context.router()::publish, Broker.class.getPackage().getImplementationVersion() == null
                     ? "dev" : Broker.class.getPackage().getImplementationVersion());
             sysTopics.start(workers.next(), config.sysInterval());
@@ -158,7 +158,8 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
         if (config.httpListener() != null) {
             try {
                 http = HttpEndpoint.start(config.httpListener(), new HttpEndpoint.Services(this, this,
-                        context.store(), context.authenticator(), context.authorizer(), json),
+                        context.store(), context.authenticator(), context.authorizer(), json,
+                        context.metrics().deliveryLatency),
                         new Probes(serverChannels, workers, context.store()));
             } catch (BrokerStartException e) {
                 close();

@@ -21,6 +21,7 @@ import org.wrenmq.broker.ListenerConfig;
 import org.wrenmq.broker.auth.Authenticator;
 import org.wrenmq.broker.auth.Authorizer;
 import org.wrenmq.broker.json.JsonWriter;
+import org.wrenmq.broker.metrics.DeliveryLatency;
 import org.wrenmq.broker.store.MessageStore;
 import org.wrenmq.broker.transport.TlsContexts;
 import org.wrenmq.broker.transport.Transports;
@@ -42,9 +43,12 @@ public final class HttpEndpoint implements AutoCloseable {
     private final EventLoopGroup loop;
     private final Channel server;
 
-    private HttpEndpoint(EventLoopGroup loop, Channel server) {
+    private final DeliveryLatency latency;
+
+    private HttpEndpoint(EventLoopGroup loop, Channel server, DeliveryLatency latency) {
         this.loop = loop;
         this.server = server;
+        this.latency = latency;
     }
 
     /**
@@ -52,7 +56,8 @@ public final class HttpEndpoint implements AutoCloseable {
      * commit times), the login and ACL rules, and the JSON writer the home made.
      */
     public record Services(MqttBroker broker, MqttPublisher publisher, MessageStore store,
-                           Authenticator authenticator, Authorizer authorizer, JsonWriter json) {
+                           Authenticator authenticator, Authorizer authorizer, JsonWriter json,
+                           DeliveryLatency latency) {
     }
 
     /** @throws BrokerStartException if the address cannot be bound */
@@ -67,7 +72,7 @@ public final class HttpEndpoint implements AutoCloseable {
         RateHistory history = new RateHistory(services.broker()::counters, System::currentTimeMillis);
         history.start(loop.next());
         HttpRequestHandler handler = new HttpRequestHandler(
-                new PrometheusMetrics(services.broker(), services.store()), probes,
+                new PrometheusMetrics(services.broker(), services.store(), services.latency()), probes,
                 new BasicLogin(services.authenticator()), new ConsoleAssets(),
                 new ConsoleApi(services.broker(), services.publisher(), services.json(), history),
                 services.authorizer());
@@ -90,8 +95,9 @@ public final class HttpEndpoint implements AutoCloseable {
                     .sync().channel();
             LOG.info("HTTP{} listener on {}: web console at /, /metrics, /health, /ready", tls == null ? "" : "S",
                     server.localAddress());
-            return new HttpEndpoint(loop, server);
+            return new HttpEndpoint(loop, server, services.latency());
         } catch (Exception e) {
+            services.latency().observeWith(null);
             loop.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             throw new BrokerStartException("cannot listen on http_listener " + listener + ": " + e.getMessage(), e);
         }
@@ -103,6 +109,7 @@ public final class HttpEndpoint implements AutoCloseable {
 
     @Override
     public void close() {
+        latency.observeWith(null);
         server.close().syncUninterruptibly();
         loop.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +23,7 @@ import org.wrenmq.api.MqttMessage;
 import org.wrenmq.api.MqttPublishException;
 import org.wrenmq.api.MqttPublisher;
 import org.wrenmq.api.QoS;
+import org.wrenmq.broker.admin.AdminOperations;
 import org.wrenmq.broker.auth.Authenticator;
 import org.wrenmq.broker.auth.Authorizer;
 import org.wrenmq.broker.auth.ClientAccess;
@@ -33,12 +35,11 @@ import org.wrenmq.broker.json.JsonbWriter;
 import org.wrenmq.broker.metrics.BrokerMetrics;
 import org.wrenmq.broker.http.HttpEndpoint;
 import org.wrenmq.broker.http.Probes;
+import org.wrenmq.broker.jmx.BrokerManagement;
 import org.wrenmq.broker.metrics.SysTopics;
 import org.wrenmq.broker.message.Publication;
 import org.wrenmq.broker.routing.PublishCheck;
-import org.wrenmq.broker.routing.Subscription;
 import org.wrenmq.broker.session.LocalClient;
-import org.wrenmq.broker.session.Outlet;
 import org.wrenmq.broker.session.Session;
 import org.wrenmq.broker.store.MessageStore;
 import org.wrenmq.broker.store.MvStore;
@@ -82,6 +83,7 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
     /** What {@link #reload()} reads again, by name for the log: password and acl files, TLS listeners. */
     private final Map<String, Reloadable> reloadables = new java.util.LinkedHashMap<>();
     private HttpEndpoint http;
+    private BrokerManagement management;
 
     /** Who checks user names and passwords instead of a password_file (a container's realm); usually null. */
     private final UserDirectory users;
@@ -126,7 +128,7 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
         if (config.sysInterval() > 0) {
             SysTopics.Counts counts = new SysTopics.Counts(() -> context.sessions().size(),
                     () -> context.sessions().all().stream().mapToLong(s -> s.subscriptions().size()).sum(),
-                    () -> context.retained().size());
+                    () -> context.retained().size(), () -> context.queuedTotal().get());
             sysTopics = new SysTopics(context.metrics(), counts, context.router()::publish, Broker.class.getPackage().getImplementationVersion() == null
                     ? "dev" : Broker.class.getPackage().getImplementationVersion());
             sysTopics.start(workers.next(), config.sysInterval());
@@ -158,9 +160,13 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
         }
         LOG.info("WrenMQ listening on {} ({} transport, {} event loops)", boundAddresses(),
                 Transports.nativeEpoll() ? "epoll" : "nio", config.ioThreads());
+        InetSocketAddress first = boundAddresses().get(0);
+        management = BrokerManagement.register(this, first.getAddress().getHostAddress() + ":" + first.getPort());
         if (config.httpListener() != null) {
             try {
-                http = HttpEndpoint.start(config.httpListener(), this, context.store(), context.authenticator(),
+                http = HttpEndpoint.start(config.httpListener(), new HttpEndpoint.Services(this, this,
+                        context.store(), context.authenticator(), context.authorizer(), json,
+                        context.metrics().deliveryLatency),
                         new Probes(serverChannels, workers, context.store()));
             } catch (BrokerStartException e) {
                 close();
@@ -237,6 +243,10 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
     /** Closes every listening port and connection and stops every thread the broker started. */
     @Override
     public synchronized void close() {
+        if (management != null) {
+            management.close();
+            management = null;
+        }
         if (http != null) {
             http.close();
             http = null;
@@ -379,9 +389,7 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
     public List<ClientInfo> clients() {
         List<ClientInfo> out = new ArrayList<>();
         for (Session s : running().sessions().all()) {
-            Outlet o = s.outlet();
-            out.add(new ClientInfo(s.clientId(), o != null, o == null ? null : o.remoteAddress(),
-                    o == null ? 0 : o.protocolVersion(), s.isPersistent(), s.inflightCount(), s.queuedCount()));
+            out.add(AdminOperations.infoOf(s));
         }
         return out;
     }
@@ -390,11 +398,34 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
     public List<SubscriptionInfo> subscriptions() {
         List<SubscriptionInfo> out = new ArrayList<>();
         for (Session s : running().sessions().all()) {
-            for (Subscription sub : s.subscriptions()) {
-                out.add(new SubscriptionInfo(s.clientId(), sub.asSubscribed(), sub.qos()));
-            }
+            out.addAll(AdminOperations.subscriptionsOf(s));
         }
         return out;
+    }
+
+    @Override
+    public Optional<ClientDetails> client(String clientId) {
+        return admin().client(clientId);
+    }
+
+    @Override
+    public boolean disconnect(String clientId) {
+        return admin().disconnect(clientId);
+    }
+
+    @Override
+    public List<MqttMessage> retained(String topicFilter, int limit) {
+        return admin().retained(topicFilter, limit);
+    }
+
+    @Override
+    public boolean deleteRetained(String topic) {
+        return admin().deleteRetained(topic);
+    }
+
+    private AdminOperations admin() {
+        BrokerContext c = running();
+        return new AdminOperations(c.sessions(), c.retained(), c.store(), clock);
     }
 
     @Override

@@ -161,7 +161,7 @@ public final class BrokerConfig {
         this.persistenceSyncInterval = b.persistenceSyncInterval;
         this.persistenceFsync = b.persistenceFsync;
         this.failOnCorruptStore = b.failOnCorruptStore;
-        this.httpListener = b.httpListener;
+        this.httpListener = b.httpListener == null ? null : b.httpListener.build(false);
     }
 
     public static Builder builder() {
@@ -283,7 +283,9 @@ public final class BrokerConfig {
         private boolean persistenceFsync = DEFAULT_PERSISTENCE_FSYNC;
         private boolean failOnCorruptStore = corruptionPolicy("persistence_on_corruption",
                 DEFAULT_PERSISTENCE_ON_CORRUPTION);
-        private ListenerConfig httpListener;
+        /** {@code http_listener} and the TLS settings that follow it (until the next {@code listener} line). */
+        private ListenerBlock httpListener;
+        private boolean settingsGoToHttpListener;
 
         private Builder() {
         }
@@ -296,6 +298,10 @@ public final class BrokerConfig {
         public Builder set(String key, String value) {
             Objects.requireNonNull(key, "key");
             String v = Objects.requireNonNull(value, "value").trim();
+            if (settingsGoToHttpListener && ListenerBlock.KEYS.contains(key)) {
+                httpListener.setForHttp(key, v);
+                return this;
+            }
             if (ListenerBlock.KEYS.contains(key) || (key.equals("max_connections") && currentListener != null)
                     || (perListenerSettings && ListenerConfig.ListenerSecurity.KEYS.contains(key))) {
                 listenerForSettings().set(key, v);
@@ -307,7 +313,7 @@ public final class BrokerConfig {
             switch (key) {
                 case "per_listener_settings": perListenerSettings(bool(key, v)); break;
                 case "listener": listener(v); break;
-                case "http_listener": httpListener = listenerAddress(key, v, DEFAULT_HTTP_BIND_ADDRESS); break;
+                case "http_listener": httpListener(listenerAddress(key, v, DEFAULT_HTTP_BIND_ADDRESS)); break;
                 case "port": defaultPort = port(key, v); break;
                 case "bind_address": defaultBindAddress = nonEmpty(key, v); break;
                 case "allow_anonymous": allowAnonymous = bool(key, v); break;
@@ -349,7 +355,14 @@ public final class BrokerConfig {
             }
             currentListener = new ListenerBlock(port, bindAddress, origin);
             listeners.add(currentListener);
+            settingsGoToHttpListener = false;
             return this;
+        }
+
+        /** {@code http_listener}: the TLS settings ({@code certfile}, {@code keyfile}, ...) that follow apply to it. */
+        private void httpListener(ListenerConfig address) {
+            httpListener = new ListenerBlock(address.port(), address.bindAddress(), origin);
+            settingsGoToHttpListener = true;
         }
 
         /** Where the settings that follow come from ({@code FILE:LINE}), for errors found only when building. */

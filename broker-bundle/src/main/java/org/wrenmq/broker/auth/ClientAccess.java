@@ -77,6 +77,15 @@ public final class ClientAccess {
         return ok;
     }
 
+    /**
+     * Whether the rules grant reading (or, with {@code write}, publishing to) {@code topic}, without counting or
+     * logging: for views that show what a user could do (the web console), where nothing was attempted.
+     */
+    public boolean grants(String topic, boolean write) {
+        return authorizer == null
+                || current().rules.allows(Topics.levels(topic), write ? AclRule.WRITE : AclRule.READ);
+    }
+
     private boolean allowed(String topic, int access, String action, LongAdder counter) {
         Compiled c = current();
         Integer cached = c.decisions.get(topic);

@@ -51,12 +51,13 @@ final class PublishHandler {
             refuseNotAuthorized(c, qos, packetId);
             return;
         }
-        Publication p = IncomingPublication.from(c, topic, ByteBufUtil.getBytes(msg.payload()), QoS.of(qos),
+        Publication read = IncomingPublication.from(c, topic, ByteBufUtil.getBytes(msg.payload()), QoS.of(qos),
                 fixed.isRetain(), props);
-        if (p == null) {
+        if (read == null) {
             refuseBadPayloadFormat(c, qos, packetId);
             return;
         }
+        Publication p = c.broker.metrics().deliveryLatency.received(read);
         c.broker.metrics().messageReceived(qos);
         Session session = c.session;
         session.execute(() -> route(c, session, p, packetId));

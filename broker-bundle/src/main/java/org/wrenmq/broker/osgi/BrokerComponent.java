@@ -4,6 +4,7 @@ import java.io.File;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -84,6 +85,26 @@ public final class BrokerComponent implements BrokerRuntime, MqttPublisher {
     @Override
     public Map<String, Long> counters() {
         return running().counters();
+    }
+
+    @Override
+    public Optional<ClientDetails> client(String clientId) {
+        return running().client(clientId);
+    }
+
+    @Override
+    public boolean disconnect(String clientId) {
+        return running().disconnect(clientId);
+    }
+
+    @Override
+    public List<MqttMessage> retained(String topicFilter, int limit) {
+        return running().retained(topicFilter, limit);
+    }
+
+    @Override
+    public boolean deleteRetained(String topic) {
+        return running().deleteRetained(topic);
     }
 
     @Override

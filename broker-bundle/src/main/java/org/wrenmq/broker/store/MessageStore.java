@@ -26,6 +26,11 @@ public interface MessageStore extends AutoCloseable {
         return true;
     }
 
+    /** Bytes the store takes on disk; 0 for the in-memory store. */
+    default long sizeBytes() {
+        return 0;
+    }
+
     /** Tells {@code observer}, on the commit thread, how many nanoseconds each commit (and fsync) took. */
     default void observeCommits(LongConsumer observer) {
     }

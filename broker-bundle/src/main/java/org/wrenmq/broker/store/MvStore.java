@@ -75,6 +75,15 @@ public final class MvStore implements MessageStore {
     }
 
     @Override
+    public long sizeBytes() {
+        try {
+            return store.getFileStore().size();
+        } catch (RuntimeException closed) {
+            return 0;
+        }
+    }
+
+    @Override
     public void observeCommits(LongConsumer observer) {
         committer.observeCommits(observer);
     }

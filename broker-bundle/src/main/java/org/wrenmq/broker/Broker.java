@@ -24,6 +24,7 @@ import org.wrenmq.api.MqttPublisher;
 import org.wrenmq.api.QoS;
 import org.wrenmq.broker.auth.Authenticator;
 import org.wrenmq.broker.auth.Authorizer;
+import org.wrenmq.broker.bridge.Bridges;
 import org.wrenmq.broker.handler.KeepAliveSweeps;
 import org.wrenmq.broker.handler.MqttConnectionHandler;
 import org.wrenmq.broker.json.JsonWriter;
@@ -80,6 +81,8 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
     /** What {@link #reload()} reads again, by name for the log: password and acl files, TLS listeners. */
     private final Map<String, Reloadable> reloadables = new java.util.LinkedHashMap<>();
     private HttpEndpoint http;
+    /** The {@code connection} blocks at work (docs/bridges.md). */
+    private Bridges bridges;
 
     private Broker(BrokerConfig config, BrokerClock clock, JsonWriter json) {
         this.config = config;
@@ -151,6 +154,12 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
         }
         LOG.info("WrenMQ listening on {} ({} transport, {} event loops)", boundAddresses(),
                 Transports.nativeEpoll() ? "epoll" : "nio", config.ioThreads());
+        try {
+            bridges = Bridges.start(config.bridges(), context.sessionServices(), workers);
+        } catch (ConfigException e) {
+            close();
+            throw new BrokerStartException(e.getMessage(), e);
+        }
         if (config.httpListener() != null) {
             try {
                 http = HttpEndpoint.start(config.httpListener(), this, context.store(), context.authenticator(),
@@ -230,6 +239,10 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
     /** Closes every listening port and connection and stops every thread the broker started. */
     @Override
     public synchronized void close() {
+        if (bridges != null) {
+            bridges.stop();
+            bridges = null;
+        }
         if (http != null) {
             http.close();
             http = null;
@@ -356,6 +369,10 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
         m.put("retained.messages", c.retained().size());
         m.put("subscriptions", c.sessions().all().stream().mapToLong(s -> s.subscriptions().size()).sum());
         m.put("messages.queued", c.queuedTotal().get());
+        Bridges b = bridges;
+        if (b != null) {
+            b.addCounters(m);
+        }
         return m;
     }
 

@@ -284,7 +284,12 @@ public final class Bridge {
                 privateAccepted = false;
             }
         }
-        LOG.warn("bridge {}: {} refused the connection: {}", config.name(), l.address(), code);
+        if (!failureLogged) {
+            failureLogged = true;
+            LOG.warn("bridge {}: {} refused the connection: {} (retrying)", config.name(), l.address(), code);
+        } else {
+            LOG.debug("bridge {}: {} refused the connection: {}", config.name(), l.address(), code);
+        }
     }
 
     void linkDown(RemoteLink l) {

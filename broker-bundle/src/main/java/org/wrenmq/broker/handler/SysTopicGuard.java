@@ -27,9 +27,14 @@ final class SysTopicGuard {
         return topic.startsWith(SYS);
     }
 
+    /** A private bridge's connection state (its notifications and will), which it may publish. */
+    static boolean bridgeState(MqttConnectionHandler c, String topic) {
+        return topic.startsWith(BRIDGE_STATE) && PrivateBridge.isBridge(c.channel);
+    }
+
     /** Refuses a client's PUBLISH to {@code $SYS}: true when {@code topic} is one, and it was answered. */
     static boolean refused(MqttConnectionHandler c, String topic, int qos, int packetId) {
-        if (!isSysTopic(topic) || (topic.startsWith(BRIDGE_STATE) && PrivateBridge.isBridge(c.channel))) {
+        if (!isSysTopic(topic) || bridgeState(c, topic)) {
             return false;
         }
         c.broker.metrics().messagesRefusedSysTopic.increment();

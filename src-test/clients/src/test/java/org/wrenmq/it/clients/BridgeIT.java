@@ -169,8 +169,10 @@ class BridgeIT {
         int connectedBefore = local == null ? 0 : count(local.output(), "bridge cloud: connected to");
         Path data = Files.createDirectories(dir.resolve("remote-data"));
         if (remoteKind == Remote.MOSQUITTO) {
+            // run as root, mosquitto drops to user mosquitto, who may not write its store into the test's folder
             Path conf = Files.writeString(dir.resolve("remote-mosquitto.conf"), "listener " + remotePort
-                    + " 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location " + data + "/\n");
+                    + " 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location " + data + "/\n"
+                    + "user " + System.getProperty("user.name") + "\n");
             remote = launched.run(dir, "/usr/sbin/mosquitto", "-c", conf.toString());
         } else {
             Path conf = Files.writeString(dir.resolve("remote-wrenmq.conf"), "listener " + remotePort

@@ -28,6 +28,7 @@ import org.wrenmq.broker.auth.Authenticator;
 import org.wrenmq.broker.auth.Authorizer;
 import org.wrenmq.broker.auth.ClientAccess;
 import org.wrenmq.broker.auth.UserDirectory;
+import org.wrenmq.broker.bridge.Bridges;
 import org.wrenmq.broker.handler.KeepAliveSweeps;
 import org.wrenmq.broker.handler.MqttConnectionHandler;
 import org.wrenmq.broker.json.JsonWriter;
@@ -84,6 +85,8 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
     private final Map<String, Reloadable> reloadables = new java.util.LinkedHashMap<>();
     private HttpEndpoint http;
     private BrokerManagement management;
+    /** The {@code connection} blocks at work (docs/bridges.md). */
+    private Bridges bridges;
 
     /** Who checks user names and passwords instead of a password_file (a container's realm); usually null. */
     private final UserDirectory users;
@@ -162,6 +165,12 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
                 Transports.nativeEpoll() ? "epoll" : "nio", config.ioThreads());
         InetSocketAddress first = boundAddresses().get(0);
         management = BrokerManagement.register(this, first.getAddress().getHostAddress() + ":" + first.getPort());
+        try {
+            bridges = Bridges.start(config.bridges(), context.sessionServices(), workers);
+        } catch (ConfigException e) {
+            close();
+            throw new BrokerStartException(e.getMessage(), e);
+        }
         if (config.httpListener() != null) {
             try {
                 http = HttpEndpoint.start(config.httpListener(), new HttpEndpoint.Services(this, this,
@@ -246,6 +255,10 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
         if (management != null) {
             management.close();
             management = null;
+        }
+        if (bridges != null) {
+            bridges.stop();
+            bridges = null;
         }
         if (http != null) {
             http.close();
@@ -436,6 +449,10 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
         m.put("retained.messages", c.retained().size());
         m.put("subscriptions", c.sessions().all().stream().mapToLong(s -> s.subscriptions().size()).sum());
         m.put("messages.queued", c.queuedTotal().get());
+        Bridges b = bridges;
+        if (b != null) {
+            b.addCounters(m);
+        }
         return m;
     }
 

@@ -94,6 +94,7 @@ public final class BrokerConfig {
     public static final String DEFAULT_HTTP_BIND_ADDRESS = "127.0.0.1";
 
     private final List<ListenerConfig> listeners;
+    private final List<BridgeConfig> bridges;
     private final boolean listenersConfigured;
     private final boolean perListenerSettings;
     private final Boolean allowAnonymous;
@@ -138,6 +139,7 @@ public final class BrokerConfig {
             all.add(ListenerConfig.LOCAL_DEFAULT);
         }
         this.listeners = List.copyOf(all);
+        this.bridges = buildBridges(b.bridges);
         this.allowAnonymous = b.allowAnonymous;
         this.passwordFile = b.passwordFile;
         this.aclFile = b.aclFile;
@@ -196,6 +198,24 @@ public final class BrokerConfig {
 
     public List<ListenerConfig> listeners() { return listeners; }
 
+    /** The {@code connection} blocks: bridges to other brokers (docs/bridges.md). */
+    public List<BridgeConfig> bridges() { return bridges; }
+
+    private static List<BridgeConfig> buildBridges(List<BridgeBlock> blocks) {
+        List<BridgeConfig> out = new ArrayList<>();
+        for (BridgeBlock block : blocks) {
+            BridgeConfig c = block.build();
+            for (BridgeConfig other : out) {
+                if (other.localClientId().equals(c.localClientId())) {
+                    throw block.invalid("local_clientid '" + c.localClientId() + "' is also connection "
+                            + other.name() + "'s: set local_clientid for one of them");
+                }
+            }
+            out.add(c);
+        }
+        return List.copyOf(out);
+    }
+
     /**
      * {@code allow_anonymous}: as in mosquitto 2, anonymous clients are allowed by default only when no listener
      * is configured (the broker then listens on the loopback interface alone).
@@ -251,6 +271,8 @@ public final class BrokerConfig {
     /** Collects settings by key and value, checking each as it comes. */
     public static final class Builder {
         private final List<ListenerBlock> listeners = new ArrayList<>();
+        /** The {@code connection} blocks; bridge settings go to the last one. */
+        private final List<BridgeBlock> bridges = new ArrayList<>();
         /** The block listener settings go to: the last {@code listener} line's, or mosquitto's default listener. */
         private ListenerBlock currentListener;
         private ListenerBlock defaultListener;
@@ -298,6 +320,10 @@ public final class BrokerConfig {
         public Builder set(String key, String value) {
             Objects.requireNonNull(key, "key");
             String v = Objects.requireNonNull(value, "value").trim();
+            if (key.equals("connection") || BridgeBlock.KEYS.contains(key)) {
+                bridgeSetting(key, v);
+                return this;
+            }
             if (settingsGoToHttpListener && ListenerBlock.KEYS.contains(key)) {
                 httpListener.setForHttp(key, v);
                 return this;
@@ -369,6 +395,20 @@ public final class BrokerConfig {
         public Builder origin(String where) {
             this.origin = where;
             return this;
+        }
+
+        private void bridgeSetting(String key, String v) {
+            if (key.equals("connection")) {
+                BridgeBlock block = new BridgeBlock(v, origin);
+                if (bridges.stream().anyMatch(b -> b.name().equals(v))) {
+                    throw new ConfigException("connection " + v + " is given twice (bridge names are unique)");
+                }
+                bridges.add(block);
+            } else if (bridges.isEmpty()) {
+                throw new ConfigException(key + " is a bridge setting: it belongs after a 'connection NAME' line");
+            } else {
+                bridges.get(bridges.size() - 1).set(key, v);
+            }
         }
 
         private ListenerBlock listenerForSettings() {

@@ -158,7 +158,7 @@ final class ConnectHandler {
             c.protocolError(MqttReasonCodes.Disconnect.TOPIC_NAME_INVALID, "will " + error);
             return false;
         }
-        if (SysTopicGuard.isSysTopic(topic)) {
+        if (SysTopicGuard.isSysTopic(topic) && !SysTopicGuard.bridgeState(c, topic)) {
             c.broker.metrics().messagesRefusedSysTopic.increment();
             refuse(c, v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5
                     : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, "will topic '" + topic

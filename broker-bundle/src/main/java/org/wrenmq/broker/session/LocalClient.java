@@ -68,6 +68,14 @@ public final class LocalClient implements LocalSession, Outlet {
 
     @Override
     public void subscribe(String topicFilter, QoS qos) {
+        subscribe(topicFilter, qos, false, true);
+    }
+
+    /**
+     * Subscribes with the options a bridge's local side needs: {@code noLocal} keeps the messages it publishes
+     * itself from coming back to it (MQTT 5's no local), and retained messages are sent only when asked.
+     */
+    public void subscribe(String topicFilter, QoS qos, boolean noLocal, boolean sendRetained) {
         SharedFilter shared = SharedFilter.parse(topicFilter);
         String filter = shared == null ? topicFilter : shared.filter();
         String error = Topics.isShared(topicFilter) && shared == null ? "malformed shared subscription"
@@ -79,11 +87,11 @@ public final class LocalClient implements LocalSession, Outlet {
             throw new SecurityException("'" + topicFilter + "': the acl_file lets this user read nothing under it");
         }
         QoS granted = QoS.of(Math.min(qos.value(), services.config().maxQos()));
-        Subscription s = new Subscription(session, filter, shared == null ? null : shared.group(), granted, false,
-                false, 0, 0);
+        Subscription s = new Subscription(session, filter, shared == null ? null : shared.group(), granted, noLocal,
+                noLocal, 0, 0);
         session.execute(() -> {
             session.subscribe(s);
-            if (shared == null) {
+            if (shared == null && sendRetained) {
                 session.deliverRetained(s);
             }
         });

@@ -24,6 +24,7 @@ import org.wrenmq.api.MqttPublisher;
 import org.wrenmq.api.QoS;
 import org.wrenmq.broker.auth.Authenticator;
 import org.wrenmq.broker.auth.Authorizer;
+import org.wrenmq.broker.cluster.ClusterNode;
 import org.wrenmq.broker.handler.KeepAliveSweeps;
 import org.wrenmq.broker.handler.MqttConnectionHandler;
 import org.wrenmq.broker.json.JsonWriter;
@@ -80,6 +81,8 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
     /** What {@link #reload()} reads again, by name for the log: password and acl files, TLS listeners. */
     private final Map<String, Reloadable> reloadables = new java.util.LinkedHashMap<>();
     private HttpEndpoint http;
+    /** This broker as a cluster node ({@code cluster_name}); null for a single broker. */
+    private ClusterNode cluster;
 
     private Broker(BrokerConfig config, BrokerClock clock, JsonWriter json) {
         this.config = config;
@@ -116,6 +119,16 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
         keepAliveSweeps = new KeepAliveSweeps(clock);
         context = new BrokerContext(config, clock, metrics, workers, authenticator, authorizer, store.store());
         restore(store.recovered());
+        if (config.cluster() != null) {
+            try {
+                cluster = ClusterNode.start(config.cluster(), context.router(), context.subscriptions(),
+                        context.sessions(), context.retained(), config.retainAvailable());
+            } catch (RuntimeException e) {
+                close();
+                throw new BrokerStartException("cannot join cluster '" + config.cluster().name() + "': "
+                        + e.getMessage(), e);
+            }
+        }
         if (config.sysInterval() > 0) {
             SysTopics.Counts counts = new SysTopics.Counts(() -> context.sessions().size(),
                     () -> context.sessions().all().stream().mapToLong(s -> s.subscriptions().size()).sum(),
@@ -250,6 +263,10 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
             }
             context.connections().newCloseFuture().awaitUninterruptibly(Limits.SHUTDOWN_DISCONNECT_MILLIS);
         }
+        if (cluster != null) {
+            cluster.close();
+            cluster = null;
+        }
         if (workers != null) {
             workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
             workers = null;
@@ -356,6 +373,9 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
         m.put("retained.messages", c.retained().size());
         m.put("subscriptions", c.sessions().all().stream().mapToLong(s -> s.subscriptions().size()).sum());
         m.put("messages.queued", c.queuedTotal().get());
+        if (cluster != null) {
+            m.putAll(cluster.counters());
+        }
         return m;
     }
 

@@ -120,6 +120,7 @@ public final class BrokerConfig {
     private final boolean persistenceFsync;
     private final boolean failOnCorruptStore;
     private final ListenerConfig httpListener;
+    private final ClusterConfig cluster;
 
     private BrokerConfig(Builder b) {
         this.listenersConfigured = !b.listeners.isEmpty() || b.defaultPort != null || b.defaultBindAddress != null
@@ -162,6 +163,7 @@ public final class BrokerConfig {
         this.persistenceFsync = b.persistenceFsync;
         this.failOnCorruptStore = b.failOnCorruptStore;
         this.httpListener = b.httpListener;
+        this.cluster = b.cluster.build();
     }
 
     public static Builder builder() {
@@ -247,6 +249,8 @@ public final class BrokerConfig {
     public boolean failOnCorruptStore() { return failOnCorruptStore; }
     /** {@code http_listener}: where /metrics, /health and /ready are served; null (the default) for nowhere. */
     public ListenerConfig httpListener() { return httpListener; }
+    /** {@code cluster_name} and the other cluster keys; null (the default) for a single node. */
+    public ClusterConfig cluster() { return cluster; }
 
     /** Collects settings by key and value, checking each as it comes. */
     public static final class Builder {
@@ -284,6 +288,7 @@ public final class BrokerConfig {
         private boolean failOnCorruptStore = corruptionPolicy("persistence_on_corruption",
                 DEFAULT_PERSISTENCE_ON_CORRUPTION);
         private ListenerConfig httpListener;
+        private final ClusterConfig.Builder cluster = new ClusterConfig.Builder();
 
         private Builder() {
         }
@@ -303,6 +308,10 @@ public final class BrokerConfig {
             }
             if (ListenerConfig.ListenerSecurity.KEYS.contains(key)) {
                 securitySettingSeen = true;
+            }
+            if (ClusterConfig.KEYS.contains(key)) {
+                cluster.set(origin, key, v);
+                return this;
             }
             switch (key) {
                 case "per_listener_settings": perListenerSettings(bool(key, v)); break;

@@ -29,6 +29,8 @@ public final class Router {
     private final BrokerMetrics metrics;
     /** {@code retain_available}: when false, the RETAIN flag is not honoured (CONNECT refuses retained wills). */
     private final boolean retainAvailable;
+    /** The other nodes of a cluster, given once at start ({@link RemoteNodes#NONE} for a single node). */
+    private volatile RemoteNodes remoteNodes = RemoteNodes.NONE;
 
     public Router(SubscriptionTree subscriptions, RetainedTree retained, MessageStore store, BrokerMetrics metrics,
                   boolean retainAvailable) {
@@ -44,6 +46,21 @@ public final class Router {
      *     for {@link MessageStore#afterCommit}
      */
     public boolean publish(Publication p) {
+        boolean wrote = publishHere(p);
+        remoteNodes.forward(p);
+        return wrote;
+    }
+
+    /** Connects this node's router to the other nodes of its cluster. */
+    public void connect(RemoteNodes nodes) {
+        this.remoteNodes = nodes;
+    }
+
+    /**
+     * Routes a message another node forwarded to this node's own subscribers only (it never goes back out).
+     * @return as {@link #publish}
+     */
+    public boolean publishHere(Publication p) {
         boolean wrote = false;
         if (p.retain() && retainAvailable) {
             retained.put(p);

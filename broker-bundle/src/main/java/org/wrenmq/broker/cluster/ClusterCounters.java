@@ -14,6 +14,8 @@ final class ClusterCounters {
     final LongAdder messagesUnreadable = new LongAdder();
     /** Other nodes' filters known here. */
     final LongAdder remoteFilters = new LongAdder();
+    /** Other nodes' filters taken in since start (a new subscription elsewhere is known here once this moves). */
+    final LongAdder remoteFiltersAdded = new LongAdder();
     /** Clients whose session was taken over by a connection on another node. */
     final LongAdder takenOverByOtherNode = new LongAdder();
 
@@ -24,6 +26,7 @@ final class ClusterCounters {
         m.put("cluster.messages.received", messagesReceived.sum());
         m.put("cluster.messages.unreadable", messagesUnreadable.sum());
         m.put("cluster.subscriptions.remote_filters", remoteFilters.sum());
+        m.put("cluster.subscriptions.remote_added", remoteFiltersAdded.sum());
         m.put("cluster.sessions.taken_over_remotely", takenOverByOtherNode.sum());
         return m;
     }

@@ -27,11 +27,14 @@ public final class ClusterNode implements AutoCloseable {
     private final SubscriptionDirectory directory;
     private final ClusterCounters counters = new ClusterCounters();
     private final Router router;
+    private final ClientOwners clientOwners;
+    private final ClusterWriter writer = new ClusterWriter();
 
-    private ClusterNode(HazelcastInstance hazelcast, Router router) {
+    private ClusterNode(HazelcastInstance hazelcast, Router router, SessionRegistry sessions) {
         this.hazelcast = hazelcast;
         this.router = router;
-        this.directory = new SubscriptionDirectory(hazelcast, counters);
+        this.directory = new SubscriptionDirectory(hazelcast, counters, writer);
+        this.clientOwners = new ClientOwners(hazelcast, sessions, counters, writer);
     }
 
     /**
@@ -45,7 +48,7 @@ public final class ClusterNode implements AutoCloseable {
     public static ClusterNode start(ClusterConfig config, Router router, SubscriptionTree localTree,
                                     SessionRegistry sessions, RetainedTree retained, boolean retainAvailable) {
         HazelcastInstance hazelcast = Hazelcast.newHazelcastInstance(HazelcastSetup.config(config));
-        ClusterNode node = new ClusterNode(hazelcast, router);
+        ClusterNode node = new ClusterNode(hazelcast, router, sessions);
         node.connect(localTree, retained, retainAvailable);
         for (Session s : sessions.all()) {
             s.subscriptions().forEach(sub -> node.directory.firstSubscriber(sub.topicFilter(), sub.shareGroup()));
@@ -60,11 +63,12 @@ public final class ClusterNode implements AutoCloseable {
         hazelcast.<byte[]>getTopic(NodeInbox.topicName(id())).addMessageListener(new NodeInbox(router, counters));
         directory.start();
         localTree.observe(directory);
+        clientOwners.start();
         RetainedSync retainedSync = new RetainedSync(hazelcast.getMap(RetainedSync.MAP), retained);
         if (retainAvailable) {
             retainedSync.start();
         }
-        router.connect(new Forwarder(directory.remoteTree(), counters, retainedSync));
+        router.connect(new Forwarder(directory.remoteTree(), counters, retainedSync, retainAvailable));
     }
 
     UUID id() {
@@ -82,6 +86,7 @@ public final class ClusterNode implements AutoCloseable {
     public void close() {
         router.connect(org.wrenmq.broker.routing.RemoteNodes.NONE);
         directory.stop();
+        writer.stop();
         hazelcast.shutdown();
         LOG.info("cluster: node left");
     }
@@ -99,6 +104,9 @@ public final class ClusterNode implements AutoCloseable {
             LOG.warn("cluster: node {} left ({}); {} member(s) now", event.getMember().getUuid(),
                     event.getMember().getAddress(), event.getMembers().size());
             directory.nodeLeft(event.getMember().getUuid(), oldest);
+            if (oldest) {
+                writer.execute(() -> clientOwners.nodeLeft(event.getMember().getUuid()));
+            }
         }
     }
 }

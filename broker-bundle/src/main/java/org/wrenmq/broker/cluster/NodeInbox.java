@@ -4,9 +4,10 @@ import com.hazelcast.topic.Message;
 import com.hazelcast.topic.MessageListener;
 import java.util.UUID;
 import org.wrenmq.broker.logging.LogThrottle;
-import org.wrenmq.broker.message.Publication;
+import java.util.List;
+import org.wrenmq.broker.routing.RemoteNodes.Forwarding;
 import org.wrenmq.broker.routing.Router;
-import org.wrenmq.broker.store.PublicationBytes;
+import org.wrenmq.broker.routing.Subscription;
 import org.wrenmq.broker.store.StoreCorruptException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +19,14 @@ import org.slf4j.LoggerFactory;
  */
 final class NodeInbox implements MessageListener<byte[]> {
     private static final Logger LOG = LoggerFactory.getLogger(NodeInbox.class);
+
+    /** A message forwarded for this node's plain subscriptions: its shared groups were served elsewhere. */
+    private static final Forwarding NO_SHARED_GROUPS = new Forwarding() {
+        @Override
+        public boolean takeSharedHere(Subscription picked) {
+            return false;
+        }
+    };
 
     private final Router router;
     private final ClusterCounters counters;
@@ -34,9 +43,9 @@ final class NodeInbox implements MessageListener<byte[]> {
 
     @Override
     public void onMessage(Message<byte[]> message) {
-        Publication p;
+        Envelope envelope;
         try {
-            p = PublicationBytes.decode(message.getMessageObject());
+            envelope = Envelope.read(message.getMessageObject());
         } catch (StoreCorruptException e) {
             counters.messagesUnreadable.increment();
             String from = String.valueOf(message.getPublishingMember());
@@ -47,6 +56,12 @@ final class NodeInbox implements MessageListener<byte[]> {
             return;
         }
         counters.messagesReceived.increment();
-        router.publishHere(p);
+        List<Envelope.GroupKey> groups = envelope.sharedGroups();
+        router.publishHere(envelope.publication(), groups.isEmpty() ? NO_SHARED_GROUPS : new Forwarding() {
+            @Override
+            public boolean takeSharedHere(Subscription picked) {
+                return groups.contains(new Envelope.GroupKey(picked.shareGroup(), picked.topicFilter()));
+            }
+        });
     }
 }

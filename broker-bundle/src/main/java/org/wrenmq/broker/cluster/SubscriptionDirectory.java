@@ -8,9 +8,7 @@ import com.hazelcast.map.listener.EntryRemovedListener;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wrenmq.broker.routing.SubscriptionTree;
@@ -36,14 +34,11 @@ final class SubscriptionDirectory implements SubscriptionTree.Observer {
     private final SubscriptionTree remoteTree = new SubscriptionTree();
     private final Map<UUID, RemoteNode> nodes = new ConcurrentHashMap<>();
     /** Writes this node's entries in the order the local tree changed. */
-    private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "wrenmq-cluster-directory");
-        t.setDaemon(true);
-        return t;
-    });
+    private final Executor writer;
     private final ClusterCounters counters;
 
-    SubscriptionDirectory(HazelcastInstance hazelcast, ClusterCounters counters) {
+    SubscriptionDirectory(HazelcastInstance hazelcast, ClusterCounters counters, Executor writer) {
+        this.writer = writer;
         this.hazelcast = hazelcast;
         this.self = hazelcast.getCluster().getLocalMember().getUuid();
         this.map = hazelcast.getMap(MAP);
@@ -87,6 +82,7 @@ final class SubscriptionDirectory implements SubscriptionTree.Observer {
         if (node.remember(key)) {
             remoteTree.add(node.subscription(key));
             counters.remoteFilters.increment();
+            counters.remoteFiltersAdded.increment();
         }
     }
 
@@ -126,7 +122,7 @@ final class SubscriptionDirectory implements SubscriptionTree.Observer {
         }
     }
 
-    /** Takes this node's entries out (a clean stop) and stops the writer. */
+    /** Takes this node's entries out (a clean stop). */
     void stop() {
         writer.execute(() -> {
             for (String key : map.keySet()) {
@@ -135,12 +131,6 @@ final class SubscriptionDirectory implements SubscriptionTree.Observer {
                 }
             }
         });
-        writer.shutdown();
-        try {
-            writer.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private final class Changes implements EntryAddedListener<String, String>, EntryRemovedListener<String, String> {

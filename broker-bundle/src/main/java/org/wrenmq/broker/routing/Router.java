@@ -46,8 +46,9 @@ public final class Router {
      *     for {@link MessageStore#afterCommit}
      */
     public boolean publish(Publication p) {
-        boolean wrote = publishHere(p);
-        remoteNodes.forward(p);
+        RemoteNodes.Forwarding forwarding = remoteNodes.begin(p);
+        boolean wrote = publishHere(p, forwarding);
+        forwarding.send();
         return wrote;
     }
 
@@ -57,10 +58,11 @@ public final class Router {
     }
 
     /**
-     * Routes a message another node forwarded to this node's own subscribers only (it never goes back out).
+     * Routes a message to this node's own subscribers only: one another node forwarded (it never goes back out),
+     * with what that node decided about shared groups.
      * @return as {@link #publish}
      */
-    public boolean publishHere(Publication p) {
+    public boolean publishHere(Publication p, RemoteNodes.Forwarding forwarding) {
         boolean wrote = false;
         if (p.retain() && retainAvailable) {
             retained.put(p);
@@ -69,7 +71,7 @@ public final class Router {
                 wrote = true;
             }
         }
-        Matches matches = new Matches(p);
+        Matches matches = new Matches(p, forwarding);
         subscriptions.match(p.topic(), matches);
         List<Target> targets = matches.targets();
         for (Target t : targets) {
@@ -177,6 +179,7 @@ public final class Router {
      */
     private static final class Matches implements SubscriptionTree.Visitor {
         private final Publication p;
+        private final RemoteNodes.Forwarding forwarding;
         Target first;
         /** Every target in match order, from the second on (null while there is one). */
         List<Target> all;
@@ -185,8 +188,9 @@ public final class Router {
         /** The message's id in the store once written for the first persistent target, else 0. */
         long storedMessageId;
 
-        Matches(Publication p) {
+        Matches(Publication p, RemoteNodes.Forwarding forwarding) {
             this.p = p;
+            this.forwarding = forwarding;
         }
 
         List<Target> targets() {
@@ -210,7 +214,7 @@ public final class Router {
         @Override
         public void sharedGroup(SharedGroup group) {
             Subscription s = group.pick();
-            if (s != null) {
+            if (s != null && forwarding.takeSharedHere(s)) {
                 Target t = new Target(s.session(), true);
                 t.add(s, p);
                 add(t);

@@ -41,7 +41,11 @@ public record ClusterConfig(String name, int port, String bindAddress, List<Stri
         private String bindAddress = DEFAULT_BIND_ADDRESS;
         private List<String> members = List.of();
         private int backupCount = DEFAULT_BACKUP_COUNT;
-        /** Where a cluster key was first set, for the error when {@code cluster_name} is missing. */
+        /**
+         * Where {@code cluster_listener} or {@code cluster_members} was first set, for the error when
+         * {@code cluster_name} is missing ({@code cluster_backup_count} alone is harmless: configuration tools
+         * write every key that has a default).
+         */
         private String firstKeyWithoutName;
 
         void set(String origin, String key, String v) {
@@ -54,7 +58,7 @@ public record ClusterConfig(String name, int port, String bindAddress, List<Stri
                     return;
                 case "cluster_listener": listener(v); break;
                 case "cluster_members": members = members(v); break;
-                case "cluster_backup_count": backupCount = integer(key, v, 0, MAX_BACKUP_COUNT); break;
+                case "cluster_backup_count": backupCount = integer(key, v, 0, MAX_BACKUP_COUNT); return;
                 default: throw new IllegalArgumentException(key);
             }
             if (firstKeyWithoutName == null) {

@@ -29,6 +29,7 @@ import org.wrenmq.broker.auth.Authorizer;
 import org.wrenmq.broker.auth.ClientAccess;
 import org.wrenmq.broker.auth.UserDirectory;
 import org.wrenmq.broker.bridge.Bridges;
+import org.wrenmq.broker.cluster.ClusterNode;
 import org.wrenmq.broker.handler.KeepAliveSweeps;
 import org.wrenmq.broker.handler.MqttConnectionHandler;
 import org.wrenmq.broker.json.JsonWriter;
@@ -87,6 +88,8 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
     private BrokerManagement management;
     /** The {@code connection} blocks at work (docs/bridges.md). */
     private Bridges bridges;
+    /** This broker as a cluster node ({@code cluster_name}); null for a single broker. */
+    private ClusterNode cluster;
 
     /** Who checks user names and passwords instead of a password_file (a container's realm); usually null. */
     private final UserDirectory users;
@@ -128,6 +131,16 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
         keepAliveSweeps = new KeepAliveSweeps(clock);
         context = new BrokerContext(config, clock, metrics, workers, authenticator, authorizer, store.store());
         restore(store.recovered());
+        if (config.cluster() != null) {
+            try {
+                cluster = ClusterNode.start(config.cluster(), context.router(), context.subscriptions(),
+                        context.sessions(), context.retained(), config.retainAvailable());
+            } catch (RuntimeException e) {
+                close();
+                throw new BrokerStartException("cannot join cluster '" + config.cluster().name() + "': "
+                        + e.getMessage(), e);
+            }
+        }
         if (config.sysInterval() > 0) {
             SysTopics.Counts counts = new SysTopics.Counts(() -> context.sessions().size(),
                     () -> context.sessions().all().stream().mapToLong(s -> s.subscriptions().size()).sum(),
@@ -279,6 +292,10 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
                 }
             }
             context.connections().newCloseFuture().awaitUninterruptibly(Limits.SHUTDOWN_DISCONNECT_MILLIS);
+        }
+        if (cluster != null) {
+            cluster.close();
+            cluster = null;
         }
         if (workers != null) {
             workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
@@ -452,6 +469,9 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
         Bridges b = bridges;
         if (b != null) {
             b.addCounters(m);
+        }
+        if (cluster != null) {
+            m.putAll(cluster.counters());
         }
         return m;
     }

@@ -121,6 +121,7 @@ public final class BrokerConfig {
     private final boolean persistenceFsync;
     private final boolean failOnCorruptStore;
     private final ListenerConfig httpListener;
+    private final ClusterConfig cluster;
 
     private BrokerConfig(Builder b) {
         this.listenersConfigured = !b.listeners.isEmpty() || b.defaultPort != null || b.defaultBindAddress != null
@@ -164,6 +165,7 @@ public final class BrokerConfig {
         this.persistenceFsync = b.persistenceFsync;
         this.failOnCorruptStore = b.failOnCorruptStore;
         this.httpListener = b.httpListener == null ? null : b.httpListener.build(false);
+        this.cluster = b.cluster.build();
     }
 
     public static Builder builder() {
@@ -267,6 +269,8 @@ public final class BrokerConfig {
     public boolean failOnCorruptStore() { return failOnCorruptStore; }
     /** {@code http_listener}: where /metrics, /health and /ready are served; null (the default) for nowhere. */
     public ListenerConfig httpListener() { return httpListener; }
+    /** {@code cluster_name} and the other cluster keys; null (the default) for a single node. */
+    public ClusterConfig cluster() { return cluster; }
 
     /** Collects settings by key and value, checking each as it comes. */
     public static final class Builder {
@@ -308,6 +312,7 @@ public final class BrokerConfig {
         /** {@code http_listener} and the TLS settings that follow it (until the next {@code listener} line). */
         private ListenerBlock httpListener;
         private boolean settingsGoToHttpListener;
+        private final ClusterConfig.Builder cluster = new ClusterConfig.Builder();
 
         private Builder() {
         }
@@ -335,6 +340,10 @@ public final class BrokerConfig {
             }
             if (ListenerConfig.ListenerSecurity.KEYS.contains(key)) {
                 securitySettingSeen = true;
+            }
+            if (ClusterConfig.KEYS.contains(key)) {
+                cluster.set(origin, key, v);
+                return this;
             }
             switch (key) {
                 case "per_listener_settings": perListenerSettings(bool(key, v)); break;

@@ -129,6 +129,7 @@ final class ConnectHandler {
             old.execute(old::replaced);
         }
         Session session = opened.session();
+        c.broker.sessions().connected(clientId);
         c.session = session;
         session.setAccess(c.access);
         c.connected = true;

@@ -91,7 +91,7 @@ final class PublishHandler {
     /** Sends {@code ack} now, or after the store commit when something was written for this message. */
     static void acknowledge(MqttConnectionHandler c, boolean afterCommit, Object ack) {
         if (afterCommit && c.broker.store().durable()) {
-            c.broker.store().afterCommit(() -> c.send(ack));
+            c.broker.store().afterCommit(c.channel.eventLoop(), () -> c.send(ack));
         } else {
             c.send(ack);
         }

@@ -85,7 +85,7 @@ final class SubscribeHandler {
             Object subAck = Packets.subAck(packetId, codes);
             if (session.isPersistent() && c.broker.store().durable()) {
                 // the retained messages follow the SUBACK, which waits until the subscriptions are durable
-                c.broker.store().afterCommit(() -> {
+                c.broker.store().afterCommit(c.channel.eventLoop(), () -> {
                     c.send(subAck);
                     session.execute(() -> sendRetained.forEach(session::deliverRetained));
                 });

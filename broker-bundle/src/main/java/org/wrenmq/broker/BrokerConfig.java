@@ -192,6 +192,7 @@ public final class BrokerConfig {
             String text = value instanceof String[] ? String.join(" ", (String[]) value) : String.valueOf(value);
             if (!key.contains(".") && value != null && !text.isBlank()) {
                 b.set(key, text);
+                b.settingsGoToHttpListener = false; // a map has no order: no key follows http_listener
             }
         });
         ListenerProperties.apply(properties, (where, key, value) -> b.origin(where).set(key, value));

@@ -107,6 +107,17 @@ class HttpsListenerTests {
                 .hasMessage(conf + ":1: http_listener 9100: TLS needs both certfile and keyfile (or a keystore)");
     }
 
+    @Test
+    void inAMapOfSettingsCertfileAndKeyfileStayWithTheMqttListener() {
+        java.util.Map<String, Object> karafStyle = new java.util.LinkedHashMap<>();
+        karafStyle.put("http_listener", "9100");
+        karafStyle.put("certfile", "/etc/wrenmq/server.crt");
+        karafStyle.put("keyfile", "/etc/wrenmq/server.key");
+        BrokerConfig config = BrokerConfig.fromMap(karafStyle);
+        assertThat(config.httpListener().isTls()).as("a map has no order: nothing follows http_listener").isFalse();
+        assertThat(config.listeners().get(0).isTls()).isTrue();
+    }
+
     private URI url(String scheme, String path) {
         return URI.create(scheme + "://127.0.0.1:" + broker.httpAddress().getPort() + path);
     }

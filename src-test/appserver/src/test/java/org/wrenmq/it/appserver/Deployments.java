@@ -11,9 +11,14 @@ import org.awaitility.Awaitility;
 import org.hamcrest.Matcher;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
+import org.jboss.shrinkwrap.api.importer.ExplodedImporter;
+import org.jboss.shrinkwrap.api.importer.ZipImporter;
+import org.jboss.shrinkwrap.api.spec.JavaArchive;
 import org.jboss.shrinkwrap.api.spec.ResourceAdapterArchive;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.wrenmq.cdi.MqttPublishers;
 import org.wrenmq.it.appserver.beans.Received;
+import org.wrenmq.it.appserver.beans.cdi.CdiShop;
 import org.wrenmq.it.appserver.tools.MosquittoClients;
 
 /**
@@ -64,6 +69,28 @@ final class Deployments {
                 .addAsLibraries(jarOf(Assertions.class), jarOf(Awaitility.class), jarOf(Matcher.class));
     }
 
+    /**
+     * The test application plus what CDI injection needs: the jca-cdi jar in {@code WEB-INF/lib}, the CDI beans,
+     * and a second resource reference, {@code mqtt/second}, to the same factory (for the qualifier).
+     */
+    static WebArchive applicationWithCdi(int mqttPort, Class<?> testClass, String factoryName) {
+        WebArchive war = application(mqttPort, testClass, factoryName)
+                .addPackage(CdiShop.class.getPackage())
+                .addClass(CdiContract.class)
+                .addAsLibraries(cdiJar());
+        war.delete("WEB-INF/web.xml");
+        return war.setWebXML(new StringAsset(WEB_XML.replace("</web-app>", SECOND_REFERENCE + "</web-app>")
+                .replace("FACTORY", factoryName)));
+    }
+
+    /** The jca-cdi jar as the build made it (or its classes, when an IDE runs the test). */
+    private static JavaArchive cdiJar() {
+        File built = jarOf(MqttPublishers.class);
+        JavaArchive jar = ShrinkWrap.create(JavaArchive.class, "wrenmq-cdi.jar");
+        return built.isDirectory() ? jar.as(ExplodedImporter.class).importDirectory(built).as(JavaArchive.class)
+                : jar.as(ZipImporter.class).importFrom(built).as(JavaArchive.class);
+    }
+
     private static File jarOf(Class<?> type) {
         try {
             return new File(type.getProtectionDomain().getCodeSource().getLocation().toURI());
@@ -92,6 +119,14 @@ final class Deployments {
                 </mdb:resource-adapter-binding>
               </jee:assembly-descriptor>
             </jboss>
+            """;
+
+    private static final String SECOND_REFERENCE = """
+              <resource-ref>
+                <res-ref-name>mqtt/second</res-ref-name>
+                <res-type>org.wrenmq.api.jca.MqttConnectionFactory</res-type>
+                <lookup-name>FACTORY</lookup-name>
+              </resource-ref>
             """;
 
     /** The fixed name the beans use, mapped to where this server put the connection factory. */

@@ -6,8 +6,11 @@ import org.jboss.shrinkwrap.api.spec.ResourceAdapterArchive;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.wrenmq.it.appserver.tools.FreePort;
 
-/** The adapter's default: a WrenMQ broker inside WildFly, also listening on a free port of 127.0.0.1. */
-class EmbeddedBrokerIT extends AdapterContract {
+/**
+ * The adapter's default: a WrenMQ broker inside WildFly, also listening on a free port of 127.0.0.1; the
+ * application injects publishers with CDI too.
+ */
+class EmbeddedBrokerIT extends CdiContract {
 
     private static int port;
 
@@ -26,6 +29,6 @@ class EmbeddedBrokerIT extends AdapterContract {
 
     @Deployment(name = APP, order = 2)
     static WebArchive application() {
-        return Deployments.application(port(), EmbeddedBrokerIT.class);
+        return Deployments.applicationWithCdi(port(), EmbeddedBrokerIT.class, "java:/wrenmq/ConnectionFactory");
     }
 }

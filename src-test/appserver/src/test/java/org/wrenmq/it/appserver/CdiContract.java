@@ -61,4 +61,25 @@ abstract class CdiContract extends AdapterContract {
         assertThat(message.payloadAsString()).contains("\"sensor_name\":\"hall\"");
         assertThat(message.contentType()).contains("application/json");
     }
+
+    @Test
+    @OperateOnDeployment(APP)
+    void observerMethodReceivesTheMessagesOfItsTopicFilterOnly() {
+        shop.publishAll("it/cdi-events/rooms/hall/temperature", "it/cdi-events/rooms/hall/humidity",
+                "it/cdi-events/rooms/cellar/temperature");
+
+        await().atMost(DELIVERY).until(() -> payloadsOn("it/cdi-events/rooms/cellar"), p -> !p.isEmpty());
+        assertThat(received.onTopicsStartingWith("it/cdi-events/rooms/")).extracting(MqttMessage::topic)
+                .as("humidity does not match rooms/+/temperature; CdiEvents delivers one at a time, in order")
+                .containsExactly("it/cdi-events/rooms/hall/temperature", "it/cdi-events/rooms/cellar/temperature");
+    }
+
+    @Test
+    @OperateOnDeployment(APP)
+    void observerThatThrowsGetsTheMessageAgain() {
+        shop.publish("it/cdi-events/flaky", "observed twice");
+
+        await().atMost(DELIVERY).until(() -> payloadsOn("it/cdi-events/flaky"), p -> p.contains("observed twice"));
+        assertThat(received.attempts("observed twice")).isEqualTo(2);
+    }
 }

@@ -1,5 +1,6 @@
 package org.wrenmq.it.appserver;
 
+import jakarta.ejb.MessageDriven;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -83,6 +84,30 @@ final class Deployments {
                 .replace("FACTORY", factoryName)));
     }
 
+    /**
+     * Binds every message-driven bean of the application to the adapter deployed as {@code wrenmq}, as GlassFish
+     * asks: one {@code <ejb>} per bean in {@code glassfish-ejb-jar.xml} (it has no wildcard).
+     */
+    static WebArchive boundForGlassFish(WebArchive war) {
+        StringBuilder beans = new StringBuilder();
+        war.getContent(path -> path.get().startsWith("/WEB-INF/classes/") && path.get().endsWith(".class"))
+                .keySet().stream().map(path -> path.get().substring("/WEB-INF/classes/".length()))
+                .map(file -> file.substring(0, file.length() - ".class".length()).replace('/', '.'))
+                .map(Deployments::load).filter(type -> type.isAnnotationPresent(MessageDriven.class)).sorted(
+                        java.util.Comparator.comparing(Class::getSimpleName))
+                .forEach(type -> beans.append(GLASSFISH_MDB.replace("NAME", type.getSimpleName())));
+        return war.addAsWebInfResource(new StringAsset(GLASSFISH_EJB_JAR.replace("BEANS", beans)),
+                "glassfish-ejb-jar.xml");
+    }
+
+    private static Class<?> load(String name) {
+        try {
+            return Class.forName(name, false, Deployments.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The jca-cdi jar as the build made it (or its classes, when an IDE runs the test). */
     private static JavaArchive cdiJar() {
         File built = jarOf(MqttPublishers.class);
@@ -121,10 +146,29 @@ final class Deployments {
             </jboss>
             """;
 
+    private static final String GLASSFISH_EJB_JAR = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <!DOCTYPE glassfish-ejb-jar PUBLIC "-//GlassFish.org//DTD GlassFish Application Server 3.1 EJB 3.1//EN"
+                "http://glassfish.org/dtds/glassfish-ejb-jar_3_1-1.dtd">
+            <glassfish-ejb-jar>
+              <enterprise-beans>
+            BEANS  </enterprise-beans>
+            </glassfish-ejb-jar>
+            """;
+
+    private static final String GLASSFISH_MDB = """
+                <ejb>
+                  <ejb-name>NAME</ejb-name>
+                  <mdb-resource-adapter><resource-adapter-mid>wrenmq</resource-adapter-mid></mdb-resource-adapter>
+                </ejb>
+            """;
+
     private static final String SECOND_REFERENCE = """
               <resource-ref>
                 <res-ref-name>mqtt/second</res-ref-name>
                 <res-type>org.wrenmq.api.jca.MqttConnectionFactory</res-type>
+                <!-- GlassFish and Payara take Application when no @Resource says otherwise -->
+                <res-auth>Container</res-auth>
                 <lookup-name>FACTORY</lookup-name>
               </resource-ref>
             """;

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -62,12 +63,20 @@ public final class AsadminServers implements LauncherSessionListener {
                     }));
                 }
             }
+            // every start ends (or fails) before any domain is stopped: a domain still starting would be missed
+            Throwable failure = null;
             for (Future<?> future : all) {
-                future.get();
+                try {
+                    future.get();
+                } catch (ExecutionException e) {
+                    failure = failure == null ? e.getCause() : failure;
+                }
             }
-        } catch (ExecutionException e) {
-            launcherSessionClosed(session);
-            throw new IllegalStateException("a server of the asadmin run did not start", e.getCause());
+            if (failure != null) {
+                failure.printStackTrace();
+                launcherSessionClosed(session);
+                throw new IllegalStateException("a server of the asadmin run did not start: " + failure, failure);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             launcherSessionClosed(session);
@@ -80,7 +89,7 @@ public final class AsadminServers implements LauncherSessionListener {
     private void start(Server server) throws Exception {
         String name = server.name();
         long begin = System.nanoTime();
-        Path work = Path.of(System.getProperty("wrenmq.asadmin.work")).resolve(name);
+        Path work = work(name);
         AsadminDomain domain = AsadminDomain.unpack(name, Path.of(System.getProperty("wrenmq." + name + ".zip")),
                 work, Path.of(System.getProperty("wrenmq." + name + ".java", System.getProperty("java.home"))));
         synchronized (started) {
@@ -92,10 +101,24 @@ public final class AsadminServers implements LauncherSessionListener {
         domain.sh(page.codeBlock(server.startHeading(), "sh"), user);
         domain.sh(asPrintedHere(page, server.adapterHeading(), Map.of(BROKER_AS_PRINTED,
                 "port=" + mqttPort + ":bindAddress=127.0.0.1:persistence=false:")), user);
+        System.setProperty("wrenmq." + name + ".java.home", domain.javaHome().toString());
         System.setProperty("wrenmq." + name + ".adminPort", Integer.toString(domain.adminPort()));
         System.setProperty("wrenmq." + name + ".mqttPort", Integer.toString(mqttPort));
         System.out.printf("WRENMQ-IT %s: domain started and the adapter deployed as %s prints, in %d s (%s)%n",
                 name, server.page(), (System.nanoTime() - begin) / 1_000_000_000, domain);
+    }
+
+    /** Where the run unpacks and drives this server. */
+    public static Path work(String name) {
+        return Path.of(System.getProperty("wrenmq.asadmin.work")).resolve(name);
+    }
+
+    /** The domain this run started under that name, for a test's own commands; empty when it was not started. */
+    public static Optional<AsadminDomain> started(String name) {
+        String adminPort = System.getProperty("wrenmq." + name + ".adminPort");
+        return adminPort == null ? Optional.empty() : Optional.of(AsadminDomain.attach(name,
+                work(name), Path.of(System.getProperty("wrenmq." + name + ".java.home")),
+                Integer.parseInt(adminPort)));
     }
 
     /** The page's commands with these replacements, each of which must find its text (or the page changed). */
@@ -113,8 +136,8 @@ public final class AsadminServers implements LauncherSessionListener {
     }
 
     /** A user's directory holding the RAR under the name the build gives it, which the page's commands use. */
-    private static Path userDirectory(Path work) throws java.io.IOException {
-        Path user = Files.createDirectories(work.resolve("user"));
+    public static Path userDirectory(Path work) throws java.io.IOException {
+        Path user = Files.createDirectories(work.resolve("user-" + System.nanoTime()));
         Files.copy(Path.of(System.getProperty("wrenmq.rar")),
                 user.resolve("jca-adapter-" + System.getProperty("wrenmq.version") + ".rar"));
         return user;

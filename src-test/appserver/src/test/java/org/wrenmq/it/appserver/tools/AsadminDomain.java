@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  */
 public final class AsadminDomain implements AutoCloseable {
 
-    private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(3);
+    private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(4);
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     /** The ports of domain1's server-config as distributed: http, https, admin, iiop (3), jmx, jms. */
     private static final int[] DISTRIBUTED_PORTS = {8080, 8181, 4848, 3700, 3820, 3920, 8686, 7676};
@@ -50,6 +51,17 @@ public final class AsadminDomain implements AutoCloseable {
                 javaHome);
         domain.moveToFreeLoopbackPorts();
         return domain;
+    }
+
+    /** A domain another part of the run started: for more commands against it, not to stop it. */
+    public static AsadminDomain attach(String name, Path work, Path javaHome, int adminPort) {
+        AsadminDomain domain = new AsadminDomain(name, work.resolve("server"), work, javaHome);
+        domain.ports.put(4848, adminPort);
+        return domain;
+    }
+
+    public Path javaHome() {
+        return javaHome;
     }
 
     public int adminPort() {
@@ -84,6 +96,8 @@ public final class AsadminDomain implements AutoCloseable {
         environment.put("JAVA_HOME", javaHome.toString());
         environment.put("AS_ADMIN_HOST", "127.0.0.1");
         environment.put("AS_ADMIN_PORT", Integer.toString(adminPort()));
+        // asadmin waits 60 s for a domain to start, too little on a loaded 2-core machine (milliseconds)
+        environment.put("AS_START_TIMEOUT", Long.toString(START_TIMEOUT.toMillis()));
         Process shell = builder.start();
         boolean finished = shell.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         if (!finished) {
@@ -98,13 +112,22 @@ public final class AsadminDomain implements AutoCloseable {
         return printed;
     }
 
-    /** The domain's server process, while the domain wrote its process id. */
+    /**
+     * The domain's server process: by the process id the domain wrote, or, before it wrote one (a start that
+     * timed out), the java process whose command line names this domain's unpacked directory.
+     */
     private Optional<ProcessHandle> server() throws IOException {
         Path pid = domainDirectory().resolve("config/pid");
-        if (!Files.exists(pid)) {
-            return Optional.empty();
+        if (Files.exists(pid)) {
+            Optional<ProcessHandle> written = ProcessHandle.of(Long.parseLong(Files.readString(pid).trim()));
+            if (written.isPresent()) {
+                return written;
+            }
         }
-        return ProcessHandle.of(Long.parseLong(Files.readString(pid).trim()));
+        String directory = home.toString() + "/";
+        return ProcessHandle.allProcesses().filter(p -> p.info().commandLine()
+                .map(line -> line.contains(directory) && !line.contains("appserver-cli.jar")).orElse(false))
+                .findFirst();
     }
 
     @Override

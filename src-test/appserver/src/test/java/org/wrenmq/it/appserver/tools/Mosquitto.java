@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -32,11 +33,38 @@ public final class Mosquitto {
 
     /** Starts on this port: for a test that needs the port known before the broker runs. */
     public static Mosquitto start(int port) {
+        return start(port, "allow_anonymous true\n");
+    }
+
+    /** Refuses every client but this user with this password (a password file made by mosquitto_passwd). */
+    public static Mosquitto startRequiring(String user, String password) {
+        try {
+            Path dir = Files.createTempDirectory("wrenmq-it-mosquitto-passwd");
+            // mosquitto started as root reads its files as the user mosquitto
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Path passwords = Files.createFile(dir.resolve("passwd"));
+            Process passwd = new ProcessBuilder("mosquitto_passwd", "-b", passwords.toString(), user, password)
+                    .redirectErrorStream(true).start();
+            if (!passwd.waitFor(30, TimeUnit.SECONDS) || passwd.exitValue() != 0) {
+                throw new IllegalStateException("mosquitto_passwd failed: "
+                        + new String(passwd.getInputStream().readAllBytes()));
+            }
+            Files.setPosixFilePermissions(passwords, PosixFilePermissions.fromString("rw-r--r--"));
+            return start(FreePort.find(), "allow_anonymous false\npassword_file " + passwords + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Mosquitto start(int port, String access) {
         try {
             Path dir = Files.createTempDirectory("wrenmq-it-mosquitto");
             Path config = dir.resolve("mosquitto.conf");
             Files.writeString(config, "listener " + port + " 127.0.0.1\n"
-                    + "allow_anonymous true\n"
+                    + access
                     + "persistence false\n"
                     + "log_dest file " + dir.resolve("mosquitto.log") + "\n");
             Mosquitto mosquitto = new Mosquitto(port, config);

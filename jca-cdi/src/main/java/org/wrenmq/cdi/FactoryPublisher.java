@@ -35,7 +35,7 @@ final class FactoryPublisher implements org.wrenmq.api.MqttPublisher {
         }
     }
 
-    /** With the application's own {@code Jsonb} bean when it has one (its config, adapters, naming), else the adapter's. */
+    /** With the application's own {@code Jsonb} bean when it has one (its config, adapters), else the adapter's. */
     @Override
     public CompletionStage<Void> publishJson(String topic, Object value, QoS qos) {
         if (applicationJsonb != null) {
@@ -47,7 +47,10 @@ final class FactoryPublisher implements org.wrenmq.api.MqttPublisher {
         }
     }
 
-    /** Thrown, not a failed stage: inside a transaction a caller rarely looks at the stage, and must not lose the message unseen. */
+    /**
+     * No connection is thrown, not a failed stage: inside a transaction a caller rarely looks at the stage, and
+     * must not lose the message unseen.
+     */
     private MqttConnection connection() {
         try {
             return factory.getConnection();

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
 import java.util.Map;
 import org.assertj.core.api.Assertions;
 import org.awaitility.Awaitility;
@@ -94,7 +95,7 @@ final class Deployments {
                 .keySet().stream().map(path -> path.get().substring("/WEB-INF/classes/".length()))
                 .map(file -> file.substring(0, file.length() - ".class".length()).replace('/', '.'))
                 .map(Deployments::load).filter(type -> type.isAnnotationPresent(MessageDriven.class)).sorted(
-                        java.util.Comparator.comparing(Class::getSimpleName))
+                        Comparator.comparing(Class::getSimpleName))
                 .forEach(type -> beans.append(GLASSFISH_MDB.replace("NAME", type.getSimpleName())));
         return war.addAsWebInfResource(new StringAsset(GLASSFISH_EJB_JAR.replace("BEANS", beans)),
                 "glassfish-ejb-jar.xml");

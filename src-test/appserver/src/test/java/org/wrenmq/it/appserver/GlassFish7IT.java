@@ -7,8 +7,9 @@ import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 
 /**
  * The contract, CDI included, in GlassFish 7 with its embedded broker. The domain is started and the adapter
- * deployed by the commands of docs/jakarta-ee/glassfish.md (launcher.AsadminServers); Arquillian deploys the application. Its application binds each message-driven bean
- * to the adapter in {@code glassfish-ejb-jar.xml}, as the page says.
+ * deployed by the commands of docs/jakarta-ee/glassfish.md (launcher.AsadminServers); Arquillian deploys the
+ * application, which binds each message-driven bean to the adapter in {@code glassfish-ejb-jar.xml}, as the page
+ * says.
  *
  * <p>Runs in the build's {@code asadmin} run, and inside the server, where the property is not set.
  */

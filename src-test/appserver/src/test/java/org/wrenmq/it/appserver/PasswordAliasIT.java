@@ -3,6 +3,7 @@ package org.wrenmq.it.appserver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -39,7 +40,7 @@ class PasswordAliasIT {
         assumeTrue(started.isPresent(), server + " is not in this run (wrenmq.asadmin.servers)");
         AsadminDomain domain = started.get();
         String commands = DocPage.read(page).codeBlock(heading, "sh");
-        assertThat(commands).contains(EXTERNAL_BROKER, "password=${ALIAS=", "asadmin ping-connection-pool");
+        assertThat(commands).contains(EXTERNAL_BROKER, "password=${ALIAS", "asadmin ping-connection-pool");
 
         Mosquitto broker = Mosquitto.startRequiring(BROKER_USER, BROKER_PASSWORD);
         try {
@@ -48,10 +49,22 @@ class PasswordAliasIT {
                     .replace(EXTERNAL_BROKER, "127.0.0.1\\:" + broker.port()), user);
 
             assertThat(printed).contains("Command ping-connection-pool executed successfully");
+            assertThat(Files.readString(domain.domainDirectory().resolve("config/domain.xml")))
+                    .contains("${ALIAS=wrenmq-mqtt}").doesNotContain(BROKER_PASSWORD);
         } finally {
             broker.stop();
+            // a second adapter for the same listener type would stop Payara binding MDBs by listener interface
+            domain.sh(REMOVE_ALIAS_ADAPTER, AsadminServers.work(server));
         }
     }
+
+    /** Removes what the test added, whichever command it got to. */
+    private static final String REMOVE_ALIAS_ADAPTER = """
+            asadmin delete-connector-resource alias/ConnectionFactory || true
+            asadmin delete-connector-connection-pool alias-pool || true
+            asadmin undeploy alias || true
+            asadmin delete-resource-adapter-config alias || true
+            """;
 
     /** The page's names of the adapter, its pool and its factory, with the prefix alias. */
     private static String besideTheContractsAdapter(String commands) {

@@ -7,8 +7,8 @@ import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 
 /**
  * The contract, CDI included, in Payara Server 6 with its embedded broker. The domain is started and the adapter
- * deployed by the commands of docs/jakarta-ee/payara.md (launcher.AsadminServers); Arquillian deploys the application. Its application carries no binding descriptor:
- * Payara binds a message-driven bean by its listener interface.
+ * deployed by the commands of docs/jakarta-ee/payara.md (launcher.AsadminServers); Arquillian deploys the
+ * application, which carries no binding descriptor: Payara binds a message-driven bean by its listener interface.
  *
  * <p>Runs in the build's {@code asadmin} run, and inside the server, where the property is not set.
  */

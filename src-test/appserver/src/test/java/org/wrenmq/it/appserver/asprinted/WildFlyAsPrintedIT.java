@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.wrenmq.it.appserver.tools.DocPage;
 import org.wrenmq.it.appserver.tools.FreePort;
 import org.wrenmq.it.appserver.tools.Mosquitto;
@@ -28,9 +30,11 @@ import org.wrenmq.it.appserver.tools.MosquittoClients;
  * that: the MQTT port (1883 on the page) is one free at run time, {@code 0.0.0.0} becomes {@code 127.0.0.1}, and
  * WildFly runs with a port offset, so {@code jboss-cli.sh -c} gets {@code --controller} as the page says.
  *
- * <p>Runs in the build's {@code as-printed} Failsafe run, which names the WildFly zip (skipped in the others).
+ * <p>Runs in the build's {@code as-printed} Failsafe run, which names the WildFly zip (skipped in the others), two
+ * routes at a time.
  */
 @EnabledIfSystemProperty(named = "wrenmq.wildfly.zip", matches = ".+")
+@Execution(ExecutionMode.CONCURRENT)   // each route has a WildFly, ports and directories of its own
 class WildFlyAsPrintedIT {
 
     private static final String PAGE = "jakarta-ee/wildfly.md";

@@ -25,6 +25,9 @@ import org.wrenmq.it.appserver.tools.FreePort;
  * {@code port=1883:bindAddress=0.0.0.0:} becomes a free port, {@code 127.0.0.1} and {@code persistence=false},
  * and the commands run beside the built RAR. Sets {@code wrenmq.NAME.adminPort} and {@code wrenmq.NAME.mqttPort}
  * for {@code arquillian.xml} and the tests; stops every domain when the run ends.
+ *
+ * <p>{@code wrenmq.asadmin.servers} names the servers to start; Arquillian's {@code asadmin} group connects to all
+ * three, so a run of the Arquillian tests needs all three (a shorter list suits {@code PasswordAliasIT} alone).
  */
 public final class AsadminServers implements LauncherSessionListener {
 

@@ -70,6 +70,25 @@ public final class Mosquitto implements AutoCloseable {
         }
     }
 
+    /**
+     * Refuses every client but this user with this password (a password file made by mosquitto_passwd), on a free
+     * port, until the JVM ends: for an external broker that asks the adapter for credentials.
+     */
+    public static Mosquitto startRequiring(String user, String password) {
+        try {
+            Path dir = Files.createTempDirectory("wrenmq-it-mosquitto-passwd");
+            Path passwords = dir.resolve("passwd");
+            ClientProcess passwd = ClientProcess.start(dir, "mosquitto_passwd", "-c", "-b", passwords.toString(),
+                    user, password);
+            passwd.awaitSuccess();
+            Mosquitto mosquitto = start(dir, Ports.free(), "allow_anonymous false", "password_file " + passwords);
+            Runtime.getRuntime().addShutdownHook(new Thread(mosquitto::close));
+            return mosquitto;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public int port() {
         return port;
     }

@@ -183,7 +183,8 @@ public final class BrokerConfig {
      * Reads the same keys from a map (OSGi Config Admin, resource adapter properties). Keys with a dot belong to
      * the hosting framework, DS (a reference's {@code NAME.target}) or tools ({@code felix.fileinstall.filename})
      * and are ignored: mosquitto's keys never contain one; {@code listener.NAME.SETTING} keys describe listener
-     * blocks ({@link ListenerProperties}). A blank value means unset: configuration tools write
+     * blocks ({@link ListenerProperties}), {@code connection.NAME.SETTING} keys bridges ({@link BridgeProperties}).
+     * A blank value means unset: configuration tools write
      * one for each described key without a default ({@code config:meta -c}).
      */
     public static BrokerConfig fromMap(Map<String, ?> properties) {
@@ -196,6 +197,7 @@ public final class BrokerConfig {
             }
         });
         ListenerProperties.apply(properties, (where, key, value) -> b.origin(where).set(key, value));
+        BridgeProperties.apply(properties, (where, key, value) -> b.origin(where).set(key, value));
         return b.build();
     }
 

@@ -147,6 +147,28 @@ class BridgeConfigTest {
         assertThat(c.bridges()).hasSize(1);
     }
 
+    @Test
+    void karafPropertiesDescribeBridgesAsConnectionNameSetting() {
+        BrokerConfig c = BrokerConfig.fromMap(java.util.Map.of(
+                "connection.cloud.address", "cloud.example.com:8883",
+                "connection.cloud.topic.1", "sensors/# out 1 \"\" edge1/",
+                "connection.cloud.topic.2", "cmd/# in 1 \"\" edge1/",
+                "connection.cloud.remote_clientid", "edge1",
+                "connection.backup.address", "backup:1883",
+                "connection.backup.topic", new String[] {"a/# out", "b/# in"}));
+
+        assertThat(c.bridges()).extracting(BridgeConfig::name).containsExactly("backup", "cloud");
+        BridgeConfig cloud = c.bridges().get(1);
+        assertThat(cloud.addresses()).containsExactly(new BridgeConfig.Address("cloud.example.com", 8883));
+        assertThat(cloud.remoteClientId()).isEqualTo("edge1");
+        assertThat(cloud.topics()).containsExactly(new Topic("sensors/#", Direction.OUT, 1, null, "edge1/"),
+                new Topic("cmd/#", Direction.IN, 1, null, "edge1/"));
+        assertThat(c.bridges().get(0).topics()).extracting(Topic::pattern).containsExactly("a/#", "b/#");
+        assertThatThrownBy(() -> BrokerConfig.fromMap(java.util.Map.of("connection.x.topic", "a",
+                "connection.x.keepalive_interval", "soon")))
+                .hasMessage("connection.x: keepalive_interval must be a whole number, not 'soon'");
+    }
+
     private BridgeConfig only(String text) throws IOException {
         BrokerConfig c = BrokerConfig.parse(write(text));
         assertThat(c.bridges()).hasSize(1);

@@ -4,6 +4,7 @@ import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
 import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -60,6 +61,12 @@ public final class ClusterNode implements AutoCloseable {
 
     private void connect(SubscriptionTree localTree, RetainedTree retained, boolean retainAvailable) {
         hazelcast.getCluster().addMembershipListener(new Members());
+        hazelcast.getLifecycleService().addLifecycleListener(event -> {
+            if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
+                LOG.warn("cluster: this node merged back after a split brain; its subscriptions are announced again");
+                directory.afterMerge();
+            }
+        });
         hazelcast.<byte[]>getTopic(NodeInbox.topicName(id())).addMessageListener(new NodeInbox(router, counters));
         directory.start();
         localTree.observe(directory);

@@ -211,6 +211,26 @@ class ClusterIT {
         onNode3.close();
     }
 
+    @Test
+    @Order(7)
+    @DisplayName("a broker without cluster_name loads no Hazelcast class and none of the cluster package")
+    void singleNodeLoadsNoHazelcast() throws Exception {
+        Path single = Files.createDirectories(dir.resolve("single"));
+        String port = Integer.toString(Launched.freePort());
+        Path conf = single.resolve("single.conf");
+        Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence false\n");
+        ClientProcess broker = LAUNCHED.track(ClientProcess.start(single, List.of(
+                Launched.requiredPath("wrenmq.launcher"), "-c", conf.toString()), java.util.Map.of(
+                "WRENMQ_JARS", Launched.requiredPath("wrenmq.broker.target"),
+                "WRENMQ_JAVA_OPTS", "-Xmx128m -verbose:class", "WRENMQ_CDS", "off")));
+        await().atMost(PATIENCE).until(() -> broker.output().contains("WrenMQ listening on"));
+        client("mosquitto_pub", "-p", port, "-q", "1", "-t", "single/up", "-m", "yes").awaitSuccess();
+
+        assertThat(broker.output()).contains("[class,load] org.wrenmq.broker.routing.Router ")
+                .doesNotContain("com.hazelcast").doesNotContain("org.wrenmq.broker.cluster.");
+        broker.stop();
+    }
+
     private static List<String> jobsIn(ClientProcess subscriber) {
         return subscriber.output().lines().filter(l -> l.startsWith("job")).toList();
     }

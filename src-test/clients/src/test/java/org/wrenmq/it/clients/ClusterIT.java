@@ -236,6 +236,26 @@ class ClusterIT {
     }
 
     @Test
+    @Order(5)
+    @DisplayName("a persistent session moves: mosquitto_sub -c leaves node 1 and resumes on node 2, with the "
+            + "messages published meanwhile on node 3")
+    void sessionResumesOnAnotherNode() throws Exception {
+        String topic = "plant/historian";
+        ClientProcess first = client("mosquitto_sub", "-p", port(0), "-q", "1", "-c", "-i", "mover", "-t", topic);
+        awaitRoute(2, topic, first);
+        first.stop();
+        for (int i = 0; i < 3; i++) {
+            client("mosquitto_pub", "-p", port(2), "-q", "1", "-t", topic, "-m", "kept" + i).awaitSuccess();
+        }
+
+        String resumed = client("mosquitto_sub", "-p", port(1), "-q", "1", "-c", "-i", "mover", "-t", topic,
+                "-C", "3").awaitSuccess();
+
+        assertThat(resumed.lines().filter(l -> l.startsWith("kept")).toList()).containsExactly("kept0", "kept1",
+                "kept2");
+    }
+
+    @Test
     @Order(6)
     @DisplayName("kill -9 of node 3 during a QoS 1 stream from node 1 to an offline persistent session on node 2 "
             + "loses no acknowledged message; node 3 rejoins and serves clients again")

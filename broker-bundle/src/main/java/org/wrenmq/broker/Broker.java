@@ -134,7 +134,7 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
         if (config.cluster() != null) {
             try {
                 cluster = ClusterNode.start(config.cluster(), context.router(), context.subscriptions(),
-                        context.sessions(), context.retained(), config.retainAvailable());
+                        context.sessionServices(), context.retained(), config.retainAvailable());
             } catch (RuntimeException e) {
                 close();
                 throw new BrokerStartException("cannot join cluster '" + config.cluster().name() + "': "

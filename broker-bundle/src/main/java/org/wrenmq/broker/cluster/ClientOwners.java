@@ -8,6 +8,7 @@ import com.hazelcast.topic.ITopic;
 import com.hazelcast.topic.Message;
 import java.util.UUID;
 import java.util.concurrent.Executor;
+import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wrenmq.broker.session.Session;
@@ -25,6 +26,9 @@ import org.wrenmq.broker.session.SessionRegistry;
 final class ClientOwners implements SessionRegistry.Owners {
     private static final Logger LOG = LoggerFactory.getLogger(ClientOwners.class);
     static final String MAP = HazelcastSetup.MAP_PREFIX + "clients";
+    /** Control messages: {@code T CLIENT_ID} (taken over), {@code M REQUESTER \0 CLIENT_ID} (hand the session over). */
+    static final String TAKEOVER = "T";
+    static final String MOVE = "M";
 
     private final HazelcastInstance hazelcast;
     private final String self;
@@ -33,9 +37,12 @@ final class ClientOwners implements SessionRegistry.Owners {
     private final ClusterCounters counters;
     /** Runs the map updates that have no asynchronous form off the event loops. */
     private final Executor writer;
+    private final SessionMoves moves;
 
-    ClientOwners(HazelcastInstance hazelcast, SessionRegistry sessions, ClusterCounters counters, Executor writer) {
+    ClientOwners(HazelcastInstance hazelcast, SessionRegistry sessions, ClusterCounters counters, Executor writer,
+                 SessionMoves moves) {
         this.writer = writer;
+        this.moves = moves;
         this.hazelcast = hazelcast;
         this.self = hazelcast.getCluster().getLocalMember().getUuid().toString();
         this.owners = hazelcast.getMap(MAP);
@@ -48,15 +55,34 @@ final class ClientOwners implements SessionRegistry.Owners {
     }
 
     void start() {
-        hazelcast.<String>getTopic(controlTopic(self)).addMessageListener(this::takenOverElsewhere);
+        hazelcast.<String>getTopic(controlTopic(self)).addMessageListener(this::control);
+        moves.start();
         sessions.watch(this);
+    }
+
+    @Override
+    public boolean readyToOpen(String clientId, boolean cleanStart, EventExecutor loop, Runnable retry) {
+        if (cleanStart) {
+            return true;
+        }
+        return moves.readyToOpen(clientId, false, loop, retry, owners.getAsync(clientId).toCompletableFuture());
+    }
+
+    private void control(Message<String> message) {
+        String text = message.getMessageObject();
+        if (text.startsWith(MOVE)) {
+            int zero = text.indexOf('\0');
+            moves.handOver(text.substring(MOVE.length(), zero), text.substring(zero + 1));
+        } else {
+            takenOverElsewhere(text.substring(TAKEOVER.length()));
+        }
     }
 
     @Override
     public void connected(String clientId) {
         owners.putAsync(clientId, self).thenAccept(previous -> {
-            if (previous != null && !previous.equals(self) && isMember(previous)) {
-                hazelcast.<String>getTopic(controlTopic(previous)).publish(clientId);
+            if (previous != null && !previous.equals(self) && isMember(hazelcast, previous)) {
+                hazelcast.<String>getTopic(controlTopic(previous)).publish(TAKEOVER + clientId);
             }
         });
     }
@@ -67,8 +93,7 @@ final class ClientOwners implements SessionRegistry.Owners {
     }
 
     /** Another node's client claimed an id whose session is here. */
-    private void takenOverElsewhere(Message<String> message) {
-        String clientId = message.getMessageObject();
+    private void takenOverElsewhere(String clientId) {
         Session session = sessions.get(clientId);
         String owner = owners.get(clientId);
         if (session == null || self.equals(owner)) {
@@ -84,7 +109,7 @@ final class ClientOwners implements SessionRegistry.Owners {
         owners.removeAll(Predicates.equal("this", node.toString()));
     }
 
-    private boolean isMember(String node) {
+    static boolean isMember(HazelcastInstance hazelcast, String node) {
         for (Member m : hazelcast.getCluster().getMembers()) {
             if (m.getUuid().toString().equals(node)) {
                 return true;

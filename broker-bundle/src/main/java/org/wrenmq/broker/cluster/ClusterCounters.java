@@ -18,6 +18,9 @@ final class ClusterCounters {
     final LongAdder remoteFiltersAdded = new LongAdder();
     /** Clients whose session was taken over by a connection on another node. */
     final LongAdder takenOverByOtherNode = new LongAdder();
+    /** Persistent sessions handed over to this node, and from it. */
+    final LongAdder sessionsMovedIn = new LongAdder();
+    final LongAdder sessionsMovedOut = new LongAdder();
 
     Map<String, Long> snapshot(int members) {
         Map<String, Long> m = new LinkedHashMap<>();
@@ -28,6 +31,8 @@ final class ClusterCounters {
         m.put("cluster.subscriptions.remote_filters", remoteFilters.sum());
         m.put("cluster.subscriptions.remote_added", remoteFiltersAdded.sum());
         m.put("cluster.sessions.taken_over_remotely", takenOverByOtherNode.sum());
+        m.put("cluster.sessions.moved_in", sessionsMovedIn.sum());
+        m.put("cluster.sessions.moved_out", sessionsMovedOut.sum());
         return m;
     }
 }

@@ -4,6 +4,7 @@ import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
 import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -13,7 +14,7 @@ import org.wrenmq.broker.routing.RetainedTree;
 import org.wrenmq.broker.routing.Router;
 import org.wrenmq.broker.routing.SubscriptionTree;
 import org.wrenmq.broker.session.Session;
-import org.wrenmq.broker.session.SessionRegistry;
+import org.wrenmq.broker.session.SessionServices;
 
 /**
  * This broker as one node of a WrenMQ cluster: a Hazelcast member (joined through {@code cluster_members}), the
@@ -30,11 +31,12 @@ public final class ClusterNode implements AutoCloseable {
     private final ClientOwners clientOwners;
     private final ClusterWriter writer = new ClusterWriter();
 
-    private ClusterNode(HazelcastInstance hazelcast, Router router, SessionRegistry sessions) {
+    private ClusterNode(HazelcastInstance hazelcast, Router router, SessionServices sessions) {
         this.hazelcast = hazelcast;
         this.router = router;
         this.directory = new SubscriptionDirectory(hazelcast, counters, writer);
-        this.clientOwners = new ClientOwners(hazelcast, sessions, counters, writer);
+        this.clientOwners = new ClientOwners(hazelcast, sessions.sessions(), counters, writer,
+                new SessionMoves(hazelcast, sessions, counters));
     }
 
     /**
@@ -42,15 +44,16 @@ public final class ClusterNode implements AutoCloseable {
      * the listeners open: the subscriptions and retained messages restored are announced to the other nodes here.
      *
      * @param localTree       this node's subscriptions, observed for the directory
-     * @param sessions        the sessions restored from the store, whose filters are announced
+     * @param sessions        what a session moved here from another node is made with; the sessions restored
+     *                        from the store, whose filters are announced
      * @param retainAvailable {@code retain_available}: whether retained messages are shared at all
      */
     public static ClusterNode start(ClusterConfig config, Router router, SubscriptionTree localTree,
-                                    SessionRegistry sessions, RetainedTree retained, boolean retainAvailable) {
+                                    SessionServices sessions, RetainedTree retained, boolean retainAvailable) {
         HazelcastInstance hazelcast = Hazelcast.newHazelcastInstance(HazelcastSetup.config(config));
         ClusterNode node = new ClusterNode(hazelcast, router, sessions);
         node.connect(localTree, retained, retainAvailable);
-        for (Session s : sessions.all()) {
+        for (Session s : sessions.sessions().all()) {
             s.subscriptions().forEach(sub -> node.directory.firstSubscriber(sub.topicFilter(), sub.shareGroup()));
         }
         LOG.info("cluster '{}': node {} on {}:{}, {} member(s) now", config.name(), node.id(), config.bindAddress(),
@@ -60,6 +63,12 @@ public final class ClusterNode implements AutoCloseable {
 
     private void connect(SubscriptionTree localTree, RetainedTree retained, boolean retainAvailable) {
         hazelcast.getCluster().addMembershipListener(new Members());
+        hazelcast.getLifecycleService().addLifecycleListener(event -> {
+            if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
+                LOG.warn("cluster: this node merged back after a split brain; its subscriptions are announced again");
+                directory.afterMerge();
+            }
+        });
         hazelcast.<byte[]>getTopic(NodeInbox.topicName(id())).addMessageListener(new NodeInbox(router, counters));
         directory.start();
         localTree.observe(directory);

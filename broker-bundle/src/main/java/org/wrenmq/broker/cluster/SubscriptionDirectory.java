@@ -33,6 +33,8 @@ final class SubscriptionDirectory implements SubscriptionTree.Observer {
     /** The other nodes' filters, matched by the forwarder. */
     private final SubscriptionTree remoteTree = new SubscriptionTree();
     private final Map<UUID, RemoteNode> nodes = new ConcurrentHashMap<>();
+    /** This node's own entries, to write again after a split brain healed. */
+    private final java.util.Set<String> own = ConcurrentHashMap.newKeySet();
     /** Writes this node's entries in the order the local tree changed. */
     private final Executor writer;
     private final ClusterCounters counters;
@@ -62,12 +64,14 @@ final class SubscriptionDirectory implements SubscriptionTree.Observer {
     @Override
     public void firstSubscriber(String topicFilter, String shareGroup) {
         String key = new FilterKey(self, shareGroup, topicFilter).asMapKey();
+        own.add(key);
         writer.execute(() -> map.set(key, ""));
     }
 
     @Override
     public void lastSubscriberGone(String topicFilter, String shareGroup) {
         String key = new FilterKey(self, shareGroup, topicFilter).asMapKey();
+        own.remove(key);
         writer.execute(() -> map.delete(key));
     }
 
@@ -120,6 +124,17 @@ final class SubscriptionDirectory implements SubscriptionTree.Observer {
                         removed);
             });
         }
+    }
+
+    /**
+     * After a split brain healed: the other side's nodes may have removed this node's entries when it seemed gone,
+     * so they are written again, and the map's entries (merged by Hazelcast) taken in again.
+     */
+    void afterMerge() {
+        writer.execute(() -> {
+            own.forEach(key -> map.set(key, ""));
+            map.keySet().forEach(key -> added(FilterKey.parse(key)));
+        });
     }
 
     /** Takes this node's entries out (a clean stop). */

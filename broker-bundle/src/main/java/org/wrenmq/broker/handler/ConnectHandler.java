@@ -118,6 +118,15 @@ final class ConnectHandler {
             return;
         }
 
+        // a session resumed on this cluster node is fetched first from the node that has it
+        if (!c.broker.sessions().readyToOpen(clientId, header.isCleanSession(), c.channel.eventLoop(),
+                () -> {
+                    if (c.channel.isActive()) {
+                        handle(c, msg);
+                    }
+                })) {
+            return;
+        }
         if (keepAlive > 0) {
             c.watchKeepAlive(keepAlive);
         }

@@ -310,6 +310,63 @@ public final class Session implements Subscriber {
         startExpiry(Math.max(0, expiryIntervalSeconds * 1000 - elapsed));
     }
 
+    // ---- moving between cluster nodes (executor only) ----
+
+    /**
+     * Hands this persistent session to the cluster node its client connected to: the attached connection (if any)
+     * is taken over, and the session leaves this node (registry, tree, store).
+     *
+     * @return its subscriptions, expiry, and the messages the client has not finished (queued, and in flight
+     *     before PUBREC), as entries numbered from 1
+     */
+    public StoredSession handOver(long nowMillis) {
+        List<StoredEntry> entries = new java.util.ArrayList<>();
+        Map<Long, Publication> messages = new java.util.HashMap<>();
+        long n = 1;
+        for (Delivery d : outbox.unfinished()) {
+            entries.add(new StoredEntry(n, n, d.qos(), d.retainFlag(), d.subscriptionIds(), false));
+            messages.put(n, d.publication());
+            n++;
+        }
+        StoredSession record = SessionRecords.toStored(clientId, expiryIntervalSeconds, nowMillis,
+                subscriptions.values(), null, 0);
+        if (outlet != null) {
+            outlet.takenOver();
+            willAndExpiry.takenOver();
+            outlet = null;
+            online = false;
+            outbox.disconnect();
+        }
+        end();
+        return new StoredSession(clientId, record.expiryIntervalSeconds(), nowMillis, record.subscriptions(), null,
+                0, entries, List.of(), messages);
+    }
+
+    /**
+     * Takes in a session another cluster node handed over ({@link #handOver}), before its client attaches here:
+     * its subscriptions join this node's tree, its messages this session's queue (written to this node's store
+     * for QoS 1/2) and go out with DUP set, as after a restart.
+     */
+    public void adopt(StoredSession moved) {
+        persistent = true;
+        expiryIntervalSeconds = moved.expiryIntervalSeconds();
+        for (StoredSession.SubscriptionRecord r : moved.subscriptions()) {
+            Subscription s = SessionRecords.fromRecord(this, r);
+            subscriptionsForUpdate().put(s.asSubscribed(), s);
+            services.subscriptions().add(s);
+        }
+        for (StoredEntry e : moved.entries()) {
+            Publication p = moved.messages().get(e.messageId());
+            StoredEntry entry = null;
+            if (e.qos() != QoS.AT_MOST_ONCE && services.store().durable()) {
+                entry = new StoredEntry(nextStoreSeq(), services.store().addMessage(p), e.qos(), e.retainFlag(),
+                        e.subscriptionIds(), false);
+                services.store().addEntry(clientId, entry);
+            }
+            outbox.restore(new Delivery(p, e.qos(), e.retainFlag(), e.subscriptionIds(), entry, true), false);
+        }
+    }
+
     // ---- subscriptions (executor only) ----
 
     /** @return the subscription this replaced, or null if it is new */

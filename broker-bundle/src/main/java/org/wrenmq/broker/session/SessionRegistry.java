@@ -34,6 +34,16 @@ public final class SessionRegistry {
 
         default void ended(String clientId) {
         }
+
+        /**
+         * Whether a client that resumes its session ({@code cleanStart} false) may be attached now; false while
+         * its session is being fetched from another cluster node, and {@code retry} runs the CONNECT again
+         * (on the connection's loop) once it is here or known to be nowhere.
+         */
+        default boolean readyToOpen(String clientId, boolean cleanStart, io.netty.util.concurrent.EventExecutor loop,
+                                    Runnable retry) {
+            return true;
+        }
     }
 
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
@@ -41,6 +51,12 @@ public final class SessionRegistry {
 
     public void watch(Owners owners) {
         this.owners = owners;
+    }
+
+    /** See {@link Owners#readyToOpen}. */
+    public boolean readyToOpen(String clientId, boolean cleanStart, io.netty.util.concurrent.EventExecutor loop,
+                               Runnable retry) {
+        return owners.readyToOpen(clientId, cleanStart, loop, retry);
     }
 
     /** A client connected with {@code clientId} (its session is open here now). */

@@ -167,6 +167,41 @@ class ClusterTests {
     }
 
     @Test
+    @DisplayName("a persistent session moves: offline on node 1, resumed on node 2 with session present, its "
+            + "subscription and the messages queued meanwhile; the old node keeps nothing")
+    void persistentSessionMoves() throws Exception {
+        String id = "historian-" + prefix;
+        String topic = prefix + "readings";
+        MqttConnectionOptions persistent = Paho5.options();
+        persistent.setCleanStart(false);
+        persistent.setSessionExpiryInterval(3600L);
+        long known = cluster.counter(2, "cluster.subscriptions.remote_added");
+        Paho5 first = new Paho5(cluster.port(0), id);
+        clients.add(first);
+        first.connect(persistent);
+        first.subscribe(topic, 1);
+        awaitRemoteFilters(2, known + 1);
+        first.disconnect();
+        Paho5 publisher = client(2, "p-" + prefix);
+        for (int i = 0; i < 5; i++) {
+            publisher.publish(topic, "r" + i, 1);
+        }
+        await().atMost(PATIENCE).until(() -> cluster.counter(0, "messages.queued") >= 5);
+
+        Paho5 resumed = new Paho5(cluster.port(1), id);
+        clients.add(resumed);
+        boolean present = resumed.connect(persistent).getSessionPresent();
+
+        assertThat(present).as("session present").isTrue();
+        assertThat(resumed.next(5)).extracting(Paho5.Received::payload).containsExactly("r0", "r1", "r2", "r3",
+                "r4");
+        assertThat(cluster.node(0).clients()).noneMatch(c -> c.clientId().equals(id));
+        awaitRemoteFilters(2, known + 2); // node 3 now knows the filter on node 2
+        publisher.publish(topic, "after", 1);
+        assertThat(resumed.next().payload()).as("the subscription moved too").isEqualTo("after");
+    }
+
+    @Test
     @DisplayName("a will fires once, and reaches subscribers on every node")
     void willFiresOnce() throws Exception {
         String topic = prefix + "lost";

@@ -211,8 +211,48 @@ class ClusterIT {
         onNode3.close();
     }
 
+    @Test
+    @Order(7)
+    @DisplayName("a broker without cluster_name loads no Hazelcast class and none of the cluster package")
+    void singleNodeLoadsNoHazelcast() throws Exception {
+        Path single = Files.createDirectories(dir.resolve("single"));
+        String port = Integer.toString(Launched.freePort());
+        Path conf = single.resolve("single.conf");
+        Files.writeString(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence false\n");
+        ClientProcess broker = LAUNCHED.track(ClientProcess.start(single, List.of(
+                Launched.requiredPath("wrenmq.launcher"), "-c", conf.toString()), java.util.Map.of(
+                "WRENMQ_JARS", Launched.requiredPath("wrenmq.broker.target"),
+                "WRENMQ_JAVA_OPTS", "-Xmx128m -verbose:class", "WRENMQ_CDS", "off")));
+        await().atMost(PATIENCE).until(() -> broker.output().contains("WrenMQ listening on"));
+        client("mosquitto_pub", "-p", port, "-q", "1", "-t", "single/up", "-m", "yes").awaitSuccess();
+
+        assertThat(broker.output()).contains("[class,load] org.wrenmq.broker.routing.Router ")
+                .doesNotContain("com.hazelcast").doesNotContain("org.wrenmq.broker.cluster.");
+        broker.stop();
+    }
+
     private static List<String> jobsIn(ClientProcess subscriber) {
         return subscriber.output().lines().filter(l -> l.startsWith("job")).toList();
+    }
+
+    @Test
+    @Order(5)
+    @DisplayName("a persistent session moves: mosquitto_sub -c leaves node 1 and resumes on node 2, with the "
+            + "messages published meanwhile on node 3")
+    void sessionResumesOnAnotherNode() throws Exception {
+        String topic = "plant/historian";
+        ClientProcess first = client("mosquitto_sub", "-p", port(0), "-q", "1", "-c", "-i", "mover", "-t", topic);
+        awaitRoute(2, topic, first);
+        first.stop();
+        for (int i = 0; i < 3; i++) {
+            client("mosquitto_pub", "-p", port(2), "-q", "1", "-t", topic, "-m", "kept" + i).awaitSuccess();
+        }
+
+        String resumed = client("mosquitto_sub", "-p", port(1), "-q", "1", "-c", "-i", "mover", "-t", topic,
+                "-C", "3").awaitSuccess();
+
+        assertThat(resumed.lines().filter(l -> l.startsWith("kept")).toList()).containsExactly("kept0", "kept1",
+                "kept2");
     }
 
     @Test

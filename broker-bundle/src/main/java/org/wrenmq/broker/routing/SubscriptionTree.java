@@ -10,13 +10,14 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Matching a topic walks the trie with the topic's levels: at each node it follows the child named like the
  * level, the '+' child, and collects the '#' child (which also matches the parent level: "a/#" matches "a").
- * That costs a few hash lookups per level, whatever the number of subscriptions. Children are concurrent maps,
+ * That costs a few hash lookups per level, whatever the number of subscriptions. Children are in concurrent maps,
  * so matching takes no lock and runs on every event loop at once; changes (subscribe, unsubscribe) are
  * serialised on the tree, which also lets unsubscribe prune empty nodes safely.
  *
- * <p>A node makes each of its three maps only when the first entry for it comes, and drops it when it empties:
- * a node on a filter's path has children or subscribers, rarely both and hardly ever shared groups, and an
- * empty concurrent map costs 64 bytes, a fifth of what a subscription should cost in all.
+ * <p>A node holds its only child, and its only subscription, directly, and makes a map only for the second:
+ * on most filters' paths a node has one child or one subscriber, and a concurrent map with one entry costs about
+ * 120 bytes, a quarter of what a subscription should cost in all. Shared groups get a map when the first comes.
+ * A node drops what empties.
  */
 public final class SubscriptionTree {
 
@@ -27,31 +28,120 @@ public final class SubscriptionTree {
         void sharedGroup(SharedGroup group);
     }
 
-    /** Maps are null until needed; they are made and dropped under the tree's lock, read without it. */
+    /** Children and subscribers are written under the tree's lock and read without it. */
     private static final class Node {
-        volatile Map<String, Node> children;
-        volatile Map<Subscriber, Subscription> subscribers;
+        /** This node's level of the filter: its key in its parent. */
+        final String level;
+        /** null, the only child (a Node), or from the second child on a ConcurrentHashMap of level to Node. */
+        private volatile Object children;
+        /** null, the only subscription, or from the second on a ConcurrentHashMap of Subscriber to Subscription. */
+        private volatile Object subscribers;
         volatile Map<String, SharedGroup> groups;
 
+        Node(String level) {
+            this.level = level;
+        }
+
+        @SuppressWarnings("unchecked")
         Node child(String level) {
-            Map<String, Node> c = children;
-            return c == null ? null : c.get(level);
+            Object c = children;
+            if (c instanceof Node only) {
+                return only.level.equals(level) ? only : null;
+            }
+            return c == null ? null : ((Map<String, Node>) c).get(level);
         }
 
         /** Under the tree's lock. */
-        Map<String, Node> children() {
-            if (children == null) {
-                children = new ConcurrentHashMap<>(2);
+        @SuppressWarnings("unchecked")
+        Node childOrNew(String level) {
+            Node existing = child(level);
+            if (existing != null) {
+                return existing;
             }
-            return children;
+            Node made = new Node(level);
+            Object c = children;
+            if (c == null) {
+                children = made;
+            } else if (c instanceof Node only) {
+                Map<String, Node> map = new ConcurrentHashMap<>(4);
+                map.put(only.level, only);
+                map.put(level, made);
+                children = map;
+            } else {
+                ((Map<String, Node>) c).put(level, made);
+            }
+            return made;
         }
 
         /** Under the tree's lock. */
-        Map<Subscriber, Subscription> subscribers() {
-            if (subscribers == null) {
-                subscribers = new ConcurrentHashMap<>(1);
+        @SuppressWarnings("unchecked")
+        void removeChild(String level) {
+            Object c = children;
+            if (c instanceof Node only) {
+                if (only.level.equals(level)) {
+                    children = null;
+                }
+            } else if (c != null) {
+                Map<String, Node> map = (Map<String, Node>) c;
+                map.remove(level);
+                if (map.size() <= 1) {
+                    children = map.isEmpty() ? null : map.values().iterator().next();
+                }
             }
-            return subscribers;
+        }
+
+        /** Under the tree's lock. @return the subscription of the same session it replaced, or null */
+        @SuppressWarnings("unchecked")
+        Subscription putSubscriber(Subscription s) {
+            Object c = subscribers;
+            if (c == null) {
+                subscribers = s;
+                return null;
+            }
+            if (c instanceof Subscription only) {
+                if (only.session().equals(s.session())) {
+                    subscribers = s;
+                    return only;
+                }
+                Map<Subscriber, Subscription> map = new ConcurrentHashMap<>(4);
+                map.put(only.session(), only);
+                map.put(s.session(), s);
+                subscribers = map;
+                return null;
+            }
+            return ((Map<Subscriber, Subscription>) c).put(s.session(), s);
+        }
+
+        /** Under the tree's lock. @return whether the session had a subscription here */
+        @SuppressWarnings("unchecked")
+        boolean removeSubscriber(Subscriber session) {
+            Object c = subscribers;
+            if (c instanceof Subscription only) {
+                if (!only.session().equals(session)) {
+                    return false;
+                }
+                subscribers = null;
+                return true;
+            }
+            if (c == null) {
+                return false;
+            }
+            Map<Subscriber, Subscription> map = (Map<Subscriber, Subscription>) c;
+            boolean removed = map.remove(session) != null;
+            if (map.size() <= 1) {
+                subscribers = map.isEmpty() ? null : map.values().iterator().next();
+            }
+            return removed;
+        }
+
+        @SuppressWarnings("unchecked")
+        void visitSubscribers(Visitor visitor) {
+            Object c = subscribers;
+            if (c instanceof Subscription only) {
+                visitor.subscription(only);
+            } else if (c != null) {
+                ((Map<Subscriber, Subscription>) c).values().forEach(visitor::subscription);
+            }
         }
 
         /** Under the tree's lock. */
@@ -62,14 +152,8 @@ public final class SubscriptionTree {
             return groups;
         }
 
-        /** Under the tree's lock: drops the maps that emptied; true when nothing is left. */
+        /** Under the tree's lock: drops the group map if it emptied; true when nothing is left. */
         boolean trimAndCheckEmpty() {
-            if (children != null && children.isEmpty()) {
-                children = null;
-            }
-            if (subscribers != null && subscribers.isEmpty()) {
-                subscribers = null;
-            }
             if (groups != null && groups.isEmpty()) {
                 groups = null;
             }
@@ -87,7 +171,7 @@ public final class SubscriptionTree {
         void lastSubscriberGone(String topicFilter, String shareGroup);
     }
 
-    private final Node root = new Node();
+    private final Node root = new Node("");
     private Observer observer;
 
     /** Sets who is told about filters gaining their first and losing their last subscriber. */
@@ -99,11 +183,11 @@ public final class SubscriptionTree {
     public synchronized Subscription add(Subscription s) {
         Node node = root;
         for (String level : Topics.levels(s.topicFilter())) {
-            node = node.children().computeIfAbsent(level, l -> new Node());
+            node = node.childOrNew(level);
         }
-        boolean first = observer != null && (s.shareGroup() == null ? node.subscribers == null || node.subscribers.isEmpty()
+        boolean first = observer != null && (s.shareGroup() == null ? node.subscribers == null
                 : node.groups == null || !node.groups.containsKey(s.shareGroup()));
-        Subscription old = s.shareGroup() == null ? node.subscribers().put(s.session(), s)
+        Subscription old = s.shareGroup() == null ? node.putSubscriber(s)
                 : node.groups().computeIfAbsent(s.shareGroup(), g -> new SharedGroup()).put(s);
         if (first) {
             observer.firstSubscriber(s.topicFilter(), s.shareGroup());
@@ -127,8 +211,8 @@ public final class SubscriptionTree {
         boolean removed;
         boolean last;
         if (shareGroup == null) {
-            removed = node.subscribers != null && node.subscribers.remove(session) != null;
-            last = removed && node.subscribers.isEmpty();
+            removed = node.removeSubscriber(session);
+            last = removed && node.subscribers == null;
         } else {
             SharedGroup group = node.groups == null ? null : node.groups.get(shareGroup);
             removed = group != null && group.remove(session);
@@ -141,7 +225,7 @@ public final class SubscriptionTree {
             observer.lastSubscriberGone(topicFilter, shareGroup);
         }
         for (int i = levels.length; i > 0 && path.get(i).trimAndCheckEmpty(); i--) {
-            path.get(i - 1).children.remove(levels[i - 1]);
+            path.get(i - 1).removeChild(levels[i - 1]);
         }
         path.get(0).trimAndCheckEmpty();
         return removed;
@@ -191,10 +275,7 @@ public final class SubscriptionTree {
     }
 
     private static void visit(Node node, Visitor visitor) {
-        Map<Subscriber, Subscription> subscribers = node.subscribers;
-        if (subscribers != null) {
-            subscribers.values().forEach(visitor::subscription);
-        }
+        node.visitSubscribers(visitor);
         Map<String, SharedGroup> groups = node.groups;
         if (groups != null) {
             groups.values().forEach(visitor::sharedGroup);

@@ -26,7 +26,9 @@ final class Probe {
         }
     }
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    // HTTP/1.1: with the default HTTP/2 upgrade (h2c), Liberty 26.0.0.3 cut long probe answers short
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
     private final String base;
 
     Probe(int httpPort, String contextRoot) {

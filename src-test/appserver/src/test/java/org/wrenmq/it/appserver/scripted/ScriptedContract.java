@@ -26,8 +26,8 @@ abstract class ScriptedContract {
     @BeforeAll
     final void setUp() throws Exception {
         startAsPrinted();
-        // a server may activate message endpoints after it reports the application started (Liberty does): a
-        // message published before a bean subscribed reaches no one. The first and the last bean's topics.
+        // a server may activate message endpoints after it reports the application started: a
+        // message published before a bean subscribed reaches no one. Two of the beans, as a sample.
         awaitSubscribed("it/basic/ready");
         awaitSubscribed("it/load/ready");
     }

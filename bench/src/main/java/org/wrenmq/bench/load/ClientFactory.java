@@ -76,7 +76,7 @@ final class ClientFactory implements AutoCloseable {
                         .addLast("encoder", MqttEncoder.INSTANCE)
                         .addLast("client", connection);
             }
-        }).connect(target.host(), target.port()).addListener(f -> {
+        }).connect(target.host(), subscriber ? target.subscriberPort() : target.port()).addListener(f -> {
             if (!f.isSuccess()) {
                 connection.fail(f.cause());
             }

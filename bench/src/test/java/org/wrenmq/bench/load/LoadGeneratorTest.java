@@ -27,7 +27,7 @@ class LoadGeneratorTest {
         broker = Broker.builder().listener(0, "127.0.0.1").set("allow_anonymous", "true")
                 .set("persistence", "false").build().start();
         clients = new ClientFactory();
-        target = new Target("wrenmq", "127.0.0.1", broker.port(), ProcessHandle.current().pid());
+        target = new Target("wrenmq", "127.0.0.1", broker.port(), broker.port(), ProcessHandle.current().pid());
         context = new LoadContext(clients, CLOCK_TICKS, TimeUnit.SECONDS.toNanos(10), false);
     }
 

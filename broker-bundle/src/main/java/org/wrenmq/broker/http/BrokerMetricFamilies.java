@@ -68,6 +68,8 @@ final class BrokerMetricFamilies {
                 "timeout", "tls.handshakes.timed_out",
                 "error", "tls.handshakes.failed");
         counter(registry, "wrenmq_wills_published", "Will messages published.", null, "wills.published");
+        counter(registry, "wrenmq_sessions_expired", "Persistent sessions ended by their expiry interval.", null,
+                "sessions.expired");
         CounterWithCallback.builder().name("wrenmq_received_bytes").unit(Unit.BYTES)
                 .help("Bytes read from client connections.")
                 .callback(cb -> cb.call(value("bytes.received"))).register(registry);
@@ -80,6 +82,7 @@ final class BrokerMetricFamilies {
         gauge(registry, "wrenmq_retained_messages", "Retained messages.", "retained.messages");
         gauge(registry, "wrenmq_messages_queued", "Messages queued for sessions, against "
                 + "max_queued_messages_total.", "messages.queued");
+        bridgeFamilies(registry);
         GaugeWithCallback.builder().name("wrenmq_sessions")
                 .help("Sessions the broker holds, by whether their client is connected and the session persists.")
                 .labelNames("connected", "persistent")
@@ -92,6 +95,44 @@ final class BrokerMetricFamilies {
                         cb.call(counts[i], String.valueOf(i >= 2), String.valueOf(i % 2 == 1));
                     }
                 }).register(registry);
+    }
+
+    /** Per bridge ({@code connection} block), from the counters named {@code bridge.NAME.WHAT}. */
+    private void bridgeFamilies(PrometheusRegistry registry) {
+        GaugeWithCallback.builder().name("wrenmq_bridge_connected").labelNames("bridge")
+                .help("1 while the bridge is connected to its remote broker, else 0.")
+                .callback(cb -> perBridge("connected", cb::call)).register(registry);
+        GaugeWithCallback.builder().name("wrenmq_bridge_messages_waiting").labelNames("bridge")
+                .help("Out messages waiting for the remote: in flight or queued in the bridge's local session.")
+                .callback(cb -> perBridge("messages.waiting", cb::call)).register(registry);
+        CounterWithCallback.builder().name("wrenmq_bridge_messages_forwarded").labelNames("bridge")
+                .help("Messages the bridge sent to its remote broker.")
+                .callback(cb -> perBridge("messages.forwarded", cb::call)).register(registry);
+        CounterWithCallback.builder().name("wrenmq_bridge_messages_received").labelNames("bridge")
+                .help("Messages the bridge received from its remote broker and published here.")
+                .callback(cb -> perBridge("messages.received", cb::call)).register(registry);
+        CounterWithCallback.builder().name("wrenmq_bridge_messages_dropped").labelNames("bridge", "reason")
+                .help("Out messages the bridge dropped, by reason.")
+                .callback(cb -> {
+                    perBridge("messages.dropped.qos0_offline", (v, bridge) -> cb.call(v, bridge, "qos0_offline"));
+                    perBridge("messages.dropped.too_large", (v, bridge) -> cb.call(v, bridge, "too_large"));
+                }).register(registry);
+    }
+
+    /** Takes one bridge's figure. */
+    @FunctionalInterface
+    private interface BridgeFigure {
+        void call(double value, String bridge);
+    }
+
+    private void perBridge(String what, BridgeFigure out) {
+        String prefix = "bridge.";
+        String suffix = "." + what;
+        counters.forEach((name, v) -> {
+            if (name.startsWith(prefix) && name.endsWith(suffix)) {
+                out.call(v, name.substring(prefix.length(), name.length() - suffix.length()));
+            }
+        });
     }
 
     /**

@@ -51,6 +51,8 @@ public final class Session implements Subscriber {
     private volatile EventExecutor executor;
     private final SessionServices services;
     private final Outbox outbox;
+    /** While a move to another loop settles: the deliveries it holds back; null otherwise. */
+    private LoopMove move;
     /** Made when the first QoS 2 message comes in: most sessions never receive one. */
     private IncomingQos2 incomingQos2;
     private final WillAndExpiry willAndExpiry;
@@ -108,13 +110,26 @@ public final class Session implements Subscriber {
     /**
      * Makes {@code loop} this session's executor, on the current one: from then on every task for the session runs
      * there, and the few already queued on the old loop are passed on. Timers started on the old loop pass their
-     * work on the same way when they fire. Known gap: a delivery a publisher queued on the old loop in the instant
-     * of the move can reach the new loop after that publisher's next one; a move happens only at a reconnect.
+     * work on the same way when they fire. Deliveries reaching the new loop directly wait until those passed on
+     * have arrived ({@link LoopMove}), so a publisher's messages keep their order through the move.
      */
     public void moveTo(EventExecutor loop) {
         if (loop != executor) {
-            executor = loop;
+            EventExecutor left = executor;
+            if (move == null) {
+                move = new LoopMove();
+            } else {
+                move.again();
+            }
+            executor = loop; // the volatile write that hands `move` to the new loop
             services.metrics().sessionsMovedLoop.increment();
+            LoopMove.afterRoutingOn(left, () -> execute(this::moveSettled));
+        }
+    }
+
+    private void moveSettled() {
+        if (move.settle(this::deliverNow)) {
+            move = null;
         }
     }
 
@@ -190,6 +205,7 @@ public final class Session implements Subscriber {
         if (outlet == null && !ended) {
             LOG.info("session '{}' expired after {} s offline; {} queued messages discarded", clientId,
                     expiryIntervalSeconds, outbox.queuedCount() + outbox.inflightCount());
+            services.metrics().sessionsExpired.increment();
             end();
         }
     }
@@ -294,6 +310,63 @@ public final class Session implements Subscriber {
         startExpiry(Math.max(0, expiryIntervalSeconds * 1000 - elapsed));
     }
 
+    // ---- moving between cluster nodes (executor only) ----
+
+    /**
+     * Hands this persistent session to the cluster node its client connected to: the attached connection (if any)
+     * is taken over, and the session leaves this node (registry, tree, store).
+     *
+     * @return its subscriptions, expiry, and the messages the client has not finished (queued, and in flight
+     *     before PUBREC), as entries numbered from 1
+     */
+    public StoredSession handOver(long nowMillis) {
+        List<StoredEntry> entries = new java.util.ArrayList<>();
+        Map<Long, Publication> messages = new java.util.HashMap<>();
+        long n = 1;
+        for (Delivery d : outbox.unfinished()) {
+            entries.add(new StoredEntry(n, n, d.qos(), d.retainFlag(), d.subscriptionIds(), false));
+            messages.put(n, d.publication());
+            n++;
+        }
+        StoredSession record = SessionRecords.toStored(clientId, expiryIntervalSeconds, nowMillis,
+                subscriptions.values(), null, 0);
+        if (outlet != null) {
+            outlet.takenOver();
+            willAndExpiry.takenOver();
+            outlet = null;
+            online = false;
+            outbox.disconnect();
+        }
+        end();
+        return new StoredSession(clientId, record.expiryIntervalSeconds(), nowMillis, record.subscriptions(), null,
+                0, entries, List.of(), messages);
+    }
+
+    /**
+     * Takes in a session another cluster node handed over ({@link #handOver}), before its client attaches here:
+     * its subscriptions join this node's tree, its messages this session's queue (written to this node's store
+     * for QoS 1/2) and go out with DUP set, as after a restart.
+     */
+    public void adopt(StoredSession moved) {
+        persistent = true;
+        expiryIntervalSeconds = moved.expiryIntervalSeconds();
+        for (StoredSession.SubscriptionRecord r : moved.subscriptions()) {
+            Subscription s = SessionRecords.fromRecord(this, r);
+            subscriptionsForUpdate().put(s.asSubscribed(), s);
+            services.subscriptions().add(s);
+        }
+        for (StoredEntry e : moved.entries()) {
+            Publication p = moved.messages().get(e.messageId());
+            StoredEntry entry = null;
+            if (e.qos() != QoS.AT_MOST_ONCE && services.store().durable()) {
+                entry = new StoredEntry(nextStoreSeq(), services.store().addMessage(p), e.qos(), e.retainFlag(),
+                        e.subscriptionIds(), false);
+                services.store().addEntry(clientId, entry);
+            }
+            outbox.restore(new Delivery(p, e.qos(), e.retainFlag(), e.subscriptionIds(), entry, true), false);
+        }
+    }
+
     // ---- subscriptions (executor only) ----
 
     /** @return the subscription this replaced, or null if it is new */
@@ -345,9 +418,25 @@ public final class Session implements Subscriber {
     public void enqueueOrSend(Delivery d) {
         EventExecutor e = executor;
         if (!e.inEventLoop()) { // handed to the loop this session left
-            e.execute(() -> enqueueOrSend(d));
-            return;
+            e.execute(() -> passedOn(d));
+        } else if (move != null) {
+            move.hold(d);
+        } else {
+            deliverNow(d);
         }
+    }
+
+    /** A delivery queued on a loop this session left: published before any the move holds. */
+    private void passedOn(Delivery d) {
+        EventExecutor e = executor;
+        if (!e.inEventLoop()) {
+            e.execute(() -> passedOn(d));
+        } else {
+            deliverNow(d);
+        }
+    }
+
+    private void deliverNow(Delivery d) {
         if (!ended) {
             outbox.enqueueOrSend(d);
         }

@@ -22,7 +22,47 @@ public final class SessionRegistry {
     public record Opened(Session session, boolean present, Session replaced) {
     }
 
+    /**
+     * Told when a client connects and when a session ends: a cluster node claims the client id cluster-wide, so
+     * that a connection on another node takes this one over.
+     */
+    public interface Owners {
+        Owners NONE = new Owners() { };
+
+        default void connected(String clientId) {
+        }
+
+        default void ended(String clientId) {
+        }
+
+        /**
+         * Whether a client that resumes its session ({@code cleanStart} false) may be attached now; false while
+         * its session is being fetched from another cluster node, and {@code retry} runs the CONNECT again
+         * (on the connection's loop) once it is here or known to be nowhere.
+         */
+        default boolean readyToOpen(String clientId, boolean cleanStart, io.netty.util.concurrent.EventExecutor loop,
+                                    Runnable retry) {
+            return true;
+        }
+    }
+
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private volatile Owners owners = Owners.NONE;
+
+    public void watch(Owners owners) {
+        this.owners = owners;
+    }
+
+    /** See {@link Owners#readyToOpen}. */
+    public boolean readyToOpen(String clientId, boolean cleanStart, io.netty.util.concurrent.EventExecutor loop,
+                               Runnable retry) {
+        return owners.readyToOpen(clientId, cleanStart, loop, retry);
+    }
+
+    /** A client connected with {@code clientId} (its session is open here now). */
+    public void connected(String clientId) {
+        owners.connected(clientId);
+    }
 
     public Opened open(String clientId, boolean cleanStart, Function<String, Session> factory) {
         boolean[] present = {false};
@@ -40,7 +80,9 @@ public final class SessionRegistry {
 
     /** Removes {@code session} if it is still the one registered for its client id. */
     public void remove(Session session) {
-        sessions.remove(session.clientId(), session);
+        if (sessions.remove(session.clientId(), session)) {
+            owners.ended(session.clientId());
+        }
     }
 
     /** The session of {@code clientId}, or null. */

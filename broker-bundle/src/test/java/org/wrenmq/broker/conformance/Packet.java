@@ -8,52 +8,52 @@ import org.wrenmq.broker.testing.PacketType;
 import org.wrenmq.broker.testing.ReceivedPacket;
 
 /** A control packet as the broker sent it: packet type, the four flag bits of the first byte, and the body. */
-record Packet(int type, int flags, byte[] body) implements ReceivedPacket {
+public record Packet(int type, int flags, byte[] body) implements ReceivedPacket {
 
-    int u16(int offset) {
+    public int u16(int offset) {
         return (body[offset] & 0xFF) << 8 | body[offset + 1] & 0xFF;
     }
 
-    boolean sessionPresent() {
+    public boolean sessionPresent() {
         requireType(PacketType.CONNACK);
         return (body[0] & 0x01) != 0;
     }
 
-    int connackReturnCode() {
+    public int connackReturnCode() {
         requireType(PacketType.CONNACK);
         return body[1] & 0xFF;
     }
 
     /** The packet identifier of an acknowledgement, a SUBACK/UNSUBACK or a QoS 1/2 PUBLISH. */
-    int packetId() {
+    public int packetId() {
         return type == PacketType.PUBLISH ? u16(2 + topicLength()) : u16(0);
     }
 
-    int[] subackReturnCodes() {
+    public int[] subackReturnCodes() {
         requireType(PacketType.SUBACK);
         return IntStream.range(2, body.length).map(i -> body[i] & 0xFF).toArray();
     }
 
-    String topic() {
+    public String topic() {
         requireType(PacketType.PUBLISH);
         return new String(body, 2, topicLength(), StandardCharsets.UTF_8);
     }
 
-    String payload() {
+    public String payload() {
         requireType(PacketType.PUBLISH);
         int start = 2 + topicLength() + (qos() > 0 ? 2 : 0);
         return new String(body, start, body.length - start, StandardCharsets.UTF_8);
     }
 
-    int qos() {
+    public int qos() {
         return flags >> 1 & 0x03;
     }
 
-    boolean dup() {
+    public boolean dup() {
         return (flags & 0x08) != 0;
     }
 
-    boolean retain() {
+    public boolean retain() {
         return (flags & 0x01) != 0;
     }
 

@@ -17,21 +17,21 @@ import org.wrenmq.broker.testing.PacketBody;
  * Hand-made MQTT 3.1 / 3.1.1 control packets, byte for byte, so a test can send exactly what a client library
  * would refuse to produce (bad flags, bad lengths, bad strings, packets in the wrong order).
  */
-final class Packets {
+public final class Packets {
     private Packets() {
     }
 
     /** A CONNECT for MQTT 3.1.1 ("MQTT", level 4), clean session, keep alive 60 s; change it with the setters. */
-    static Connect connect(String clientId) {
+    public static Connect connect(String clientId) {
         return new Connect(clientId);
     }
 
-    static byte[] publish(String topic, String payload, int qos, int packetId) {
+    public static byte[] publish(String topic, String payload, int qos, int packetId) {
         return publish(utf8(topic), payload.getBytes(StandardCharsets.UTF_8), qos, false, false, packetId);
     }
 
     /** A PUBLISH whose topic is given as raw bytes, which may be anything but valid UTF-8. */
-    static byte[] publish(byte[] topic, byte[] payload, int qos, boolean retain, boolean dup, int packetId) {
+    public static byte[] publish(byte[] topic, byte[] payload, int qos, boolean retain, boolean dup, int packetId) {
         PacketBody body = new PacketBody().binary(topic);
         if (qos > 0) {
             body.u16(packetId);
@@ -41,25 +41,25 @@ final class Packets {
         return body.packet(PUBLISH << 4 | flags);
     }
 
-    static byte[] puback(int packetId) {
+    public static byte[] puback(int packetId) {
         return new PacketBody().u16(packetId).packet(PUBACK << 4);
     }
 
-    static byte[] pubrec(int packetId) {
+    public static byte[] pubrec(int packetId) {
         return new PacketBody().u16(packetId).packet(PUBREC << 4);
     }
 
     /** PUBREL carries the fixed flags 0010 [MQTT-3.6.1-1]. */
-    static byte[] pubrel(int packetId) {
+    public static byte[] pubrel(int packetId) {
         return new PacketBody().u16(packetId).packet(PUBREL << 4 | 0x02);
     }
 
-    static byte[] pubcomp(int packetId) {
+    public static byte[] pubcomp(int packetId) {
         return new PacketBody().u16(packetId).packet(PUBCOMP << 4);
     }
 
     /** One SUBSCRIBE for filters[i] at qos[i], with the fixed flags 0010 [MQTT-3.8.1-1]. */
-    static byte[] subscribe(int packetId, String[] filters, int[] qos) {
+    public static byte[] subscribe(int packetId, String[] filters, int[] qos) {
         PacketBody body = new PacketBody().u16(packetId);
         for (int i = 0; i < filters.length; i++) {
             body.string(filters[i]).u8(qos[i]);
@@ -67,11 +67,11 @@ final class Packets {
         return body.packet(SUBSCRIBE << 4 | 0x02);
     }
 
-    static byte[] subscribe(int packetId, String filter, int qos) {
+    public static byte[] subscribe(int packetId, String filter, int qos) {
         return subscribe(packetId, new String[] {filter}, new int[] {qos});
     }
 
-    static byte[] unsubscribe(int packetId, String... filters) {
+    public static byte[] unsubscribe(int packetId, String... filters) {
         PacketBody body = new PacketBody().u16(packetId);
         for (String filter : filters) {
             body.string(filter);
@@ -79,20 +79,20 @@ final class Packets {
         return body.packet(UNSUBSCRIBE << 4 | 0x02);
     }
 
-    static byte[] pingreq() {
+    public static byte[] pingreq() {
         return new byte[] {(byte) 0xC0, 0};
     }
 
-    static byte[] disconnect() {
+    public static byte[] disconnect() {
         return new byte[] {(byte) 0xE0, 0};
     }
 
-    static byte[] utf8(String s) {
+    public static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
     /** A CONNECT packet under construction. */
-    static final class Connect {
+    public static final class Connect {
         private String protocolName = "MQTT";
         private int protocolLevel = 4;
         private final String clientId;
@@ -111,33 +111,33 @@ final class Packets {
         }
 
         /** MQTT 3.1: protocol name "MQIsdp", level 3. */
-        Connect mqtt31() {
+        public Connect mqtt31() {
             return protocol("MQIsdp", 3);
         }
 
-        Connect protocol(String name, int level) {
+        public Connect protocol(String name, int level) {
             this.protocolName = name;
             this.protocolLevel = level;
             return this;
         }
 
-        Connect cleanSession(boolean clean) {
+        public Connect cleanSession(boolean clean) {
             this.cleanSession = clean;
             return this;
         }
 
-        Connect keepAlive(int seconds) {
+        public Connect keepAlive(int seconds) {
             this.keepAliveSeconds = seconds;
             return this;
         }
 
         /** Sets bit 0 of the connect flags, which must be zero [MQTT-3.1.2-3]. */
-        Connect reservedFlagSet() {
+        public Connect reservedFlagSet() {
             this.reservedFlag = 1;
             return this;
         }
 
-        Connect will(String topic, String message, int qos, boolean retain) {
+        public Connect will(String topic, String message, int qos, boolean retain) {
             this.willTopic = topic;
             this.willMessage = message;
             this.willQos = qos;
@@ -145,13 +145,13 @@ final class Packets {
             return this;
         }
 
-        Connect credentials(String userName, String password) {
+        public Connect credentials(String userName, String password) {
             this.userName = userName;
             this.password = password;
             return this;
         }
 
-        byte[] bytes() {
+        public byte[] bytes() {
             int flags = reservedFlag
                     | (cleanSession ? 0x02 : 0)
                     | (willTopic != null ? 0x04 | willQos << 3 | (willRetain ? 0x20 : 0) : 0)

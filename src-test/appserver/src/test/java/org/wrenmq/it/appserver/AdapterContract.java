@@ -39,7 +39,7 @@ abstract class AdapterContract {
         return messages.stream().map(MqttMessage::payloadAsString).toList();
     }
 
-    private List<String> payloadsOn(String topicPrefix) {
+    List<String> payloadsOn(String topicPrefix) {
         return payloads(received.onTopicsStartingWith(topicPrefix));
     }
 

@@ -12,9 +12,9 @@ import org.jboss.shrinkwrap.api.spec.ResourceAdapterArchive;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.wrenmq.it.appserver.tools.FreePort;
-import org.wrenmq.it.appserver.tools.Mosquitto;
 import org.wrenmq.it.appserver.tools.MosquittoClients;
+import org.wrenmq.it.support.Mosquitto;
+import org.wrenmq.it.support.Ports;
 
 /** The external broker is down while the application deploys: the beans deploy, and subscribe once it is up. */
 @ExtendWith(ArquillianExtension.class)
@@ -24,7 +24,7 @@ class BrokerDownAtDeploymentIT {
 
     private static synchronized int port() {
         if (port == 0) {
-            port = FreePort.find();
+            port = Ports.free();
         }
         return port;
     }
@@ -43,7 +43,7 @@ class BrokerDownAtDeploymentIT {
     @RunAsClient
     @OperateOnDeployment(AdapterContract.APP)
     void messageDrivenBeanSubscribesOnceTheBrokerIsUp() {
-        Mosquitto.start(port());   // stopped when the JVM ends
+        Mosquitto.startUntilJvmEnds(port());   // stopped when the JVM ends
         MosquittoClients clients = new MosquittoClients(port());
 
         assertThat(clients.receiveOne("it/echo/out/late", Duration.ofSeconds(60),

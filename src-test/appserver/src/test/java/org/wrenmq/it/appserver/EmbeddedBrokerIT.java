@@ -4,16 +4,23 @@ import java.util.Map;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.shrinkwrap.api.spec.ResourceAdapterArchive;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.wrenmq.it.appserver.tools.FreePort;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
+import org.wrenmq.it.support.Ports;
 
-/** The adapter's default: a WrenMQ broker inside WildFly, also listening on a free port of 127.0.0.1. */
-class EmbeddedBrokerIT extends AdapterContract {
+/**
+ * The adapter's default: a WrenMQ broker inside WildFly, also listening on a free port of 127.0.0.1; the
+ * application injects publishers with CDI too.
+ *
+ * <p>Runs in the build's {@code wildfly} run, and inside the server, where the property is not set.
+ */
+@DisabledIfSystemProperty(named = "arquillian.launch", matches = "(?!wildfly$).*")
+class EmbeddedBrokerIT extends CdiContract {
 
     private static int port;
 
     private static synchronized int port() {
         if (port == 0) {
-            port = FreePort.find();
+            port = Ports.free();
         }
         return port;
     }
@@ -26,6 +33,6 @@ class EmbeddedBrokerIT extends AdapterContract {
 
     @Deployment(name = APP, order = 2)
     static WebArchive application() {
-        return Deployments.application(port(), EmbeddedBrokerIT.class);
+        return Deployments.applicationWithCdi(port(), EmbeddedBrokerIT.class, "java:/wrenmq/ConnectionFactory");
     }
 }

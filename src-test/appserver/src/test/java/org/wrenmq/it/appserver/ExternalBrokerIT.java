@@ -11,8 +11,9 @@ import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.shrinkwrap.api.spec.ResourceAdapterArchive;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
-import org.wrenmq.it.appserver.tools.Mosquitto;
 import org.wrenmq.it.appserver.tools.MosquittoClients;
+import org.wrenmq.it.support.Mosquitto;
+import org.wrenmq.it.support.Ports;
 
 /** The adapter connected to an external broker: a mosquitto of the test's own, on a free port. */
 class ExternalBrokerIT extends AdapterContract {
@@ -22,7 +23,7 @@ class ExternalBrokerIT extends AdapterContract {
     /** Started on first use, on the client side only (the deployments are made there). */
     private static synchronized Mosquitto mosquitto() {
         if (mosquitto == null) {
-            mosquitto = Mosquitto.start();
+            mosquitto = Mosquitto.startUntilJvmEnds(Ports.free());
         }
         return mosquitto;
     }

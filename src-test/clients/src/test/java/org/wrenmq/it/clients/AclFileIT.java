@@ -21,6 +21,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.wrenmq.broker.Broker;
+import org.wrenmq.it.support.ClientProcess;
+import org.wrenmq.it.support.Mosquitto;
 
 /**
  * A mosquitto password file (made by mosquitto_passwd) and acl_file, unchanged, with Debian's mosquitto_pub and
@@ -30,8 +32,7 @@ import org.wrenmq.broker.Broker;
  */
 @DisplayName("acl_file and password_file with mosquitto_pub/sub: WrenMQ and mosquitto agree")
 class AclFileIT {
-    private static final Duration PATIENCE = Duration.ofSeconds(ClientProcess.PATIENCE_SECONDS);
-    private static final Path MOSQUITTO = Path.of("/usr/sbin/mosquitto");
+    private static final Duration PATIENCE = ClientProcess.PATIENCE;
     private static final String[] ACL = {
         "# anonymous clients",
         "topic read public/#",
@@ -145,17 +146,8 @@ class AclFileIT {
             port = wrenmq.port();
             return;
         }
-        Assumptions.assumeTrue(Files.isExecutable(MOSQUITTO), "mosquitto is installed (Debian package mosquitto)");
-        port = Launched.freePort();
-        Path conf = Files.writeString(dir.resolve("mosquitto.conf"), "listener " + port + " 127.0.0.1\n"
-                // as root, mosquitto would switch to its own user, who cannot read the test's private folder
-                + "user root\nallow_anonymous true\npassword_file " + passwd + "\nacl_file " + acl + "\n");
-        ClientProcess mosquitto = launched.track(ClientProcess.start(dir, List.of(MOSQUITTO.toString(), "-c", conf.toString())));
-        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200)).until(() -> {
-            assertThat(mosquitto.isAlive()).as("mosquitto running; output:%n%s", mosquitto.output()).isTrue();
-            return client("mosquitto_pub", "-u", "admin", "-P", "x", "-t", "sentinel/up", "-m", "up")
-                    .awaitExit() == 0;
-        });
+        Assumptions.assumeTrue(Mosquitto.installed(), "mosquitto is installed (Debian package mosquitto)");
+        port = launched.mosquitto(dir, "allow_anonymous true", "password_file " + passwd, "acl_file " + acl).port();
     }
 
     private void mosquittoPasswd(String... args) throws InterruptedException {

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
+
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.wrenmq.broker.testing.TestPki;
+import org.wrenmq.it.support.ClientProcess;
 
 /**
  * A mosquitto.conf with five listeners (plain, TLS, mutual TLS, WebSockets, secure WebSockets) run by
@@ -84,7 +86,7 @@ class FiveListenersIT {
                 "protocol websockets",
                 serverFiles));
         broker = launched.wrenmq(dir, "-c", conf.toString());
-        await().atMost(Duration.ofSeconds(ClientProcess.PATIENCE_SECONDS)).pollInterval(Duration.ofMillis(300))
+        await().atMost(ClientProcess.PATIENCE).pollInterval(Duration.ofMillis(300))
                 .until(() -> {
                     assertThat(broker.isAlive()).as("broker running; output:%n%s", broker.output()).isTrue();
                     return broker.output().contains("WrenMQ listening on");
@@ -103,7 +105,7 @@ class FiveListenersIT {
                 "-p", String.valueOf(mtls), "--cafile", pki.caCert().toString(), "--cert", device[0].toString(),
                 "--key", device[1].toString(), "-t", "five/#", "-v")));
         // subscribed once a probe published on the plain listener comes out
-        await().atMost(Duration.ofSeconds(ClientProcess.PATIENCE_SECONDS)).until(() -> {
+        await().atMost(ClientProcess.PATIENCE).until(() -> {
             run("mosquitto_pub", "-h", "127.0.0.1", "-p", String.valueOf(plain), "-t", "five/ready", "-m", "?")
                     .awaitExit();
             return sub.output().contains("five/ready");
@@ -113,7 +115,7 @@ class FiveListenersIT {
         run("mosquitto_pub", "-h", "127.0.0.1", "-p", String.valueOf(tls), "--cafile", pki.caCert().toString(),
                 "-q", "1", "-t", "five/tls", "-m", "from tls").awaitSuccess();
 
-        await().atMost(Duration.ofSeconds(ClientProcess.PATIENCE_SECONDS)).untilAsserted(() ->
+        await().atMost(ClientProcess.PATIENCE).untilAsserted(() ->
                 assertThat(sub.output().lines()).contains("five/plain from plain", "five/tls from tls"));
         assertThat(run("mosquitto_pub", "-h", "127.0.0.1", "-p", String.valueOf(mtls), "--cafile",
                 pki.caCert().toString(), "-t", "five/no-cert", "-m", "refused").awaitExit())

@@ -2,23 +2,25 @@ package org.wrenmq.it.clients;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.wrenmq.it.support.ClientProcess;
+import org.wrenmq.it.support.Mosquitto;
+import org.wrenmq.it.support.Ports;
+
 /**
- * The processes one test starts in its folder (mosquitto's clients, mosquitto, {@code ./wrenmq}), closed together
+ * The processes one test starts in its folder (mosquitto's clients, mosquitto, {@code ./wrenmq}: the programs themselves are run by
+ * it-support's {@link ClientProcess} and {@link Mosquitto}), closed together
  * by {@link #closeAll()} after the test; and the two things starting them needs: a free port, a path the pom set.
  */
 final class Launched {
-    private final List<ClientProcess> processes = new ArrayList<>();
+    private final List<Runnable> closers = new ArrayList<>();
 
     ClientProcess track(ClientProcess process) {
-        processes.add(process);
+        closers.add(process::close);
         return process;
     }
 
@@ -34,10 +36,25 @@ final class Launched {
                 Map.of("WRENMQ_JARS", requiredPath("wrenmq.broker.target"), "WRENMQ_JAVA_OPTS", "-Xmx128m")));
     }
 
-    void closeAll() throws InterruptedException {
-        for (ClientProcess process : processes) {
-            process.close();
-        }
+    /**
+     * A page's shell lines as a user runs them: with bash, stopping at the first command that fails, in the test's
+     * folder; {@code ./wrenmq} is this checkout's launcher (its JVM options as printed).
+     */
+    ClientProcess shell(Path dir, String script) {
+        String launcher = requiredPath("wrenmq.launcher");
+        return track(ClientProcess.start(dir, List.of("bash", "-e", "-c", script.replace("./wrenmq", launcher)),
+                Map.of("WRENMQ_JARS", requiredPath("wrenmq.broker.target"))));
+    }
+
+    /** A mosquitto broker on a free port with these configuration lines, stopped with the others. */
+    Mosquitto mosquitto(Path dir, String... configLines) {
+        Mosquitto mosquitto = Mosquitto.start(dir, configLines);
+        closers.add(mosquitto::close);
+        return mosquitto;
+    }
+
+    void closeAll() {
+        closers.forEach(Runnable::run);
     }
 
     static String requiredPath(String property) {
@@ -49,27 +66,12 @@ final class Launched {
     }
 
     /** {@code n} different ports free a moment ago (held open together, so none is handed out twice). */
-    static int[] freePorts(int n) throws IOException {
-        List<ServerSocket> held = new ArrayList<>();
-        try {
-            int[] ports = new int[n];
-            for (int i = 0; i < n; i++) {
-                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                held.add(socket);
-                ports[i] = socket.getLocalPort();
-            }
-            return ports;
-        } finally {
-            for (ServerSocket socket : held) {
-                socket.close();
-            }
-        }
+    static int[] freePorts(int n) {
+        return Ports.free(n);
     }
 
     /** A port free a moment ago, on loopback. */
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+    static int freePort() {
+        return Ports.free();
     }
 }

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.wrenmq.broker.Broker;
+import org.wrenmq.it.support.ClientProcess;
 
 /**
  * The seed demo, automated: Debian's mosquitto_sub and mosquitto_pub (with -d, which prints every packet) against
@@ -25,7 +26,7 @@ import org.wrenmq.broker.Broker;
 @DisplayName("mosquitto_sub / mosquitto_pub against WrenMQ")
 class MosquittoClientsIT {
     private static final String TOPIC = "floor-5/temperature";
-    private static final Duration PATIENCE = Duration.ofSeconds(ClientProcess.PATIENCE_SECONDS);
+    private static final Duration PATIENCE = ClientProcess.PATIENCE;
 
     /** What mosquitto_pub -d prints after sending its PUBLISH, per QoS. */
     private static final Map<Integer, List<String>> PUBLISHER_ACKS = Map.of(
@@ -109,7 +110,7 @@ class MosquittoClientsIT {
                 "--will-topic", "floor-5/status", "--will-payload", "offline", "--will-qos", "1");
         awaitSubscribed(sensor, "sensor", TOPIC);
 
-        sensor.killHard();
+        sensor.kill();
 
         String received = watcher.awaitSuccess();
         assertThat(received.lines()).contains("offline");

@@ -1,20 +1,16 @@
 package org.wrenmq.it.clients;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.wrenmq.broker.Broker;
+import org.wrenmq.it.support.ClientProcess;
 
 /**
  * Password files shared with mosquitto, both ways: {@code ./wrenmq passwd} writes a file real mosquitto accepts,
@@ -22,7 +18,6 @@ import org.wrenmq.broker.Broker;
  */
 @DisplayName("password files: ./wrenmq passwd <-> mosquitto")
 class PasswordFilesIT {
-    private static final Duration PATIENCE = Duration.ofSeconds(ClientProcess.PATIENCE_SECONDS);
 
     @TempDir
     Path dir;
@@ -40,18 +35,7 @@ class PasswordFilesIT {
         Path passwords = dir.resolve("passwd");
         wrenmq("passwd", "-c", "-b", passwords.toString(), "alice", "s3cret").awaitSuccess();
         wrenmq("passwd", "-b", passwords.toString(), "bob", "other").awaitSuccess();
-        int port = Launched.freePort();
-        Path config = Files.writeString(dir.resolve("mosquitto.conf"), "listener " + port + " 127.0.0.1\n"
-                + "allow_anonymous false\n"
-                + "password_file " + passwords + "\n"
-                + "persistence false\n"
-                // run as whoever starts the test: as root mosquitto would switch to a user who cannot read @TempDir
-                + "user " + System.getProperty("user.name") + "\n");
-        ClientProcess mosquitto = run("mosquitto", "-c", config.toString());
-        await("mosquitto listening").atMost(PATIENCE).pollInterval(Duration.ofMillis(100)).until(() -> {
-            assertThat(mosquitto.isAlive()).as("mosquitto running; output:%n%s", mosquitto.output()).isTrue();
-            return accepting(port);
-        });
+        int port = launched.mosquitto(dir, "allow_anonymous false", "password_file " + passwords).port();
 
         assertThat(publish(port, "alice", "s3cret").awaitExit()).as("alice with her password").isZero();
         assertThat(publish(port, "bob", "other").awaitExit()).as("bob with his password").isZero();
@@ -87,14 +71,6 @@ class PasswordFilesIT {
 
     private ClientProcess run(String... command) {
         return launched.run(dir, command);
-    }
-
-    private static boolean accepting(int port) {
-        try (Socket ignored = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            return true;
-        } catch (IOException notYet) {
-            return false;
-        }
     }
 
 }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.wrenmq.it.support.ClientProcess;
 
 /**
  * {@code kill -HUP} on the standalone broker ({@code ./wrenmq -c FILE}) re-reads password_file and acl_file, as
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @DisplayName("kill -HUP reloads password_file and acl_file (./wrenmq)")
 class ReloadOnHangupIT {
-    private static final Duration PATIENCE = Duration.ofSeconds(ClientProcess.PATIENCE_SECONDS);
+    private static final Duration PATIENCE = ClientProcess.PATIENCE;
 
     @TempDir
     Path dir;

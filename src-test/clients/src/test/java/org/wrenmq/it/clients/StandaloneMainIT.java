@@ -11,6 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.wrenmq.it.support.ClientProcess;
 
 /**
  * The standalone broker as an operator runs it: {@code ./wrenmq} from the project's root (with its JVM options),
@@ -46,7 +47,7 @@ class StandaloneMainIT {
         String port = Integer.toString(Launched.freePort());
         ClientProcess broker = start("-p", port);
 
-        await().atMost(Duration.ofSeconds(ClientProcess.PATIENCE_SECONDS)).pollInterval(Duration.ofMillis(300))
+        await().atMost(ClientProcess.PATIENCE).pollInterval(Duration.ofMillis(300))
                 .until(() -> {
                     assertThat(broker.isAlive()).as("broker running; output:%n%s", broker.output()).isTrue();
                     return run("mosquitto_pub", "-h", "127.0.0.1", "-p", port, "-q", "1", "-r",

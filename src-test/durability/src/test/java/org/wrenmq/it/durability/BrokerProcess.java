@@ -5,10 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +12,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+
+import org.wrenmq.it.support.Ports;
 
 /**
  * The standalone broker as a separate JVM (broker-bundle's jar and {@code target/lib}, paths passed in by the pom),
@@ -53,7 +51,7 @@ final class BrokerProcess implements AutoCloseable {
         launch();
         await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(100)).until(() -> {
             assertThat(process.isAlive()).as("broker process running; its output:%n%s", output()).isTrue();
-            return accepts(port);
+            return Ports.listening(port);
         });
         return this;
     }
@@ -62,7 +60,7 @@ final class BrokerProcess implements AutoCloseable {
     BrokerProcess launch() {
         assertThat(process == null || !process.isAlive()).as("previous broker process gone").isTrue();
         try {
-            port = freePort();
+            port = Ports.free();
             starts++;
             Path config = dir.resolve("broker-" + starts + ".conf");
             List<String> lines = new ArrayList<>();
@@ -131,21 +129,6 @@ final class BrokerProcess implements AutoCloseable {
         if (process != null && process.isAlive()) {
             process.destroyForcibly();
             waitForExit();
-        }
-    }
-
-    private static boolean accepts(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 

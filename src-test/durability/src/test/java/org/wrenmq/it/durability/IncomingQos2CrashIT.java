@@ -8,6 +8,9 @@ import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.wrenmq.broker.conformance.Packets;
+import org.wrenmq.broker.conformance.RawClient;
+import org.wrenmq.broker.testing.PacketType;
 
 /**
  * An incoming QoS 2 message the broker answered with PUBREC, the broker killed before the PUBREL: after the restart
@@ -29,29 +32,24 @@ class IncomingQos2CrashIT extends BrokerProcessTest {
         client.disconnect();
         client.close();
 
-        try (RawMqttClient publisher = new RawMqttClient(broker.port())) {
-            assertThat(publisher.connect("raw-q2-pub", false).body()[1]).as("CONNACK return code").isZero();
-            publisher.publishQos2(TOPIC, "exactly-once", PACKET_ID, false);
-            RawMqttClient.Packet pubrec = publisher.read();
-            assertThat(pubrec.type()).as("packet type after PUBLISH").isEqualTo(RawMqttClient.PUBREC);
-            assertThat(pubrec.packetId()).isEqualTo(PACKET_ID);
+        try (RawClient publisher = RawClient.open(broker.port())) {
+            publisher.connectAccepted(Packets.connect("raw-q2-pub").cleanSession(false));
+            publisher.send(Packets.publish(TOPIC, "exactly-once", 2, PACKET_ID));
+            assertThat(publisher.expect(PacketType.PUBREC).packetId()).isEqualTo(PACKET_ID);
             broker.kill();
         }
 
         broker.start();
-        try (RawMqttClient publisher = new RawMqttClient(broker.port())) {
-            RawMqttClient.Packet connack = publisher.connect("raw-q2-pub", false);
-            assertThat(connack.body()[0] & 1).as("session present after kill -9").isEqualTo(1);
+        try (RawClient publisher = RawClient.open(broker.port())) {
+            assertThat(publisher.connect(Packets.connect("raw-q2-pub").cleanSession(false)).sessionPresent())
+                    .as("session present after kill -9").isTrue();
             if (resendPublish) {
-                publisher.publishQos2(TOPIC, "exactly-once", PACKET_ID, true);
-                RawMqttClient.Packet pubrec = publisher.read();
-                assertThat(pubrec.type()).as("packet type after the resent PUBLISH").isEqualTo(RawMqttClient.PUBREC);
-                assertThat(pubrec.packetId()).isEqualTo(PACKET_ID);
+                publisher.send(Packets.publish(Packets.utf8(TOPIC), Packets.utf8("exactly-once"), 2, false, true,
+                        PACKET_ID));
+                assertThat(publisher.expect(PacketType.PUBREC).packetId()).isEqualTo(PACKET_ID);
             }
-            publisher.pubRel(PACKET_ID);
-            RawMqttClient.Packet pubcomp = publisher.read();
-            assertThat(pubcomp.type()).as("packet type after PUBREL").isEqualTo(RawMqttClient.PUBCOMP);
-            assertThat(pubcomp.packetId()).isEqualTo(PACKET_ID);
+            publisher.send(Packets.pubrel(PACKET_ID));
+            assertThat(publisher.expect(PacketType.PUBCOMP).packetId()).isEqualTo(PACKET_ID);
         }
 
         Inbox inbox = new Inbox();

@@ -1,13 +1,16 @@
 package org.wrenmq.it.durability;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.net.SocketTimeoutException;
+import java.time.Duration;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.wrenmq.broker.conformance.Packet;
+import org.wrenmq.broker.conformance.Packets;
+import org.wrenmq.broker.conformance.RawClient;
+import org.wrenmq.broker.testing.PacketType;
 
 /**
  * A QoS 2 message in flight to a subscriber when the broker is killed: before the subscriber's PUBREC the broker
@@ -24,42 +27,32 @@ class OutgoingQos2CrashIT extends BrokerProcessTest {
     void resumesWhereItStood(boolean answeredPubRec) throws Exception {
         broker = new BrokerProcess(dir).start();
         int packetId;
-        try (RawMqttClient subscriber = new RawMqttClient(broker.port())) {
-            subscriber.connect("raw-q2-sub", false);
-            subscriber.subscribe(TOPIC, 2, 1);
-            assertThat(subscriber.read().type()).as("SUBACK").isEqualTo(RawMqttClient.SUBACK);
+        try (RawClient subscriber = RawClient.open(broker.port())) {
+            subscriber.connectAccepted(Packets.connect("raw-q2-sub").cleanSession(false)).subscribe(TOPIC, 2);
             publishQos2("in-flight");
-            RawMqttClient.Packet publish = subscriber.read();
-            assertThat(publish.type()).isEqualTo(RawMqttClient.PUBLISH);
-            packetId = publish.packetId();
+            packetId = subscriber.expect(PacketType.PUBLISH).packetId();
             if (answeredPubRec) {
-                subscriber.pubRec(packetId);
-                RawMqttClient.Packet pubrel = subscriber.read();
-                assertThat(pubrel.type()).as("answer to PUBREC").isEqualTo(RawMqttClient.PUBREL);
+                subscriber.send(Packets.pubrec(packetId)).expect(PacketType.PUBREL);
             }
             broker.kill();
         }
 
         broker.start();
-        try (RawMqttClient subscriber = new RawMqttClient(broker.port())) {
-            assertThat(subscriber.connect("raw-q2-sub", false).body()[0] & 1).as("session present").isEqualTo(1);
-            RawMqttClient.Packet resent = subscriber.read();
+        try (RawClient subscriber = RawClient.open(broker.port())) {
+            assertThat(subscriber.connect(Packets.connect("raw-q2-sub").cleanSession(false)).sessionPresent())
+                    .as("session present").isTrue();
             if (answeredPubRec) {
-                assertThat(resent.type()).as("first packet after reconnecting").isEqualTo(RawMqttClient.PUBREL);
+                Packet resent = subscriber.expect(PacketType.PUBREL);
                 assertThat(resent.packetId()).isEqualTo(packetId);
-                subscriber.pubComp(packetId);
+                subscriber.send(Packets.pubcomp(packetId));
             } else {
-                assertThat(resent.type()).as("first packet after reconnecting").isEqualTo(RawMqttClient.PUBLISH);
+                Packet resent = subscriber.expect(PacketType.PUBLISH);
                 assertThat(resent.dup()).as("DUP").isTrue();
                 assertThat(resent.packetId()).isEqualTo(packetId);
                 assertThat(resent.payload()).isEqualTo("in-flight");
-                subscriber.pubRec(packetId);
-                assertThat(subscriber.read().type()).as("answer to PUBREC").isEqualTo(RawMqttClient.PUBREL);
-                subscriber.pubComp(packetId);
+                subscriber.completeQos2Receipt(resent);
             }
-            subscriber.readTimeout(1_000);
-            assertThatThrownBy(subscriber::read).as("anything more within 1 s")
-                    .isInstanceOf(SocketTimeoutException.class);
+            subscriber.expectNothingFor(Duration.ofSeconds(1));
         }
     }
 

@@ -3,14 +3,14 @@ package org.wrenmq.it.karaf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.wrenmq.it.osgi.Ports;
+import org.wrenmq.it.support.DocPage;
+import org.wrenmq.it.support.Ports;
 
 /**
  * docs/karaf.md's "Install in three commands" typed as printed into a fresh Apache Karaf: the commands are read
@@ -76,15 +76,8 @@ class ThreeCommandsInKarafIT {
     }
 
     /** The lines of the page's section typed at the Karaf prompt, in the page's order, without the prompt. */
-    private static List<String> promptLines() throws IOException {
-        Path page = Path.of(System.getProperty("wrenmq.docs", "../../docs")).resolve(PAGE);
-        List<String> lines = Files.readAllLines(page);
-        int start = lines.indexOf(SECTION);
-        assertThat(start).as(SECTION + " in " + page).isNotNegative();
-        List<String> section = lines.subList(start + 1, lines.size());
-        int end = section.stream().filter(l -> l.startsWith("#")).findFirst().map(section::indexOf)
-                .orElse(section.size());
-        return section.subList(0, end).stream().filter(l -> l.startsWith(PROMPT))
-                .map(l -> l.substring(PROMPT.length())).toList();
+    private static List<String> promptLines() {
+        return DocPage.read(PAGE).codeBlocks(SECTION).stream().flatMap(block -> block.text().lines())
+                .filter(l -> l.startsWith(PROMPT)).map(l -> l.substring(PROMPT.length())).toList();
     }
 }

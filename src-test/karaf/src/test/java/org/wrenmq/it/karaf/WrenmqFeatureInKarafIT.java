@@ -15,7 +15,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.wrenmq.it.osgi.Ports;
+import org.wrenmq.it.support.Ports;
 
 /**
  * {@code feature:install wrenmq} in a real Apache Karaf: the features repository this build made, booted with

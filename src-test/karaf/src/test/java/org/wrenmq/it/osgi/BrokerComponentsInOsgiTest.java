@@ -44,6 +44,7 @@ import org.wrenmq.api.MqttMessage;
 import org.wrenmq.api.MqttMessageListener;
 import org.wrenmq.api.MqttPublisher;
 import org.wrenmq.api.QoS;
+import org.wrenmq.it.support.Ports;
 
 /**
  * The broker bundle's DS components in a real OSGi framework (Felix + SCR + Config Admin, in this JVM): configured

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.wrenmq.broker.Broker;
+import org.wrenmq.it.support.ClientProcess;
 
 /**
  * MQTT 5 with Debian's mosquitto_sub and mosquitto_pub ({@code -V mqttv5}, properties set with {@code -D}) against
@@ -55,7 +56,7 @@ class MosquittoV5Tests {
                 "-D", "publish", "message-expiry-interval", "60", "-D", "publish", "correlation-data", "c-1");
 
         assertThat(sub.awaitExit(RUN_TIME)).isZero();
-        assertThat(sub.output()).singleElement().asString()
+        assertThat(sub.lines()).singleElement().asString()
                 .matches("mq5/props\\|1\\|text/plain\\|1\\|mq5/replies\\|(5[0-9]|60)\\|b:2 a:1\\|7\\|hällo");
     }
 
@@ -71,7 +72,7 @@ class MosquittoV5Tests {
 
         ClientProcess back = subscriber("mq5-keeper", "mq5/session", "-c", "-x", "60", "-C", "1");
         assertThat(back.awaitExit(RUN_TIME)).isZero();
-        assertThat(back.output()).singleElement().asString().endsWith("|while away");
+        assertThat(back.lines()).singleElement().asString().endsWith("|while away");
     }
 
     /** [MQTT-3.1.2-8] [MQTT-3.1.3-9]: the will of a killed client comes after its will delay, not before. */
@@ -88,7 +89,7 @@ class MosquittoV5Tests {
 
         assertThat(watcher.awaitExit(RUN_TIME)).isZero();
         assertThat(Duration.ofNanos(System.nanoTime() - killed)).isGreaterThanOrEqualTo(Duration.ofMillis(1500));
-        assertThat(watcher.output()).singleElement().asString().endsWith("|bye");
+        assertThat(watcher.lines()).singleElement().asString().endsWith("|bye");
     }
 
     /** [MQTT-3.3.4-9]: with Receive Maximum 1 mosquitto_sub still gets all QoS 1 messages, in order. */
@@ -102,7 +103,7 @@ class MosquittoV5Tests {
         }
 
         assertThat(sub.awaitExit(RUN_TIME)).isZero();
-        assertThat(sub.output()).extracting(line -> line.substring(line.lastIndexOf('|') + 1))
+        assertThat(sub.lines()).extracting(line -> line.substring(line.lastIndexOf('|') + 1))
                 .containsExactlyElementsOf(IntStream.range(0, 20).mapToObj(String::valueOf).toList());
     }
 
@@ -117,7 +118,7 @@ class MosquittoV5Tests {
         publish("-t", "mq5/size", "-q", "1", "-m", "fits");
 
         assertThat(sub.awaitExit(RUN_TIME)).isZero();
-        assertThat(sub.output()).singleElement().asString().endsWith("|fits");
+        assertThat(sub.lines()).singleElement().asString().endsWith("|fits");
         assertThat(broker.counters().get("messages.dropped.too_large_for_client")).isEqualTo(1);
     }
 

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.wrenmq.broker.Broker;
+import org.wrenmq.it.support.ClientProcess;
 
 /**
  * MQTT 5 as MQTT.js uses it, over TCP against an in-process broker. Each test runs one scenario of

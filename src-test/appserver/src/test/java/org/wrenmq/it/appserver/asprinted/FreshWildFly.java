@@ -8,16 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import org.wrenmq.it.appserver.launcher.WildFlyPortOffset;
+import org.wrenmq.it.appserver.tools.Distribution;
 
 /**
  * A WildFly unpacked fresh from its distribution zip, as a user gets it, started with {@code bin/standalone.sh}
@@ -44,28 +41,8 @@ final class FreshWildFly implements AutoCloseable {
 
     /** Unpacks the zip into {@code work}/wildfly after removing what an earlier run left in {@code work}. */
     static FreshWildFly unpack(Path zip, Path work) throws IOException {
-        deleteRecursively(work);
-        Path target = Files.createDirectories(work.resolve("wildfly"));
-        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
-            for (ZipEntry entry = in.getNextEntry(); entry != null; entry = in.getNextEntry()) {
-                // the zip holds one top directory, wildfly-VERSION/: drop it, as tar --strip-components=1 would
-                String name = entry.getName().substring(entry.getName().indexOf('/') + 1);
-                Path path = target.resolve(name).normalize();
-                if (!path.startsWith(target)) {
-                    throw new IOException("zip entry outside the target: " + entry.getName());
-                }
-                if (entry.isDirectory()) {
-                    Files.createDirectories(path);
-                } else {
-                    Files.createDirectories(path.getParent());
-                    Files.copy(in, path);
-                }
-            }
-        }
-        // the zip's unix permissions are lost through java.util.zip: the scripts are what must run
-        try (Stream<Path> scripts = Files.list(target.resolve("bin"))) {
-            scripts.filter(p -> p.toString().endsWith(".sh")).forEach(p -> p.toFile().setExecutable(true));
-        }
+        Distribution.deleteRecursively(work);
+        Path target = Distribution.unpack(zip, work.resolve("wildfly"));
         return new FreshWildFly(target, work, WildFlyPortOffset.findFree());
     }
 
@@ -208,16 +185,5 @@ final class FreshWildFly implements AutoCloseable {
     /** Another process took one of WildFly's ports after the offset was chosen: worth another offset. */
     private static final class PortTaken extends RuntimeException {
         private static final long serialVersionUID = 1L;
-    }
-
-    private static void deleteRecursively(Path directory) throws IOException {
-        if (!Files.exists(directory)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
     }
 }

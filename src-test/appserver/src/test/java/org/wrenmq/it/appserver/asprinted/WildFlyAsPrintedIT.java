@@ -11,13 +11,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
-import org.wrenmq.it.appserver.tools.DocPage;
-import org.wrenmq.it.appserver.tools.FreePort;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.wrenmq.it.appserver.tools.MosquittoClients;
+import org.wrenmq.it.support.DocPage;
+import org.wrenmq.it.support.Mosquitto;
+import org.wrenmq.it.support.Ports;
 
 /**
  * docs/jakarta-ee/wildfly.md followed as printed, on a fresh WildFly each time, without Arquillian: the test
@@ -26,9 +30,11 @@ import org.wrenmq.it.appserver.tools.MosquittoClients;
  * that: the MQTT port (1883 on the page) is one free at run time, {@code 0.0.0.0} becomes {@code 127.0.0.1}, and
  * WildFly runs with a port offset, so {@code jboss-cli.sh -c} gets {@code --controller} as the page says.
  *
- * <p>Runs in the build's {@code as-printed} Failsafe run, which names the WildFly zip (skipped in the others).
+ * <p>Runs in the build's {@code as-printed} Failsafe run, which names the WildFly zip (skipped in the others), two
+ * routes at a time.
  */
 @EnabledIfSystemProperty(named = "wrenmq.wildfly.zip", matches = ".+")
+@Execution(ExecutionMode.CONCURRENT)   // each route has a WildFly, ports and directories of its own
 class WildFlyAsPrintedIT {
 
     private static final String PAGE = "jakarta-ee/wildfly.md";
@@ -37,13 +43,20 @@ class WildFlyAsPrintedIT {
     private static final String CLI_ROUTE = "### Or: configure the adapter with jboss-cli";
     private static final String EDIT_STEP = "# edit META-INF/ironjacamar.xml";
     private static final String WAIT_STEP = "# wait until WildFly deployed it";
+    private static final String CREDENTIALS = "### Credentials from the Elytron credential store";
+    private static final Pattern ENCRYPTED_EXPRESSION = Pattern.compile("\\$\\{ENC::[^}]+}");
+    private static final String PASTED_EXPRESSION = "${ENC::wrenmq:RUxZAUMQ...}";
+    private static final String EXTERNAL_BROKER = "broker.example.com:1883";
+    /** The user and password the page's commands give the adapter for the external broker. */
+    private static final String BROKER_USER = "app";
+    private static final String BROKER_PASSWORD = "s3cret";
     private static final String IRONJACAMAR = "META-INF/ironjacamar.xml";
     private static final String RAR = "wrenmq.rar";
     private static final Duration BROKER_UP = Duration.ofSeconds(60);
     private static final Duration DELIVERY = Duration.ofSeconds(30);
 
     private final DocPage page = DocPage.read(PAGE);
-    private final int mqttPort = FreePort.find();
+    private final int mqttPort = Ports.free();
 
     @Test
     void descriptorRoute() throws Exception {
@@ -84,6 +97,51 @@ class WildFlyAsPrintedIT {
             assertThat(wildfly.serverLog()).contains("WRENMQ-JCA-002");
             assertClientsTalkThroughTheBroker();
         }
+    }
+
+    /**
+     * The adapter's password for an external broker from the Elytron credential store: the page's store commands,
+     * the expression they print pasted where the page says, the jboss-cli route without the embedded broker's
+     * properties, then the page's check. The broker is a mosquitto that refuses every other password.
+     */
+    @Test
+    void credentialStoreRoute() throws Exception {
+        Path work = work("credential-store");
+        Mosquitto broker = Mosquitto.startRequiring(BROKER_USER, BROKER_PASSWORD);
+        try (FreshWildFly wildfly = FreshWildFly.unpack(wildflyZip(), work)) {
+            wildfly.start(page.codeBlock(RUN, "sh"));
+            Path user = userDirectory(work);
+            CliRoute route = cliRoute(wildfly);
+            List<String> blocks = page.codeBlocks(CREDENTIALS).stream().map(DocPage.Block::text)
+                    .map(text -> text.replace("jboss-cli.sh -c", "jboss-cli.sh -c --controller=127.0.0.1:"
+                            + wildfly.managementPort())).toList();
+            assertThat(blocks).as("store, properties and check blocks of " + CREDENTIALS).hasSize(3);
+
+            wildfly.sh(route.deploy(), user);
+            wildfly.awaitDeployed(RAR);
+            Matcher expression = ENCRYPTED_EXPRESSION.matcher(wildfly.sh(blocks.get(0), user));
+            assertThat(expression.find()).as("create-expression printed an ${ENC::...} expression").isTrue();
+            wildfly.sh(withoutEmbeddedBrokerProperties(route.configure()), user);
+            assertThat(blocks.get(1)).contains(PASTED_EXPRESSION, EXTERNAL_BROKER);
+            wildfly.sh(blocks.get(1).replace(PASTED_EXPRESSION, expression.group())
+                    .replace(EXTERNAL_BROKER, "127.0.0.1:" + broker.port()), user);
+            wildfly.sh(route.activate(), user);
+
+            assertThat(wildfly.sh(blocks.get(2), user)).as("a pooled connection got past the broker's password check")
+                    .contains("\"result\" => [true]");
+            assertThat(Files.readString(wildfly.home().resolve("standalone/configuration/standalone-full.xml")))
+                    .contains(expression.group()).doesNotContain(BROKER_PASSWORD);
+        } finally {
+            broker.stop();
+        }
+    }
+
+    /** The jboss-cli route's configuration without the lines that set the embedded broker's properties. */
+    private static String withoutEmbeddedBrokerProperties(String commands) {
+        String kept = commands.lines().filter(line -> !line.matches(".*config-properties=(port|bindAddress"
+                + "|allowAnonymous):add.*")).collect(Collectors.joining("\n", "", "\n"));
+        assertThat(kept).as("the jboss-cli route without port, bindAddress, allowAnonymous").doesNotContain("port:add");
+        return kept;
     }
 
     /**

@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.LauncherSessionListener;
-import org.wrenmq.it.appserver.tools.DocPage;
-import org.wrenmq.it.appserver.tools.FreePort;
+import org.wrenmq.it.support.DocPage;
+import org.wrenmq.it.support.Ports;
 
 /**
  * Prepares a Payara Micro run ({@code arquillian.launch=payara}) before Arquillian reads {@code arquillian.xml}:
@@ -28,8 +28,8 @@ public final class PayaraMicroSetup implements LauncherSessionListener {
                 || System.getProperty("wrenmq.payara.postboot") != null) {
             return;
         }
-        int mqttPort = FreePort.find();
-        int hazelcastPort = FreePort.find();
+        int mqttPort = Ports.free();
+        int hazelcastPort = Ports.free();
         Path rar = Path.of(System.getProperty("wrenmq.rar")).toAbsolutePath();
         Path postBoot = rar.resolveSibling("payara-postboot.asadmin");
         String commands = asPrintedHere(DocPage.read(PAGE).codeBlock(SECTION, ""), Map.of(

@@ -7,9 +7,9 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
-import org.wrenmq.it.appserver.tools.Directories;
-import org.wrenmq.it.appserver.tools.DocPage;
-import org.wrenmq.it.appserver.tools.FreePort;
+import org.wrenmq.it.appserver.tools.Distribution;
+import org.wrenmq.it.support.DocPage;
+import org.wrenmq.it.support.Ports;
 import org.wrenmq.it.appserver.tools.Shell;
 
 /**
@@ -30,8 +30,8 @@ class OpenLibertyAsPrintedIT extends ScriptedContract {
     private static final String SERVER = "wrenmq";
 
     private final DocPage page = DocPage.read(PAGE);
-    private final int mqttPort = FreePort.find();
-    private final int httpPort = FreePort.find();
+    private final int mqttPort = Ports.free();
+    private final int httpPort = Ports.free();
     private final Path home = Path.of(System.getProperty("wrenmq.liberty.home"));
     private final Path work = Path.of(System.getProperty("wrenmq.scripted.work", "target/scripted")).resolve("liberty");
     private ServerProcess liberty;
@@ -39,8 +39,8 @@ class OpenLibertyAsPrintedIT extends ScriptedContract {
     @Override
     void startAsPrinted() throws Exception {
         Path serverDir = home.resolve("usr/servers").resolve(SERVER);
-        Directories.deleteRecursively(serverDir);
-        Directories.deleteRecursively(work);
+        Distribution.deleteRecursively(serverDir);
+        Distribution.deleteRecursively(work);
         Path user = UserDirectory.withBuiltRar(work.resolve("user"));
         TestApplication.writeInto(user, "wrenmq/ConnectionFactory");
         Map<String, String> environment = Shell.withThisJdk(Map.of("WLP_HOME", home.toString()));

@@ -8,11 +8,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
-import org.wrenmq.it.appserver.tools.Directories;
-import org.wrenmq.it.appserver.tools.DocPage;
-import org.wrenmq.it.appserver.tools.FreePort;
+import org.wrenmq.it.appserver.tools.Distribution;
+import org.wrenmq.it.support.DocPage;
+import org.wrenmq.it.support.Ports;
 import org.wrenmq.it.appserver.tools.Shell;
-import org.wrenmq.it.appserver.tools.Unzip;
 
 /**
  * docs/jakarta-ee/tomee.md followed as printed on a TomEE unpacked fresh from its zip, then the adapter's contract
@@ -32,15 +31,15 @@ class TomEEAsPrintedIT extends ScriptedContract {
     private static final String SHUTDOWN_PORT = "<Server port=\"8005\"";
 
     private final DocPage page = DocPage.read(PAGE);
-    private final int mqttPort = FreePort.find();
-    private final int httpPort = FreePort.find();
+    private final int mqttPort = Ports.free();
+    private final int httpPort = Ports.free();
     private final Path work = Path.of(System.getProperty("wrenmq.scripted.work", "target/scripted")).resolve("tomee");
     private ServerProcess tomee;
 
     @Override
     void startAsPrinted() throws Exception {
-        Directories.deleteRecursively(work);
-        Path home = Unzip.stripTopDirectory(Path.of(System.getProperty("wrenmq.tomee.zip")), work.resolve("tomee"));
+        Distribution.deleteRecursively(work);
+        Path home = Distribution.unpack(Path.of(System.getProperty("wrenmq.tomee.zip")), work.resolve("tomee"));
         Path user = UserDirectory.withBuiltRar(work.resolve("user"));
         TestApplication.writeInto(user, "openejb:Resource/wrenmq");
         Map<String, String> environment = Shell.withThisJdk(Map.of("CATALINA_HOME", home.toString()));

@@ -5,8 +5,12 @@ import org.wrenmq.api.MqttMessage;
 import org.wrenmq.api.QoS;
 import org.wrenmq.api.jca.MqttConnection;
 
-/** The handle an application holds; the pool may move it to another managed connection between uses. */
-final class WrenConnection implements MqttConnection {
+/**
+ * The handle an application holds; the pool may move it to another managed connection between uses. Public and
+ * not final: TomEE wraps every handle in a generated subclass that calls this class's methods by reflection, to
+ * track leaked connections ("cannot inherit from final class", then IllegalAccessException).
+ */
+public class WrenConnection implements MqttConnection {
 
     /** Content type of {@link #publishJson} messages. */
     static final String JSON_CONTENT_TYPE = "application/json";

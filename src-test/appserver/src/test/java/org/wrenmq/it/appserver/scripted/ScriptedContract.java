@@ -1,0 +1,145 @@
+package org.wrenmq.it.appserver.scripted;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.wrenmq.it.appserver.scripted.Probe.Received;
+import org.wrenmq.it.appserver.tools.MosquittoClients;
+
+/**
+ * The adapter's promises checked from outside a server that was set up as its docs page says: the test
+ * application's EJB publishes through the probe servlet, its message-driven beans record what they get, and
+ * mosquitto_pub/mosquitto_sub talk to the broker inside the server. The same checks as {@code AdapterContract},
+ * for servers the build does not drive through Arquillian. Subclasses start the server once for all tests.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class ScriptedContract {
+
+    static final Duration DELIVERY = Duration.ofSeconds(30);
+    private static final String READY = "ready";
+
+    @BeforeAll
+    final void setUp() throws Exception {
+        startAsPrinted();
+        // a server may activate message endpoints after it reports the application started: a
+        // message published before a bean subscribed reaches no one. Two of the beans, as a sample.
+        awaitSubscribed("it/basic/ready");
+        awaitSubscribed("it/load/ready");
+    }
+
+    private void awaitSubscribed(String topic) {
+        await("a message-driven bean subscribed to " + topic).atMost(DELIVERY).pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    probe().publish(topic, READY);
+                    return probe().payloads(topic).contains(READY);
+                });
+    }
+
+    @AfterAll
+    final void tearDown() throws Exception {
+        stop();
+    }
+
+    /** Sets the server up as its page says and starts it; returns once the application is deployed. */
+    abstract void startAsPrinted() throws Exception;
+
+    /** Stops the server by process id. */
+    abstract void stop() throws Exception;
+
+    abstract Probe probe();
+
+    /** Where clients outside the server reach the broker inside it. */
+    abstract int mqttPort();
+
+    @Test
+    void messageFromAnEjbReachesAMessageDrivenBean() {
+        probe().publish("it/basic/ejb", "hello from an EJB");
+
+        await().atMost(DELIVERY).until(() -> probe().payloads("it/basic/ejb"), p -> p.contains("hello from an EJB"));
+    }
+
+    @Test
+    void messageFromMosquittoPubOutsideReachesAMessageDrivenBean() {
+        new MosquittoClients(mqttPort()).publish("it/basic/outside", "hello from mosquitto_pub", 1);
+
+        await().atMost(DELIVERY).until(() -> probe().payloads("it/basic/outside"),
+                p -> p.contains("hello from mosquitto_pub"));
+    }
+
+    @Test
+    void messageFromAnEjbReachesMosquittoSubOutside() {
+        String got = new MosquittoClients(mqttPort()).receiveOne("it/out/#", DELIVERY,
+                () -> probe().publish("it/out/ejb", "hello mosquitto_sub"));
+
+        assertThat(got).isEqualTo("hello mosquitto_sub");
+    }
+
+    @Test
+    void rolledBackTransactionPublishesNothing() {
+        probe().publishAndRollBack("it/basic/tx", "rolled back");
+        probe().publish("it/basic/tx", "committed");
+
+        await().atMost(DELIVERY).until(() -> probe().payloads("it/basic/tx"), p -> p.contains("committed"));
+        assertThat(probe().payloads("it/basic/tx")).containsExactly("committed");
+    }
+
+    @Test
+    void beanThatThrowsGetsTheMessageAgain() {
+        probe().publish("it/flaky/one", "flaky-1");
+
+        await().atMost(DELIVERY).until(() -> probe().payloads("it/flaky/one"), p -> p.contains("flaky-1"));
+        assertThat(probe().attempts("flaky-1")).isEqualTo(2);
+        assertThat(probe().payloads("wrenmq/dead-letter/it/flaky")).isEmpty();
+    }
+
+    @Test
+    void beanWhoseTransactionRollsBackGetsTheMessageAgain() {
+        probe().publish("it/rollback-only/one", "rollback-1");
+
+        await().atMost(DELIVERY).until(() -> probe().payloads("it/rollback-only/one"),
+                p -> p.contains("rollback-1"));
+        assertThat(probe().attempts("rollback-1")).isEqualTo(2);
+    }
+
+    @Test
+    void messageThatAlwaysFailsIsDeadLetteredAfterMaxRedeliveries() {
+        probe().publish("it/fail/one", "doomed-1");
+
+        await().atMost(DELIVERY).until(() -> probe().received("wrenmq/dead-letter/it/fail/one"),
+                letters -> !letters.isEmpty());
+        Received letter = probe().received("wrenmq/dead-letter/it/fail/one").get(0);
+        assertThat(letter.payload()).isEqualTo("doomed-1");
+        assertThat(probe().attempts("doomed-1")).as("first delivery + maxRedeliveries=2").isEqualTo(3);
+        assertThat(letter.userProperties()).contains("wrenmq-original-topic=it/fail/one", "wrenmq-deliveries=3",
+                "wrenmq-error=java.lang.IllegalStateException: always fails on purpose");
+    }
+
+    @Test
+    void objectPublishedAsJsonComesBackAsTheSameObject() {
+        probe().publishJson("it/json/point", "origin", 3, -4);
+
+        await().atMost(DELIVERY).until(() -> probe().objects(), objects -> objects.contains("Point[origin, 3, -4]"));
+        assertThat(probe().received("it/json/point").get(0).contentType()).isEqualTo("application/json");
+    }
+
+    @Test
+    void thousandMessagesUnderLoadAllArriveWithAtMostMaxConcurrencyBeansAtOnce() {
+        int count = 1000;
+        long start = System.nanoTime();
+
+        probe().publishMany("it/load", count);
+
+        await().atMost(Duration.ofSeconds(120)).until(
+                () -> probe().payloads("it/load").stream().filter(p -> !p.equals(READY)).distinct().count(),
+                n -> n == count);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        System.out.printf("WRENMQ-IT %s: %d messages published and delivered in %d ms, at most %d beans at once%n",
+                getClass().getSimpleName(), count, millis, probe().mostRunningAtOnce());
+        assertThat(probe().mostRunningAtOnce()).as("maxConcurrency of LoadListener").isBetween(1, 2);
+    }
+}

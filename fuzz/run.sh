@@ -1,29 +1,30 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing (Jazzer) of everything WrenMQ reads from outside, for as long as you like:
 #
-#   fuzz/run.sh [--seconds N] [--only packets,config,passwords,store] [--no-build]
+#   fuzz/run.sh [--seconds N] [--only packets,config,passwords,acl,store] [--no-build]
 #
 # Targets (the @FuzzTest methods the build runs on their seeds only):
 #   packets    any bytes from a client, through a real broker's pipeline (PacketFuzzTests)
 #   config     any config file (ConfigFileFuzzTests#anyConfigFile)
 #   passwords  any password file (ConfigFileFuzzTests#anyPasswordFile)
+#   acl        any acl_file, then asked about topics for odd clients (ConfigFileFuzzTests#anyAclFile)
 #   store      any stored message, queue entry or session record (StoreCodecFuzzTests)
 # Each target runs N seconds (default 600). A crashing input is written into the target's seed folder under
 # broker-bundle/src/test/resources/, so from then on the normal build runs it as a regression test (and fails
 # until it is fixed): commit it with the fix. The corpus each run grows stays in broker-bundle/.cifuzz-corpus/
 # (not committed) and is reused by the next run. Exit status 1 when any target found a crash.
-# CI runs `fuzz/run.sh --seconds 15` (about a minute in all).
+# CI runs `fuzz/run.sh --seconds 15` (five targets, about 75 s in all).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SECONDS_PER_TARGET=600
-ONLY=packets,config,passwords,store
+ONLY=packets,config,passwords,acl,store
 BUILD=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) SECONDS_PER_TARGET=$2; shift ;;
     --only) ONLY=$2; shift ;;
     --no-build) BUILD=0 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -41,6 +42,7 @@ target_of() {
     packets) echo "org.wrenmq.broker.fuzz.PacketFuzzTests anyBytesFromAClient" ;;
     config) echo "org.wrenmq.broker.fuzz.ConfigFileFuzzTests anyConfigFile" ;;
     passwords) echo "org.wrenmq.broker.fuzz.ConfigFileFuzzTests anyPasswordFile" ;;
+    acl) echo "org.wrenmq.broker.fuzz.ConfigFileFuzzTests anyAclFile" ;;
     store) echo "org.wrenmq.broker.store.StoreCodecFuzzTests anyStoredRecord" ;;
     *) echo "unknown target $1" >&2; exit 2 ;;
   esac

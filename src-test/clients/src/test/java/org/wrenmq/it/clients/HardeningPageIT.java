@@ -10,9 +10,11 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -123,11 +125,11 @@ class HardeningPageIT {
     private long maxHeapOf(ClientProcess started) {
         awaitListening(started);
         long pid = ProcessHandle.of(started.pid()).stream()
-                .flatMap(p -> java.util.stream.Stream.concat(java.util.stream.Stream.of(p), p.descendants()))
+                .flatMap(p -> Stream.concat(Stream.of(p), p.descendants()))
                 .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false))
                 .map(ProcessHandle::pid).findFirst().orElseThrow(() -> new AssertionError("no broker JVM"));
         String flags = launched.run(dir, "jcmd", Long.toString(pid), "VM.flags").awaitSuccess();
-        Optional<String> max = flags.lines().flatMap(l -> java.util.Arrays.stream(l.split(" ")))
+        Optional<String> max = flags.lines().flatMap(l -> Arrays.stream(l.split(" ")))
                 .filter(f -> f.startsWith("-XX:MaxHeapSize=")).findFirst();
         started.close(); // the JVM and, if bash did not exec it, bash
         return Long.parseLong(max.orElseThrow(() -> new AssertionError("no MaxHeapSize in " + flags)).substring(16));

@@ -3,8 +3,12 @@ package org.wrenmq.it.clients;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +45,8 @@ class ListenersTlsPageIT {
     private final Launched launched = new Launched();
     /** What this run writes instead of what the page prints, applied in this order. */
     private final Map<String, String> substitutions = new LinkedHashMap<>();
+    /** The page's ports and this run's. */
+    private final Map<String, Integer> ports = new LinkedHashMap<>();
 
     @BeforeEach
     void portsAndFoldersOfThisRun() {
@@ -50,6 +56,7 @@ class ListenersTlsPageIT {
         int[] free = Launched.freePorts(PAGE_PORTS.size());
         for (int i = 0; i < free.length; i++) {
             String port = PAGE_PORTS.get(i);
+            ports.put(port, free[i]);
             // a listener without an address binds every interface on the page; here, loopback only
             substitutions.put("listener " + port + " 127.0.0.1", "listener " + free[i] + " 127.0.0.1");
             substitutions.put("listener " + port + "\n", "listener " + free[i] + " 127.0.0.1\n");
@@ -97,13 +104,13 @@ class ListenersTlsPageIT {
         List<String> example = asThisRun(PAGE.codeBlockWith(EXAMPLE, "# /etc/wrenmq/wrenmq.conf")).lines().toList();
         List<String> errors = PAGE.codeBlockWith(ERRORS, "wrenmq: ").lines().map(this::asThisRun).toList();
 
-        int tlsListener = lineOf(example, "listener " + port("8883"));
-        List<String> withoutKey = new java.util.ArrayList<>(example);
+        int tlsListener = lineOf(example, "listener " + ports.get("8883"));
+        List<String> withoutKey = new ArrayList<>(example);
         withoutKey.remove(lineOf(example, "keyfile ") - 1); // the TLS listener's keyfile, the first in the file
         assertThat(refusedStart(withoutKey)).contains(numbered(errors.get(0), tlsListener));
 
         int protocol = lineOf(example, "protocol websockets");
-        List<String> ws = new java.util.ArrayList<>(example);
+        List<String> ws = new ArrayList<>(example);
         ws.set(protocol - 1, "protocol ws");
         assertThat(refusedStart(ws)).contains(numbered(errors.get(1), protocol));
 
@@ -120,7 +127,7 @@ class ListenersTlsPageIT {
     }
 
     private ClientProcess startBroker(String config) {
-        java.nio.file.Path file = write("wrenmq.conf", config);
+        Path file = write("wrenmq.conf", config);
         ClientProcess broker = launched.wrenmq(dir, "-c", file.toString());
         await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200)).until(() -> {
             assertThat(broker.isAlive()).as("broker running; output:%n%s", broker.output()).isTrue();
@@ -151,10 +158,6 @@ class ListenersTlsPageIT {
         throw new AssertionError("no line starting " + prefix + " in the example");
     }
 
-    private String port(String pagePort) {
-        return substitutions.get("-p " + pagePort).substring(3);
-    }
-
     private String asThisRun(String printed) {
         String text = printed;
         for (Map.Entry<String, String> s : substitutions.entrySet()) {
@@ -165,9 +168,9 @@ class ListenersTlsPageIT {
 
     private Path write(String name, String text) {
         try {
-            return java.nio.file.Files.writeString(dir.resolve(name), text);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            return Files.writeString(dir.resolve(name), text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

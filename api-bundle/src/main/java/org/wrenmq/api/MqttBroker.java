@@ -2,6 +2,7 @@ package org.wrenmq.api;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** A read-only view of a running broker, for administration and monitoring. */
 public interface MqttBroker {
@@ -14,10 +15,49 @@ public interface MqttBroker {
     /** Named counters (messages received, sent, dropped by limit, connections...), a snapshot. */
     Map<String, Long> counters();
 
+    /** One session in detail (for a console's client page), or empty when the broker has no such session. */
+    default Optional<ClientDetails> client(String clientId) {
+        throw new UnsupportedOperationException("client details");
+    }
+
+    /**
+     * Closes the client's connection as an administrative action (MQTT 5 clients get DISCONNECT with reason 0x98);
+     * its session stays as the client asked for (a persistent one waits for the client to return).
+     *
+     * @return false when the client is not connected
+     */
+    default boolean disconnect(String clientId) {
+        throw new UnsupportedOperationException("disconnect");
+    }
+
+    /**
+     * Retained messages whose topic {@code topicFilter} matches (MQTT wildcards, e.g. {@code plant/#}), at most
+     * {@code limit}, in no particular order.
+     */
+    default List<MqttMessage> retained(String topicFilter, int limit) {
+        throw new UnsupportedOperationException("retained messages");
+    }
+
+    /**
+     * Removes the retained message of {@code topic} (from the store too), without sending anything to subscribers.
+     *
+     * @return false when the topic had none
+     */
+    default boolean deleteRetained(String topic) {
+        throw new UnsupportedOperationException("delete retained");
+    }
+
     record ClientInfo(String clientId, boolean connected, String remoteAddress, int protocolVersion,
                       boolean persistent, int inflight, int queued) {
     }
 
     record SubscriptionInfo(String clientId, String topicFilter, QoS qos) {
+    }
+
+    /**
+     * @param keepAliveSeconds as granted at CONNECT; 0 for none (or when not connected)
+     * @param subscriptions as subscribed, shared ones with their {@code $share/GROUP/} prefix
+     */
+    record ClientDetails(ClientInfo client, int keepAliveSeconds, List<SubscriptionInfo> subscriptions) {
     }
 }

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -22,8 +23,13 @@ import org.wrenmq.api.MqttMessage;
 import org.wrenmq.api.MqttPublishException;
 import org.wrenmq.api.MqttPublisher;
 import org.wrenmq.api.QoS;
+import org.wrenmq.broker.admin.AdminOperations;
 import org.wrenmq.broker.auth.Authenticator;
 import org.wrenmq.broker.auth.Authorizer;
+import org.wrenmq.broker.auth.ClientAccess;
+import org.wrenmq.broker.auth.UserDirectory;
+import org.wrenmq.broker.bridge.Bridges;
+import org.wrenmq.broker.cluster.ClusterNode;
 import org.wrenmq.broker.handler.KeepAliveSweeps;
 import org.wrenmq.broker.handler.MqttConnectionHandler;
 import org.wrenmq.broker.json.JsonWriter;
@@ -31,12 +37,11 @@ import org.wrenmq.broker.json.JsonbWriter;
 import org.wrenmq.broker.metrics.BrokerMetrics;
 import org.wrenmq.broker.http.HttpEndpoint;
 import org.wrenmq.broker.http.Probes;
+import org.wrenmq.broker.jmx.BrokerManagement;
 import org.wrenmq.broker.metrics.SysTopics;
 import org.wrenmq.broker.message.Publication;
 import org.wrenmq.broker.routing.PublishCheck;
-import org.wrenmq.broker.routing.Subscription;
 import org.wrenmq.broker.session.LocalClient;
-import org.wrenmq.broker.session.Outlet;
 import org.wrenmq.broker.session.Session;
 import org.wrenmq.broker.store.MessageStore;
 import org.wrenmq.broker.store.MvStore;
@@ -80,11 +85,20 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
     /** What {@link #reload()} reads again, by name for the log: password and acl files, TLS listeners. */
     private final Map<String, Reloadable> reloadables = new java.util.LinkedHashMap<>();
     private HttpEndpoint http;
+    private BrokerManagement management;
+    /** The {@code connection} blocks at work (docs/bridges.md). */
+    private Bridges bridges;
+    /** This broker as a cluster node ({@code cluster_name}); null for a single broker. */
+    private ClusterNode cluster;
 
-    private Broker(BrokerConfig config, BrokerClock clock, JsonWriter json) {
+    /** Who checks user names and passwords instead of a password_file (a container's realm); usually null. */
+    private final UserDirectory users;
+
+    private Broker(BrokerConfig config, BrokerClock clock, JsonWriter json, UserDirectory users) {
         this.config = config;
         this.clock = clock;
         this.json = json;
+        this.users = users;
     }
 
     public static Builder builder() {
@@ -104,7 +118,8 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
         Authenticator authenticator;
         Authorizer authorizer;
         try {
-            authenticator = Authenticator.load(config.allowAnonymous(), config.passwordFile());
+            authenticator = users != null ? Authenticator.of(config.allowAnonymous(), users)
+                    : Authenticator.load(config.allowAnonymous(), config.passwordFile());
             authorizer = Authorizer.load(config.aclFile(), metrics);
         } catch (ConfigException e) {
             throw new BrokerStartException(e.getMessage(), e);
@@ -116,10 +131,20 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
         keepAliveSweeps = new KeepAliveSweeps(clock);
         context = new BrokerContext(config, clock, metrics, workers, authenticator, authorizer, store.store());
         restore(store.recovered());
+        if (config.cluster() != null) {
+            try {
+                cluster = ClusterNode.start(config.cluster(), context.router(), context.subscriptions(),
+                        context.sessions(), context.retained(), config.retainAvailable());
+            } catch (RuntimeException e) {
+                close();
+                throw new BrokerStartException("cannot join cluster '" + config.cluster().name() + "': "
+                        + e.getMessage(), e);
+            }
+        }
         if (config.sysInterval() > 0) {
             SysTopics.Counts counts = new SysTopics.Counts(() -> context.sessions().size(),
                     () -> context.sessions().all().stream().mapToLong(s -> s.subscriptions().size()).sum(),
-                    () -> context.retained().size());
+                    () -> context.retained().size(), () -> context.queuedTotal().get());
             sysTopics = new SysTopics(context.metrics(), counts, context.router()::publish, Broker.class.getPackage().getImplementationVersion() == null
                     ? "dev" : Broker.class.getPackage().getImplementationVersion());
             sysTopics.start(workers.next(), config.sysInterval());
@@ -151,9 +176,19 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
         }
         LOG.info("WrenMQ listening on {} ({} transport, {} event loops)", boundAddresses(),
                 Transports.nativeEpoll() ? "epoll" : "nio", config.ioThreads());
+        InetSocketAddress first = boundAddresses().get(0);
+        management = BrokerManagement.register(this, first.getAddress().getHostAddress() + ":" + first.getPort());
+        try {
+            bridges = Bridges.start(config.bridges(), context.sessionServices(), workers);
+        } catch (ConfigException e) {
+            close();
+            throw new BrokerStartException(e.getMessage(), e);
+        }
         if (config.httpListener() != null) {
             try {
-                http = HttpEndpoint.start(config.httpListener(), this, context.store(), context.authenticator(),
+                http = HttpEndpoint.start(config.httpListener(), new HttpEndpoint.Services(this, this,
+                        context.store(), context.authenticator(), context.authorizer(), json,
+                        context.metrics().deliveryLatency),
                         new Probes(serverChannels, workers, context.store()));
             } catch (BrokerStartException e) {
                 close();
@@ -230,6 +265,14 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
     /** Closes every listening port and connection and stops every thread the broker started. */
     @Override
     public synchronized void close() {
+        if (management != null) {
+            management.close();
+            management = null;
+        }
+        if (bridges != null) {
+            bridges.stop();
+            bridges = null;
+        }
         if (http != null) {
             http.close();
             http = null;
@@ -249,6 +292,10 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
                 }
             }
             context.connections().newCloseFuture().awaitUninterruptibly(Limits.SHUTDOWN_DISCONNECT_MILLIS);
+        }
+        if (cluster != null) {
+            cluster.close();
+            cluster = null;
         }
         if (workers != null) {
             workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
@@ -319,9 +366,51 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
      */
     public LocalSession openLocalSession(String clientId, boolean cleanStart, long sessionExpirySeconds,
                                          int receiveMaximum, LocalSession.Handler handler) {
+        return openLocalSession(clientId, cleanStart, sessionExpirySeconds, receiveMaximum, handler,
+                ClientAccess.UNCHECKED);
+    }
+
+    /**
+     * {@link #openLocalSession(String, boolean, long, int, LocalSession.Handler)} for a client with the rights of
+     * {@code access} (from {@link #localLogin}): a SUBSCRIBE it may read nothing under throws
+     * {@link SecurityException}, and it receives only what it may read.
+     */
+    public LocalSession openLocalSession(String clientId, boolean cleanStart, long sessionExpirySeconds,
+                                         int receiveMaximum, LocalSession.Handler handler, ClientAccess access) {
         BrokerContext c = running();
         return LocalClient.open(c.sessionServices(), c.workers().next(), clientId, cleanStart, sessionExpirySeconds,
-                receiveMaximum, handler);
+                receiveMaximum, handler, access);
+    }
+
+    /**
+     * Logs an in-VM client in with a user name and password (the resource adapter's {@code userName} and
+     * {@code password}), checked as a CONNECT's: its rights under the acl_file, for {@link #publish(MqttMessage,
+     * ClientAccess)} and {@link #openLocalSession(String, boolean, long, int, LocalSession.Handler, ClientAccess)}.
+     * In-VM code that presents no credentials is trusted and needs no login.
+     *
+     * @throws SecurityException when the credentials are refused (counted and logged as a refused CONNECT)
+     */
+    public ClientAccess localLogin(String clientId, String userName, byte[] password) {
+        BrokerContext c = running();
+        Authenticator.Login login = c.authenticator().login(userName, password);
+        if (login.result() != Authenticator.Result.ACCEPTED) {
+            c.loginRefusals().refused("in-VM", clientId, userName, login.result());
+            throw new SecurityException("user '" + userName + "' refused by the broker: unknown user name or wrong "
+                    + "password");
+        }
+        return c.authorizer().access(clientId, userName, login.roles());
+    }
+
+    /**
+     * {@link #publish(MqttMessage)} by an in-VM client with the rights of {@code access}: a topic the acl_file
+     * does not let it write fails with {@link MqttPublishException} 0x87 (not authorized), as MQTT 5 answers.
+     */
+    public CompletionStage<Void> publish(MqttMessage message, ClientAccess access) {
+        if (!access.mayPublish(message.topic())) {
+            return CompletableFuture.failedFuture(new MqttPublishException(0x87,
+                    "not authorized: the acl_file does not let this user write '" + message.topic() + "'"));
+        }
+        return publish(message);
     }
 
     // ---- admin view ----
@@ -330,9 +419,7 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
     public List<ClientInfo> clients() {
         List<ClientInfo> out = new ArrayList<>();
         for (Session s : running().sessions().all()) {
-            Outlet o = s.outlet();
-            out.add(new ClientInfo(s.clientId(), o != null, o == null ? null : o.remoteAddress(),
-                    o == null ? 0 : o.protocolVersion(), s.isPersistent(), s.inflightCount(), s.queuedCount()));
+            out.add(AdminOperations.infoOf(s));
         }
         return out;
     }
@@ -341,11 +428,34 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
     public List<SubscriptionInfo> subscriptions() {
         List<SubscriptionInfo> out = new ArrayList<>();
         for (Session s : running().sessions().all()) {
-            for (Subscription sub : s.subscriptions()) {
-                out.add(new SubscriptionInfo(s.clientId(), sub.asSubscribed(), sub.qos()));
-            }
+            out.addAll(AdminOperations.subscriptionsOf(s));
         }
         return out;
+    }
+
+    @Override
+    public Optional<ClientDetails> client(String clientId) {
+        return admin().client(clientId);
+    }
+
+    @Override
+    public boolean disconnect(String clientId) {
+        return admin().disconnect(clientId);
+    }
+
+    @Override
+    public List<MqttMessage> retained(String topicFilter, int limit) {
+        return admin().retained(topicFilter, limit);
+    }
+
+    @Override
+    public boolean deleteRetained(String topic) {
+        return admin().deleteRetained(topic);
+    }
+
+    private AdminOperations admin() {
+        BrokerContext c = running();
+        return new AdminOperations(c.sessions(), c.retained(), c.store(), clock);
     }
 
     @Override
@@ -356,6 +466,13 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
         m.put("retained.messages", c.retained().size());
         m.put("subscriptions", c.sessions().all().stream().mapToLong(s -> s.subscriptions().size()).sum());
         m.put("messages.queued", c.queuedTotal().get());
+        Bridges b = bridges;
+        if (b != null) {
+            b.addCounters(m);
+        }
+        if (cluster != null) {
+            m.putAll(cluster.counters());
+        }
         return m;
     }
 
@@ -365,8 +482,18 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
         private BrokerConfig given;
         private BrokerClock clock = BrokerClock.SYSTEM;
         private JsonWriter json;
+        private UserDirectory users;
 
         private Builder() {
+        }
+
+        /**
+         * Checks user names and passwords with {@code users} (e.g. a Karaf JAAS realm) instead of a password_file;
+         * its roles select the acl_file's {@code role} blocks. {@link #build()} refuses it beside a password_file.
+         */
+        public Builder users(UserDirectory users) {
+            this.users = java.util.Objects.requireNonNull(users, "users");
+            return this;
         }
 
         /** How {@link Broker#publishJson} writes JSON; JSON-B found on the class path unless given. */
@@ -402,8 +529,12 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
         }
 
         public Broker build() {
-            return new Broker(given != null ? given : config.build(), clock,
-                    json != null ? json : JsonbWriter.standard());
+            BrokerConfig built = given != null ? given : config.build();
+            if (users != null && built.passwordFile() != null) {
+                throw new ConfigException("password_file and " + users.describe() + " both check passwords: "
+                        + "configure one of them");
+            }
+            return new Broker(built, clock, json != null ? json : JsonbWriter.standard(), users);
         }
 
         private void requireNoGivenConfig() {

@@ -94,6 +94,7 @@ public final class BrokerConfig {
     public static final String DEFAULT_HTTP_BIND_ADDRESS = "127.0.0.1";
 
     private final List<ListenerConfig> listeners;
+    private final List<BridgeConfig> bridges;
     private final boolean listenersConfigured;
     private final boolean perListenerSettings;
     private final Boolean allowAnonymous;
@@ -120,6 +121,7 @@ public final class BrokerConfig {
     private final boolean persistenceFsync;
     private final boolean failOnCorruptStore;
     private final ListenerConfig httpListener;
+    private final ClusterConfig cluster;
 
     private BrokerConfig(Builder b) {
         this.listenersConfigured = !b.listeners.isEmpty() || b.defaultPort != null || b.defaultBindAddress != null
@@ -138,6 +140,7 @@ public final class BrokerConfig {
             all.add(ListenerConfig.LOCAL_DEFAULT);
         }
         this.listeners = List.copyOf(all);
+        this.bridges = buildBridges(b.bridges);
         this.allowAnonymous = b.allowAnonymous;
         this.passwordFile = b.passwordFile;
         this.aclFile = b.aclFile;
@@ -161,7 +164,8 @@ public final class BrokerConfig {
         this.persistenceSyncInterval = b.persistenceSyncInterval;
         this.persistenceFsync = b.persistenceFsync;
         this.failOnCorruptStore = b.failOnCorruptStore;
-        this.httpListener = b.httpListener;
+        this.httpListener = b.httpListener == null ? null : b.httpListener.build(false);
+        this.cluster = b.cluster.build();
     }
 
     public static Builder builder() {
@@ -195,6 +199,24 @@ public final class BrokerConfig {
     }
 
     public List<ListenerConfig> listeners() { return listeners; }
+
+    /** The {@code connection} blocks: bridges to other brokers (docs/bridges.md). */
+    public List<BridgeConfig> bridges() { return bridges; }
+
+    private static List<BridgeConfig> buildBridges(List<BridgeBlock> blocks) {
+        List<BridgeConfig> out = new ArrayList<>();
+        for (BridgeBlock block : blocks) {
+            BridgeConfig c = block.build();
+            for (BridgeConfig other : out) {
+                if (other.localClientId().equals(c.localClientId())) {
+                    throw block.invalid("local_clientid '" + c.localClientId() + "' is also connection "
+                            + other.name() + "'s: set local_clientid for one of them");
+                }
+            }
+            out.add(c);
+        }
+        return List.copyOf(out);
+    }
 
     /**
      * {@code allow_anonymous}: as in mosquitto 2, anonymous clients are allowed by default only when no listener
@@ -247,10 +269,14 @@ public final class BrokerConfig {
     public boolean failOnCorruptStore() { return failOnCorruptStore; }
     /** {@code http_listener}: where /metrics, /health and /ready are served; null (the default) for nowhere. */
     public ListenerConfig httpListener() { return httpListener; }
+    /** {@code cluster_name} and the other cluster keys; null (the default) for a single node. */
+    public ClusterConfig cluster() { return cluster; }
 
     /** Collects settings by key and value, checking each as it comes. */
     public static final class Builder {
         private final List<ListenerBlock> listeners = new ArrayList<>();
+        /** The {@code connection} blocks; bridge settings go to the last one. */
+        private final List<BridgeBlock> bridges = new ArrayList<>();
         /** The block listener settings go to: the last {@code listener} line's, or mosquitto's default listener. */
         private ListenerBlock currentListener;
         private ListenerBlock defaultListener;
@@ -283,7 +309,10 @@ public final class BrokerConfig {
         private boolean persistenceFsync = DEFAULT_PERSISTENCE_FSYNC;
         private boolean failOnCorruptStore = corruptionPolicy("persistence_on_corruption",
                 DEFAULT_PERSISTENCE_ON_CORRUPTION);
-        private ListenerConfig httpListener;
+        /** {@code http_listener} and the TLS settings that follow it (until the next {@code listener} line). */
+        private ListenerBlock httpListener;
+        private boolean settingsGoToHttpListener;
+        private final ClusterConfig.Builder cluster = new ClusterConfig.Builder();
 
         private Builder() {
         }
@@ -296,6 +325,14 @@ public final class BrokerConfig {
         public Builder set(String key, String value) {
             Objects.requireNonNull(key, "key");
             String v = Objects.requireNonNull(value, "value").trim();
+            if (key.equals("connection") || BridgeBlock.KEYS.contains(key)) {
+                bridgeSetting(key, v);
+                return this;
+            }
+            if (settingsGoToHttpListener && ListenerBlock.KEYS.contains(key)) {
+                httpListener.setForHttp(key, v);
+                return this;
+            }
             if (ListenerBlock.KEYS.contains(key) || (key.equals("max_connections") && currentListener != null)
                     || (perListenerSettings && ListenerConfig.ListenerSecurity.KEYS.contains(key))) {
                 listenerForSettings().set(key, v);
@@ -304,10 +341,14 @@ public final class BrokerConfig {
             if (ListenerConfig.ListenerSecurity.KEYS.contains(key)) {
                 securitySettingSeen = true;
             }
+            if (ClusterConfig.KEYS.contains(key)) {
+                cluster.set(origin, key, v);
+                return this;
+            }
             switch (key) {
                 case "per_listener_settings": perListenerSettings(bool(key, v)); break;
                 case "listener": listener(v); break;
-                case "http_listener": httpListener = listenerAddress(key, v, DEFAULT_HTTP_BIND_ADDRESS); break;
+                case "http_listener": httpListener(listenerAddress(key, v, DEFAULT_HTTP_BIND_ADDRESS)); break;
                 case "port": defaultPort = port(key, v); break;
                 case "bind_address": defaultBindAddress = nonEmpty(key, v); break;
                 case "allow_anonymous": allowAnonymous = bool(key, v); break;
@@ -349,13 +390,34 @@ public final class BrokerConfig {
             }
             currentListener = new ListenerBlock(port, bindAddress, origin);
             listeners.add(currentListener);
+            settingsGoToHttpListener = false;
             return this;
+        }
+
+        /** {@code http_listener}: the TLS settings ({@code certfile}, {@code keyfile}, ...) that follow apply to it. */
+        private void httpListener(ListenerConfig address) {
+            httpListener = new ListenerBlock(address.port(), address.bindAddress(), origin);
+            settingsGoToHttpListener = true;
         }
 
         /** Where the settings that follow come from ({@code FILE:LINE}), for errors found only when building. */
         public Builder origin(String where) {
             this.origin = where;
             return this;
+        }
+
+        private void bridgeSetting(String key, String v) {
+            if (key.equals("connection")) {
+                BridgeBlock block = new BridgeBlock(v, origin);
+                if (bridges.stream().anyMatch(b -> b.name().equals(v))) {
+                    throw new ConfigException("connection " + v + " is given twice (bridge names are unique)");
+                }
+                bridges.add(block);
+            } else if (bridges.isEmpty()) {
+                throw new ConfigException(key + " is a bridge setting: it belongs after a 'connection NAME' line");
+            } else {
+                bridges.get(bridges.size() - 1).set(key, v);
+            }
         }
 
         private ListenerBlock listenerForSettings() {

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.wrenmq.broker.auth.Authenticator;
 import org.wrenmq.broker.logging.LogThrottle;
 import org.wrenmq.broker.auth.Authorizer;
+import org.wrenmq.broker.auth.LoginRefusals;
 import org.wrenmq.broker.metrics.BrokerMetrics;
 import org.wrenmq.broker.routing.PublishCheck;
 import org.wrenmq.broker.routing.RetainedTree;
@@ -43,6 +44,7 @@ public final class BrokerContext {
     /** Every open client connection, so that a clean stop can say goodbye to each. */
     private final ChannelGroup connections = new DefaultChannelGroup("wrenmq-connections", GlobalEventExecutor.INSTANCE);
     private final PendingConnections pendingConnections;
+    private final LoginRefusals loginRefusals;
     private volatile boolean stopping;
 
     BrokerContext(BrokerConfig config, BrokerClock clock, BrokerMetrics metrics, EventLoopGroup workers,
@@ -60,6 +62,7 @@ public final class BrokerContext {
         this.sessionServices = new SessionServices(config, metrics, store, sessions, subscriptions, retained, router,
                 queuedTotal, this::isStopping, clock);
         this.pendingConnections = new PendingConnections(config, metrics, LogThrottle.perMinute());
+        this.loginRefusals = new LoginRefusals(metrics, LogThrottle.perMinute());
     }
 
     public BrokerConfig config() { return config; }
@@ -83,6 +86,8 @@ public final class BrokerContext {
     public PublishCheck publishCheck() { return publishCheck; }
     /** Connections accepted and not yet past CONNECT (connect_timeout, max_pending_connections). */
     public PendingConnections pendingConnections() { return pendingConnections; }
+    /** CONNECTs refused for their credentials: counted, logged once per address and user name a minute. */
+    public LoginRefusals loginRefusals() { return loginRefusals; }
 
     /**
      * True once a clean stop began: connections then close without ending sessions or publishing wills, so the

@@ -17,6 +17,8 @@ final class ListenerBlock {
             "crlfile", "socket_domain", "tls_handshake_timeout", "keystore", "keystore_password");
 
     private final String origin;
+    /** How errors name the block: {@code listener} or {@code http_listener}. */
+    private String kind = "listener";
     private int port;
     private String bindAddress;
     private ListenerConfig.Protocol protocol = ListenerConfig.Protocol.MQTT;
@@ -81,6 +83,16 @@ final class ListenerBlock {
         }
     }
 
+    /** Applies one key of {@link #KEYS} that follows {@code http_listener}: the TLS ones apply to HTTPS as well. */
+    void setForHttp(String key, String v) {
+        if (key.equals("protocol") || key.equals("socket_domain")) {
+            throw new ConfigException(key + " does not apply to http_listener (only its TLS settings do); put it "
+                    + "after a listener line");
+        }
+        kind = "http_listener";
+        set(key, v);
+    }
+
     /** @param perListenerSettings {@code per_listener_settings}: the listener has security settings of its own */
     ListenerConfig build(boolean perListenerSettings) {
         boolean tlsAsked = cafile != null || capath != null || certfile != null || keyfile != null
@@ -110,7 +122,7 @@ final class ListenerBlock {
     }
 
     private ConfigException invalid(String why) {
-        return new ConfigException((origin == null ? "" : origin + ": ") + "listener " + port + ": " + why);
+        return new ConfigException((origin == null ? "" : origin + ": ") + kind + " " + port + ": " + why);
     }
 
     private static Path path(String key, String v) {

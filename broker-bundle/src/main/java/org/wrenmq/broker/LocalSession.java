@@ -33,7 +33,12 @@ public interface LocalSession extends AutoCloseable {
 
     String clientId();
 
-    /** Subscribes; {@code $share/GROUP/FILTER} makes a shared subscription. @throws IllegalArgumentException */
+    /**
+     * Subscribes; {@code $share/GROUP/FILTER} makes a shared subscription.
+     *
+     * @throws IllegalArgumentException for a malformed filter
+     * @throws SecurityException when the session logged in as a user the acl_file lets read nothing under it
+     */
     void subscribe(String topicFilter, QoS qos);
 
     void unsubscribe(String topicFilter);

@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wrenmq.broker.BrokerConfig;
 import org.wrenmq.jca.broker.BrokerAccess;
+import org.wrenmq.jca.broker.Credentials;
 import org.wrenmq.jca.broker.EmbeddedBrokerAccess;
 import org.wrenmq.jca.broker.RemoteBrokerAccess;
 import org.wrenmq.jca.inbound.EndpointActivation;
@@ -81,11 +82,11 @@ public class WrenResourceAdapter implements ResourceAdapter, Serializable {
         this.activations = new ConcurrentHashMap<>();
         try {
             if (isExternal()) {
-                brokerAccess = new RemoteBrokerAccess(serverUri, userName, password, clientIdPrefix);
+                brokerAccess = new RemoteBrokerAccess(serverUri, Credentials.of(userName, password), clientIdPrefix);
                 LOG.info("WRENMQ-JCA-001 resource adapter started for the MQTT server {}", serverUri);
             } else {
                 brokerAccess = EmbeddedBrokerAccess.start(brokerSettings(),
-                        hasConfigFile() ? Path.of(configFile) : null);
+                        hasConfigFile() ? Path.of(configFile) : null, Credentials.of(userName, password));
                 LOG.info("WRENMQ-JCA-002 resource adapter started with an embedded broker {}", brokerSettings());
             }
         } catch (RuntimeException e) {

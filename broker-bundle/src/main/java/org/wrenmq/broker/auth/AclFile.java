@@ -19,8 +19,10 @@ import org.wrenmq.broker.routing.Topics;
  * # a comment (a line whose first non-blank character is '#')
  * topic [read|write|readwrite|deny] FILTER    (no access word: readwrite; FILTER may contain spaces)
  * user NAME                                   (the topic lines after it are NAME's; before any: anonymous)
+ * role NAME                                   (WrenMQ: the topic lines after it are for every user holding role NAME)
  * pattern [read|write|readwrite|deny] FILTER  (for every client; %c is its client id, %u its user name)
  * </pre>
+ * Roles come from the authenticator (a container's JAAS realm); a password_file gives none.
  * Words are separated by spaces or tabs. Any other line is an error, reported as {@code FILE:LINE: what}.
  */
 public final class AclFile {
@@ -43,6 +45,7 @@ public final class AclFile {
     static AclRules parse(String name, List<String> lines) {
         List<AclRule> anonymous = new ArrayList<>();
         Map<String, List<AclRule>> users = new HashMap<>();
+        Map<String, List<AclRule>> roles = new HashMap<>();
         List<AclRule> patterns = new ArrayList<>();
         List<AclRule> section = anonymous;
         for (int i = 0; i < lines.size(); i++) {
@@ -59,6 +62,12 @@ public final class AclFile {
                     }
                     section = users.computeIfAbsent(first[1], u -> new ArrayList<>());
                     break;
+                case "role":
+                    if (first[1].isEmpty()) {
+                        throw new ConfigException(where + "role needs a role name");
+                    }
+                    section = roles.computeIfAbsent(first[1], r -> new ArrayList<>());
+                    break;
                 case "topic":
                     section.add(rule(where, first[1]));
                     break;
@@ -70,10 +79,10 @@ public final class AclFile {
                     patterns.add(p);
                     break;
                 default:
-                    throw new ConfigException(where + "expected 'topic', 'pattern' or 'user', not '" + first[0] + "'");
+                    throw new ConfigException(where + "expected 'topic', 'pattern', 'user' or 'role', not '" + first[0] + "'");
             }
         }
-        return new AclRules(List.copyOf(anonymous), copy(users), List.copyOf(patterns));
+        return new AclRules(List.copyOf(anonymous), copy(users), copy(roles), List.copyOf(patterns));
     }
 
     /** The access word (optional) and the filter, which is the rest of the line. */

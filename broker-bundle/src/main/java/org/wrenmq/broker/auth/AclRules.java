@@ -3,19 +3,23 @@ package org.wrenmq.broker.auth;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * An acl_file as read: the anonymous section, each user's section, and the patterns. Immutable; a reload builds a
+ * An acl_file as read: the anonymous section, each user's and each role's section, and the patterns. Immutable; a reload builds a
  * new one. {@link #forClient} compiles what applies to one client once, so a check never substitutes strings.
  */
 final class AclRules {
     private final List<AclRule> anonymous;
     private final Map<String, List<AclRule>> users;
+    private final Map<String, List<AclRule>> roles;
     private final List<AclRule> patterns;
 
-    AclRules(List<AclRule> anonymous, Map<String, List<AclRule>> users, List<AclRule> patterns) {
+    AclRules(List<AclRule> anonymous, Map<String, List<AclRule>> users, Map<String, List<AclRule>> roles,
+             List<AclRule> patterns) {
         this.anonymous = anonymous;
         this.users = users;
+        this.roles = roles;
         this.patterns = patterns;
     }
 
@@ -23,9 +27,23 @@ final class AclRules {
         return users.size();
     }
 
-    /** @param userName null for an anonymous client */
-    ClientRules forClient(String clientId, String userName) {
+    int roleCount() {
+        return roles.size();
+    }
+
+    /**
+     * @param userName null for an anonymous client
+     * @param userRoles the roles the authenticator gave the user: their blocks join the user's own section, so a
+     *                  deny in any of them wins over a grant in another
+     */
+    ClientRules forClient(String clientId, String userName, Set<String> userRoles) {
         List<AclRule> own = userName == null ? anonymous : users.getOrDefault(userName, List.of());
+        if (userName != null && !roles.isEmpty() && !userRoles.isEmpty()) {
+            own = new ArrayList<>(own);
+            for (String role : userRoles) {
+                own.addAll(roles.getOrDefault(role, List.of()));
+            }
+        }
         boolean refused = !patterns.isEmpty() && (hasWildcard(clientId) || hasWildcard(userName));
         List<AclRule> mine = new ArrayList<>(patterns.size());
         if (!refused) {

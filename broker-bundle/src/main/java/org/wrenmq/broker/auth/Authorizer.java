@@ -1,6 +1,7 @@
 package org.wrenmq.broker.auth;
 
 import java.nio.file.Path;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wrenmq.broker.metrics.BrokerMetrics;
@@ -31,7 +32,8 @@ public final class Authorizer {
     public static Authorizer load(Path aclFile, BrokerMetrics metrics) {
         AclRules rules = aclFile == null ? null : AclFile.read(aclFile);
         if (rules != null) {
-            LOG.info("acl_file {}: {} users; what it does not grant is denied", aclFile, rules.userCount());
+            LOG.info("acl_file {}: {} users, {} roles; what it does not grant is denied", aclFile, rules.userCount(),
+                    rules.roleCount());
         }
         return new Authorizer(aclFile, rules, metrics);
     }
@@ -45,13 +47,22 @@ public final class Authorizer {
         if (aclFile != null) {
             AclRules fresh = AclFile.read(aclFile);
             rules = fresh;
-            LOG.info("acl_file {} reloaded ({} users)", aclFile, fresh.userCount());
+            LOG.info("acl_file {} reloaded ({} users, {} roles)", aclFile, fresh.userCount(), fresh.roleCount());
         }
     }
 
-    /** @param userName null for an anonymous client */
+    /** A client whose authenticator gave no roles (a password_file, a certificate). */
     public ClientAccess access(String clientId, String userName) {
-        return aclFile == null ? ClientAccess.UNCHECKED : new ClientAccess(this, clientId, userName);
+        return access(clientId, userName, Set.of());
+    }
+
+    /**
+     * @param userName null for an anonymous client
+     * @param roles the roles the authenticator found for the user (their {@code role} blocks apply); fixed for
+     *              the connection, as the user name is
+     */
+    public ClientAccess access(String clientId, String userName, Set<String> roles) {
+        return aclFile == null ? ClientAccess.UNCHECKED : new ClientAccess(this, clientId, userName, roles);
     }
 
     AclRules rules() {

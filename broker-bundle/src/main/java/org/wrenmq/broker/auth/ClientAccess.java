@@ -20,7 +20,7 @@ import org.wrenmq.broker.routing.Topics;
  */
 public final class ClientAccess {
     /** Everything allowed: no acl_file, or an in-VM client. */
-    public static final ClientAccess UNCHECKED = new ClientAccess(null, null, null);
+    public static final ClientAccess UNCHECKED = new ClientAccess(null, null, null, Set.of());
     /** Topic decisions cached per client before the cache starts over. */
     static final int MAX_CACHED_TOPICS = 1024;
     /** Denials logged per client (each distinct action and topic once); later ones are only counted. */
@@ -32,6 +32,7 @@ public final class ClientAccess {
     private final Authorizer authorizer;
     private final String clientId;
     private final String userName;
+    private final Set<String> roles;
     private volatile Compiled compiled;
     private final Set<String> logged;
     private final AtomicBoolean loggingStopped = new AtomicBoolean();
@@ -40,10 +41,11 @@ public final class ClientAccess {
     private record Compiled(AclRules source, ClientRules rules, Map<String, Integer> decisions) {
     }
 
-    ClientAccess(Authorizer authorizer, String clientId, String userName) {
+    ClientAccess(Authorizer authorizer, String clientId, String userName, Set<String> roles) {
         this.authorizer = authorizer;
         this.clientId = clientId;
         this.userName = userName;
+        this.roles = roles;
         this.logged = authorizer == null ? Set.of() : ConcurrentHashMap.newKeySet();
     }
 
@@ -75,6 +77,15 @@ public final class ClientAccess {
         return ok;
     }
 
+    /**
+     * Whether the rules grant reading (or, with {@code write}, publishing to) {@code topic}, without counting or
+     * logging: for views that show what a user could do (the web console), where nothing was attempted.
+     */
+    public boolean grants(String topic, boolean write) {
+        return authorizer == null
+                || current().rules.allows(Topics.levels(topic), write ? AclRule.WRITE : AclRule.READ);
+    }
+
     private boolean allowed(String topic, int access, String action, LongAdder counter) {
         Compiled c = current();
         Integer cached = c.decisions.get(topic);
@@ -104,7 +115,7 @@ public final class ClientAccess {
         AclRules rules = authorizer.rules();
         Compiled c = compiled;
         if (c == null || c.source != rules) {
-            c = new Compiled(rules, rules.forClient(clientId, userName), new ConcurrentHashMap<>());
+            c = new Compiled(rules, rules.forClient(clientId, userName, roles), new ConcurrentHashMap<>());
             compiled = c;
         }
         return c;

@@ -65,22 +65,19 @@ final class ConnectHandler {
         // A user name from the client's certificate stands for a password, as in mosquitto, and is the name the
         // acl_file's user blocks and %u see.
         String certificateName = CertificateIdentity.userName(c.channel);
-        Authenticator.Result auth = certificateName != null ? Authenticator.Result.ACCEPTED
-                : c.authenticator.check(header.hasUserName() ? payload.userName() : null,
-                        header.hasPassword() ? payload.passwordInBytes() : null);
-        if (auth != Authenticator.Result.ACCEPTED) {
-            c.broker.metrics().connectionsRefusedAuth.increment();
-            boolean badCredentials = auth == Authenticator.Result.BAD_USER_NAME_OR_PASSWORD;
-            refuse(c, badCredentials
-                            ? (v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USERNAME_OR_PASSWORD
-                                  : MqttConnectReturnCode.CONNECTION_REFUSED_BAD_USER_NAME_OR_PASSWORD)
-                            : (v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5
-                                  : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED),
-                    badCredentials ? "bad user name or password" : "not authorized (allow_anonymous false)");
+        String userName = header.hasUserName() ? payload.userName() : null;
+        Authenticator.Login login = certificateName != null ? Authenticator.Login.WITHOUT_ROLES
+                : c.authenticator.login(userName, header.hasPassword() ? payload.passwordInBytes() : null);
+        if (login.result() != Authenticator.Result.ACCEPTED) {
+            // mosquitto 2 answers every credential refusal "not authorized" (5 / 0x87), not "bad user name or
+            // password": clients and scripts that check the code see the same on both brokers.
+            c.broker.loginRefusals().refused(c.channel.remoteAddress(), clientId, userName, login.result());
+            answerRefusal(c, v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5
+                    : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, "not authorized");
             return;
         }
-        c.access = c.authorizer.access(clientId,
-                certificateName != null ? certificateName : header.hasUserName() ? payload.userName() : null);
+        c.access = c.authorizer.access(clientId, certificateName != null ? certificateName : userName,
+                login.roles());
         if (v5 && Props.string(props, MqttPropertyType.AUTHENTICATION_METHOD) != null) {
             refuse(c, MqttConnectReturnCode.CONNECTION_REFUSED_BAD_AUTHENTICATION_METHOD,
                     "enhanced authentication is not configured");
@@ -132,6 +129,7 @@ final class ConnectHandler {
             old.execute(old::replaced);
         }
         Session session = opened.session();
+        c.broker.sessions().connected(clientId);
         c.session = session;
         session.setAccess(c.access);
         c.connected = true;
@@ -161,7 +159,7 @@ final class ConnectHandler {
             c.protocolError(MqttReasonCodes.Disconnect.TOPIC_NAME_INVALID, "will " + error);
             return false;
         }
-        if (SysTopicGuard.isSysTopic(topic)) {
+        if (SysTopicGuard.isSysTopic(topic) && !SysTopicGuard.bridgeState(c, topic)) {
             c.broker.metrics().messagesRefusedSysTopic.increment();
             refuse(c, v5 ? MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED_5
                     : MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED, "will topic '" + topic
@@ -218,6 +216,11 @@ final class ConnectHandler {
     static void refuse(MqttConnectionHandler c, MqttConnectReturnCode code, String why) {
         LOG.warn("client '{}' ({}) refused: {} (CONNACK 0x{})", c.clientId == null ? "" : c.clientId, c.remote(),
                 why, Integer.toHexString(code.byteValue() & 0xFF));
+        answerRefusal(c, code, why);
+    }
+
+    /** {@link #refuse} for a caller that logged the refusal itself. */
+    private static void answerRefusal(MqttConnectionHandler c, MqttConnectReturnCode code, String why) {
         if (c.version != MqttVersion.MQTT_5 && (code.byteValue() & 0x80) != 0) {
             c.closeAfter(null);
             return;

@@ -75,6 +75,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter
     long keepAliveLimitNanos;
     int keepAliveSlot = -1;
     private KeepAliveSweep keepAliveSweep;
+    private int keepAliveSeconds;
     /** Written to during this event-loop turn, flushed at its end by the loop's {@link TurnFlusher}. */
     boolean flushQueued;
 
@@ -171,6 +172,7 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter
 
     /** From CONNECT on: 1.5 x keepalive without a packet means the client is gone [MQTT-3.1.2-24]. */
     void watchKeepAlive(int keepAliveSeconds) {
+        this.keepAliveSeconds = keepAliveSeconds;
         keepAliveLimitNanos = TimeUnit.MILLISECONDS.toNanos(keepAliveSeconds * 1500L);
         keepAliveSweep = keepAliveSweeps.of(channel.eventLoop());
         keepAliveSweep.add(this);
@@ -351,6 +353,18 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter
                 clientId, remote());
         channel.eventLoop().execute(() -> disconnect(MqttReasonCodes.Disconnect.SESSION_TAKEN_OVER,
                 "session taken over"));
+    }
+
+    @Override
+    public void disconnectByAdministrator() {
+        LOG.info("client '{}' ({}) disconnected by an administrator", clientId, remote());
+        channel.eventLoop().execute(() -> disconnect(MqttReasonCodes.Disconnect.ADMINISTRATIVE_ACTION,
+                "disconnected by an administrator"));
+    }
+
+    @Override
+    public int keepAliveSeconds() {
+        return keepAliveSeconds;
     }
 
     @Override

@@ -35,6 +35,7 @@ final class OutgoingPublish {
             ByteBuf shared = SharedQos0Publish.packet(c.channel.alloc(), p, d.retainFlag());
             if (shared != null) {
                 c.send(shared);
+                c.broker.metrics().deliveryLatency.delivered(p);
                 return true;
             }
         }
@@ -65,6 +66,7 @@ final class OutgoingPublish {
                 new MqttFixedHeader(MqttMessageType.PUBLISH, dup, MqttQoS.valueOf(d.qos().value()), d.retainFlag(), 0),
                 new MqttPublishVariableHeader(topic, packetId, props), Unpooled.wrappedBuffer(p.payload()));
         c.send(m);
+        c.broker.metrics().deliveryLatency.delivered(p);
         return true;
     }
 

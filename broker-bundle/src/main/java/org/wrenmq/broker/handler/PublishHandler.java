@@ -51,12 +51,13 @@ final class PublishHandler {
             refuseNotAuthorized(c, qos, packetId);
             return;
         }
-        Publication p = IncomingPublication.from(c, topic, ByteBufUtil.getBytes(msg.payload()), QoS.of(qos),
+        Publication read = IncomingPublication.from(c, topic, ByteBufUtil.getBytes(msg.payload()), QoS.of(qos),
                 fixed.isRetain(), props);
-        if (p == null) {
+        if (read == null) {
             refuseBadPayloadFormat(c, qos, packetId);
             return;
         }
+        Publication p = c.broker.metrics().deliveryLatency.received(read);
         c.broker.metrics().messageReceived(qos);
         Session session = c.session;
         session.execute(() -> route(c, session, p, packetId));
@@ -90,7 +91,7 @@ final class PublishHandler {
     /** Sends {@code ack} now, or after the store commit when something was written for this message. */
     static void acknowledge(MqttConnectionHandler c, boolean afterCommit, Object ack) {
         if (afterCommit && c.broker.store().durable()) {
-            c.broker.store().afterCommit(() -> c.send(ack));
+            c.broker.store().afterCommit(c.channel.eventLoop(), () -> c.send(ack));
         } else {
             c.send(ack);
         }

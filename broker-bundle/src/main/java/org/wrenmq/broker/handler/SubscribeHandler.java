@@ -66,8 +66,10 @@ final class SubscribeHandler {
             c.starFilterHint.check(c, filter);
             QoS granted = QoS.of(Math.min(o.qos().value(), c.broker.config().maxQos()));
             codes[i] = granted.value();
+            boolean bridge = !v5 && PrivateBridge.isBridge(c.channel);
             accepted.add(new Subscription(session, filter, shared == null ? null : shared.group(), granted,
-                    o.isNoLocal(), o.isRetainAsPublished(), o.retainHandling().value(), subscriptionId));
+                    o.isNoLocal() || bridge, o.isRetainAsPublished() || bridge, o.retainHandling().value(),
+                    subscriptionId));
         }
         session.execute(() -> {
             List<Subscription> sendRetained = new ArrayList<>();
@@ -83,7 +85,7 @@ final class SubscribeHandler {
             Object subAck = Packets.subAck(packetId, codes);
             if (session.isPersistent() && c.broker.store().durable()) {
                 // the retained messages follow the SUBACK, which waits until the subscriptions are durable
-                c.broker.store().afterCommit(() -> {
+                c.broker.store().afterCommit(c.channel.eventLoop(), () -> {
                     c.send(subAck);
                     session.execute(() -> sendRetained.forEach(session::deliverRetained));
                 });

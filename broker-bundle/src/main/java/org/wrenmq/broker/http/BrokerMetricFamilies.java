@@ -68,6 +68,8 @@ final class BrokerMetricFamilies {
                 "timeout", "tls.handshakes.timed_out",
                 "error", "tls.handshakes.failed");
         counter(registry, "wrenmq_wills_published", "Will messages published.", null, "wills.published");
+        counter(registry, "wrenmq_sessions_expired", "Persistent sessions ended by their expiry interval.", null,
+                "sessions.expired");
         CounterWithCallback.builder().name("wrenmq_received_bytes").unit(Unit.BYTES)
                 .help("Bytes read from client connections.")
                 .callback(cb -> cb.call(value("bytes.received"))).register(registry);

@@ -1,5 +1,6 @@
 package org.wrenmq.broker.http;
 
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.jvm.JvmBufferPoolMetrics;
@@ -18,6 +19,7 @@ import java.io.OutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wrenmq.api.MqttBroker;
+import org.wrenmq.broker.metrics.DeliveryLatency;
 import org.wrenmq.broker.store.MessageStore;
 
 /**
@@ -33,13 +35,32 @@ final class PrometheusMetrics {
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
     private final BrokerMetricFamilies broker;
 
-    PrometheusMetrics(MqttBroker broker, MessageStore store) {
+    PrometheusMetrics(MqttBroker broker, MessageStore store, DeliveryLatency latency) {
         this.broker = new BrokerMetricFamilies(broker);
         this.broker.registerWith(registry);
         if (store.durable()) {
             registerStoreCommitTimes(store);
+            GaugeWithCallback.builder().name("wrenmq_store_size_bytes").unit(Unit.BYTES)
+                    .help("Size of the store file on disk.").callback(cb -> cb.call(store.sizeBytes()))
+                    .register(registry);
         }
+        registerDeliveryLatency(latency);
         registerJvmMetrics();
+    }
+
+    /**
+     * From reading a PUBLISH to writing it to a subscriber's connection, for one incoming message in
+     * {@link DeliveryLatency#SAMPLE_EVERY}: buckets from 50 µs (an idle broker) to 10 s (a message that waited in a
+     * queue for a slow or reconnecting subscriber).
+     */
+    private void registerDeliveryLatency(DeliveryLatency latency) {
+        Histogram deliveries = Histogram.builder().name("wrenmq_delivery_latency_seconds").unit(Unit.SECONDS)
+                .help("In-broker latency of sampled deliveries (PUBLISH read to PUBLISH written), seconds.")
+                .classicOnly().withoutExemplars()
+                .classicUpperBounds(0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+                        0.25, 0.5, 1, 2.5, 5, 10)
+                .register(registry);
+        latency.observeWith(nanos -> deliveries.observe(Unit.nanosToSeconds(nanos)));
     }
 
     /**

@@ -16,10 +16,26 @@ import org.wrenmq.api.UserProperty;
  */
 public record Publication(String topic, byte[] payload, QoS qos, boolean retain, String contentType,
                           String responseTopic, byte[] correlationData, Integer payloadFormat,
-                          List<UserProperty> userProperties, long expiresAtMillis, String publisherId) {
+                          List<UserProperty> userProperties, long expiresAtMillis, String publisherId,
+                          long receivedNanos) {
 
+    /** @param receivedNanos {@link System#nanoTime()} when the broker read it, for the latency histogram; 0: not timed */
     public Publication {
         userProperties = userProperties == null ? List.of() : userProperties;
+    }
+
+    /** A publication that is not timed ({@link #receivedNanos()} 0). */
+    public Publication(String topic, byte[] payload, QoS qos, boolean retain, String contentType, String responseTopic,
+                       byte[] correlationData, Integer payloadFormat, List<UserProperty> userProperties,
+                       long expiresAtMillis, String publisherId) {
+        this(topic, payload, qos, retain, contentType, responseTopic, correlationData, payloadFormat, userProperties,
+                expiresAtMillis, publisherId, 0);
+    }
+
+    /** This publication, timed from {@code nanos} on. */
+    public Publication receivedAt(long nanos) {
+        return new Publication(topic, payload, qos, retain, contentType, responseTopic, correlationData, payloadFormat,
+                userProperties, expiresAtMillis, publisherId, nanos);
     }
 
     /** A plain message without MQTT 5 properties (MQTT 3.1/3.1.1 publishers, wills). */

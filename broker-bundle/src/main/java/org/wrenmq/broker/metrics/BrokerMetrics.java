@@ -36,6 +36,8 @@ public final class BrokerMetrics {
     public final LongAdder messagesRefusedSizeLimit = new LongAdder();
     public final LongAdder messagesRefusedMaxQos = new LongAdder();
     public final LongAdder willsPublished = new LongAdder();
+    /** Persistent sessions ended by their expiry interval while their client was away. */
+    public final LongAdder sessionsExpired = new LongAdder();
     /** Sessions resumed by a connection on another event loop, and moved there. */
     public final LongAdder sessionsMovedLoop = new LongAdder();
     public final LongAdder tlsHandshakesTimedOut = new LongAdder();
@@ -44,6 +46,8 @@ public final class BrokerMetrics {
     public final LongAdder aclDeniedPublish = new LongAdder();
     public final LongAdder aclDeniedDelivery = new LongAdder();
     public final LongAdder aclDeniedWill = new LongAdder();
+    /** Timed deliveries, for the {@code wrenmq_delivery_latency_seconds} histogram. */
+    public final DeliveryLatency deliveryLatency = new DeliveryLatency();
 
     public void messageReceived(int qos) {
         messagesReceived[qos].increment();
@@ -79,6 +83,7 @@ public final class BrokerMetrics {
         m.put("messages.refused.sys_topic", messagesRefusedSysTopic.sum());
         m.put("wills.published", willsPublished.sum());
         m.put("sessions.moved_loop", sessionsMovedLoop.sum());
+        m.put("sessions.expired", sessionsExpired.sum());
         m.put("tls.handshakes.timed_out", tlsHandshakesTimedOut.sum());
         m.put("tls.handshakes.failed", tlsHandshakesFailed.sum());
         m.put("acl.denied.subscribe", aclDeniedSubscribe.sum());

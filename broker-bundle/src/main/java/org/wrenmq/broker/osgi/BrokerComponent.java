@@ -4,6 +4,7 @@ import java.io.File;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -38,13 +39,20 @@ public final class BrokerComponent implements BrokerRuntime, MqttPublisher {
     static final String PID = "org.wrenmq.broker";
     /** Where the store lives when the configuration names no {@code persistence_location}. */
     static final String DEFAULT_STORE_DIRECTORY = "store";
+    /** The container's JAAS realm that checks MQTT users instead of a password_file (OSGi only). */
+    static final String JAAS_REALM = "jaas_realm";
 
     private volatile Broker broker;
 
     @Activate
     void activate(BundleContext context, Map<String, Object> properties) {
-        broker = Broker.builder().config(BrokerConfig.fromMap(brokerSettings(context, properties)))
-                .json(OsgiJson.writer()).build().start();
+        Map<String, Object> settings = brokerSettings(context, properties);
+        Object realm = settings.remove(JAAS_REALM);
+        Broker.Builder builder = Broker.builder().config(BrokerConfig.fromMap(settings)).json(OsgiJson.writer());
+        if (realm != null && !realm.toString().isBlank()) {
+            builder.users(new JaasUserDirectory(realm.toString().strip()));
+        }
+        broker = builder.build().start();
     }
 
     @Deactivate
@@ -77,6 +85,26 @@ public final class BrokerComponent implements BrokerRuntime, MqttPublisher {
     @Override
     public Map<String, Long> counters() {
         return running().counters();
+    }
+
+    @Override
+    public Optional<ClientDetails> client(String clientId) {
+        return running().client(clientId);
+    }
+
+    @Override
+    public boolean disconnect(String clientId) {
+        return running().disconnect(clientId);
+    }
+
+    @Override
+    public List<MqttMessage> retained(String topicFilter, int limit) {
+        return running().retained(topicFilter, limit);
+    }
+
+    @Override
+    public boolean deleteRetained(String topic) {
+        return running().deleteRetained(topic);
     }
 
     @Override

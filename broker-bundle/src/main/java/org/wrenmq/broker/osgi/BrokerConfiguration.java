@@ -26,6 +26,7 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgi.service.metatype.annotations.Option;
+import org.wrenmq.broker.ClusterConfig;
 
 /**
  * The metatype description of pid {@code org.wrenmq.broker}: what Config Admin tools (Karaf's {@code config:*},
@@ -60,6 +61,11 @@ import org.osgi.service.metatype.annotations.Option;
     @AttributeDefinition(name = "acl_file", description = "mosquitto acl_file of topic rights per user "
             + "(topic, user, pattern lines); unset: every client may use every topic.", required = false)
     String acl__file();
+
+    @AttributeDefinition(name = "jaas_realm", description = "JAAS realm of the container that checks MQTT user "
+            + "names and passwords instead of a password_file, e.g. karaf (etc/users.properties); the user's "
+            + "roles and groups select the acl_file's 'role NAME' blocks.", required = false)
+    String jaas__realm();
 
     @AttributeDefinition(name = "max_inflight_messages", description = "QoS 1/2 messages sent to one client "
             + "and not yet acknowledged.", min = "1", max = "65535")
@@ -145,4 +151,20 @@ import org.osgi.service.metatype.annotations.Option;
                 @Option(value = "move_aside", label = "move it aside and start empty"),
                 @Option(value = "fail", label = "refuse to start")})
     String persistence__on__corruption() default DEFAULT_PERSISTENCE_ON_CORRUPTION;
+
+    @AttributeDefinition(name = "cluster_name", description = "Turns clustering on (Hazelcast): nodes with the same "
+            + "name form one cluster. Unset: a single broker.", required = false)
+    String cluster__name();
+
+    @AttributeDefinition(name = "cluster_listener", description = "PORT [ADDRESS] of this node's cluster member; "
+            + "5701 on 127.0.0.1 unless given.", required = false)
+    String cluster__listener();
+
+    @AttributeDefinition(name = "cluster_members", description = "HOST:PORT[,HOST:PORT...] of the other nodes "
+            + "(static TCP/IP join; no multicast).", required = false)
+    String cluster__members();
+
+    @AttributeDefinition(name = "cluster_backup_count", description = "Synchronous copies of each cluster map "
+            + "entry (retained messages, client ids, subscriptions) on other nodes.", min = "0", max = "6")
+    int cluster__backup__count() default ClusterConfig.DEFAULT_BACKUP_COUNT;
 }

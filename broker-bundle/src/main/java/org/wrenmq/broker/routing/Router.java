@@ -29,6 +29,8 @@ public final class Router {
     private final BrokerMetrics metrics;
     /** {@code retain_available}: when false, the RETAIN flag is not honoured (CONNECT refuses retained wills). */
     private final boolean retainAvailable;
+    /** The other nodes of a cluster, given once at start ({@link RemoteNodes#NONE} for a single node). */
+    private volatile RemoteNodes remoteNodes = RemoteNodes.NONE;
 
     public Router(SubscriptionTree subscriptions, RetainedTree retained, MessageStore store, BrokerMetrics metrics,
                   boolean retainAvailable) {
@@ -44,6 +46,23 @@ public final class Router {
      *     for {@link MessageStore#afterCommit}
      */
     public boolean publish(Publication p) {
+        RemoteNodes.Forwarding forwarding = remoteNodes.begin(p);
+        boolean wrote = publishHere(p, forwarding);
+        forwarding.send();
+        return wrote;
+    }
+
+    /** Connects this node's router to the other nodes of its cluster. */
+    public void connect(RemoteNodes nodes) {
+        this.remoteNodes = nodes;
+    }
+
+    /**
+     * Routes a message to this node's own subscribers only: one another node forwarded (it never goes back out),
+     * with what that node decided about shared groups.
+     * @return as {@link #publish}
+     */
+    public boolean publishHere(Publication p, RemoteNodes.Forwarding forwarding) {
         boolean wrote = false;
         if (p.retain() && retainAvailable) {
             retained.put(p);
@@ -52,7 +71,7 @@ public final class Router {
                 wrote = true;
             }
         }
-        Matches matches = new Matches(p);
+        Matches matches = new Matches(p, forwarding);
         subscriptions.match(p.topic(), matches);
         List<Target> targets = matches.targets();
         for (Target t : targets) {
@@ -160,6 +179,7 @@ public final class Router {
      */
     private static final class Matches implements SubscriptionTree.Visitor {
         private final Publication p;
+        private final RemoteNodes.Forwarding forwarding;
         Target first;
         /** Every target in match order, from the second on (null while there is one). */
         List<Target> all;
@@ -168,8 +188,9 @@ public final class Router {
         /** The message's id in the store once written for the first persistent target, else 0. */
         long storedMessageId;
 
-        Matches(Publication p) {
+        Matches(Publication p, RemoteNodes.Forwarding forwarding) {
             this.p = p;
+            this.forwarding = forwarding;
         }
 
         List<Target> targets() {
@@ -193,7 +214,7 @@ public final class Router {
         @Override
         public void sharedGroup(SharedGroup group) {
             Subscription s = group.pick();
-            if (s != null) {
+            if (s != null && forwarding.takeSharedHere(s)) {
                 Target t = new Target(s.session(), true);
                 t.add(s, p);
                 add(t);

@@ -28,6 +28,11 @@ public final class SharedGroup {
         return members.removeIf(s -> s.session() == session);
     }
 
+    /** The number of members. */
+    public int size() {
+        return members.size();
+    }
+
     boolean isEmpty() {
         return members.isEmpty();
     }

@@ -77,7 +77,23 @@ public final class SubscriptionTree {
         }
     }
 
+    /**
+     * Told of each filter that gains its first subscriber or loses its last one (a cluster node tells the others
+     * which filters it has). Called under the tree's lock, so it sees changes in order; must be quick.
+     */
+    public interface Observer {
+        void firstSubscriber(String topicFilter, String shareGroup);
+
+        void lastSubscriberGone(String topicFilter, String shareGroup);
+    }
+
     private final Node root = new Node();
+    private Observer observer;
+
+    /** Sets who is told about filters gaining their first and losing their last subscriber. */
+    public synchronized void observe(Observer observer) {
+        this.observer = observer;
+    }
 
     /** Adds or replaces the session's subscription on its filter. @return the one it replaced, or null */
     public synchronized Subscription add(Subscription s) {
@@ -85,10 +101,14 @@ public final class SubscriptionTree {
         for (String level : Topics.levels(s.topicFilter())) {
             node = node.children().computeIfAbsent(level, l -> new Node());
         }
-        if (s.shareGroup() == null) {
-            return node.subscribers().put(s.session(), s);
+        boolean first = observer != null && (s.shareGroup() == null ? node.subscribers == null || node.subscribers.isEmpty()
+                : node.groups == null || !node.groups.containsKey(s.shareGroup()));
+        Subscription old = s.shareGroup() == null ? node.subscribers().put(s.session(), s)
+                : node.groups().computeIfAbsent(s.shareGroup(), g -> new SharedGroup()).put(s);
+        if (first) {
+            observer.firstSubscriber(s.topicFilter(), s.shareGroup());
         }
-        return node.groups().computeIfAbsent(s.shareGroup(), g -> new SharedGroup()).put(s);
+        return old;
     }
 
     /** @return whether the session had that subscription */
@@ -105,14 +125,20 @@ public final class SubscriptionTree {
             path.add(node);
         }
         boolean removed;
+        boolean last;
         if (shareGroup == null) {
             removed = node.subscribers != null && node.subscribers.remove(session) != null;
+            last = removed && node.subscribers.isEmpty();
         } else {
             SharedGroup group = node.groups == null ? null : node.groups.get(shareGroup);
             removed = group != null && group.remove(session);
+            last = removed && group.isEmpty();
             if (group != null && group.isEmpty()) {
                 node.groups.remove(shareGroup);
             }
+        }
+        if (last && observer != null) {
+            observer.lastSubscriberGone(topicFilter, shareGroup);
         }
         for (int i = levels.length; i > 0 && path.get(i).trimAndCheckEmpty(); i--) {
             path.get(i - 1).children.remove(levels[i - 1]);

@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 import org.wrenmq.api.QoS;
 import org.wrenmq.broker.Limits;
 import org.wrenmq.broker.LocalSession;
+import org.wrenmq.broker.auth.ClientAccess;
 import org.wrenmq.broker.routing.Delivery;
 import org.wrenmq.broker.routing.SharedFilter;
 import org.wrenmq.broker.routing.Subscription;
@@ -34,9 +35,14 @@ public final class LocalClient implements LocalSession, Outlet {
         this.receiveMaximum = receiveMaximum;
     }
 
-    /** @param executor the event loop a new session is placed on */
+    /**
+     * @param executor the event loop a new session is placed on
+     * @param access   the client's rights: {@link ClientAccess#UNCHECKED} for trusted in-VM code, or those of the
+     *                 user it logged in as
+     */
     public static LocalClient open(SessionServices services, EventExecutor executor, String clientId,
-                                   boolean cleanStart, long expirySeconds, int receiveMaximum, Handler handler) {
+                                   boolean cleanStart, long expirySeconds, int receiveMaximum, Handler handler,
+                                   ClientAccess access) {
         if (clientId == null || clientId.isEmpty() || clientId.indexOf('\u0000') >= 0 || receiveMaximum < 1
                 || expirySeconds < 0 || expirySeconds > SessionRegistry.NEVER_EXPIRES) {
             throw new IllegalArgumentException("a local session needs a client id without U+0000, a receive "
@@ -50,6 +56,7 @@ public final class LocalClient implements LocalSession, Outlet {
         }
         LocalClient client = new LocalClient(services, opened.session(), handler, receiveMaximum);
         Session s = opened.session();
+        s.setAccess(access);
         s.execute(() -> s.attach(client, expirySeconds > 0, expirySeconds, null, 0));
         return client;
     }
@@ -61,6 +68,14 @@ public final class LocalClient implements LocalSession, Outlet {
 
     @Override
     public void subscribe(String topicFilter, QoS qos) {
+        subscribe(topicFilter, qos, false, true);
+    }
+
+    /**
+     * Subscribes with the options a bridge's local side needs: {@code noLocal} keeps the messages it publishes
+     * itself from coming back to it (MQTT 5's no local), and retained messages are sent only when asked.
+     */
+    public void subscribe(String topicFilter, QoS qos, boolean noLocal, boolean sendRetained) {
         SharedFilter shared = SharedFilter.parse(topicFilter);
         String filter = shared == null ? topicFilter : shared.filter();
         String error = Topics.isShared(topicFilter) && shared == null ? "malformed shared subscription"
@@ -68,12 +83,15 @@ public final class LocalClient implements LocalSession, Outlet {
         if (error != null) {
             throw new IllegalArgumentException("'" + topicFilter + "': " + error);
         }
+        if (!session.access().maySubscribe(filter)) {
+            throw new SecurityException("'" + topicFilter + "': the acl_file lets this user read nothing under it");
+        }
         QoS granted = QoS.of(Math.min(qos.value(), services.config().maxQos()));
-        Subscription s = new Subscription(session, filter, shared == null ? null : shared.group(), granted, false,
-                false, 0, 0);
+        Subscription s = new Subscription(session, filter, shared == null ? null : shared.group(), granted, noLocal,
+                noLocal, 0, 0);
         session.execute(() -> {
             session.subscribe(s);
-            if (shared == null) {
+            if (shared == null && sendRetained) {
                 session.deliverRetained(s);
             }
         });

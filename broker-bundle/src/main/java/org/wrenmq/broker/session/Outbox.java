@@ -193,7 +193,7 @@ final class Outbox {
             sendPubRel(packetId);
         } else {
             services.store().markReleased(clientId, entry);
-            services.store().afterCommit(() -> session.execute(() -> sendPubRel(packetId)));
+            services.store().afterCommit(session.executor(), () -> session.execute(() -> sendPubRel(packetId)));
         }
         return true;
     }

@@ -34,6 +34,15 @@ public interface Outlet {
     /** The most QoS 1/2 messages this client accepts unacknowledged (its receive maximum). */
     int receiveMaximum();
 
+    /** The keepalive granted at CONNECT, seconds; 0 for none. */
+    default int keepAliveSeconds() {
+        return 0;
+    }
+
+    /** An operator asked to close this client's connection (MQTT 5: DISCONNECT 0x98); an in-VM client stays. */
+    default void disconnectByAdministrator() {
+    }
+
     /** The event loop of the connection, which the session runs on while attached; null for an in-VM client. */
     default EventExecutor eventLoop() {
         return null;

@@ -205,6 +205,7 @@ public final class Session implements Subscriber {
         if (outlet == null && !ended) {
             LOG.info("session '{}' expired after {} s offline; {} queued messages discarded", clientId,
                     expiryIntervalSeconds, outbox.queuedCount() + outbox.inflightCount());
+            services.metrics().sessionsExpired.increment();
             end();
         }
     }

@@ -22,7 +22,31 @@ public final class SessionRegistry {
     public record Opened(Session session, boolean present, Session replaced) {
     }
 
+    /**
+     * Told when a client connects and when a session ends: a cluster node claims the client id cluster-wide, so
+     * that a connection on another node takes this one over.
+     */
+    public interface Owners {
+        Owners NONE = new Owners() { };
+
+        default void connected(String clientId) {
+        }
+
+        default void ended(String clientId) {
+        }
+    }
+
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private volatile Owners owners = Owners.NONE;
+
+    public void watch(Owners owners) {
+        this.owners = owners;
+    }
+
+    /** A client connected with {@code clientId} (its session is open here now). */
+    public void connected(String clientId) {
+        owners.connected(clientId);
+    }
 
     public Opened open(String clientId, boolean cleanStart, Function<String, Session> factory) {
         boolean[] present = {false};
@@ -40,7 +64,9 @@ public final class SessionRegistry {
 
     /** Removes {@code session} if it is still the one registered for its client id. */
     public void remove(Session session) {
-        sessions.remove(session.clientId(), session);
+        if (sessions.remove(session.clientId(), session)) {
+            owners.ended(session.clientId());
+        }
     }
 
     /** The session of {@code clientId}, or null. */

@@ -1,6 +1,7 @@
 package org.wrenmq.broker.store;
 
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.function.LongConsumer;
 import org.wrenmq.broker.message.Publication;
 
@@ -24,6 +25,11 @@ public interface MessageStore extends AutoCloseable {
      */
     default boolean writable() {
         return true;
+    }
+
+    /** Bytes the store takes on disk; 0 for the in-memory store. */
+    default long sizeBytes() {
+        return 0;
     }
 
     /** Tells {@code observer}, on the commit thread, how many nanoseconds each commit (and fsync) took. */
@@ -55,6 +61,14 @@ public interface MessageStore extends AutoCloseable {
 
     /** Runs {@code action} once everything written so far is durable (at once for the in-memory store). */
     void afterCommit(Runnable action);
+
+    /**
+     * As {@link #afterCommit(Runnable)}, with {@code action} run on {@code executor}: the actions of one commit for
+     * the same executor (an event loop) run together, so their packets leave in one write.
+     */
+    default void afterCommit(Executor executor, Runnable action) {
+        afterCommit(() -> executor.execute(action));
+    }
 
     /** What the store held at start-up. */
     Recovered recover();

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import java.util.List;
+import org.wrenmq.broker.handler.PrivateBridge;
 
 /**
  * Cuts the byte stream into MQTT packets before Netty's {@code MqttDecoder} reads them, so that every packet is
@@ -80,6 +81,7 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
             long before = listener.packetsDecoded();
             if (before == 0) {
                 LongWillTopic.remember(ctx.channel(), in, start + headerLength, (int) length);
+                PrivateBridge.strip(ctx.channel(), in, start + headerLength, (int) length);
             }
             ctx.fireChannelRead(in.readRetainedSlice(frameLength));
             if (listener.packetsDecoded() == before) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.wrenmq.broker.ConfigException;
@@ -13,7 +14,11 @@ import org.wrenmq.broker.routing.Topics;
 class AclFileTests {
 
     private static ClientRules rules(String clientId, String user, String... lines) {
-        return AclFile.parse("acl", List.of(lines)).forClient(clientId, user);
+        return AclFile.parse("acl", List.of(lines)).forClient(clientId, user, Set.of());
+    }
+
+    private static ClientRules withRoles(String user, Set<String> roles, String... lines) {
+        return AclFile.parse("acl", List.of(lines)).forClient("c", user, roles);
     }
 
     private static boolean reads(ClientRules r, String topic) {
@@ -164,6 +169,48 @@ class AclFileTests {
         assertThatThrownBy(() -> AclFile.parse("acl", List.of("", "topic read a/#/b")))
                 .hasMessageStartingWith("acl:2: invalid topic filter 'a/#/b'");
         assertThatThrownBy(() -> AclFile.parse("acl", List.of("grant a")))
-                .hasMessage("acl:1: expected 'topic', 'pattern' or 'user', not 'grant'");
+                .hasMessage("acl:1: expected 'topic', 'pattern', 'user' or 'role', not 'grant'");
+    }
+
+    @Test
+    @DisplayName("WrenMQ: a role block's rules apply to every user holding the role (roles from a JAAS realm)")
+    void roleBlocksApplyToUsersHoldingTheRole() {
+        String[] file = {"topic read public/#", "role operators", "topic readwrite plant/#", "role viewers",
+            "topic read plant/status", "user alice", "topic readwrite alice/#"};
+
+        assertThat(writes(withRoles("alice", Set.of("operators"), file), "plant/valve")).isTrue();
+        assertThat(writes(withRoles("alice", Set.of("operators"), file), "alice/x")).as("and her own block")
+                .isTrue();
+        assertThat(reads(withRoles("bob", Set.of("viewers"), file), "plant/status")).as("no user block needed")
+                .isTrue();
+        assertThat(writes(withRoles("bob", Set.of("viewers"), file), "plant/status")).isFalse();
+        assertThat(reads(withRoles("carol", Set.of(), file), "plant/status")).as("no role, no right").isFalse();
+        assertThat(reads(withRoles("carol", Set.of("auditors"), file), "plant/status")).as("a role without block")
+                .isFalse();
+        assertThat(reads(withRoles("bob", Set.of("viewers"), file), "public/x")).as("the anonymous section")
+                .isFalse();
+        assertThat(subscribes(withRoles("bob", Set.of("viewers"), file), "plant/#")).as("partly readable").isTrue();
+    }
+
+    @Test
+    @DisplayName("WrenMQ: a deny in a user's block or any of its roles' blocks wins over a grant in another")
+    void denyInAnyRoleWins() {
+        String[] file = {"role operators", "topic readwrite plant/#", "role contractors", "topic deny plant/secret",
+            "user alice", "topic deny plant/valve"};
+
+        ClientRules both = withRoles("alice", Set.of("operators", "contractors"), file);
+        assertThat(reads(both, "plant/status")).isTrue();
+        assertThat(reads(both, "plant/secret")).isFalse();
+        assertThat(writes(both, "plant/valve")).isFalse();
+        assertThat(reads(withRoles("bob", Set.of("operators"), file), "plant/secret")).isTrue();
+    }
+
+    @Test
+    @DisplayName("anonymous clients hold no role; a role line without a name is an error with file and line")
+    void roleLineErrors() {
+        assertThat(reads(withRoles(null, Set.of("operators"), "role operators", "topic read plant/#"),
+                "plant/x")).isFalse();
+        assertThatThrownBy(() -> AclFile.parse("acl", List.of("topic read a", "role ")))
+                .isInstanceOf(ConfigException.class).hasMessage("acl:2: role needs a role name");
     }
 }

@@ -269,7 +269,7 @@ class AclTests {
     }
 
     @Test
-    @DisplayName("200 wrong passwords in a row are each refused with CONNACK 4; the broker stays healthy")
+    @DisplayName("200 wrong passwords in a row are each refused with CONNACK 5; the broker stays healthy")
     void manyWrongPasswordsAreRefusedAndBrokerStaysHealthy() throws Exception {
         passwords(Map.of("user", "right"));
         broker.set("allow_anonymous", "false");
@@ -280,7 +280,7 @@ class AclTests {
         for (int i = 0; i < 200; i++) {
             try (RawClient client = RawClient.open(broker.port())) {
                 assertThat(client.connect(Packets.connect("guess" + i).credentials("user", "wrong" + i))
-                        .connackReturnCode()).as("attempt %d", i).isEqualTo(4);
+                        .connackReturnCode()).as("attempt %d", i).isEqualTo(5);
             }
         }
 

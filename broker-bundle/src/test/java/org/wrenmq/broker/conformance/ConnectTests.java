@@ -121,27 +121,27 @@ class ConnectTests {
     }
 
     @Test
-    @DisplayName("[MQTT-3.2.2-4] [MQTT-3.2.2-5] a wrong password gets CONNACK 4, then the broker closes")
-    void wrongPasswordIsRefusedWithCode4() throws Exception {
+    @DisplayName("[MQTT-3.2.2-4] [MQTT-3.2.2-5] a wrong password gets CONNACK 5 (as mosquitto 2), then the broker closes")
+    void wrongPasswordIsRefusedWithCode5() throws Exception {
         requireLogin();
         RawClient client = broker.raw();
 
         Packet connack = client.connect(Packets.connect("guess").credentials(USER, "wrong"));
 
-        assertThat(connack.connackReturnCode()).isEqualTo(4);
+        assertThat(connack.connackReturnCode()).isEqualTo(5);
         assertThat(connack.sessionPresent()).isFalse();
         client.expectClosedByBroker();
     }
 
     @Test
-    @DisplayName("[MQTT-3.2.2-4] [MQTT-3.2.2-5] an unknown user name gets CONNACK 4, then the broker closes")
-    void unknownUserIsRefusedWithCode4() throws Exception {
+    @DisplayName("[MQTT-3.2.2-4] [MQTT-3.2.2-5] an unknown user name gets CONNACK 5 (as mosquitto 2), then the broker closes")
+    void unknownUserIsRefusedWithCode5() throws Exception {
         requireLogin();
         RawClient client = broker.raw();
 
         Packet connack = client.connect(Packets.connect("stranger").credentials("mallory", PASSWORD));
 
-        assertThat(connack.connackReturnCode()).isEqualTo(4);
+        assertThat(connack.connackReturnCode()).isEqualTo(5);
         client.expectClosedByBroker();
     }
 

@@ -26,6 +26,9 @@ import org.wrenmq.broker.Broker;
 import org.wrenmq.broker.BrokerConfig;
 import org.wrenmq.broker.ListenerConfig;
 import org.wrenmq.broker.auth.Authenticator;
+import org.wrenmq.broker.auth.Authorizer;
+import org.wrenmq.broker.json.JsonbWriter;
+import org.wrenmq.broker.metrics.BrokerMetrics;
 import org.wrenmq.broker.store.MemoryStore;
 
 /** {@code http_listener}: /metrics, /health and /ready through a real socket, after real MQTT traffic. */
@@ -119,6 +122,28 @@ class HttpListenerTests {
         assertThat(m.get("wrenmq_store_commit_duration_seconds_count")).isGreaterThanOrEqualTo(1.0);
         assertThat(m.get("wrenmq_store_commit_duration_seconds_sum")).isGreaterThan(0.0);
         assertThat(m).containsKey("wrenmq_store_commit_duration_seconds_bucket{le=\"+Inf\"}");
+        assertThat(m.get("wrenmq_store_size_bytes")).as("the store file").isGreaterThan(0.0);
+    }
+
+    @Test
+    void oneDeliveryInSixteenIsTimedInTheLatencyHistogram() throws Exception {
+        start("http_listener", "0");
+        AtomicInteger received = new AtomicInteger();
+        MqttClient subscriber = connect("timed-subscriber");
+        subscriber.subscribe("line/#", 0, (topic, message) -> received.incrementAndGet());
+        MqttClient publisher = connect("timed-publisher");
+        for (int i = 0; i < 32; i++) {
+            publisher.publish("line/" + i, "x".getBytes(), 0, false);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> received.get() == 32);
+        String body = get("/metrics").body();
+        assertWellFormed(body);
+        Map<String, Double> m = samples(body);
+        assertThat(m.get("wrenmq_delivery_latency_seconds_count")).isEqualTo(2.0);
+        assertThat(m.get("wrenmq_delivery_latency_seconds_sum")).isGreaterThan(0.0).isLessThan(10.0);
+        assertThat(m.get("wrenmq_delivery_latency_seconds_bucket{le=\"10.0\"}")).isEqualTo(2.0);
+        publisher.disconnect();
+        subscriber.disconnect();
     }
 
     @Test
@@ -150,8 +175,9 @@ class HttpListenerTests {
         start();
         EmbeddedChannel closedListener = new EmbeddedChannel();
         closedListener.close();
-        extraEndpoint = HttpEndpoint.start(new ListenerConfig(0, "127.0.0.1"), broker, new MemoryStore(),
-                new Authenticator(true, null),
+        extraEndpoint = HttpEndpoint.start(new ListenerConfig(0, "127.0.0.1"), new HttpEndpoint.Services(broker,
+                broker, new MemoryStore(), new Authenticator(true, null), Authorizer.load(null, new BrokerMetrics()),
+                JsonbWriter.standard(), new BrokerMetrics().deliveryLatency),
                 new Probes(List.of(closedListener), closedListener.eventLoop(), new MemoryStore()));
         HttpResponse<String> ready = get(extraEndpoint, "/ready");
         assertThat(ready.statusCode()).isEqualTo(503);

@@ -22,13 +22,13 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.wrenmq.broker.testing.QueuingClient;
 
 /**
- * An Eclipse Paho MQTT 5 client that queues what it receives (with every property) and remembers how the broker
+ * An Eclipse Paho MQTT 5 client (public: the cluster tests use it too) that queues what it receives (with every property) and remembers how the broker
  * ended the connection, for a test to take in order.
  */
-final class Paho5 extends QueuingClient<Paho5.Received> {
+public final class Paho5 extends QueuingClient<Paho5.Received> {
     /** A message as Paho received it. */
-    record Received(String topic, MqttMessage message) {
-        String payload() {
+    public record Received(String topic, MqttMessage message) {
+        public String payload() {
             return new String(message.getPayload(), StandardCharsets.UTF_8);
         }
 
@@ -40,7 +40,7 @@ final class Paho5 extends QueuingClient<Paho5.Received> {
     private final MqttAsyncClient client;
     private final CompletableFuture<MqttDisconnectResponse> disconnected = new CompletableFuture<>();
 
-    Paho5(int port, String clientId) {
+    public Paho5(int port, String clientId) {
         super(clientId);
         try {
             client = new MqttAsyncClient("tcp://127.0.0.1:" + port, clientId, new MemoryPersistence());
@@ -77,7 +77,7 @@ final class Paho5 extends QueuingClient<Paho5.Received> {
     }
 
     /** MQTT 5 options: clean start, no automatic reconnect, keep alive 60 s. */
-    static MqttConnectionOptions options() {
+    public static MqttConnectionOptions options() {
         MqttConnectionOptions options = new MqttConnectionOptions();
         options.setCleanStart(true);
         options.setAutomaticReconnect(false);
@@ -87,13 +87,13 @@ final class Paho5 extends QueuingClient<Paho5.Received> {
     }
 
     /** Connects and returns the completed token: CONNACK's session present flag and properties. */
-    IMqttToken connect(MqttConnectionOptions options) throws MqttException {
+    public IMqttToken connect(MqttConnectionOptions options) throws MqttException {
         IMqttToken token = client.connect(options);
         token.waitForCompletion(RawClient5.PATIENCE.toMillis());
         return token;
     }
 
-    Paho5 connect() throws MqttException {
+    public Paho5 connect() throws MqttException {
         connect(options());
         return this;
     }
@@ -106,26 +106,26 @@ final class Paho5 extends QueuingClient<Paho5.Received> {
     }
 
     /** Subscribes one filter and asserts that the requested QoS was granted. */
-    Paho5 subscribe(String filter, int qos) throws MqttException {
+    public Paho5 subscribe(String filter, int qos) throws MqttException {
         assertThat(subscribe(new MqttProperties(), new MqttSubscription(filter, qos))).containsExactly(qos);
         return this;
     }
 
     /** Publishes and, for QoS 1 and 2, waits for the broker's acknowledgement; returns the completed token. */
-    IMqttToken publish(String topic, MqttMessage message) throws MqttException {
+    public IMqttToken publish(String topic, MqttMessage message) throws MqttException {
         IMqttToken token = client.publish(topic, message);
         token.waitForCompletion(RawClient5.PATIENCE.toMillis());
         return token;
     }
 
-    IMqttToken publish(String topic, String payload, int qos) throws MqttException {
+    public IMqttToken publish(String topic, String payload, int qos) throws MqttException {
         MqttMessage m = new MqttMessage(payload.getBytes(StandardCharsets.UTF_8));
         m.setQos(qos);
         return publish(topic, m);
     }
 
     /** How the connection ended, as Paho reports it (the broker's DISCONNECT reason code, if it sent one). */
-    MqttDisconnectResponse awaitDisconnected(Duration wait) {
+    public MqttDisconnectResponse awaitDisconnected(Duration wait) {
         try {
             return disconnected.get(wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -135,7 +135,7 @@ final class Paho5 extends QueuingClient<Paho5.Received> {
         }
     }
 
-    boolean isConnected() {
+    public boolean isConnected() {
         return client.isConnected();
     }
 
@@ -145,12 +145,12 @@ final class Paho5 extends QueuingClient<Paho5.Received> {
                 .waitForCompletion(RawClient5.PATIENCE.toMillis());
     }
 
-    void disconnect() throws MqttException {
+    public void disconnect() throws MqttException {
         disconnect(0, new MqttProperties());
     }
 
     /** Drops the TCP connection without DISCONNECT, as a crashed client would. */
-    void dropConnection() throws MqttException {
+    public void dropConnection() throws MqttException {
         client.disconnectForcibly(0, 1000, false);
     }
 

@@ -72,6 +72,7 @@ class ConfigDefaultsTests {
         d.put("persistence_sync_interval", str(DEFAULT_PERSISTENCE_SYNC_INTERVAL));
         d.put("persistence_fsync", str(DEFAULT_PERSISTENCE_FSYNC));
         d.put("persistence_on_corruption", DEFAULT_PERSISTENCE_ON_CORRUPTION);
+        d.put("cluster_backup_count", str(org.wrenmq.broker.ClusterConfig.DEFAULT_BACKUP_COUNT));
         return d;
     }
 

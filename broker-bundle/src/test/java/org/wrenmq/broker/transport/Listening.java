@@ -21,7 +21,7 @@ import org.wrenmq.broker.BrokerConfig;
  * Starts brokers from config file text, as an operator would write it (listeners on port 0 are given their real
  * port by {@link #port}), and makes the clients' TLS contexts. Everything started is closed after each test.
  */
-final class Listening implements AfterEachCallback {
+public final class Listening implements AfterEachCallback {
     private final List<AutoCloseable> started = new ArrayList<>();
 
     Broker start(Path dir, String conf) {
@@ -68,7 +68,7 @@ final class Listening implements AfterEachCallback {
         }
     }
 
-    static SSLContext ssl(Path ca) {
+    public static SSLContext ssl(Path ca) {
         return ssl(ca, null, "TLS");
     }
 

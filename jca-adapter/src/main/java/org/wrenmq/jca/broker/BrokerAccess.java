@@ -8,10 +8,18 @@ import jakarta.resource.ResourceException;
  */
 public interface BrokerAccess extends AutoCloseable {
 
-    /** A channel for one pooled outbound connection; never shares an MQTT client id with another. */
-    PublishChannel openPublishChannel() throws ResourceException;
+    /**
+     * A channel for one pooled outbound connection; never shares an MQTT client id with another.
+     *
+     * @param credentials who it logs in as; {@link Credentials#NONE} for the adapter's own {@code userName}
+     * @throws ResourceException also when the broker refuses the credentials
+     */
+    PublishChannel openPublishChannel(Credentials credentials) throws ResourceException;
 
-    /** Subscribes as one MQTT session; messages go to {@code sink} until the subscription is closed. */
+    /**
+     * Subscribes as one MQTT session, logged in with the request's credentials (or the adapter's); messages go to
+     * {@code sink} until the subscription is closed.
+     */
     InboundSubscription subscribe(SubscriptionRequest request, InboundSink sink) throws ResourceException;
 
     @Override

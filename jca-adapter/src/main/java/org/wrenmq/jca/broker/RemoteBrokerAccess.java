@@ -1,7 +1,6 @@
 package org.wrenmq.jca.broker;
 
 import jakarta.resource.ResourceException;
-import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
@@ -24,21 +23,20 @@ public final class RemoteBrokerAccess implements BrokerAccess {
     static final int MAX_RECONNECT_DELAY_SECONDS = 10;
 
     private final String serverUri;
-    private final String userName;
-    private final String password;
+    /** The adapter's {@code userName}/{@code password}: for connections and endpoints without their own. */
+    private final Credentials adapterCredentials;
     private final String clientIdPrefix;
 
-    public RemoteBrokerAccess(String serverUri, String userName, String password, String clientIdPrefix) {
+    public RemoteBrokerAccess(String serverUri, Credentials adapterCredentials, String clientIdPrefix) {
         this.serverUri = serverUri;
-        this.userName = userName;
-        this.password = password;
+        this.adapterCredentials = adapterCredentials;
         this.clientIdPrefix = clientIdPrefix;
     }
 
     @Override
-    public PublishChannel openPublishChannel() throws ResourceException {
+    public PublishChannel openPublishChannel(Credentials credentials) throws ResourceException {
         MqttAsyncClient client = newClient(uniqueClientId("pub"));
-        connect(client, options(true, 0L, null));
+        connect(client, options(true, 0L, null, credentials));
         return new RemotePublishChannel(client);
     }
 
@@ -46,7 +44,8 @@ public final class RemoteBrokerAccess implements BrokerAccess {
     public InboundSubscription subscribe(SubscriptionRequest request, InboundSink sink) throws ResourceException {
         MqttAsyncClient client = newClient(request.clientId());
         RemoteSubscription subscription = new RemoteSubscription(client, request, sink);
-        connect(client, options(request.cleanStart(), request.sessionExpiry(), request.receiveMaximum()));
+        connect(client, options(request.cleanStart(), request.sessionExpiry(), request.receiveMaximum(),
+                request.credentials()));
         subscription.subscribeAll();
         return subscription;
     }
@@ -64,7 +63,8 @@ public final class RemoteBrokerAccess implements BrokerAccess {
         }
     }
 
-    private MqttConnectionOptions options(boolean cleanStart, long sessionExpiry, Integer receiveMaximum) {
+    private MqttConnectionOptions options(boolean cleanStart, long sessionExpiry, Integer receiveMaximum,
+                                          Credentials credentials) {
         MqttConnectionOptions options = new MqttConnectionOptions();
         options.setCleanStart(cleanStart);
         options.setSessionExpiryInterval(sessionExpiry);
@@ -73,11 +73,10 @@ public final class RemoteBrokerAccess implements BrokerAccess {
         options.setAutomaticReconnectDelay(1, MAX_RECONNECT_DELAY_SECONDS);
         options.setConnectionTimeout(CONNECT_TIMEOUT_SECONDS);
         options.setKeepAliveInterval(KEEP_ALIVE_SECONDS);
-        if (userName != null && !userName.isEmpty()) {
-            options.setUserName(userName);
-        }
-        if (password != null && !password.isEmpty()) {
-            options.setPassword(password.getBytes(StandardCharsets.UTF_8));
+        Credentials login = credentials.orElse(adapterCredentials);
+        if (!login.isNone()) {
+            options.setUserName(login.userName());
+            options.setPassword(login.passwordBytes());
         }
         return options;
     }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.UUID;
 import org.wrenmq.api.MqttListenerProperties;
 import org.wrenmq.api.QoS;
+import org.wrenmq.jca.broker.Credentials;
 import org.wrenmq.jca.broker.SubscriptionRequest;
 
 /**
@@ -35,6 +36,8 @@ public class WrenActivationSpec implements ActivationSpec {
     private Integer maxConcurrency = DEFAULT_MAX_CONCURRENCY;
     private Integer maxRedeliveries = DEFAULT_MAX_REDELIVERIES;
     private String deadLetterTopic = DEFAULT_DEAD_LETTER_TOPIC;
+    private String userName;
+    private String password;
 
     private ResourceAdapter resourceAdapter;
 
@@ -95,7 +98,7 @@ public class WrenActivationSpec implements ActivationSpec {
                 ? "wrenmq-mdb-" + UUID.randomUUID().toString().replace("-", "").substring(0, 16)
                 : clientId;
         return new SubscriptionRequest(filters, QoS.of(qos), id, !Boolean.FALSE.equals(cleanSession),
-                sessionExpiry, maxConcurrency);
+                sessionExpiry, maxConcurrency, Credentials.of(userName, password));
     }
 
     public String getTopicFilter() { return topicFilter; }
@@ -116,6 +119,11 @@ public class WrenActivationSpec implements ActivationSpec {
     public void setMaxRedeliveries(Integer maxRedeliveries) { this.maxRedeliveries = maxRedeliveries; }
     public String getDeadLetterTopic() { return deadLetterTopic; }
     public void setDeadLetterTopic(String deadLetterTopic) { this.deadLetterTopic = deadLetterTopic; }
+    /** The MQTT user this endpoint subscribes as; unset: the adapter's {@code userName} (or none). */
+    public String getUserName() { return userName; }
+    public void setUserName(String userName) { this.userName = userName; }
+    public String getPassword() { return password; }
+    public void setPassword(String password) { this.password = password; }
 
     @Override
     public ResourceAdapter getResourceAdapter() { return resourceAdapter; }

@@ -18,6 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import javax.security.auth.Subject;
 import javax.transaction.xa.XAResource;
 import org.wrenmq.api.MqttMessage;
+import org.wrenmq.jca.broker.Credentials;
 import org.wrenmq.jca.broker.PublishChannel;
 
 /**
@@ -29,19 +30,26 @@ final class WrenManagedConnection implements ManagedConnection {
 
     private final WrenManagedConnectionFactory factory;
     private final PublishChannel channel;
+    /** Who the channel logged in as: a pooled connection is reused only for the same user. */
+    private final Credentials credentials;
     private final TransactionalPublishes transaction;
     private final Set<WrenConnection> handles = ConcurrentHashMap.newKeySet();
     private final List<ConnectionEventListener> listeners = new CopyOnWriteArrayList<>();
     private volatile PrintWriter logWriter;
 
-    WrenManagedConnection(WrenManagedConnectionFactory factory, PublishChannel channel) {
+    WrenManagedConnection(WrenManagedConnectionFactory factory, PublishChannel channel, Credentials credentials) {
         this.factory = factory;
         this.channel = channel;
+        this.credentials = credentials;
         this.transaction = new TransactionalPublishes(channel);
     }
 
     WrenManagedConnectionFactory factory() {
         return factory;
+    }
+
+    Credentials credentials() {
+        return credentials;
     }
 
     /**
@@ -152,7 +160,7 @@ final class WrenManagedConnection implements ManagedConnection {
 
             @Override
             public String getUserName() {
-                return "";
+                return credentials.isNone() ? "" : credentials.userName();
             }
         };
     }

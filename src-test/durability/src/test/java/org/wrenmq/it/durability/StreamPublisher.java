@@ -12,7 +12,7 @@ import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
 /**
- * Publishes "0", "1", ... on its own thread with up to {@code window} messages awaiting PUBACK/PUBCOMP, and records
+ * Publishes "0", "1", ... (after an optional prefix) on its own thread with up to {@code window} messages awaiting PUBACK/PUBCOMP, and records
  * which ones the broker acknowledged: the promise the broker made to the publisher. It runs until
  * {@link #stop()} or until the broker is gone.
  */
@@ -21,6 +21,7 @@ final class StreamPublisher implements AutoCloseable {
     private final String topic;
     private final int qos;
     private final int count;
+    private final String prefix;
     private final Semaphore window;
     private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
     private final AtomicInteger sent = new AtomicInteger();
@@ -28,6 +29,13 @@ final class StreamPublisher implements AutoCloseable {
     private volatile boolean stopped;
 
     StreamPublisher(String uri, String clientId, String topic, int qos, int count, int window) throws MqttException {
+        this(uri, clientId, topic, qos, count, window, "");
+    }
+
+    /** Payloads are {@code prefix} followed by the message's number, so several publishers' messages differ. */
+    StreamPublisher(String uri, String clientId, String topic, int qos, int count, int window, String prefix)
+            throws MqttException {
+        this.prefix = prefix;
         this.client = new MqttAsyncClient(uri, clientId, new MemoryPersistence());
         this.topic = topic;
         this.qos = qos;
@@ -62,7 +70,7 @@ final class StreamPublisher implements AutoCloseable {
                         return;
                     }
                 }
-                String payload = Integer.toString(i);
+                String payload = prefix + i;
                 client.publish(topic, payload.getBytes(), qos, false, payload, onAck);
                 sent.incrementAndGet();
             } catch (MqttException e) {

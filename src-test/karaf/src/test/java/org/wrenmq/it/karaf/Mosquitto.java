@@ -15,15 +15,31 @@ final class Mosquitto {
     private Mosquitto() {
     }
 
-    /** A {@code mosquitto_sub} that prints "topic payload" for the first message, then exits (or after 60 s). */
-    static Subscriber subscribeOne(int port, String topicFilter, Path output) throws IOException {
-        Process process = new ProcessBuilder("mosquitto_sub", "-h", "127.0.0.1", "-p", Integer.toString(port),
-                "-t", topicFilter, "-q", "1", "-v", "-C", "1", "-W", "60")
-                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+    /**
+     * A {@code mosquitto_sub} that prints "topic payload" for the first message, then exits (or after 60 s).
+     * {@code options} are more mosquitto_sub options, e.g. {@code -u USER -P PASSWORD}.
+     */
+    static Subscriber subscribeOne(int port, String topicFilter, Path output, String... options) throws IOException {
+        List<String> command = new java.util.ArrayList<>(List.of("mosquitto_sub", "-h", "127.0.0.1", "-p",
+                Integer.toString(port), "-t", topicFilter, "-q", "1", "-v", "-C", "1", "-W", "60"));
+        command.addAll(List.of(options));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
         return new Subscriber(process, output);
     }
 
     static void publish(int port, String topic, String message, String... options) throws IOException,
+            InterruptedException {
+        Result result = run(port, topic, message, options);
+        if (result.exitStatus() != 0) {
+            throw new IllegalStateException("mosquitto_pub exit " + result.exitStatus() + ": " + result.printed());
+        }
+    }
+
+    /** What one mosquitto_pub ended with: its exit status (the CONNACK code when refused) and what it printed. */
+    record Result(int exitStatus, String printed) {
+    }
+
+    static Result run(int port, String topic, String message, String... options) throws IOException,
             InterruptedException {
         List<String> command = new java.util.ArrayList<>(List.of("mosquitto_pub", "-h", "127.0.0.1", "-p",
                 Integer.toString(port), "-t", topic, "-m", message));
@@ -34,9 +50,7 @@ final class Mosquitto {
             process.destroyForcibly();
             throw new IllegalStateException("mosquitto_pub hung: " + printed);
         }
-        if (process.exitValue() != 0) {
-            throw new IllegalStateException("mosquitto_pub exit " + process.exitValue() + ": " + printed);
-        }
+        return new Result(process.exitValue(), printed);
     }
 
     record Subscriber(Process process, Path output) implements AutoCloseable {

@@ -25,7 +25,7 @@ final class MqttJs {
     static final Duration SCENARIO_TIME = Duration.ofSeconds(30);
     private static final String SCRIPT = "scenarios.cjs";
     /** The scripts and the browser page, copied next to node_modules. */
-    private static final String[] FILES = {SCRIPT, "websockets.cjs", "browser.html"};
+    private static final String[] FILES = {SCRIPT, "websockets.cjs", "acl.cjs", "browser.html"};
 
     private final Path dir;
 
@@ -79,11 +79,24 @@ final class MqttJs {
 
     /** Runs a scenario to its end and returns what it reported; fails if it reported an error. */
     Map<String, String> run(String scenario, int port) {
-        try (ClientProcess node = start(scenario, port)) {
+        return finish(start(scenario, port), "scenario " + scenario);
+    }
+
+    /** Runs another script of this folder ({@code node SCRIPT ARGS}) to its end, as {@link #run}. */
+    Map<String, String> runScript(String script, String... args) {
+        String[] command = new String[args.length + 2];
+        command[0] = "node";
+        command[1] = script;
+        System.arraycopy(args, 0, command, 2, args.length);
+        return finish(ClientProcess.start(dir, command), script + " " + String.join(" ", args));
+    }
+
+    private static Map<String, String> finish(ClientProcess started, String what) {
+        try (ClientProcess node = started) {
             int exit = node.awaitExit(SCENARIO_TIME);
             Map<String, String> report = parse(node);
-            assertThat(report).as("scenario %s failed; stderr: %s", scenario, node.stderr()).doesNotContainKey("error");
-            assertThat(exit).as("exit code of scenario %s", scenario).isZero();
+            assertThat(report).as("%s failed; stderr: %s", what, node.stderr()).doesNotContainKey("error");
+            assertThat(exit).as("exit code of %s", what).isZero();
             return report;
         }
     }

@@ -1,5 +1,10 @@
 package org.wrenmq.it.durability.measure;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,15 +23,17 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * broker must store each one before its PUBACK. Any MQTT 3.1.1 broker.
  *
  * <pre>
- * Qos1Measure URI online  N   persistent subscriber connected: prints published/s (PUBACKs) and delivered/s
- * Qos1Measure URI offline N   persistent subscriber offline: prints published/s; messages stay queued
- * Qos1Measure URI drain       reconnects the persistent subscriber, prints how many queued messages arrive
+ * Qos1Measure URI online  N [P [W]]  persistent subscriber connected: prints published/s (PUBACKs), delivered/s
+ * Qos1Measure URI offline N [P [W]]  persistent subscriber offline: prints published/s; messages stay queued
+ * Qos1Measure URI drain              reconnects the persistent subscriber, prints how many queued messages arrive
  * </pre>
+ * N messages in all, from P publishers at once (default 1), each with up to W messages awaiting PUBACK (default 100).
  */
 public final class Qos1Measure {
     private static final String TOPIC = "measure/qos1";
     private static final String SUBSCRIBER = "measure-sub";
-    private static final int WINDOW = 100;
+    private static int publishers = 1;
+    private static int window = 100;
     private static final byte[] PAYLOAD = new byte[256];
 
     private Qos1Measure() {
@@ -34,6 +41,12 @@ public final class Qos1Measure {
 
     public static void main(String[] args) throws Exception {
         String uri = args[0];
+        if (args.length > 3) {
+            publishers = Integer.parseInt(args[3]);
+        }
+        if (args.length > 4) {
+            window = Integer.parseInt(args[4]);
+        }
         switch (args[1]) {
             case "online" -> online(uri, Integer.parseInt(args[2]));
             case "offline" -> offline(uri, Integer.parseInt(args[2]));
@@ -104,11 +117,28 @@ public final class Qos1Measure {
         return client;
     }
 
-    /** Publishes with up to WINDOW messages awaiting PUBACK; returns how many were acknowledged. */
+    /** Publishes from {@code publishers} clients at once; returns how many messages were acknowledged. */
     private static int publish(String uri, int messages) throws Exception {
-        MqttAsyncClient publisher = new MqttAsyncClient(uri, "measure-pub", new MemoryPersistence());
+        ExecutorService threads = Executors.newFixedThreadPool(publishers);
+        List<Future<Integer>> results = new ArrayList<>();
+        for (int i = 0; i < publishers; i++) {
+            String clientId = publishers == 1 ? "measure-pub" : "measure-pub-" + i;
+            int share = messages / publishers + (i < messages % publishers ? 1 : 0);
+            results.add(threads.submit(() -> publishOne(uri, clientId, share)));
+        }
+        int acked = 0;
+        for (Future<Integer> r : results) {
+            acked += r.get();
+        }
+        threads.shutdown();
+        return acked;
+    }
+
+    /** Publishes with up to {@code window} messages awaiting PUBACK; returns how many were acknowledged. */
+    private static int publishOne(String uri, String clientId, int messages) throws Exception {
+        MqttAsyncClient publisher = new MqttAsyncClient(uri, clientId, new MemoryPersistence());
         publisher.connect(options(true)).waitForCompletion(10_000);
-        Semaphore window = new Semaphore(WINDOW);
+        Semaphore window = new Semaphore(Qos1Measure.window);
         AtomicInteger acked = new AtomicInteger();
         IMqttActionListener onAck = new IMqttActionListener() {
             @Override
@@ -126,7 +156,7 @@ public final class Qos1Measure {
             window.acquire();
             publisher.publish(TOPIC, PAYLOAD, 1, false, null, onAck);
         }
-        window.acquire(WINDOW);
+        window.acquire(Qos1Measure.window);
         publisher.disconnect().waitForCompletion(10_000);
         publisher.close();
         return acked.get();
@@ -135,7 +165,7 @@ public final class Qos1Measure {
     private static MqttConnectOptions options(boolean cleanSession) {
         MqttConnectOptions o = new MqttConnectOptions();
         o.setCleanSession(cleanSession);
-        o.setMaxInflight(WINDOW);
+        o.setMaxInflight(window);
         o.setConnectionTimeout(10);
         return o;
     }

@@ -1,0 +1,95 @@
+package org.wrenmq.broker.cluster;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import com.hazelcast.query.Predicates;
+import com.hazelcast.topic.ITopic;
+import com.hazelcast.topic.Message;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.wrenmq.broker.session.Session;
+import org.wrenmq.broker.session.SessionRegistry;
+
+/**
+ * Client ids are unique cluster-wide: a Hazelcast map says which node each connected client id is on. A client
+ * that connects here claims its id; when another node had it, that node is told (on its control topic) and
+ * ends its session there, closing the connection as on a takeover within one broker (MQTT 5: DISCONNECT 0x8E,
+ * session taken over [MQTT-3.1.4-3]).
+ *
+ * <p>The node told checks that the map still names another node before it acts, so a client that came back to
+ * it in the meantime keeps its connection.
+ */
+final class ClientOwners implements SessionRegistry.Owners {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientOwners.class);
+    static final String MAP = HazelcastSetup.MAP_PREFIX + "clients";
+
+    private final HazelcastInstance hazelcast;
+    private final String self;
+    private final IMap<String, String> owners;
+    private final SessionRegistry sessions;
+    private final ClusterCounters counters;
+    /** Runs the map updates that have no asynchronous form off the event loops. */
+    private final Executor writer;
+
+    ClientOwners(HazelcastInstance hazelcast, SessionRegistry sessions, ClusterCounters counters, Executor writer) {
+        this.writer = writer;
+        this.hazelcast = hazelcast;
+        this.self = hazelcast.getCluster().getLocalMember().getUuid().toString();
+        this.owners = hazelcast.getMap(MAP);
+        this.sessions = sessions;
+        this.counters = counters;
+    }
+
+    static String controlTopic(String node) {
+        return HazelcastSetup.MAP_PREFIX + "node." + node + ".takeover";
+    }
+
+    void start() {
+        hazelcast.<String>getTopic(controlTopic(self)).addMessageListener(this::takenOverElsewhere);
+        sessions.watch(this);
+    }
+
+    @Override
+    public void connected(String clientId) {
+        owners.putAsync(clientId, self).thenAccept(previous -> {
+            if (previous != null && !previous.equals(self) && isMember(previous)) {
+                hazelcast.<String>getTopic(controlTopic(previous)).publish(clientId);
+            }
+        });
+    }
+
+    @Override
+    public void ended(String clientId) {
+        writer.execute(() -> owners.remove(clientId, self));
+    }
+
+    /** Another node's client claimed an id whose session is here. */
+    private void takenOverElsewhere(Message<String> message) {
+        String clientId = message.getMessageObject();
+        Session session = sessions.get(clientId);
+        String owner = owners.get(clientId);
+        if (session == null || self.equals(owner)) {
+            return;
+        }
+        counters.takenOverByOtherNode.increment();
+        LOG.info("client '{}' connected on node {}: its session here is taken over", clientId, owner);
+        session.execute(session::replaced);
+    }
+
+    /** A node left: the ids it held are free (their clients reconnect elsewhere). The oldest member clears them. */
+    void nodeLeft(UUID node) {
+        owners.removeAll(Predicates.equal("this", node.toString()));
+    }
+
+    private boolean isMember(String node) {
+        for (Member m : hazelcast.getCluster().getMembers()) {
+            if (m.getUuid().toString().equals(node)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,112 @@
+package org.wrenmq.broker.cluster;
+
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.wrenmq.broker.ClusterConfig;
+import org.wrenmq.broker.routing.RetainedTree;
+import org.wrenmq.broker.routing.Router;
+import org.wrenmq.broker.routing.SubscriptionTree;
+import org.wrenmq.broker.session.Session;
+import org.wrenmq.broker.session.SessionRegistry;
+
+/**
+ * This broker as one node of a WrenMQ cluster: a Hazelcast member (joined through {@code cluster_members}), the
+ * subscription directory, the forwarding of messages to other nodes and the cluster-wide retained messages. Made
+ * only when {@code cluster_name} is set: a single broker never loads a Hazelcast class.
+ */
+public final class ClusterNode implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
+
+    private final HazelcastInstance hazelcast;
+    private final SubscriptionDirectory directory;
+    private final ClusterCounters counters = new ClusterCounters();
+    private final Router router;
+    private final ClientOwners clientOwners;
+    private final ClusterWriter writer = new ClusterWriter();
+
+    private ClusterNode(HazelcastInstance hazelcast, Router router, SessionRegistry sessions) {
+        this.hazelcast = hazelcast;
+        this.router = router;
+        this.directory = new SubscriptionDirectory(hazelcast, counters, writer);
+        this.clientOwners = new ClientOwners(hazelcast, sessions, counters, writer);
+    }
+
+    /**
+     * Joins the cluster and connects this broker's routing to it. Call after the store was restored and before
+     * the listeners open: the subscriptions and retained messages restored are announced to the other nodes here.
+     *
+     * @param localTree       this node's subscriptions, observed for the directory
+     * @param sessions        the sessions restored from the store, whose filters are announced
+     * @param retainAvailable {@code retain_available}: whether retained messages are shared at all
+     */
+    public static ClusterNode start(ClusterConfig config, Router router, SubscriptionTree localTree,
+                                    SessionRegistry sessions, RetainedTree retained, boolean retainAvailable) {
+        HazelcastInstance hazelcast = Hazelcast.newHazelcastInstance(HazelcastSetup.config(config));
+        ClusterNode node = new ClusterNode(hazelcast, router, sessions);
+        node.connect(localTree, retained, retainAvailable);
+        for (Session s : sessions.all()) {
+            s.subscriptions().forEach(sub -> node.directory.firstSubscriber(sub.topicFilter(), sub.shareGroup()));
+        }
+        LOG.info("cluster '{}': node {} on {}:{}, {} member(s) now", config.name(), node.id(), config.bindAddress(),
+                config.port(), hazelcast.getCluster().getMembers().size());
+        return node;
+    }
+
+    private void connect(SubscriptionTree localTree, RetainedTree retained, boolean retainAvailable) {
+        hazelcast.getCluster().addMembershipListener(new Members());
+        hazelcast.<byte[]>getTopic(NodeInbox.topicName(id())).addMessageListener(new NodeInbox(router, counters));
+        directory.start();
+        localTree.observe(directory);
+        clientOwners.start();
+        RetainedSync retainedSync = new RetainedSync(hazelcast.getMap(RetainedSync.MAP), retained);
+        if (retainAvailable) {
+            retainedSync.start();
+        }
+        router.connect(new Forwarder(directory.remoteTree(), counters, retainedSync, retainAvailable));
+    }
+
+    UUID id() {
+        return hazelcast.getCluster().getLocalMember().getUuid();
+    }
+
+    /** The cluster's figures on this node, for the broker's counters. */
+    public Map<String, Long> counters() {
+        return counters.snapshot(hazelcast.getLifecycleService().isRunning()
+                ? hazelcast.getCluster().getMembers().size() : 0);
+    }
+
+    /** Leaves the cluster: this node's filters leave the directory first, so nothing more is sent here. */
+    @Override
+    public void close() {
+        router.connect(org.wrenmq.broker.routing.RemoteNodes.NONE);
+        directory.stop();
+        writer.stop();
+        hazelcast.shutdown();
+        LOG.info("cluster: node left");
+    }
+
+    private final class Members implements MembershipListener {
+        @Override
+        public void memberAdded(MembershipEvent event) {
+            LOG.info("cluster: node {} joined ({}); {} member(s) now", event.getMember().getUuid(),
+                    event.getMember().getAddress(), event.getMembers().size());
+        }
+
+        @Override
+        public void memberRemoved(MembershipEvent event) {
+            boolean oldest = event.getMembers().iterator().next().localMember();
+            LOG.warn("cluster: node {} left ({}); {} member(s) now", event.getMember().getUuid(),
+                    event.getMember().getAddress(), event.getMembers().size());
+            directory.nodeLeft(event.getMember().getUuid(), oldest);
+            if (oldest) {
+                writer.execute(() -> clientOwners.nodeLeft(event.getMember().getUuid()));
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package org.wrenmq.broker.cluster;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.wrenmq.broker.message.Publication;
+import org.wrenmq.broker.store.PublicationBytes;
+import org.wrenmq.broker.store.StoreCorruptException;
+
+/**
+ * A message forwarded to one node: the shared subscription groups the sending node picked that node for, then
+ * the message in the store's format. Format: a version byte, the number of groups, each group's name and filter,
+ * the message.
+ *
+ * @param sharedGroups the shared groups whose member on the receiving node takes the message
+ */
+record Envelope(List<GroupKey> sharedGroups, Publication publication) {
+    private static final int VERSION = 1;
+
+    /** One shared subscription group: {@code $share/NAME/FILTER}. */
+    record GroupKey(String name, String topicFilter) {
+    }
+
+    static byte[] write(List<GroupKey> groups, byte[] publication) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(publication.length + 8 + groups.size() * 32);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(VERSION);
+            out.writeShort(groups.size());
+            for (GroupKey g : groups) {
+                out.writeUTF(g.name());
+                out.writeUTF(g.topicFilter());
+            }
+            out.write(publication);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** @throws StoreCorruptException for bytes that are not an envelope of this version or older */
+    static Envelope read(byte[] bytes) {
+        try {
+            ByteArrayInputStream in = new ByteArrayInputStream(bytes);
+            DataInputStream data = new DataInputStream(in);
+            int version = data.readUnsignedByte();
+            if (version < 1 || version > VERSION) {
+                throw new StoreCorruptException("forwarded message of unknown version " + version);
+            }
+            int n = data.readUnsignedShort();
+            List<GroupKey> groups = n == 0 ? List.of() : new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                groups.add(new GroupKey(data.readUTF(), data.readUTF()));
+            }
+            byte[] rest = Arrays.copyOfRange(bytes, bytes.length - in.available(), bytes.length);
+            return new Envelope(groups, PublicationBytes.decode(rest));
+        } catch (IOException e) {
+            throw new StoreCorruptException("forwarded message cut short: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package org.wrenmq.broker.cluster;
+
+import com.hazelcast.topic.ITopic;
+import io.netty.util.concurrent.EventExecutor;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.wrenmq.api.QoS;
+import org.wrenmq.broker.routing.Delivery;
+import org.wrenmq.broker.routing.Subscriber;
+import org.wrenmq.broker.routing.Subscription;
+
+/**
+ * Another node of the cluster, as a subscriber in this node's tree of remote subscriptions: it holds one
+ * subscription per filter (and shared group) that some client of that node has, so a message matches it once
+ * however many of its clients subscribed. Messages go to the node's own topic ({@link NodeInbox}).
+ */
+final class RemoteNode implements Subscriber {
+    private final UUID id;
+    private final ITopic<byte[]> inbox;
+    /** The filters it has in the remote tree, to take them out when it leaves. */
+    private final Set<FilterKey> filters = ConcurrentHashMap.newKeySet();
+
+    RemoteNode(UUID id, ITopic<byte[]> inbox) {
+        this.id = id;
+        this.inbox = inbox;
+    }
+
+    UUID id() {
+        return id;
+    }
+
+    ITopic<byte[]> inbox() {
+        return inbox;
+    }
+
+    /** @return whether {@code key} is new for this node */
+    boolean remember(FilterKey key) {
+        return filters.add(key);
+    }
+
+    /** Its subscription on {@code key}, as kept in the remote tree (the receiving node applies its clients' QoS). */
+    Subscription subscription(FilterKey key) {
+        return new Subscription(this, key.topicFilter(), key.shareGroup(), QoS.EXACTLY_ONCE, false, true, 0, 0);
+    }
+
+    boolean forget(FilterKey key) {
+        return filters.remove(key);
+    }
+
+    Set<FilterKey> filters() {
+        return filters;
+    }
+
+    @Override
+    public String clientId() {
+        return "node " + id;
+    }
+
+    /** Never used: the forwarder sends to the node directly from the publisher's thread. */
+    @Override
+    public EventExecutor executor() {
+        throw new UnsupportedOperationException("a remote node is sent to by the forwarder");
+    }
+
+    @Override
+    public boolean isOnline() {
+        return true;
+    }
+
+    @Override
+    public boolean isPersistent() {
+        return false;
+    }
+
+    @Override
+    public long nextStoreSeq() {
+        return 0;
+    }
+
+    @Override
+    public void enqueueOrSend(Delivery d) {
+        throw new UnsupportedOperationException("a remote node is sent to by the forwarder");
+    }
+
+    @Override
+    public String toString() {
+        return clientId();
+    }
+}

@@ -1,0 +1,147 @@
+package org.wrenmq.broker.cluster;
+
+import com.hazelcast.core.EntryEvent;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import com.hazelcast.map.listener.EntryAddedListener;
+import com.hazelcast.map.listener.EntryRemovedListener;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.wrenmq.broker.routing.SubscriptionTree;
+
+/**
+ * Which node has which filters, cluster-wide: a Hazelcast map with one entry per node and filter (not per
+ * client: the local tree tells when a filter gains its first and loses its last subscriber here). Every node
+ * listens to the map and keeps the other nodes' filters in a tree of its own, matched on each publish, so a
+ * message crosses to a node only when that node has a matching subscriber.
+ *
+ * <p>The map is written by one thread per node, so a node's add and remove of a filter reach the map in order.
+ * An entry's change reaches the other nodes a few milliseconds after the SUBACK: a message published elsewhere
+ * in that instant does not reach the new subscriber (as on one broker, a subscription starts when it is known).
+ */
+final class SubscriptionDirectory implements SubscriptionTree.Observer {
+    private static final Logger LOG = LoggerFactory.getLogger(SubscriptionDirectory.class);
+    static final String MAP = HazelcastSetup.MAP_PREFIX + "subscriptions";
+
+    private final HazelcastInstance hazelcast;
+    private final UUID self;
+    private final IMap<String, String> map;
+    /** The other nodes' filters, matched by the forwarder. */
+    private final SubscriptionTree remoteTree = new SubscriptionTree();
+    private final Map<UUID, RemoteNode> nodes = new ConcurrentHashMap<>();
+    /** Writes this node's entries in the order the local tree changed. */
+    private final Executor writer;
+    private final ClusterCounters counters;
+
+    SubscriptionDirectory(HazelcastInstance hazelcast, ClusterCounters counters, Executor writer) {
+        this.writer = writer;
+        this.hazelcast = hazelcast;
+        this.self = hazelcast.getCluster().getLocalMember().getUuid();
+        this.map = hazelcast.getMap(MAP);
+        this.counters = counters;
+    }
+
+    /** Listens to the other nodes' entries, then takes in those already there. */
+    void start() {
+        map.addEntryListener(new Changes(), false);
+        for (String key : map.keySet()) {
+            added(FilterKey.parse(key));
+        }
+    }
+
+    SubscriptionTree remoteTree() {
+        return remoteTree;
+    }
+
+    // ---- this node's filters (called under the local tree's lock) ----
+
+    @Override
+    public void firstSubscriber(String topicFilter, String shareGroup) {
+        String key = new FilterKey(self, shareGroup, topicFilter).asMapKey();
+        writer.execute(() -> map.set(key, ""));
+    }
+
+    @Override
+    public void lastSubscriberGone(String topicFilter, String shareGroup) {
+        String key = new FilterKey(self, shareGroup, topicFilter).asMapKey();
+        writer.execute(() -> map.delete(key));
+    }
+
+    // ---- the other nodes' filters ----
+
+    private void added(FilterKey key) {
+        if (key.node().equals(self)) {
+            return;
+        }
+        RemoteNode node = nodes.computeIfAbsent(key.node(),
+                id -> new RemoteNode(id, hazelcast.getTopic(NodeInbox.topicName(id))));
+        if (node.remember(key)) {
+            remoteTree.add(node.subscription(key));
+            counters.remoteFilters.increment();
+            counters.remoteFiltersAdded.increment();
+        }
+    }
+
+    private void removed(FilterKey key) {
+        RemoteNode node = nodes.get(key.node());
+        if (node != null && node.forget(key)) {
+            remoteTree.remove(node, key.topicFilter(), key.shareGroup());
+            counters.remoteFilters.decrement();
+        }
+    }
+
+    /**
+     * A node left (or crashed): its filters leave the tree here at once; the oldest member also removes its
+     * entries from the map, which no one else would.
+     */
+    void nodeLeft(UUID id, boolean oldest) {
+        RemoteNode node = nodes.remove(id);
+        if (node != null) {
+            for (FilterKey key : node.filters()) {
+                remoteTree.remove(node, key.topicFilter(), key.shareGroup());
+                counters.remoteFilters.decrement();
+            }
+            node.filters().clear();
+        }
+        if (oldest) {
+            writer.execute(() -> {
+                int removed = 0;
+                for (String key : map.keySet()) {
+                    if (FilterKey.parse(key).node().equals(id)) {
+                        map.delete(key);
+                        removed++;
+                    }
+                }
+                LOG.info("cluster: node {} left; its {} subscription filters removed from the directory", id,
+                        removed);
+            });
+        }
+    }
+
+    /** Takes this node's entries out (a clean stop). */
+    void stop() {
+        writer.execute(() -> {
+            for (String key : map.keySet()) {
+                if (FilterKey.parse(key).node().equals(self)) {
+                    map.delete(key);
+                }
+            }
+        });
+    }
+
+    private final class Changes implements EntryAddedListener<String, String>, EntryRemovedListener<String, String> {
+        @Override
+        public void entryAdded(EntryEvent<String, String> event) {
+            added(FilterKey.parse(event.getKey()));
+        }
+
+        @Override
+        public void entryRemoved(EntryEvent<String, String> event) {
+            removed(FilterKey.parse(event.getKey()));
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package org.wrenmq.broker.routing;
+
+import org.wrenmq.broker.message.Publication;
+
+/**
+ * The other nodes of a cluster, as the router sees them. A single broker has {@link #NONE}; the cluster package
+ * provides the real one, so routing never depends on it.
+ *
+ * <p>For each message published here the router asks for a {@link Forwarding}, routes the message to this node's
+ * subscribers (asking it which node takes each matching shared subscription group, so that a group gets the
+ * message once cluster-wide), then lets it send the message to the other nodes.
+ */
+public interface RemoteNodes {
+
+    RemoteNodes NONE = p -> Forwarding.HERE_ONLY;
+
+    /** Starts routing {@code p} cluster-wide; on the publisher's thread, in publish order. */
+    Forwarding begin(Publication p);
+
+    /** One message's way through the cluster. */
+    interface Forwarding {
+        /** This node alone: every shared group here takes the message, nothing is sent elsewhere. */
+        Forwarding HERE_ONLY = new Forwarding() { };
+
+        /**
+         * Whether this node's member {@code picked} of a shared group takes the message, or a member of the same
+         * group on another node does.
+         */
+        default boolean takeSharedHere(Subscription picked) {
+            return true;
+        }
+
+        /** Sends the message to each other node with a matching subscription, one copy per node; must not block. */
+        default void send() {
+        }
+    }
+}

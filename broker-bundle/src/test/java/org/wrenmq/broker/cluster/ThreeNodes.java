@@ -1,0 +1,64 @@
+package org.wrenmq.broker.cluster;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.wrenmq.broker.Broker;
+
+/**
+ * Three brokers in this JVM forming one cluster over loopback, each its own Hazelcast member on a port picked
+ * free; started together (a member waits for the others of its join list).
+ */
+final class ThreeNodes implements AutoCloseable {
+    final List<Broker> nodes = new ArrayList<>();
+
+    ThreeNodes(String clusterName) throws IOException {
+        int[] ports = freePorts(3);
+        String members = "127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[1] + ",127.0.0.1:" + ports[2];
+        List<CompletableFuture<Broker>> starting = new ArrayList<>();
+        for (int port : ports) {
+            starting.add(CompletableFuture.supplyAsync(() -> Broker.builder().listener(0, "127.0.0.1")
+                    .set("allow_anonymous", "true").set("persistence", "false").set("sys_interval", "0")
+                    .set("cluster_name", clusterName).set("cluster_listener", port + " 127.0.0.1")
+                    .set("cluster_members", members).build().start()));
+        }
+        starting.forEach(f -> nodes.add(f.join()));
+    }
+
+    Broker node(int i) {
+        return nodes.get(i);
+    }
+
+    int port(int i) {
+        return nodes.get(i).port();
+    }
+
+    long counter(int i, String name) {
+        return nodes.get(i).counters().getOrDefault(name, 0L);
+    }
+
+    @Override
+    public void close() {
+        nodes.forEach(Broker::close);
+    }
+
+    static int[] freePorts(int n) throws IOException {
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; i++) {
+                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                held.add(socket);
+                ports[i] = socket.getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket socket : held) {
+                socket.close();
+            }
+        }
+    }
+}

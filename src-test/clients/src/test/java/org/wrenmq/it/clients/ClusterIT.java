@@ -1,0 +1,252 @@
+package org.wrenmq.it.clients;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Three ./wrenmq processes that form a cluster from their config files alone (cluster_name, cluster_listener,
+ * cluster_members on loopback ports picked free), and Debian's mosquitto_sub / mosquitto_pub as clients, each
+ * connected to one node.
+ *
+ * <p>A subscription reaches the other nodes a few milliseconds after its SUBACK; before a test publishes, it
+ * sends probe messages until the subscriber got one, so that it never races the cluster's directory.
+ */
+@Timeout(300)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@DisplayName("a cluster of three ./wrenmq processes with mosquitto's clients")
+class ClusterIT {
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private static final String PROBE = "probe";
+
+    @TempDir
+    static Path dir;
+
+    private static final Launched LAUNCHED = new Launched();
+    private static int[] mqttPorts;
+    private static int[] clusterPorts;
+    private static final ClientProcess[] NODES = new ClientProcess[3];
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        int[] ports = Launched.freePorts(6);
+        mqttPorts = new int[] {ports[0], ports[1], ports[2]};
+        clusterPorts = new int[] {ports[3], ports[4], ports[5]};
+        for (int i = 0; i < 3; i++) {
+            NODES[i] = startNode(i);
+        }
+        for (int i = 0; i < 3; i++) {
+            awaitListening(i);
+        }
+    }
+
+    @AfterAll
+    static void stopCluster() throws InterruptedException {
+        LAUNCHED.closeAll();
+    }
+
+    private static ClientProcess startNode(int i) throws IOException {
+        Path nodeDir = Files.createDirectories(dir.resolve("node" + (i + 1)));
+        String members = "127.0.0.1:" + clusterPorts[0] + ",127.0.0.1:" + clusterPorts[1] + ",127.0.0.1:"
+                + clusterPorts[2];
+        Path conf = nodeDir.resolve("wrenmq.conf");
+        Files.writeString(conf, String.join("\n",
+                "listener " + mqttPorts[i] + " 127.0.0.1",
+                "allow_anonymous true",
+                "persistence_location " + nodeDir.resolve("data"),
+                "cluster_name it",
+                "cluster_listener " + clusterPorts[i] + " 127.0.0.1",
+                "cluster_members " + members,
+                "cluster_backup_count 1", ""));
+        return LAUNCHED.wrenmq(nodeDir, "-c", conf.toString());
+    }
+
+    private static void awaitListening(int i) {
+        ClientProcess node = NODES[i];
+        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(300)).until(() -> {
+            assertThat(node.isAlive()).as("node %d running; output:%n%s", i + 1, node.output()).isTrue();
+            return node.output().contains("WrenMQ listening on");
+        });
+    }
+
+    private ClientProcess client(String... command) {
+        return LAUNCHED.run(dir, command);
+    }
+
+    private static String port(int node) {
+        return Integer.toString(mqttPorts[node]);
+    }
+
+    /** Publishes probes on {@code node} until every one of {@code subscribers} has received one. */
+    private void awaitRoute(int node, String topic, ClientProcess... subscribers) {
+        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(500)).until(() -> {
+            client("mosquitto_pub", "-p", port(node), "-t", topic, "-m", PROBE).awaitExit();
+            for (ClientProcess s : subscribers) {
+                if (!s.output().lines().anyMatch(PROBE::equals)) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+
+    @ParameterizedTest(name = "QoS {0}")
+    @ValueSource(ints = {0, 1, 2})
+    @Order(1)
+    @DisplayName("mosquitto_pub on node 1, mosquitto_sub on node 2: the message arrives at the QoS of both")
+    void crossNodeAtEachQos(int qos) throws Exception {
+        String topic = "plant/line-" + qos + "/temperature";
+        ClientProcess subscriber = client("mosquitto_sub", "-d", "-p", port(1), "-q", Integer.toString(qos), "-t",
+                topic);
+        awaitRoute(0, topic, subscriber);
+
+        String published = client("mosquitto_pub", "-d", "-p", port(0), "-q", Integer.toString(qos), "-t", topic,
+                "-m", "temperature=15").awaitSuccess();
+
+        await().atMost(PATIENCE).until(() -> subscriber.output().lines().anyMatch("temperature=15"::equals));
+        Pattern delivery = Pattern.compile("received PUBLISH \\(d0, q" + qos + ", r0, m\\d+, '" + Pattern.quote(topic)
+                + "', \\.\\.\\. \\(14 bytes\\)\\)");
+        assertThat(delivery.matcher(subscriber.output()).find()).as("subscriber output:%n%s", subscriber.output())
+                .isTrue();
+        if (qos == 1) {
+            assertThat(published).contains("received PUBACK");
+        } else if (qos == 2) {
+            assertThat(published).contains("received PUBREC", "received PUBCOMP");
+        }
+        subscriber.close();
+    }
+
+    @Test
+    @Order(2)
+    @DisplayName("messages from one publisher arrive on another node in publish order")
+    void orderAcrossNodes() throws Exception {
+        String topic = "plant/order";
+        ClientProcess subscriber = client("mosquitto_sub", "-p", port(2), "-q", "1", "-t", topic);
+        awaitRoute(0, topic, subscriber);
+        Path lines = dir.resolve("lines.txt");
+        List<String> sent = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            sent.add("m" + i);
+        }
+        Files.write(lines, sent);
+
+        client("sh", "-c", "mosquitto_pub -p " + port(0) + " -q 1 -t " + topic + " -l < " + lines).awaitSuccess();
+
+        await().atMost(PATIENCE).until(() -> subscriber.output().lines().filter(l -> l.startsWith("m")).count()
+                == 100);
+        assertThat(subscriber.output().lines().filter(l -> l.startsWith("m")).toList()).isEqualTo(sent);
+        subscriber.close();
+    }
+
+    @Test
+    @Order(3)
+    @DisplayName("a client id connected on node 1 that connects on node 2 is taken over: DISCONNECT 0x8E")
+    void takeoverAcrossNodes() throws Exception {
+        // stdbuf: mosquitto_sub's -d lines are block-buffered when written to a file
+        ClientProcess first = client("stdbuf", "-oL", "mosquitto_sub", "-d", "-V", "mqttv5", "-p", port(0), "-i",
+                "meter-42", "-t", "plant/meter-42");
+        await().atMost(PATIENCE).until(() -> first.output().contains("received SUBACK"));
+
+        ClientProcess second = client("stdbuf", "-oL", "mosquitto_sub", "-d", "-V", "mqttv5", "-p", port(1), "-i",
+                "meter-42", "-t", "plant/meter-42");
+
+        await().atMost(PATIENCE).until(() -> first.output().contains("Received DISCONNECT (142)"));
+        assertThat(second.output()).doesNotContain("DISCONNECT (");
+        second.close();
+    }
+
+    @Test
+    @Order(4)
+    @DisplayName("a retained message published on node 1 reaches a new subscriber on node 3, retain flag set")
+    void retainedAcrossNodes() throws Exception {
+        client("mosquitto_pub", "-p", port(0), "-q", "1", "-r", "-t", "plant/valve-3", "-m", "open").awaitSuccess();
+
+        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(500)).until(() -> client("mosquitto_sub", "-d",
+                "-p", port(2), "-t", "plant/valve-3", "-C", "1", "-W", "2").awaitExitOutput()
+                .contains("received PUBLISH (d0, q0, r1"));
+    }
+
+    @Test
+    @Order(5)
+    @DisplayName("a shared subscription with members on nodes 2 and 3 gets each message once")
+    void sharedSubscriptionAcrossNodes() throws Exception {
+        String filter = "$share/workers/plant/jobs";
+        ClientProcess onNode2 = client("mosquitto_sub", "-V", "mqttv5", "-p", port(1), "-q", "1", "-t", filter);
+        ClientProcess onNode3 = client("mosquitto_sub", "-V", "mqttv5", "-p", port(2), "-q", "1", "-t", filter);
+        awaitRoute(0, "plant/jobs", onNode2, onNode3);
+        Path lines = dir.resolve("jobs.txt");
+        List<String> jobs = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            jobs.add("job" + i);
+        }
+        Files.write(lines, jobs);
+
+        client("sh", "-c", "mosquitto_pub -p " + port(0) + " -q 1 -t plant/jobs -l < " + lines).awaitSuccess();
+
+        await().atMost(PATIENCE).until(() -> jobsIn(onNode2).size() + jobsIn(onNode3).size() >= 40);
+        List<String> all = new ArrayList<>(jobsIn(onNode2));
+        all.addAll(jobsIn(onNode3));
+        assertThat(all).as("each job once").containsExactlyInAnyOrderElementsOf(jobs);
+        assertThat(jobsIn(onNode2)).as("both nodes' members take some").isNotEmpty();
+        assertThat(jobsIn(onNode3)).isNotEmpty();
+        onNode2.close();
+        onNode3.close();
+    }
+
+    private static List<String> jobsIn(ClientProcess subscriber) {
+        return subscriber.output().lines().filter(l -> l.startsWith("job")).toList();
+    }
+
+    @Test
+    @Order(6)
+    @DisplayName("kill -9 of node 3 during a QoS 1 stream from node 1 to an offline persistent session on node 2 "
+            + "loses no acknowledged message; node 3 rejoins and serves clients again")
+    void killedNodeLosesNothingAndRejoins() throws Exception {
+        String topic = "plant/stream";
+        ClientProcess session = client("mosquitto_sub", "-p", port(1), "-q", "1", "-c", "-i", "historian", "-t",
+                topic);
+        awaitRoute(0, topic, session);
+        session.stop();
+        Path lines = dir.resolve("stream.txt");
+        List<String> stream = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            stream.add("s" + i);
+        }
+        Files.write(lines, stream);
+
+        ClientProcess publisher = client("sh", "-c", "mosquitto_pub -p " + port(0) + " -q 1 -t " + topic
+                + " -l < " + lines);
+        NODES[2].killHard();
+        assertThat(publisher.awaitExit()).as("every message acknowledged").isZero();
+
+        ClientProcess resumed = client("mosquitto_sub", "-p", port(1), "-q", "1", "-c", "-i", "historian", "-t",
+                topic, "-C", "300");
+        assertThat(resumed.awaitSuccess().lines().filter(l -> l.startsWith("s")).toList()).isEqualTo(stream);
+
+        NODES[2] = startNode(2);
+        awaitListening(2);
+        ClientProcess onRejoined = client("mosquitto_sub", "-p", port(2), "-q", "1", "-t", "plant/after");
+        awaitRoute(0, "plant/after", onRejoined);
+        client("mosquitto_pub", "-p", port(0), "-q", "1", "-t", "plant/after", "-m", "back").awaitSuccess();
+        await().atMost(PATIENCE).until(() -> onRejoined.output().lines().anyMatch("back"::equals));
+        onRejoined.close();
+    }
+}

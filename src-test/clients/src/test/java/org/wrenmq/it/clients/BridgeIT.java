@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.wrenmq.it.support.ClientProcess;
 
 /**
  * A mosquitto bridge configuration run by {@code ./wrenmq} against a real remote: Debian's mosquitto, and a second
@@ -26,7 +27,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 @DisplayName("bridges (connection blocks) from ./wrenmq to mosquitto and to a second ./wrenmq")
 class BridgeIT {
-    private static final Duration PATIENCE = Duration.ofSeconds(ClientProcess.PATIENCE_SECONDS);
+    private static final Duration PATIENCE = ClientProcess.PATIENCE;
     /** The remote's persistent subscriber: it collects what the bridge forwards while it is offline. */
     private static final String WATCHER = "watcher";
 
@@ -110,7 +111,7 @@ class BridgeIT {
         remote.stop();
         List<String> sent = publishNumbered(10);
 
-        local.killHard();
+        local.kill();
         local = startLocal(false);
         startRemote();
 

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.wrenmq.it.support.ClientProcess;
 
 /**
  * Three ./wrenmq processes that form a cluster from their config files alone (cluster_name, cluster_listener,
@@ -234,7 +236,7 @@ class ClusterIT {
 
         ClientProcess publisher = client("sh", "-c", "mosquitto_pub -p " + port(0) + " -q 1 -t " + topic
                 + " -l < " + lines);
-        NODES[2].killHard();
+        NODES[2].kill();
         assertThat(publisher.awaitExit()).as("every message acknowledged").isZero();
 
         ClientProcess resumed = client("mosquitto_sub", "-p", port(1), "-q", "1", "-c", "-i", "historian", "-t",

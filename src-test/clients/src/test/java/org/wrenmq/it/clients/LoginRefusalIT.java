@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.wrenmq.it.support.ClientProcess;
 
 /**
  * Refused logins through mosquitto_pub, on the standalone broker ({@code ./wrenmq -c FILE}) and on mosquitto 2.0
@@ -31,7 +32,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 @DisplayName("refused logins: same answer as mosquitto, counted, log bounded (./wrenmq, mosquitto_pub)")
 class LoginRefusalIT {
-    private static final Duration PATIENCE = Duration.ofSeconds(ClientProcess.PATIENCE_SECONDS);
+    private static final Duration PATIENCE = ClientProcess.PATIENCE;
     private static final Path MOSQUITTO = Path.of("/usr/sbin/mosquitto");
     private static final int GUESSES = 200;
 

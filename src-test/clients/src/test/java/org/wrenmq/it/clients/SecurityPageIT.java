@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,6 +31,7 @@ import org.wrenmq.it.support.DocPage;
 class SecurityPageIT {
     private static final DocPage PAGE = DocPage.read("security.md");
     private static final String TOP = "# Security";
+    private static final String PASSWORDS = "## Password file";
     private static final String ACL = "## acl_file";
     private static final Duration PATIENCE = ClientProcess.PATIENCE;
 
@@ -54,14 +56,22 @@ class SecurityPageIT {
     }
 
     @Test
-    @DisplayName("logins as the password table says: anonymous refused, wrong password refused, right one accepted")
+    @DisplayName("logins as the password table says: anonymous and wrong password not authorized, with the page's log line")
     void loginsAsTheTableSays() {
-        startBroker();
+        ClientProcess broker = startBroker();
         assertThat(publish(null, null, "public/x").awaitExitOutput()).as("no user name, allow_anonymous false")
                 .contains("not authorised");
-        assertThat(publish("alice", "wrong", "alice/x").awaitExitOutput()).as("a wrong password")
-                .contains("bad user name or password");
+        ClientProcess guess = launched.run(dir, "mosquitto_pub", "-h", "127.0.0.1", "-p", String.valueOf(port), "-i",
+                "guess7", "-u", "alice", "-P", "wrong", "-t", "alice/x", "-m", "hello");
+        assertThat(guess.awaitExitOutput()).as("a wrong password").contains("not authorised");
         assertThat(publish("alice", "alice-pw", "alice/x").awaitExit()).as("the right password").isZero();
+
+        String printed = PAGE.codeBlockWith(PASSWORDS, "WARN ").strip();
+        String message = printed.substring(printed.indexOf(" - ") + 3); // the logger's name is short in ./wrenmq
+        Pattern logged = Pattern.compile(".* - " + Pattern.quote(message)
+                .replaceFirst("/10\\.0\\.0\\.9:\\d+", "\\\\E/127\\\\.0\\\\.0\\\\.1:\\\\d+\\\\Q"));
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(broker.output().lines())
+                .anyMatch(l -> logged.matcher(l).matches()));
     }
 
     @Test
@@ -103,12 +113,13 @@ class SecurityPageIT {
         assertThat(refusedStart()).contains(wrongFilter);
     }
 
-    private void startBroker() {
+    private ClientProcess startBroker() {
         ClientProcess broker = launched.wrenmq(dir, "-c", dir.resolve("wrenmq.conf").toString());
         await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200)).until(() -> {
             assertThat(broker.isAlive()).as("broker running; output:%n%s", broker.output()).isTrue();
             return broker.output().contains("WrenMQ listening on");
         });
+        return broker;
     }
 
     private String refusedStart() {

@@ -10,7 +10,7 @@ import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.wrenmq.it.osgi.Ports;
+import org.wrenmq.it.support.Ports;
 
 /**
  * {@code jaas_realm = karaf} in a real Apache Karaf: mosquitto's clients log in as users of Karaf's

@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 import org.wrenmq.api.QoS;
 import org.wrenmq.broker.BridgeConfig;
 import org.wrenmq.broker.LocalSession;
+import org.wrenmq.broker.auth.ClientAccess;
 import org.wrenmq.broker.message.Publication;
 import org.wrenmq.broker.session.LocalClient;
 import org.wrenmq.broker.session.Session;
@@ -357,7 +358,8 @@ public final class Bridge {
     private LocalClient openLocal(int receiveMaximum) {
         boolean clean = config.localCleanSession();
         return LocalClient.open(services, loop, config.localClientId(), clean,
-                clean ? 0 : SessionRegistry.NEVER_EXPIRES, Math.max(1, receiveMaximum), this::onLocalMessage);
+                clean ? 0 : SessionRegistry.NEVER_EXPIRES, Math.max(1, receiveMaximum), this::onLocalMessage,
+                ClientAccess.UNCHECKED); // as in mosquitto, a bridge is not subject to the acl_file
     }
 
     private void subscribeOut(LocalClient client, boolean sendRetained) {

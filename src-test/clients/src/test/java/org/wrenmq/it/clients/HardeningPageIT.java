@@ -9,7 +9,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -101,15 +100,8 @@ class HardeningPageIT {
         Files.write(dir.resolve("wrenmq.conf"), List.of("listener " + port + " 127.0.0.1", "allow_anonymous true",
                 "persistence false", String.join("\n", settings)));
         ClientProcess broker = launched.wrenmq(dir, "-c", dir.resolve("wrenmq.conf").toString());
-        awaitListening(broker);
+        Launched.awaitListening(broker);
         return broker;
-    }
-
-    private void awaitListening(ClientProcess broker) {
-        await().atMost(ClientProcess.PATIENCE).pollInterval(Duration.ofMillis(200)).until(() -> {
-            assertThat(broker.isAlive()).as("broker running; output:%n%s", broker.output()).isTrue();
-            return broker.output().contains("WrenMQ listening on");
-        });
     }
 
     /** A TCP connection to the broker from this local address, which sends nothing. */
@@ -123,7 +115,7 @@ class HardeningPageIT {
 
     /** The broker JVM's maximum heap as the JVM itself reports it (jcmd VM.flags), once the broker listens. */
     private long maxHeapOf(ClientProcess started) {
-        awaitListening(started);
+        Launched.awaitListening(started);
         long pid = ProcessHandle.of(started.pid()).stream()
                 .flatMap(p -> Stream.concat(Stream.of(p), p.descendants()))
                 .filter(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(false))

@@ -129,10 +129,7 @@ class ListenersTlsPageIT {
     private ClientProcess startBroker(String config) {
         Path file = write("wrenmq.conf", config);
         ClientProcess broker = launched.wrenmq(dir, "-c", file.toString());
-        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200)).until(() -> {
-            assertThat(broker.isAlive()).as("broker running; output:%n%s", broker.output()).isTrue();
-            return broker.output().contains("WrenMQ listening on");
-        });
+        Launched.awaitListening(broker);
         return broker;
     }
 

@@ -128,10 +128,9 @@ class OperationsPageIT {
         Files.write(dir.resolve("wrenmq.conf"), List.of("listener " + mqttPort + " 127.0.0.1", "persistence false",
                 String.join("\n", settings)));
         ClientProcess broker = launched.wrenmq(dir, "-c", dir.resolve("wrenmq.conf").toString());
-        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200)).until(() -> {
-            assertThat(broker.isAlive()).as("broker running; output:%n%s", broker.output()).isTrue();
-            return broker.output().contains("WrenMQ listening on") && Ports.listening(httpPort);
-        });
+        Launched.awaitListening(broker);
+        // the HTTP listener opens after the MQTT listeners
+        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(100)).until(() -> Ports.listening(httpPort));
         return broker;
     }
 

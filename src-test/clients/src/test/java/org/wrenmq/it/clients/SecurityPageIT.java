@@ -115,10 +115,7 @@ class SecurityPageIT {
 
     private ClientProcess startBroker() {
         ClientProcess broker = launched.wrenmq(dir, "-c", dir.resolve("wrenmq.conf").toString());
-        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200)).until(() -> {
-            assertThat(broker.isAlive()).as("broker running; output:%n%s", broker.output()).isTrue();
-            return broker.output().contains("WrenMQ listening on");
-        });
+        Launched.awaitListening(broker);
         return broker;
     }
 

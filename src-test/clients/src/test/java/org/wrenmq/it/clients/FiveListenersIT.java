@@ -85,12 +85,7 @@ class FiveListenersIT {
                 "listener " + wss + " 127.0.0.1",
                 "protocol websockets",
                 serverFiles));
-        broker = launched.wrenmq(dir, "-c", conf.toString());
-        await().atMost(ClientProcess.PATIENCE).pollInterval(Duration.ofMillis(300))
-                .until(() -> {
-                    assertThat(broker.isAlive()).as("broker running; output:%n%s", broker.output()).isTrue();
-                    return broker.output().contains("WrenMQ listening on");
-                });
+        broker = Launched.awaitListening(launched.wrenmq(dir, "-c", conf.toString()));
     }
 
     @AfterEach

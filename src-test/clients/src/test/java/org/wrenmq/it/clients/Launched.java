@@ -1,8 +1,10 @@
 package org.wrenmq.it.clients;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +36,15 @@ final class Launched {
         command.addAll(List.of(args));
         return track(ClientProcess.start(dir, command,
                 Map.of("WRENMQ_JARS", requiredPath("wrenmq.broker.target"), "WRENMQ_JAVA_OPTS", "-Xmx128m")));
+    }
+
+    /** Waits until a {@code ./wrenmq} it started says it listens; fails with its output if it ends instead. */
+    static ClientProcess awaitListening(ClientProcess broker) {
+        await().atMost(ClientProcess.PATIENCE).pollInterval(Duration.ofMillis(200)).until(() -> {
+            assertThat(broker.isAlive()).as("broker running; output:%n%s", broker.output()).isTrue();
+            return broker.output().contains("WrenMQ listening on");
+        });
+        return broker;
     }
 
     /**

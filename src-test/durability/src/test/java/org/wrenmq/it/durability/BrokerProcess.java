@@ -5,21 +5,20 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
+import org.wrenmq.it.support.ClientProcess;
 import org.wrenmq.it.support.Ports;
 
 /**
  * The standalone broker as a separate JVM (broker-bundle's jar and {@code target/lib}, paths passed in by the pom),
  * on 127.0.0.1 and a port free at each start, with its store in {@code DIR/data}. It can be stopped cleanly
  * (SIGTERM: the shutdown hook closes the store) or killed with SIGKILL, and started again on the same store.
- * Each start's output goes to its own file, so a test can read what one start printed.
+ * A test reads what the latest start printed.
  */
 final class BrokerProcess implements AutoCloseable {
     static final Duration START_TIMEOUT = Duration.ofSeconds(30);
@@ -27,9 +26,8 @@ final class BrokerProcess implements AutoCloseable {
 
     private final Path dir;
     private final List<String> extraConfig;
-    private Process process;
+    private ClientProcess process;
     private int port;
-    private Path log;
     private int starts;
 
     /** @param extraConfig config lines added after the listener and store lines (later lines win) */
@@ -69,11 +67,10 @@ final class BrokerProcess implements AutoCloseable {
             lines.add("persistence_location " + storeDir());
             lines.addAll(extraConfig);
             Files.write(config, lines);
-            log = dir.resolve("broker-" + starts + ".log");
             String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             String classPath = requiredPath("wrenmq.broker.jar") + ":" + requiredPath("wrenmq.broker.lib") + "/*";
-            process = new ProcessBuilder(javaBin, "-Xmx256m", "-cp", classPath, MAIN, "-c", config.toString())
-                    .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            process = ClientProcess.start(dir, List.of(javaBin, "-Xmx256m", "-cp", classPath, MAIN, "-c",
+                    config.toString()));
             return this;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -90,25 +87,17 @@ final class BrokerProcess implements AutoCloseable {
 
     /** SIGKILL to the broker's JVM (not a wrapper script: it is the process this class started), then waits. */
     void kill() {
-        process.destroyForcibly();
-        assertThat(waitForExit()).as("broker gone after SIGKILL").isNotNull();
+        process.kill();
     }
 
     /** SIGTERM: the broker's shutdown hook closes the listeners and the store. */
     void stop() {
-        process.destroy();
-        Integer status = waitForExit();
-        assertThat(status).as("broker stopped after SIGTERM; output:%n%s", output()).isNotNull();
+        process.stop();
     }
 
-    /** @return the exit status, or null if still running after the start timeout */
-    Integer waitForExit() {
-        try {
-            return process.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS) ? process.exitValue() : null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
+    /** The exit status of a start that was expected to fail; fails if the broker still runs after the timeout. */
+    int awaitExit() {
+        return process.awaitExit(START_TIMEOUT);
     }
 
     boolean isAlive() {
@@ -117,18 +106,13 @@ final class BrokerProcess implements AutoCloseable {
 
     /** What the latest start printed so far. */
     String output() {
-        try {
-            return log == null || !Files.exists(log) ? "" : Files.readString(log, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "(cannot read " + log + ": " + e + ")";
-        }
+        return process == null ? "" : process.output();
     }
 
     @Override
     public void close() {
-        if (process != null && process.isAlive()) {
-            process.destroyForcibly();
-            waitForExit();
+        if (process != null) {
+            process.close();
         }
     }
 

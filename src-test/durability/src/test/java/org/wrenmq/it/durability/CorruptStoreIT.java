@@ -53,9 +53,9 @@ class CorruptStoreIT extends BrokerProcessTest {
         Path store = damagedStore(damage);
         byte[] damaged = Files.readAllBytes(store);
 
-        Integer status = broker.launch().waitForExit();
+        int status = broker.launch().awaitExit();
 
-        assertThat(status).as("exit status; output:%n%s", broker.output()).isNotNull().isNotZero();
+        assertThat(status).as("exit status; output:%n%s", broker.output()).isNotZero();
         assertThat(broker.output()).contains(store.toString());
         assertThat(Files.readAllBytes(store)).as("the damaged file, left untouched").isEqualTo(damaged);
         assertThat(storeFiles()).as("files in %s", broker.storeDir()).noneMatch(n -> n.contains("corrupt"));

@@ -89,18 +89,21 @@ public final class DocPage {
 
     /** The one {@code `inline code`} of a section's text (outside its code blocks) that starts with {@code prefix}. */
     public String inlineCode(String heading, String prefix) {
-        List<String> found = new ArrayList<>();
+        StringBuilder prose = new StringBuilder();
         boolean inBlock = false;
         for (String line : section(heading)) {
             if (line.startsWith("```")) {
                 inBlock = !inBlock;
             } else if (!inBlock) {
-                Matcher code = INLINE_CODE.matcher(line);
-                while (code.find()) {
-                    if (code.group(1).startsWith(prefix)) {
-                        found.add(code.group(1));
-                    }
-                }
+                prose.append(line).append('\n');
+            }
+        }
+        List<String> found = new ArrayList<>();
+        Matcher code = INLINE_CODE.matcher(prose);
+        while (code.find()) {
+            String text = code.group(1).replace('\n', ' '); // a span broken over two lines reads as one
+            if (text.startsWith(prefix)) {
+                found.add(text);
             }
         }
         if (found.size() != 1) {

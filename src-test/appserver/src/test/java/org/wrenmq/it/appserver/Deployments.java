@@ -22,6 +22,7 @@ import org.wrenmq.cdi.MqttPublishers;
 import org.wrenmq.it.appserver.beans.Received;
 import org.wrenmq.it.appserver.beans.cdi.CdiShop;
 import org.wrenmq.it.appserver.tools.MosquittoClients;
+import org.wrenmq.it.support.Ports;
 
 /**
  * The two deployments of every test: the adapter as built ({@code wrenmq.rar}, configured through its
@@ -62,6 +63,7 @@ final class Deployments {
         return ShrinkWrap.create(WebArchive.class, "wrenmq-it.war")
                 .addPackage(Received.class.getPackage())
                 .addPackage(MosquittoClients.class.getPackage())
+                .addPackage(Ports.class.getPackage())
                 .addClasses(testClass, AdapterContract.class, TestSettings.class)
                 .addAsResource(new StringAsset(TestSettings.MQTT_PORT + "=" + mqttPort), TestSettings.RESOURCE)
                 .addAsWebInfResource(new StringAsset(JBOSS_EJB3), "jboss-ejb3.xml")

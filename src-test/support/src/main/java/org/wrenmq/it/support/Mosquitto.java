@@ -57,12 +57,12 @@ public final class Mosquitto implements AutoCloseable {
     }
 
     /**
-     * Starts in a folder of its own and stops when the JVM ends: for a broker that outlives one test, such as the
-     * one an application server's deployments, made once per class, connect to.
+     * Starts in a folder of its own, open to anonymous clients, and stops when the JVM ends: for a broker that
+     * outlives one test, such as the one an application server's deployments, made once per class, connect to.
      */
     public static Mosquitto startUntilJvmEnds(int port) {
         try {
-            Mosquitto mosquitto = start(Files.createTempDirectory("wrenmq-it-mosquitto"), port);
+            Mosquitto mosquitto = start(Files.createTempDirectory("wrenmq-it-mosquitto"), port, "allow_anonymous true");
             Runtime.getRuntime().addShutdownHook(new Thread(mosquitto::close));
             return mosquitto;
         } catch (IOException e) {

@@ -9,7 +9,6 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.wrenmq.it.appserver.tools.Distribution;
 import org.wrenmq.it.support.DocPage;
-import org.wrenmq.it.support.Ports;
 import org.wrenmq.it.appserver.tools.Shell;
 
 /**
@@ -30,11 +29,8 @@ class OpenLibertyAsPrintedIT extends ScriptedContract {
     private static final String SERVER = "wrenmq";
 
     private final DocPage page = DocPage.read(PAGE);
-    private final int mqttPort = Ports.free();
-    private final int httpPort = Ports.free();
     private final Path home = Path.of(System.getProperty("wrenmq.liberty.home"));
     private final Path work = Path.of(System.getProperty("wrenmq.scripted.work", "target/scripted")).resolve("liberty");
-    private ServerProcess liberty;
 
     @Override
     void startAsPrinted() throws Exception {
@@ -47,7 +43,7 @@ class OpenLibertyAsPrintedIT extends ScriptedContract {
 
         Shell.run(page.codeBlock(CREATE, "sh"), user, environment);
         Files.writeString(serverDir.resolve("server.xml"), serverXmlAsPrintedHere());
-        liberty = ServerProcess.start(page.codeBlock(RUN, "sh"), user, environment, work.resolve("console.log"),
+        server = ServerProcess.start(page.codeBlock(RUN, "sh"), user, environment, work.resolve("console.log"),
                 console -> console.contains("CWWKF0011I") && console.contains("CWWKZ0001I"));
         String messages = Files.readString(serverDir.resolve("logs/messages.log"));
         assertThat(messages).as("every message-driven bean has its activation spec").doesNotContain("CNTR4015W")
@@ -66,20 +62,4 @@ class OpenLibertyAsPrintedIT extends ScriptedContract {
                         + httpPort + "\" httpsPort=\"-1\"/>\n</server>");
     }
 
-    @Override
-    void stop() {
-        if (liberty != null) {
-            liberty.close();
-        }
-    }
-
-    @Override
-    Probe probe() {
-        return new Probe(httpPort, TestApplication.CONTEXT_ROOT);
-    }
-
-    @Override
-    int mqttPort() {
-        return mqttPort;
-    }
 }

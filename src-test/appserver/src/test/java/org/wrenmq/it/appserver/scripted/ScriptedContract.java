@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.wrenmq.it.appserver.scripted.Probe.Received;
 import org.wrenmq.it.appserver.tools.MosquittoClients;
+import org.wrenmq.it.support.Ports;
 
 /**
  * The adapter's promises checked from outside a server that was set up as its docs page says: the test
@@ -22,6 +23,12 @@ abstract class ScriptedContract {
 
     static final Duration DELIVERY = Duration.ofSeconds(30);
     private static final String READY = "ready";
+
+    /** The broker's port inside the server, and the server's HTTP port for the probe: free ones, on 127.0.0.1. */
+    final int mqttPort = Ports.free();
+    final int httpPort = Ports.free();
+    /** The server as {@link #startAsPrinted} started it. */
+    ServerProcess server;
 
     @BeforeAll
     final void setUp() throws Exception {
@@ -41,7 +48,7 @@ abstract class ScriptedContract {
     }
 
     @AfterAll
-    final void tearDown() throws Exception {
+    final void tearDown() {
         stop();
     }
 
@@ -49,12 +56,20 @@ abstract class ScriptedContract {
     abstract void startAsPrinted() throws Exception;
 
     /** Stops the server by process id. */
-    abstract void stop() throws Exception;
+    final void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
 
-    abstract Probe probe();
+    final Probe probe() {
+        return new Probe(httpPort, TestApplication.CONTEXT_ROOT);
+    }
 
     /** Where clients outside the server reach the broker inside it. */
-    abstract int mqttPort();
+    final int mqttPort() {
+        return mqttPort;
+    }
 
     @Test
     void messageFromAnEjbReachesAMessageDrivenBean() {

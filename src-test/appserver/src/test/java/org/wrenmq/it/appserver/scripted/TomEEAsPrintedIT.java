@@ -10,12 +10,11 @@ import java.util.Map;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.wrenmq.it.appserver.tools.Distribution;
 import org.wrenmq.it.support.DocPage;
-import org.wrenmq.it.support.Ports;
 import org.wrenmq.it.appserver.tools.Shell;
 
 /**
  * docs/jakarta-ee/tomee.md followed as printed on a TomEE unpacked fresh from its zip, then the adapter's contract
- * checked from outside (see {@link ScriptedContract}). The page's commands, tomee.xml and properties are read from
+ * checked from outside (see {@link ScriptedContract}). The page's commands, server.xml and properties are read from
  * the page; what this test changes is listed at the end of the page.
  *
  * <p>Runs in the build's {@code scripted-servers} Failsafe run, which names the TomEE zip.
@@ -31,10 +30,7 @@ class TomEEAsPrintedIT extends ScriptedContract {
     private static final String SHUTDOWN_PORT = "<Server port=\"8005\"";
 
     private final DocPage page = DocPage.read(PAGE);
-    private final int mqttPort = Ports.free();
-    private final int httpPort = Ports.free();
     private final Path work = Path.of(System.getProperty("wrenmq.scripted.work", "target/scripted")).resolve("tomee");
-    private ServerProcess tomee;
 
     @Override
     void startAsPrinted() throws Exception {
@@ -49,9 +45,9 @@ class TomEEAsPrintedIT extends ScriptedContract {
         Files.writeString(home.resolve("conf/system.properties"), "\n" + asPrintedHere(
                 page.codeBlock(CONFIGURE, "properties")), StandardOpenOption.APPEND);
         onLoopbackAndFreePorts(home.resolve("conf/server.xml"));
-        tomee = ServerProcess.start(page.codeBlock(RUN, "sh"), user, environment, work.resolve("console.log"),
+        server = ServerProcess.start(page.codeBlock(RUN, "sh"), user, environment, work.resolve("console.log"),
                 console -> console.contains("Server startup in"));
-        assertThat(tomee.console()).as("TomEE's log").doesNotContain("SEVERE")
+        assertThat(server.console()).as("TomEE's log").doesNotContain("SEVERE")
                 .contains("WRENMQ-JCA-002", "container=wrenmq)");
     }
 
@@ -68,20 +64,4 @@ class TomEEAsPrintedIT extends ScriptedContract {
                 "<Connector address=\"127.0.0.1\" port=\"" + httpPort + "\" protocol=\"HTTP/1.1\""));
     }
 
-    @Override
-    void stop() {
-        if (tomee != null) {
-            tomee.close();
-        }
-    }
-
-    @Override
-    Probe probe() {
-        return new Probe(httpPort, TestApplication.CONTEXT_ROOT);
-    }
-
-    @Override
-    int mqttPort() {
-        return mqttPort;
-    }
 }

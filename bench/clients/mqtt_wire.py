@@ -43,6 +43,12 @@ def publish(topic, payload, qos, retain, packet_id):
 
 def read_packet(sock):
     """The next packet as (type, body); fails when the broker closes the connection."""
+    first, body = read_packet_with_flags(sock)
+    return first >> 4, body
+
+
+def read_packet_with_flags(sock):
+    """The next packet as (first byte, body): the flags tell a PUBLISH's QoS."""
     def exactly(n):
         data = bytearray()
         while len(data) < n:
@@ -59,7 +65,7 @@ def read_packet(sock):
         shift += 7
         if not digit & 0x80:
             break
-    return first >> 4, exactly(length)
+    return first, exactly(length)
 
 
 def expect(sock, packet_type):

@@ -5,14 +5,18 @@
 
 Behaviours, one thread each, all the time: connect/disconnect churn; QoS 0, 1 and 2 publishers; retained
 messages on a bounded set of topics; clients that leave with a will (socket dropped, no DISCONNECT); takeovers
-(a second connection with a client id in use); a slow consumer that subscribes at QoS 1 and never reads; a
-subscriber that reads everything. Every 10 s it prints the broker's live heap (after a full collection, through
+(a second connection with a client id in use); a slow consumer that subscribes at QoS 1 and never reads; a slow
+reader that reads and acknowledges 50 messages a second and reconnects to its persistent session now and then; a
+subscriber that reads everything; sockets that never send CONNECT (the broker must close them, connect_timeout);
+spoofed $SYS publishes (never delivered to the reader); and, when mosquitto_pub/_sub are installed, a
+third-party MQTT 5 client publishing at QoS 2 with a user property and reading retained messages. Every 10 s it prints the broker's live heap (after a full collection, through
 jcmd), RSS, threads and open descriptors; at the end it compares the last third of the samples with the first
 third after a warm-up and says whether the live heap, threads or descriptors grew without bound. RSS is shown
 but not judged: it follows the heap's size, which G1 grows towards its bound and shrinks when idle. Exit status 1 if something did, or a client saw an error it should not.
 """
 import os
 import re
+import shutil
 import socket
 import subprocess
 import struct
@@ -21,7 +25,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "clients"))
-from mqtt_wire import connect, expect, packet, publish, read_packet, subscribe  # noqa: E402
+from mqtt_wire import connect, expect, packet, publish, read_packet, read_packet_with_flags, subscribe  # noqa: E402
 
 PORT, PID, MINUTES = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
 DEADLINE = time.monotonic() + MINUTES * 60
@@ -114,6 +118,62 @@ def takeover(i):
     time.sleep(0.02)
 
 
+def slow_reader(i):
+    """A persistent QoS 1 subscriber that reads slowly: the broker keeps its backlog bounded and resends on resume."""
+    sock = open_client("slow-reader", clean=False)
+    sock.sendall(subscribe(1, ["soak/data/1"], 1))
+    expect(sock, 9)
+    sock.settimeout(5)
+    try:
+        for _ in range(200):
+            first, body = read_packet_with_flags(sock)
+            if first >> 4 == 3 and (first >> 1) & 3 == 1:
+                topic_end = 2 + (body[0] << 8 | body[1])
+                sock.sendall(packet(0x40, body[topic_end:topic_end + 2]))  # PUBACK
+            time.sleep(0.02)
+    except socket.timeout:
+        pass
+    sock.close()  # no DISCONNECT: the session keeps what is unacknowledged
+
+
+def silent(i):
+    """Ten sockets that never send CONNECT: each must be closed by the broker (connect_timeout, 10 s by default)."""
+    socks = [socket.create_connection(("127.0.0.1", PORT), timeout=30) for _ in range(10)]
+    try:
+        for s in socks:
+            if s.recv(1) != b"":
+                raise RuntimeError("a socket that sent nothing got bytes from the broker")
+    finally:
+        for s in socks:
+            s.close()
+
+
+SPOOF = b"spoofed by a client"
+
+
+def sys_spoof(i):
+    """A client publishing to $SYS (QoS 1, retained): acknowledged, never routed nor retained (the reader checks)."""
+    sock = open_client("sys-spoofer")
+    sock.sendall(publish("$SYS/broker/version", SPOOF, 1, True, 1))
+    expect(sock, 4)
+    sock.sendall(packet(0xE0, b""))
+    sock.close()
+    time.sleep(1)
+
+
+def third_party(i):
+    """mosquitto_pub / mosquitto_sub over MQTT 5: QoS 2 with a user property, then a retained message read back."""
+    common = ["-h", "127.0.0.1", "-p", str(PORT), "-V", "mqttv5"]
+    subprocess.run(["mosquitto_pub", *common, "-q", "2", "-t", f"soak/mosq/{i % 10}", "-m", "m" * 100,
+                    "-D", "publish", "user-property", "origin", "soak"], check=True, timeout=20,
+                   capture_output=True)
+    got = subprocess.run(["mosquitto_sub", *common, "-t", f"soak/retained/{i % 1000}", "-C", "1", "-W", "10"],
+                         timeout=20, capture_output=True)
+    if got.returncode not in (0, 27):  # 27: timed out (the retained topic may not be written yet)
+        raise RuntimeError(f"mosquitto_sub exit {got.returncode}: {got.stderr!r}")
+    time.sleep(0.2)
+
+
 def slow_consumer_setup():
     sock = open_client("slow-consumer", clean=False)
     sock.sendall(subscribe(1, ["soak/data/#"], 1))
@@ -123,11 +183,14 @@ def slow_consumer_setup():
 
 def reader():
     sock = open_client("reader")
-    sock.sendall(subscribe(1, ["soak/#"], 0))
+    sock.sendall(subscribe(1, ["soak/#", "$SYS/broker/version"], 0))
     sock.settimeout(1)
     while running():
         try:
-            read_packet(sock)
+            kind, body = read_packet(sock)
+            if kind == 3 and body.endswith(SPOOF):
+                with lock:
+                    errors.append("reader: a client's $SYS publish was delivered")
             count("read")
         except socket.timeout:
             pass
@@ -153,7 +216,13 @@ def main():
     threads = [behaviour("churn", churn), behaviour("qos0", publisher(0)), behaviour("qos1", publisher(1)),
                behaviour("qos2", publisher(2)), behaviour("retained", retained),
                behaviour("will", will_leaver), behaviour("takeover", takeover),
+               behaviour("slow_reader", slow_reader), behaviour("silent", silent),
+               behaviour("sys_spoof", sys_spoof),
                threading.Thread(target=reader, name="reader", daemon=True)]
+    if shutil.which("mosquitto_pub") and shutil.which("mosquitto_sub"):
+        threads.append(behaviour("mqtt5_mosquitto_clients", third_party))
+    else:
+        print("mosquitto_pub/_sub not installed: no third-party MQTT 5 client in this run", flush=True)
     for t in threads:
         t.start()
     samples = []

@@ -28,6 +28,11 @@ final class RunningBroker implements AutoCloseable {
         }
     }
 
+    /** The broker itself, for in-VM clients ({@link Broker#publish}, {@link Broker#openLocalSession}). */
+    Broker broker() {
+        return broker;
+    }
+
     /** A session that never connects: the trees only use it as a key. */
     Session session(String clientId) {
         return new Session(clientId, context.workers().next(), context.sessionServices());

@@ -52,8 +52,12 @@ public final class BrokerConfig {
     public static final int MQTT_MAX_PACKET_SIZE = 268_435_455;
     /** {@code message_size_limit}: largest PUBLISH payload accepted, bytes; 0 means the protocol's maximum. */
     public static final int DEFAULT_MESSAGE_SIZE_LIMIT = 0;
-    /** Room for the topic (up to 65535 bytes), packet id and MQTT 5 properties besides a PUBLISH payload. */
-    private static final int PUBLISH_OVERHEAD = 65_535 + 2 + 2 + 4096;
+    /**
+     * Room besides a payload for every other field of a packet at its 65,535-byte maximum at once (issue 22): a
+     * CONNECT with client id, will topic and payload, user name, password and MQTT 5 properties each that long is
+     * about 0.8 MB; a PUBLISH's topic and properties fit too.
+     */
+    private static final int PUBLISH_OVERHEAD = 1 << 20;
     /** {@code max_connections}: concurrent client connections; -1 means unlimited, as in mosquitto. */
     public static final int DEFAULT_MAX_CONNECTIONS = -1;
     /**

@@ -2,6 +2,9 @@ package org.wrenmq.broker.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.HexFormat;
 
 import org.junit.jupiter.api.DisplayName;
@@ -9,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.wrenmq.broker.testing.PacketBody;
 import org.wrenmq.broker.testing.PacketType;
 
 /**
@@ -44,7 +48,7 @@ class ProtocolMaximaTests {
         byte[] head = HexFormat.ofDelimiter(" ").parseHex("10 91 80 02 00 04 4d 51 54 54 04 06 00 3c 00 01 61 80 00");
         byte[] packet = new byte[head.length + 32_768 + 2];
         System.arraycopy(head, 0, packet, 0, head.length);
-        java.util.Arrays.fill(packet, head.length, head.length + 32_768, (byte) 'x');
+        Arrays.fill(packet, head.length, head.length + 32_768, (byte) 'x');
 
         Packet connack = broker.raw().send(packet).expect(PacketType.CONNACK);
 
@@ -54,9 +58,9 @@ class ProtocolMaximaTests {
     @Test
     @DisplayName("a will topic longer than 32,767 bytes that is not UTF-8 is a malformed CONNECT [MQTT-1.5.3-1]")
     void longWillTopicThatIsNotUtf8IsMalformed() {
-        byte[] topic = ofLength("w/", 40_000).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] topic = ofLength("w/", 40_000).getBytes(StandardCharsets.UTF_8);
         topic[20_000] = (byte) 0xFF;
-        byte[] connect = new org.wrenmq.broker.testing.PacketBody().string("MQTT").u8(4).u8(0x06).u16(60)
+        byte[] connect = new PacketBody().string("MQTT").u8(4).u8(0x06).u16(60)
                 .string("bad-will").binary(topic).binary(new byte[0]).packet(PacketType.CONNECT << 4);
         RawClient client = broker.raw().send(connect);
 
@@ -107,6 +111,88 @@ class ProtocolMaximaTests {
 
         publisher.expectClosedByBroker();
         assertThat(broker.broker().counters().get("messages.refused.message_size_limit")).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("with message_size_limit set, a CONNECT with every field at 65,535 bytes at once is accepted, its will published")
+    void everyConnectFieldAtItsMaximumAtOnce() {
+        broker.set("message_size_limit", Integer.toString(MAX_STRING));
+        RawClient subscriber = broker.rawConnected("subscriber", true).subscribe("w/#", 0);
+        String willTopic = ofLength("w/", MAX_STRING);
+        String willPayload = ofLength("", MAX_STRING);
+        RawClient willer = broker.raw().connectAccepted(Packets.connect(ofLength("c", MAX_STRING))
+                .will(willTopic, willPayload, 0, false).credentials(ofLength("u", MAX_STRING), ofLength("p", MAX_STRING)));
+
+        willer.close();
+
+        Packet will = subscriber.expect(PacketType.PUBLISH);
+        assertThat(will.topic()).isEqualTo(willTopic);
+        assertThat(will.payload()).isEqualTo(willPayload);
+    }
+
+    @Test
+    @DisplayName("a topic filter of 65,535 bytes is granted, matched and unsubscribed")
+    void longestFilterIsGrantedAndMatched() {
+        String topic = ofLength("f/", MAX_STRING);
+        RawClient subscriber = broker.rawConnected("subscriber", true);
+        subscriber.send(Packets.subscribe(1, topic, 1));
+        assertThat(subscriber.expect(PacketType.SUBACK).subackReturnCodes()).containsExactly(1);
+
+        broker.rawConnected("publisher", true).send(Packets.publish(topic, "p", 1, 1)).expect(PacketType.PUBACK);
+        assertThat(subscriber.expect(PacketType.PUBLISH).topic()).isEqualTo(topic);
+        subscriber.send(Packets.unsubscribe(2, topic)).expect(PacketType.UNSUBACK);
+    }
+
+    /**
+     * One byte past a string's maximum cannot be expressed: a client that writes 65,536 bytes anyway puts 0 in the
+     * two-byte length (it wraps), so the broker reads an empty field followed by bytes that belong to nothing. That
+     * connection is closed without CONNACK, and nothing of it is delivered or kept.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"client id", "will topic", "user name", "password"})
+    @DisplayName("one byte past the maximum in a CONNECT field (its length wraps to 0): closed without CONNACK")
+    void connectFieldOnePastTheMaximumIsRefused(String field) throws Exception {
+        RawClient subscriber = broker.rawConnected("subscriber", true).subscribe("#", 0);
+        int flags = 0x02 | switch (field) {
+            case "will topic" -> 0x04;
+            case "user name" -> 0x80;
+            case "password" -> 0x80 | 0x40;
+            default -> 0;
+        };
+        PacketBody body = new PacketBody().string("MQTT").u8(4)
+                .u8(flags).u16(60);
+        body = field.equals("client id") ? wrapped(body) : body.string("one-past");
+        if (field.equals("will topic")) {
+            wrapped(body).string("payload");
+        } else if (field.equals("user name")) {
+            wrapped(body).string("password");
+        } else if (field.equals("password")) {
+            wrapped(body.string("user"));
+        }
+
+        RawClient client = broker.raw().send(body.packet(PacketType.CONNECT << 4));
+
+        assertThat(client.nextUnlessClosed()).as("packet before the close").isEmpty();
+        subscriber.expectNothingFor(Duration.ofMillis(300));
+        assertThat(broker.broker().clients()).noneMatch(c -> !c.clientId().equals("subscriber"));
+    }
+
+    @Test
+    @DisplayName("one byte past the maximum in a PUBLISH topic (its length wraps to 0): closed, nothing delivered")
+    void topicOnePastTheMaximumIsRefused() {
+        RawClient subscriber = broker.rawConnected("subscriber", true).subscribe("#", 0);
+        RawClient publisher = broker.rawConnected("publisher", true);
+
+        publisher.send(wrapped(new PacketBody()).u16(1).bytes("payload".getBytes())
+                .packet(PacketType.PUBLISH << 4 | 1 << 1));
+
+        publisher.expectClosedByBroker();
+        subscriber.expectNothingFor(Duration.ofMillis(300));
+    }
+
+    /** A string of 65,536 bytes as a client whose length field overflows writes it: length 0, then the bytes. */
+    static PacketBody wrapped(PacketBody body) {
+        return body.u16((MAX_STRING + 1) & 0xFFFF).bytes("x".repeat(MAX_STRING + 1).getBytes());
     }
 
     /** {@code prefix} followed by as many 'x' as make {@code bytes} bytes of UTF-8. */

@@ -173,6 +173,26 @@ class ProtocolMaximaTests {
         subscriber.expectNothingFor(java.time.Duration.ofMillis(300));
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"client id", "password"})
+    @DisplayName("one byte past the maximum in a CONNECT field (its length wraps to 0): no CONNACK 0, nobody connected")
+    void connectFieldOnePastTheMaximumIsRefused(String field) {
+        boolean password = field.equals("password");
+        PacketBody body = new PacketBody().string("MQTT").u8(5).u8(0x02 | (password ? 0xC0 : 0)).u16(60)
+                .bytes(Wire.properties(Properties.none()));
+        if (password) {
+            wrapped(body.string("one-past").string("user"));
+        } else {
+            wrapped(body);
+        }
+
+        RawClient5 client = broker.raw().send(body.packet(PacketType.CONNECT << 4));
+
+        client.nextUnlessClosed().ifPresent(refusal -> assertThat(refusal.reasonCode()).as("CONNACK before the close")
+                .isGreaterThanOrEqualTo(0x80));
+        assertThat(broker.broker().clients()).isEmpty();
+    }
+
     /** A string of 65,536 bytes as a client whose length field overflows writes it: length 0, then the bytes. */
     private static PacketBody wrapped(PacketBody body) {
         return body.u16((MAX_STRING + 1) & 0xFFFF).bytes("x".repeat(MAX_STRING + 1).getBytes());

@@ -215,6 +215,30 @@ class ClusterIT {
 
     @Test
     @Order(7)
+    @DisplayName("kill -9 of node 1 right after it acknowledged a QoS 1 stream for an offline persistent session on "
+            + "node 2: every acknowledged message reaches the session")
+    void killedPublishingNodeLosesNothingAcknowledged() throws Exception {
+        String topic = "plant/archive";
+        ClientProcess session = client("mosquitto_sub", "-p", port(1), "-q", "1", "-c", "-i", "archive", "-t",
+                topic);
+        awaitRoute(0, topic, session);
+        session.stop();
+        Path lines = dir.resolve("archive.txt");
+        List<String> stream = numberedLines(lines, "a", 300);
+
+        client("sh", "-c", "mosquitto_pub -p " + port(0) + " -q 1 -t " + topic + " -l < " + lines).awaitSuccess();
+        NODES[0].kill();
+
+        ClientProcess resumed = client("mosquitto_sub", "-p", port(1), "-q", "1", "-c", "-i", "archive", "-t",
+                topic);
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(numbered(resumed, "a")).isEqualTo(stream));
+        resumed.stop();
+        NODES[0] = startNode(0);
+        awaitListening(0);
+    }
+
+    @Test
+    @Order(8)
     @DisplayName("a broker without cluster_name loads no Hazelcast class and none of the cluster package")
     void singleNodeLoadsNoHazelcast() throws Exception {
         Path single = Files.createDirectories(dir.resolve("single"));

@@ -67,8 +67,9 @@ final class HazelcastSetup {
                 .setBackupCount(cluster.backupCount())
                 .setAsyncBackupCount(0)
                 .setTimeToLiveSeconds(0));
-        // ERROR: without a time to live the buffer never refuses (it overwrites), and Hazelcast 5.7.0's publishAsync
-        // never completes its future under DISCARD_OLDEST, the policy that says so
+        // ERROR: without a time to live the buffer never refuses (it overwrites the oldest), and under
+        // DISCARD_OLDEST/DISCARD_NEWEST Hazelcast 5.7.0's publishAsync drops the write's future and returns one that
+        // never completes
         config.addReliableTopicConfig(new ReliableTopicConfig(INBOX_PREFIX + "*")
                 .setTopicOverloadPolicy(TopicOverloadPolicy.ERROR));
         return config;

@@ -41,6 +41,8 @@ import org.wrenmq.broker.jmx.BrokerManagement;
 import org.wrenmq.broker.metrics.SysTopics;
 import org.wrenmq.broker.message.Publication;
 import org.wrenmq.broker.routing.PublishCheck;
+import org.wrenmq.broker.routing.RemoteNodes;
+import org.wrenmq.broker.routing.Router;
 import org.wrenmq.broker.session.LocalClient;
 import org.wrenmq.broker.session.Session;
 import org.wrenmq.broker.store.MessageStore;
@@ -330,12 +332,16 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
             return CompletableFuture.failedFuture(new MqttPublishException(refusal.reasonCode(), refusal.why()));
         }
         c.metrics().messageReceived(message.qos().value());
-        if (!c.router().publish(Publication.fromApi(message, null, clock.millis()))) {
-            return CompletableFuture.completedFuture(null);
-        }
+        Router.Routed routed = c.router().route(Publication.fromApi(message, null, clock.millis()));
         CompletableFuture<Void> stored = new CompletableFuture<>();
-        c.store().afterCommit(() -> stored.complete(null));
-        return stored;
+        if (routed.wrote()) {
+            c.store().afterCommit(() -> stored.complete(null));
+        } else {
+            stored.complete(null);
+        }
+        // in a cluster, also the copies for other nodes held there (as a client's PUBACK waits for)
+        return routed.forwarded() == RemoteNodes.NOTHING_TO_WAIT ? stored
+                : stored.thenCombine(routed.forwarded(), (here, there) -> null);
     }
 
     @Override

@@ -10,6 +10,12 @@ final class ClusterCounters {
     final LongAdder messagesForwarded = new LongAdder();
     /** Messages other nodes forwarded here. */
     final LongAdder messagesReceived = new LongAdder();
+    /** QoS 1/2 copies the cluster did not take (written to no ring buffer): their publishers were not acknowledged. */
+    final LongAdder messagesNotHeld = new LongAdder();
+    /** QoS 1/2 messages for this node overwritten in its ring buffer before this node read them: lost, logged. */
+    final LongAdder messagesOverrun = new LongAdder();
+    /** QoS 0 messages other nodes sent here that never arrived (a Hazelcast event queue overflowed): logged. */
+    final LongAdder messagesLost = new LongAdder();
     /** Forwarded messages that could not be read (a node of another version): dropped, logged. */
     final LongAdder messagesUnreadable = new LongAdder();
     /** Other nodes' filters known here. */
@@ -28,6 +34,9 @@ final class ClusterCounters {
         m.put("cluster.messages.forwarded", messagesForwarded.sum());
         m.put("cluster.messages.received", messagesReceived.sum());
         m.put("cluster.messages.unreadable", messagesUnreadable.sum());
+        m.put("cluster.messages.not_held", messagesNotHeld.sum());
+        m.put("cluster.messages.overrun", messagesOverrun.sum());
+        m.put("cluster.messages.lost", messagesLost.sum());
         m.put("cluster.subscriptions.remote_filters", remoteFilters.sum());
         m.put("cluster.subscriptions.remote_added", remoteFiltersAdded.sum());
         m.put("cluster.sessions.taken_over_remotely", takenOverByOtherNode.sum());

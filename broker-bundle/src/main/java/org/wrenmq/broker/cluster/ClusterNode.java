@@ -69,7 +69,9 @@ public final class ClusterNode implements AutoCloseable {
                 directory.afterMerge();
             }
         });
-        hazelcast.<byte[]>getTopic(NodeInbox.topicName(id())).addMessageListener(new NodeInbox(router, counters));
+        NodeInbox inbox = new NodeInbox(router, counters);
+        hazelcast.<byte[]>getTopic(NodeInbox.topicName(id())).addMessageListener(inbox);
+        hazelcast.<byte[]>getReliableTopic(NodeInbox.reliableTopicName(id())).addMessageListener(inbox.reliable());
         directory.start();
         localTree.observe(directory);
         clientOwners.start();
@@ -114,7 +116,12 @@ public final class ClusterNode implements AutoCloseable {
                     event.getMember().getAddress(), event.getMembers().size());
             directory.nodeLeft(event.getMember().getUuid(), oldest);
             if (oldest) {
-                writer.execute(() -> clientOwners.nodeLeft(event.getMember().getUuid()));
+                UUID gone = event.getMember().getUuid();
+                writer.execute(() -> {
+                    clientOwners.nodeLeft(gone);
+                    // no one reads the node's ring buffer any more (a restarted node has a new id)
+                    hazelcast.getReliableTopic(NodeInbox.reliableTopicName(gone)).destroy();
+                });
             }
         }
     }

@@ -4,7 +4,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.wrenmq.api.QoS;
+import org.wrenmq.broker.logging.LogThrottle;
 import org.wrenmq.broker.message.Publication;
 import org.wrenmq.broker.metrics.SysTopics;
 import org.wrenmq.broker.routing.RemoteNodes;
@@ -22,18 +28,22 @@ import org.wrenmq.broker.store.PublicationBytes;
  * nodes that have members (this one included), and only that node's member gets the message; the envelope tells
  * the receiving node which of its groups take it.
  *
- * <p>Why a Hazelcast topic per node: it is fire and forget from the publisher's event loop (no blocking, no
- * reply), and Hazelcast delivers the messages one member publishes to a topic in that order, so messages from
- * one publisher reach the other node in publish order [MQTT-4.6.0-5]. Each node's {@code $SYS} topics are its
- * own and never forwarded.
+ * <p>Each node has two topics. QoS 0 messages go to a plain Hazelcast topic: fire and forget from the publisher's
+ * event loop. QoS 1/2 messages go to a reliable topic, a ring buffer with {@code cluster_backup_count}
+ * synchronous backups: {@link #send} returns the write's completion, and the publisher's PUBACK/PUBREC waits for
+ * it, so a message acknowledged here survives this node's death on its way to the other node. Both keep the
+ * messages one member publishes in that order, so messages from one publisher reach the other node in publish
+ * order, per QoS [MQTT-4.6.0-5]. Each node's {@code $SYS} topics are its own and never forwarded.
  */
 final class Forwarder implements RemoteNodes {
+    private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
     private final SubscriptionTree remoteTree;
     private final ClusterCounters counters;
     private final RetainedSync retained;
     private final boolean retainAvailable;
     /** Spreads shared groups with members here and elsewhere over the nodes. */
     private final AtomicLong sharedTurn = new AtomicLong();
+    private final LogThrottle failureLog = LogThrottle.perMinute();
 
     Forwarder(SubscriptionTree remoteTree, ClusterCounters counters, RetainedSync retained, boolean retainAvailable) {
         this.remoteTree = remoteTree;
@@ -48,6 +58,19 @@ final class Forwarder implements RemoteNodes {
             return Forwarding.HERE_ONLY;
         }
         return new OneMessage(p);
+    }
+
+    /** Counts and logs a QoS 1/2 copy the cluster did not take: its publisher is not acknowledged. */
+    private void notHeld(RemoteNode node, Throwable failure) {
+        if (failure == null) {
+            return;
+        }
+        counters.messagesNotHeld.increment();
+        if (failureLog.admit(node.id().toString())) {
+            LOG.warn("cluster: a QoS 1/2 message for node {} could not be written to the cluster ({}); its publisher "
+                    + "is disconnected unacknowledged and sends it again{}", node.id(), failure.toString(),
+                    failureLog.suppressedNote());
+        }
     }
 
     /** One message: the shared groups decided while routing here, then the copies sent. */
@@ -79,19 +102,31 @@ final class Forwarder implements RemoteNodes {
         }
 
         @Override
-        public void send() {
+        public CompletionStage<Void> send() {
             if (p.retain() && retainAvailable) {
                 retained.published(p);
             }
             remoteTree.match(p.topic(), this);
             if (nodes.isEmpty()) {
-                return;
+                return NOTHING_TO_WAIT;
             }
             byte[] bytes = PublicationBytes.encode(p);
-            nodes.forEach((node, groups) -> {
-                node.inbox().publish(Envelope.write(groups, bytes));
+            if (p.qos() == QoS.AT_MOST_ONCE) {
+                nodes.forEach((node, groups) -> {
+                    node.sendAtMostOnce(Envelope.write(groups, bytes));
+                    counters.messagesForwarded.increment();
+                });
+                return NOTHING_TO_WAIT;
+            }
+            CompletableFuture<?>[] held = new CompletableFuture<?>[nodes.size()];
+            int i = 0;
+            for (Map.Entry<RemoteNode, List<Envelope.GroupKey>> e : nodes.entrySet()) {
+                RemoteNode node = e.getKey();
+                held[i++] = node.reliableInbox().publishAsync(Envelope.write(e.getValue(), bytes))
+                        .whenComplete((ok, failure) -> notHeld(node, failure)).toCompletableFuture();
                 counters.messagesForwarded.increment();
-            });
+            }
+            return held.length == 1 ? held[0].thenApply(ok -> null) : CompletableFuture.allOf(held);
         }
 
         @Override

@@ -4,6 +4,9 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.ReliableTopicConfig;
+import com.hazelcast.config.RingbufferConfig;
+import com.hazelcast.topic.TopicOverloadPolicy;
 import com.hazelcast.spi.merge.LatestUpdateMergePolicy;
 import org.wrenmq.broker.ClusterConfig;
 
@@ -15,6 +18,16 @@ import org.wrenmq.broker.ClusterConfig;
 final class HazelcastSetup {
     /** Every map WrenMQ keeps in the cluster starts with this; they share the backup and merge settings. */
     static final String MAP_PREFIX = "wrenmq.";
+    /** Each node's reliable topic for QoS 1/2 messages is named this and the node's id. */
+    static final String INBOX_PREFIX = MAP_PREFIX + "inbox.";
+    /** Hazelcast names the ring buffer behind a reliable topic this and the topic's name. */
+    private static final String RELIABLE_TOPIC_RING_BUFFER = "_hz_rb_";
+    /**
+     * The messages a node's QoS 1/2 ring buffer keeps: a node further behind than this loses the oldest
+     * ({@code cluster.messages.overrun}). At 1 KB a message, about 100 MB per node at worst, and as much again for
+     * each backup.
+     */
+    static final int INBOX_CAPACITY = 100_000;
 
     private HazelcastSetup() {
     }
@@ -45,6 +58,20 @@ final class HazelcastSetup {
                 .setPerEntryStatsEnabled(true);
         maps.getMergePolicyConfig().setPolicy(LatestUpdateMergePolicy.class.getName());
         config.addMapConfig(maps);
+
+        // QoS 1/2 messages between nodes: the ring buffer behind each node's reliable topic, written with
+        // synchronous backups before the publisher is acknowledged; no time to live, so the oldest message is
+        // overwritten only when the buffer is full
+        config.addRingBufferConfig(new RingbufferConfig(RELIABLE_TOPIC_RING_BUFFER + INBOX_PREFIX + "*")
+                .setCapacity(INBOX_CAPACITY)
+                .setBackupCount(cluster.backupCount())
+                .setAsyncBackupCount(0)
+                .setTimeToLiveSeconds(0));
+        // ERROR: without a time to live the buffer never refuses (it overwrites the oldest), and under
+        // DISCARD_OLDEST/DISCARD_NEWEST Hazelcast 5.7.0's publishAsync drops the write's future and returns one that
+        // never completes
+        config.addReliableTopicConfig(new ReliableTopicConfig(INBOX_PREFIX + "*")
+                .setTopicOverloadPolicy(TopicOverloadPolicy.ERROR));
         return config;
     }
 }

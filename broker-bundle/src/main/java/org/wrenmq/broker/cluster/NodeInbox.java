@@ -1,8 +1,12 @@
 package org.wrenmq.broker.cluster;
 
+import com.hazelcast.cluster.Member;
 import com.hazelcast.topic.Message;
 import com.hazelcast.topic.MessageListener;
+import com.hazelcast.topic.ReliableMessageListener;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.wrenmq.broker.logging.LogThrottle;
 import java.util.List;
 import org.wrenmq.broker.routing.RemoteNodes.Forwarding;
@@ -31,6 +35,9 @@ final class NodeInbox implements MessageListener<byte[]> {
     private final Router router;
     private final ClusterCounters counters;
     private final LogThrottle unreadableLog = LogThrottle.perMinute();
+    private final LogThrottle lostLog = LogThrottle.perMinute();
+    /** The number of the last QoS 0 message from each node; read and written on the topic's one event thread. */
+    private final Map<UUID, long[]> lastSequence = new ConcurrentHashMap<>();
 
     NodeInbox(Router router, ClusterCounters counters) {
         this.router = router;
@@ -39,6 +46,37 @@ final class NodeInbox implements MessageListener<byte[]> {
 
     static String topicName(UUID node) {
         return HazelcastSetup.MAP_PREFIX + "node." + node;
+    }
+
+    /** The reliable topic (a ring buffer with backups) for the QoS 1/2 messages other nodes forward here. */
+    static String reliableTopicName(UUID node) {
+        return HazelcastSetup.INBOX_PREFIX + node;
+    }
+
+    /**
+     * QoS 0 messages arrive from each node numbered 1, 2, 3... in order: a gap is messages lost on the way (the
+     * sending or this node's Hazelcast event queue overflowed because this node could not keep up).
+     */
+    private void countGaps(Member from, long sequence) {
+        long[] last = lastSequence.computeIfAbsent(from.getUuid(), id -> new long[1]);
+        long lost = sequence - last[0] - 1;
+        if (sequence > last[0]) {
+            last[0] = sequence;
+        }
+        if (lost > 0) {
+            counters.messagesLost.add(lost);
+            String node = from.getUuid().toString();
+            if (lostLog.admit(node)) {
+                LOG.warn("cluster: {} QoS 0 message(s) from node {} were lost on the way here (Hazelcast's event "
+                        + "queue overflowed: this node could not keep up with what it was sent){}", lost, node,
+                        lostLog.suppressedNote());
+            }
+        }
+    }
+
+    /** This inbox as the listener of the reliable topic: it reads on from where it was, and counts overruns. */
+    ReliableMessageListener<byte[]> reliable() {
+        return new Reliable();
     }
 
     @Override
@@ -56,6 +94,9 @@ final class NodeInbox implements MessageListener<byte[]> {
             return;
         }
         counters.messagesReceived.increment();
+        if (envelope.sequence() > 0 && message.getPublishingMember() != null) {
+            countGaps(message.getPublishingMember(), envelope.sequence());
+        }
         List<Envelope.GroupKey> groups = envelope.sharedGroups();
         router.publishHere(envelope.publication(), groups.isEmpty() ? NO_SHARED_GROUPS : new Forwarding() {
             @Override
@@ -63,5 +104,50 @@ final class NodeInbox implements MessageListener<byte[]> {
                 return groups.contains(new Envelope.GroupKey(picked.shareGroup(), picked.topicFilter()));
             }
         });
+    }
+
+    /**
+     * Reads the ring buffer from its tail at start, then every message in order. A node so far behind that the ring
+     * buffer overwrote messages it had not read (more than its capacity) loses them: counted and logged, and it
+     * reads on from the oldest one left, rather than Hazelcast stopping the listener. Hazelcast retries the reads
+     * itself when the buffer's partition moves to another member (its owner died).
+     */
+    private final class Reliable implements ReliableMessageListener<byte[]> {
+        private long lastSequence = -1;
+
+        @Override
+        public void onMessage(Message<byte[]> message) {
+            NodeInbox.this.onMessage(message);
+        }
+
+        @Override
+        public long retrieveInitialSequence() {
+            return -1;
+        }
+
+        @Override
+        public void storeSequence(long sequence) {
+            long lost = lastSequence < 0 ? 0 : sequence - lastSequence - 1;
+            lastSequence = sequence;
+            if (lost > 0) {
+                counters.messagesOverrun.add(lost);
+                if (lostLog.admit("ring buffer")) {
+                    LOG.warn("cluster: {} QoS 1/2 message(s) forwarded here were overwritten in this node's ring "
+                            + "buffer before it read them (it fell more than {} messages behind): lost{}", lost,
+                            HazelcastSetup.INBOX_CAPACITY, lostLog.suppressedNote());
+                }
+            }
+        }
+
+        @Override
+        public boolean isLossTolerant() {
+            return true;
+        }
+
+        @Override
+        public boolean isTerminal(Throwable failure) {
+            LOG.warn("cluster: a forwarded message could not be routed here: {}", failure.toString());
+            return false;
+        }
     }
 }

@@ -13,25 +13,39 @@ import org.wrenmq.broker.routing.Subscription;
 /**
  * Another node of the cluster, as a subscriber in this node's tree of remote subscriptions: it holds one
  * subscription per filter (and shared group) that some client of that node has, so a message matches it once
- * however many of its clients subscribed. Messages go to the node's own topic ({@link NodeInbox}).
+ * however many of its clients subscribed. Messages go to the node's own topics ({@link NodeInbox}).
  */
 final class RemoteNode implements Subscriber {
     private final UUID id;
     private final ITopic<byte[]> inbox;
+    private final ITopic<byte[]> reliableInbox;
+    /** The QoS 0 messages sent to it so far: the number of the last one. */
+    private long sentAtMostOnce;
     /** The filters it has in the remote tree, to take them out when it leaves. */
     private final Set<FilterKey> filters = ConcurrentHashMap.newKeySet();
 
-    RemoteNode(UUID id, ITopic<byte[]> inbox) {
+    RemoteNode(UUID id, ITopic<byte[]> inbox, ITopic<byte[]> reliableInbox) {
         this.id = id;
         this.inbox = inbox;
+        this.reliableInbox = reliableInbox;
     }
 
     UUID id() {
         return id;
     }
 
-    ITopic<byte[]> inbox() {
-        return inbox;
+    /**
+     * Sends a QoS 0 message, fire and forget, numbered so that the node can count the ones lost on the way. The
+     * numbering and the publish are one step, so the numbers leave in order whichever event loop sends.
+     */
+    synchronized void sendAtMostOnce(byte[] envelope) {
+        Envelope.number(envelope, ++sentAtMostOnce);
+        inbox.publish(envelope);
+    }
+
+    /** Where QoS 1/2 messages go: a ring buffer with backups, written before the publisher is acknowledged. */
+    ITopic<byte[]> reliableInbox() {
+        return reliableInbox;
     }
 
     /** @return whether {@code key} is new for this node */

@@ -82,7 +82,8 @@ final class SubscriptionDirectory implements SubscriptionTree.Observer {
             return;
         }
         RemoteNode node = nodes.computeIfAbsent(key.node(),
-                id -> new RemoteNode(id, hazelcast.getTopic(NodeInbox.topicName(id))));
+                id -> new RemoteNode(id, hazelcast.getTopic(NodeInbox.topicName(id)),
+                        hazelcast.getReliableTopic(NodeInbox.reliableTopicName(id))));
         if (node.remember(key)) {
             remoteTree.add(node.subscription(key));
             counters.remoteFilters.increment();

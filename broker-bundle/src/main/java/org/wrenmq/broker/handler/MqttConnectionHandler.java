@@ -56,6 +56,8 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter
     Publication will;
     long willDelaySeconds;
     boolean closing;
+    /** The last PUBACK/PUBREC waiting for the cluster to hold a message sent to other nodes, or null (PublishHandler). */
+    java.util.concurrent.CompletableFuture<Void> acksAwaitingCluster;
     /** Tells the operator once about filters like {@code a/*} ({@code *} is no MQTT wildcard). */
     final StarFilterHint starFilterHint = new StarFilterHint();
     /** Whether this connection's first PUBLISH to $SYS was logged (the rest are only counted). */

@@ -7,9 +7,13 @@ import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
 import io.netty.handler.codec.mqtt.MqttReasonCodes;
 import io.netty.handler.codec.mqtt.MqttVersion;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.wrenmq.api.QoS;
 import org.wrenmq.broker.message.Publication;
 import org.wrenmq.broker.routing.PublishCheck;
+import org.wrenmq.broker.routing.RemoteNodes;
+import org.wrenmq.broker.routing.Router;
 import org.wrenmq.broker.session.Session;
 
 /**
@@ -63,17 +67,22 @@ final class PublishHandler {
         session.execute(() -> route(c, session, p, packetId));
     }
 
-    /** Routes, then acknowledges once what the routing stored is durable (at once when nothing was stored). */
+    /**
+     * Routes, then acknowledges once what the routing stored is durable (at once when nothing was stored) and what
+     * it sent to other nodes of a cluster is held there.
+     */
     private static void route(MqttConnectionHandler c, Session session, Publication p, int packetId) {
         switch (p.qos()) {
             case AT_MOST_ONCE:
                 c.broker.router().publish(p);
                 break;
             case AT_LEAST_ONCE:
-                acknowledge(c, c.broker.router().publish(p), Packets.pubAck(packetId, (byte) 0, null));
+                Router.Routed routed = c.broker.router().route(p);
+                acknowledge(c, session, routed.wrote(), routed.forwarded(), Packets.pubAck(packetId, (byte) 0, null));
                 break;
             default:
                 boolean wrote = false;
+                CompletionStage<Void> forwarded = RemoteNodes.NOTHING_TO_WAIT;
                 if (session.beginIncomingQos2(packetId)) {
                     if (session.incomingQos2Count() > c.broker.config().maxInflightMessages()
                             && c.version == MqttVersion.MQTT_5) {
@@ -82,10 +91,42 @@ final class PublishHandler {
                                         + c.broker.config().maxInflightMessages() + " [MQTT-3.3.4-9]");
                         return;
                     }
-                    wrote = c.broker.router().publish(p) | session.isPersistent();
+                    Router.Routed qos2 = c.broker.router().route(p);
+                    wrote = qos2.wrote() | session.isPersistent();
+                    forwarded = qos2.forwarded();
                 }
-                acknowledge(c, wrote, Packets.pubRec(packetId, (byte) 0, null));
+                acknowledge(c, session, wrote, forwarded, Packets.pubRec(packetId, (byte) 0, null));
         }
+    }
+
+    /**
+     * As {@link #acknowledge(MqttConnectionHandler, boolean, Object)}, after the cluster holds the copies sent to
+     * other nodes. While one waits, the later acknowledgements wait behind it, so they leave in PUBLISH order
+     * [MQTT-4.6.0-2]. When the cluster could not take a copy the message is not acknowledged: the connection
+     * closes (5.0: DISCONNECT 0x89) and the client sends it again after reconnecting.
+     */
+    private static void acknowledge(MqttConnectionHandler c, Session session, boolean afterCommit,
+                                    CompletionStage<Void> forwarded, Object ack) {
+        CompletableFuture<Void> before = c.acksAwaitingCluster;
+        if (before == null && forwarded == RemoteNodes.NOTHING_TO_WAIT) {
+            acknowledge(c, afterCommit, ack);
+            return;
+        }
+        CompletableFuture<Void> mine = before == null ? forwarded.toCompletableFuture()
+                : CompletableFuture.allOf(before, forwarded.toCompletableFuture());
+        c.acksAwaitingCluster = mine;
+        mine.whenCompleteAsync((held, failure) -> {
+            if (c.acksAwaitingCluster == mine) {
+                c.acksAwaitingCluster = null;
+            }
+            if (failure == null) {
+                acknowledge(c, afterCommit, ack);
+            } else {
+                // the cluster logged and counted the failure
+                c.channel.eventLoop().execute(() -> c.disconnect(MqttReasonCodes.Disconnect.SERVER_BUSY,
+                        "the cluster could not take a message for other nodes; it was not acknowledged"));
+            }
+        }, session.executor());
     }
 
     /** Sends {@code ack} now, or after the store commit when something was written for this message. */

@@ -1,5 +1,7 @@
 package org.wrenmq.broker.routing;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.wrenmq.broker.message.Publication;
 
 /**
@@ -13,6 +15,9 @@ import org.wrenmq.broker.message.Publication;
 public interface RemoteNodes {
 
     RemoteNodes NONE = p -> Forwarding.HERE_ONLY;
+
+    /** What {@link Forwarding#send} returns when the publisher's acknowledgement has nothing to wait for. */
+    CompletionStage<Void> NOTHING_TO_WAIT = CompletableFuture.completedStage(null);
 
     /** Starts routing {@code p} cluster-wide; on the publisher's thread, in publish order. */
     Forwarding begin(Publication p);
@@ -30,8 +35,15 @@ public interface RemoteNodes {
             return true;
         }
 
-        /** Sends the message to each other node with a matching subscription, one copy per node; must not block. */
-        default void send() {
+        /**
+         * Sends the message to each other node with a matching subscription, one copy per node; must not block.
+         *
+         * @return completes once the other nodes' copies of a QoS 1/2 message are held by the cluster (failed when
+         *     they could not be): the publisher's acknowledgement waits for it; {@link #NOTHING_TO_WAIT} when
+         *     there is nothing to wait for
+         */
+        default CompletionStage<Void> send() {
+            return NOTHING_TO_WAIT;
         }
     }
 }

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import org.wrenmq.api.QoS;
 import org.wrenmq.broker.message.Publication;
 import org.wrenmq.broker.metrics.BrokerMetrics;
@@ -46,10 +47,29 @@ public final class Router {
      *     for {@link MessageStore#afterCommit}
      */
     public boolean publish(Publication p) {
+        return route(p).wrote();
+    }
+
+    /** As {@link #publish}, telling also what the publisher's acknowledgement waits for on other nodes. */
+    public Routed route(Publication p) {
         RemoteNodes.Forwarding forwarding = remoteNodes.begin(p);
         boolean wrote = publishHere(p, forwarding);
-        forwarding.send();
-        return wrote;
+        CompletionStage<Void> forwarded = forwarding.send();
+        if (forwarded == RemoteNodes.NOTHING_TO_WAIT) {
+            return wrote ? Routed.WROTE : Routed.NOTHING;
+        }
+        return new Routed(wrote, forwarded);
+    }
+
+    /**
+     * What routing one message did that its publisher's acknowledgement must wait for.
+     *
+     * @param wrote     something was written to this node's durable store ({@link MessageStore#afterCommit})
+     * @param forwarded the copies sent to other nodes are held by the cluster ({@link RemoteNodes.Forwarding#send})
+     */
+    public record Routed(boolean wrote, CompletionStage<Void> forwarded) {
+        public static final Routed NOTHING = new Routed(false, RemoteNodes.NOTHING_TO_WAIT);
+        static final Routed WROTE = new Routed(true, RemoteNodes.NOTHING_TO_WAIT);
     }
 
     /** Connects this node's router to the other nodes of its cluster. */

@@ -215,6 +215,30 @@ class ClusterIT {
 
     @Test
     @Order(7)
+    @DisplayName("kill -9 of node 1 right after it acknowledged a QoS 1 stream for an offline persistent session on "
+            + "node 2: every acknowledged message reaches the session")
+    void killedPublishingNodeLosesNothingAcknowledged() throws Exception {
+        String topic = "plant/archive";
+        ClientProcess session = client("mosquitto_sub", "-p", port(1), "-q", "1", "-c", "-i", "archive", "-t",
+                topic);
+        awaitRoute(0, topic, session);
+        session.stop();
+        Path lines = dir.resolve("archive.txt");
+        List<String> stream = numberedLines(lines, "a", 300);
+
+        client("sh", "-c", "mosquitto_pub -p " + port(0) + " -q 1 -t " + topic + " -l < " + lines).awaitSuccess();
+        NODES[0].kill();
+
+        ClientProcess resumed = client("mosquitto_sub", "-p", port(1), "-q", "1", "-c", "-i", "archive", "-t",
+                topic);
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(numbered(resumed, "a")).isEqualTo(stream));
+        resumed.stop();
+        NODES[0] = startNode(0);
+        awaitListening(0);
+    }
+
+    @Test
+    @Order(8)
     @DisplayName("a broker without cluster_name loads no Hazelcast class and none of the cluster package")
     void singleNodeLoadsNoHazelcast() throws Exception {
         Path single = Files.createDirectories(dir.resolve("single"));
@@ -258,6 +282,20 @@ class ClusterIT {
         resumed.stop();
     }
 
+    /** The lines {@code prefix0}, {@code prefix1}... a subscriber printed, in its order. */
+    private static List<String> numbered(ClientProcess subscriber, String prefix) {
+        return subscriber.output().lines().filter(l -> l.matches(Pattern.quote(prefix) + "\\d+")).toList();
+    }
+
+    private static List<String> numberedLines(Path file, String prefix, int n) throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            lines.add(prefix + i);
+        }
+        Files.write(file, lines);
+        return lines;
+    }
+
     private static List<String> kept(ClientProcess subscriber) {
         return subscriber.output().lines().filter(l -> l.startsWith("kept")).toList();
     }
@@ -273,20 +311,19 @@ class ClusterIT {
         awaitRoute(0, topic, session);
         session.stop();
         Path lines = dir.resolve("stream.txt");
-        List<String> stream = new ArrayList<>();
-        for (int i = 0; i < 300; i++) {
-            stream.add("s" + i);
-        }
-        Files.write(lines, stream);
+        List<String> stream = numberedLines(lines, "s", 300);
 
         ClientProcess publisher = client("sh", "-c", "mosquitto_pub -p " + port(0) + " -q 1 -t " + topic
                 + " -l < " + lines);
         NODES[2].kill();
         assertThat(publisher.awaitExit()).as("every message acknowledged").isZero();
 
+        // the last route probe may still have been on its way when the session went offline: it is queued too, so
+        // count only the stream's messages (not a fixed number of messages with -C)
         ClientProcess resumed = client("mosquitto_sub", "-p", port(1), "-q", "1", "-c", "-i", "historian", "-t",
-                topic, "-C", "300");
-        assertThat(resumed.awaitSuccess().lines().filter(l -> l.startsWith("s")).toList()).isEqualTo(stream);
+                topic);
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(numbered(resumed, "s")).isEqualTo(stream));
+        resumed.stop();
 
         NODES[2] = startNode(2);
         awaitListening(2);

@@ -1,0 +1,58 @@
+package org.wrenmq.broker.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.wrenmq.api.QoS;
+import org.wrenmq.broker.message.Publication;
+import org.wrenmq.broker.store.PublicationBytes;
+
+/** What one node sends another: the message, its shared groups and, for QoS 0, its number (to count losses). */
+@DisplayName("a forwarded message's envelope")
+class EnvelopeTests {
+    private static final Publication MESSAGE = Publication.simple("plant/line-1", "21.5"
+            .getBytes(StandardCharsets.UTF_8), QoS.AT_MOST_ONCE, false, "meter-1");
+
+    @Test
+    @DisplayName("carries the number the sending node gave it, its shared groups and the message")
+    void numberedRoundTrip() {
+        List<Envelope.GroupKey> groups = List.of(new Envelope.GroupKey("workers", "plant/#"));
+        byte[] bytes = Envelope.write(groups, PublicationBytes.encode(MESSAGE));
+        Envelope.number(bytes, 42);
+
+        Envelope read = Envelope.read(bytes);
+
+        assertThat(read.sequence()).isEqualTo(42);
+        assertThat(read.sharedGroups()).isEqualTo(groups);
+        assertThat(read.publication().topic()).isEqualTo("plant/line-1");
+        assertThat(new String(read.publication().payload(), StandardCharsets.UTF_8)).isEqualTo("21.5");
+    }
+
+    @Test
+    @DisplayName("unnumbered (a QoS 1/2 message, counted by its ring buffer instead) reads as number 0")
+    void unnumbered() {
+        assertThat(Envelope.read(Envelope.write(List.of(), PublicationBytes.encode(MESSAGE))).sequence()).isZero();
+    }
+
+    @Test
+    @DisplayName("a version 1 envelope from a node not yet upgraded still reads, unnumbered")
+    void versionOneStillReads() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(1);
+            out.writeShort(0);
+            out.write(PublicationBytes.encode(MESSAGE));
+        }
+
+        Envelope read = Envelope.read(bytes.toByteArray());
+
+        assertThat(read.sequence()).isZero();
+        assertThat(read.publication().topic()).isEqualTo("plant/line-1");
+    }
+}

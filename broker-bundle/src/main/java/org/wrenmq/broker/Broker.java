@@ -147,6 +147,9 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
                     () -> context.retained().size(), () -> context.queuedTotal().get());
             sysTopics = new SysTopics(context.metrics(), counts, context.router()::publish, Broker.class.getPackage().getImplementationVersion() == null
                     ? "dev" : Broker.class.getPackage().getImplementationVersion());
+            if (cluster != null) {
+                sysTopics.addSource(cluster::sysTopics);
+            }
             sysTopics.start(workers.next(), config.sysInterval());
         }
         try {

@@ -139,6 +139,11 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
                 close();
                 throw new BrokerStartException("cannot join cluster '" + config.cluster().name() + "': "
                         + e.getMessage(), e);
+            } catch (LinkageError e) {
+                // e.g. in Payara: the server's own Hazelcast is loaded first and mixes with the one of this broker
+                close();
+                throw new BrokerStartException("cannot join cluster '" + config.cluster().name() + "': the Hazelcast "
+                        + "classes loaded are not the ones WrenMQ ships (a server's own Hazelcast comes first?): " + e, e);
             }
         }
         if (config.sysInterval() > 0) {

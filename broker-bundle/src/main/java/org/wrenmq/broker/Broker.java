@@ -141,6 +141,11 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
                 close();
                 throw new BrokerStartException("cannot join cluster '" + config.cluster().name() + "': "
                         + e.getMessage(), e);
+            } catch (LinkageError e) {
+                // e.g. in Payara: the server's own Hazelcast is loaded first and mixes with the one of this broker
+                close();
+                throw new BrokerStartException("cannot join cluster '" + config.cluster().name() + "': the Hazelcast "
+                        + "classes loaded are not the ones WrenMQ ships (a server's own Hazelcast comes first?): " + e, e);
             }
         }
         if (config.sysInterval() > 0) {
@@ -149,6 +154,9 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
                     () -> context.retained().size(), () -> context.queuedTotal().get());
             sysTopics = new SysTopics(context.metrics(), counts, context.router()::publish, Broker.class.getPackage().getImplementationVersion() == null
                     ? "dev" : Broker.class.getPackage().getImplementationVersion());
+            if (cluster != null) {
+                sysTopics.addSource(cluster::sysTopics);
+            }
             sysTopics.start(workers.next(), config.sysInterval());
         }
         try {

@@ -62,6 +62,10 @@ public class WrenResourceAdapter implements ResourceAdapter, Serializable {
     private Integer connectTimeout;       // connect_timeout
     private Integer maxPendingConnections; // max_pending_connections
     private String httpListener;          // http_listener: "PORT [ADDRESS]" for /metrics, /health, /ready
+    private String clusterName;           // cluster_name: turns clustering on
+    private String clusterListener;       // cluster_listener: "PORT [ADDRESS]" of the Hazelcast member
+    private String clusterMembers;        // cluster_members: "HOST:PORT[,HOST:PORT...]"
+    private Integer clusterBackupCount;   // cluster_backup_count
     private String configFile;            // a whole mosquitto-style file, instead of the properties above
 
     // external broker
@@ -199,6 +203,10 @@ public class WrenResourceAdapter implements ResourceAdapter, Serializable {
         putIfSet(settings, "connect_timeout", connectTimeout);
         putIfSet(settings, "max_pending_connections", maxPendingConnections);
         putIfSet(settings, "http_listener", httpListener);
+        putIfSet(settings, "cluster_name", clusterName);
+        putIfSet(settings, "cluster_listener", clusterListener);
+        putIfSet(settings, "cluster_members", clusterMembers);
+        putIfSet(settings, "cluster_backup_count", clusterBackupCount);
         return settings;
     }
 
@@ -253,6 +261,14 @@ public class WrenResourceAdapter implements ResourceAdapter, Serializable {
     public void setMaxPendingConnections(Integer max) { this.maxPendingConnections = max; }
     public String getHttpListener() { return httpListener; }
     public void setHttpListener(String httpListener) { this.httpListener = httpListener; }
+    public String getClusterName() { return clusterName; }
+    public void setClusterName(String clusterName) { this.clusterName = clusterName; }
+    public String getClusterListener() { return clusterListener; }
+    public void setClusterListener(String clusterListener) { this.clusterListener = clusterListener; }
+    public String getClusterMembers() { return clusterMembers; }
+    public void setClusterMembers(String clusterMembers) { this.clusterMembers = clusterMembers; }
+    public Integer getClusterBackupCount() { return clusterBackupCount; }
+    public void setClusterBackupCount(Integer count) { this.clusterBackupCount = count; }
     public String getConfigFile() { return configFile; }
     public void setConfigFile(String configFile) { this.configFile = configFile; }
     public String getServerUri() { return serverUri; }

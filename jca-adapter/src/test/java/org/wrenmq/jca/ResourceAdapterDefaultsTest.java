@@ -41,7 +41,8 @@ class ResourceAdapterDefaultsTest {
                 "maxInflightMessages", String.valueOf(BrokerConfig.DEFAULT_MAX_INFLIGHT_MESSAGES),
                 "maxQueuedMessages", String.valueOf(BrokerConfig.DEFAULT_MAX_QUEUED_MESSAGES),
                 "messageSizeLimit", String.valueOf(BrokerConfig.DEFAULT_MESSAGE_SIZE_LIMIT),
-                "maxConnections", String.valueOf(BrokerConfig.DEFAULT_MAX_CONNECTIONS));
+                "maxConnections", String.valueOf(BrokerConfig.DEFAULT_MAX_CONNECTIONS),
+                "clusterBackupCount", String.valueOf(org.wrenmq.broker.ClusterConfig.DEFAULT_BACKUP_COUNT));
 
         Map<String, String> stated = new LinkedHashMap<>();
         raXmlProperties().forEach((name, description) -> {

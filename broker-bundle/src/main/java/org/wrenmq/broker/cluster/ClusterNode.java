@@ -92,6 +92,11 @@ public final class ClusterNode implements AutoCloseable {
                 ? hazelcast.getCluster().getMembers().size() : 0);
     }
 
+    /** This node's {@code $SYS/broker/cluster/...} values, topics relative to {@code $SYS/broker/}. */
+    public Map<String, String> sysTopics() {
+        return ClusterSysTopics.of(hazelcast, counters());
+    }
+
     /** Leaves the cluster: this node's filters leave the directory first, so nothing more is sent here. */
     @Override
     public void close() {

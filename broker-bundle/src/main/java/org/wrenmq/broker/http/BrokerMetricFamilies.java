@@ -6,6 +6,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.util.List;
 import java.util.Map;
+import java.util.function.DoubleConsumer;
 import org.wrenmq.api.MqttBroker;
 import org.wrenmq.api.MqttBroker.ClientInfo;
 
@@ -83,6 +84,7 @@ final class BrokerMetricFamilies {
         gauge(registry, "wrenmq_messages_queued", "Messages queued for sessions, against "
                 + "max_queued_messages_total.", "messages.queued");
         bridgeFamilies(registry);
+        clusterFamilies(registry);
         GaugeWithCallback.builder().name("wrenmq_sessions")
                 .help("Sessions the broker holds, by whether their client is connected and the session persists.")
                 .labelNames("connected", "persistent")
@@ -117,6 +119,44 @@ final class BrokerMetricFamilies {
                     perBridge("messages.dropped.qos0_offline", (v, bridge) -> cb.call(v, bridge, "qos0_offline"));
                     perBridge("messages.dropped.too_large", (v, bridge) -> cb.call(v, bridge, "too_large"));
                 }).register(registry);
+    }
+
+    /**
+     * A cluster node's figures, from the counters named {@code cluster.*}; a broker without {@code cluster_name}
+     * has none, and a family without a sample is left out of the scrape.
+     */
+    private void clusterFamilies(PrometheusRegistry registry) {
+        GaugeWithCallback.builder().name("wrenmq_cluster_nodes")
+                .help("Nodes of the cluster this node sees, itself included.")
+                .callback(cb -> ifCounted("cluster.members", cb::call)).register(registry);
+        CounterWithCallback.builder().name("wrenmq_cluster_messages_forwarded")
+                .help("Messages this node sent to other nodes: one copy per node with a matching subscriber.")
+                .callback(cb -> ifCounted("cluster.messages.forwarded", cb::call)).register(registry);
+        CounterWithCallback.builder().name("wrenmq_cluster_messages_received")
+                .help("Messages other nodes forwarded to this node.")
+                .callback(cb -> ifCounted("cluster.messages.received", cb::call)).register(registry);
+        CounterWithCallback.builder().name("wrenmq_cluster_messages_unreadable")
+                .help("Forwarded messages this node could not read (a node of another version): dropped.")
+                .callback(cb -> ifCounted("cluster.messages.unreadable", cb::call)).register(registry);
+        GaugeWithCallback.builder().name("wrenmq_cluster_remote_filters")
+                .help("Topic filters of other nodes' subscribers known on this node.")
+                .callback(cb -> ifCounted("cluster.subscriptions.remote_filters", cb::call)).register(registry);
+        CounterWithCallback.builder().name("wrenmq_cluster_sessions_taken_over")
+                .help("Sessions of this node taken over by a connection with the same client id on another node.")
+                .callback(cb -> ifCounted("cluster.sessions.taken_over_remotely", cb::call)).register(registry);
+        CounterWithCallback.builder().name("wrenmq_cluster_sessions_moved").labelNames("direction")
+                .help("Persistent sessions handed over between nodes, by direction (in: to this node).")
+                .callback(cb -> {
+                    ifCounted("cluster.sessions.moved_in", v -> cb.call(v, "in"));
+                    ifCounted("cluster.sessions.moved_out", v -> cb.call(v, "out"));
+                }).register(registry);
+    }
+
+    private void ifCounted(String counterName, DoubleConsumer out) {
+        Long v = counters.get(counterName);
+        if (v != null) {
+            out.accept(v);
+        }
     }
 
     /** Takes one bridge's figure. */

@@ -4,8 +4,11 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.function.LongSupplier;
 import java.util.concurrent.TimeUnit;
 import org.wrenmq.api.QoS;
@@ -36,6 +39,8 @@ public final class SysTopics {
     private long clientsMaximum;
     private long heapMaximum;
     private ScheduledFuture<?> task;
+    /** More values published with each update, by topic under {@link #PREFIX} (a cluster node's figures). */
+    private final List<Supplier<Map<String, String>>> sources = new CopyOnWriteArrayList<>();
 
     /** @param router publishes each value as a retained message (the broker's router) */
     public SysTopics(BrokerMetrics metrics, Counts counts, Consumer<Publication> router, String version) {
@@ -43,6 +48,11 @@ public final class SysTopics {
         this.counts = counts;
         this.router = router;
         this.version = version;
+    }
+
+    /** Publishes {@code source}'s values (topic under {@link #PREFIX}, value) with every update too. */
+    public void addSource(Supplier<Map<String, String>> source) {
+        sources.add(source);
     }
 
     public void start(EventExecutor executor, int intervalSeconds) {
@@ -85,6 +95,9 @@ public final class SysTopics {
         publish("heap/maximum", String.valueOf(heapMaximum));
         for (Map.Entry<String, Long> e : counters.entrySet()) {
             publish(e.getKey().replace('.', '/'), String.valueOf(e.getValue()));
+        }
+        for (Supplier<Map<String, String>> source : sources) {
+            source.get().forEach(this::publish);
         }
 
         long now = System.nanoTime();

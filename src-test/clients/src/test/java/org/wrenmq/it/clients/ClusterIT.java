@@ -333,4 +333,33 @@ class ClusterIT {
         await().atMost(PATIENCE).until(() -> onRejoined.output().lines().anyMatch("back"::equals));
         onRejoined.close();
     }
+
+    @Test
+    @Order(8)
+    @DisplayName("mosquitto_sub on $SYS/broker/cluster/# of each node: the nodes it sees, itself, and the messages it "
+            + "forwarded to and received from the others")
+    void sysTopicsShowTheClusterAndEachNode() {
+        String topic = "plant/sys-check";
+        ClientProcess subscriber = client("mosquitto_sub", "-p", port(1), "-q", "1", "-t", topic);
+        awaitRoute(0, topic, subscriber);
+
+        // retained, updated every sys_interval (10 s): wait for the update after the route probes crossed
+        await().atMost(PATIENCE).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            String node1 = sysCluster(0);
+            String node2 = sysCluster(1);
+            assertThat(node1).contains("$SYS/broker/cluster/nodes 3", "$SYS/broker/cluster/name it")
+                    .containsPattern("\\$SYS/broker/cluster/node [0-9a-f-]{36} 127\\.0\\.0\\.1:" + clusterPorts[0])
+                    .containsPattern("\\$SYS/broker/cluster/messages/forwarded [1-9]");
+            assertThat(node2).contains("$SYS/broker/cluster/nodes 3")
+                    .containsPattern("\\$SYS/broker/cluster/node [0-9a-f-]{36} 127\\.0\\.0\\.1:" + clusterPorts[1])
+                    .containsPattern("\\$SYS/broker/cluster/messages/received [1-9]");
+        });
+        subscriber.close();
+    }
+
+    /** What {@code mosquitto_sub -v -t '$SYS/broker/cluster/#'} prints on {@code node} in two seconds. */
+    private String sysCluster(int node) {
+        return client("mosquitto_sub", "-p", port(node), "-v", "-t", "$SYS/broker/cluster/#", "-W", "2")
+                .awaitExitOutput();
+    }
 }

@@ -89,6 +89,12 @@ final class KarafInstance implements AutoCloseable {
         Files.writeString(etc("org.wrenmq.broker.cfg"), withPort);
     }
 
+    /** Adds {@code key = value} lines to {@code etc/org.wrenmq.broker.cfg} (after {@link #writeBrokerConfig}). */
+    void appendBrokerConfig(String... lines) throws IOException {
+        Files.writeString(etc("org.wrenmq.broker.cfg"), String.join("\n", lines) + "\n",
+                java.nio.file.StandardOpenOption.APPEND);
+    }
+
     void start(Path consoleLog) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/karaf").toString(), "server")
                 .directory(home.toFile()).redirectErrorStream(true).redirectOutput(consoleLog.toFile());

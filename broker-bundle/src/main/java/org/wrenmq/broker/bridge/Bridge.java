@@ -67,6 +67,8 @@ public final class Bridge {
     private final LongAdder droppedOffline = new LongAdder();
     private final LongAdder droppedTooLarge = new LongAdder();
     private volatile State state = State.DISCONNECTED;
+    /** The address of the current or last attempt, for {@code wrenmq:bridges}; null before the first. */
+    private volatile String remoteAddress;
     private RemoteLink link;
     private LocalClient local;
     private int addressIndex;
@@ -98,6 +100,11 @@ public final class Bridge {
 
     public State state() {
         return state;
+    }
+
+    /** {@code HOST:PORT} connected to, being tried, or tried last; null before the first attempt. */
+    public String remoteAddress() {
+        return remoteAddress;
     }
 
     /** Out messages waiting for the remote: in flight on the link or queued in the bridge's local session. */
@@ -164,6 +171,7 @@ public final class Bridge {
         }
         state = State.CONNECTING;
         BridgeConfig.Address a = config.addresses().get(addressIndex);
+        remoteAddress = a.toString();
         RemoteLink l = new RemoteLink(this, config, protocolVersion, a.toString());
         link = l;
         Bootstrap b = new Bootstrap().group(loop).channel(Transports.socketChannel())

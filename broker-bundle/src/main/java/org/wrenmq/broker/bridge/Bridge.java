@@ -129,8 +129,10 @@ public final class Bridge {
         return received.sum();
     }
 
+    /** QoS 0 out messages dropped while the link was down: by the detached local session, or here. */
     public long droppedOffline() {
-        return droppedOffline.sum();
+        Session s = services.sessions().get(config.localClientId());
+        return droppedOffline.sum() + (s == null ? 0 : s.droppedQos0Offline());
     }
 
     public long droppedTooLarge() {

@@ -47,6 +47,15 @@ public interface MqttBroker {
         throw new UnsupportedOperationException("delete retained");
     }
 
+    /**
+     * The broker's bridges ({@code connection} blocks) as they are now, in configuration order.
+     *
+     * @since 1.2.0
+     */
+    default List<BridgeInfo> bridges() {
+        throw new UnsupportedOperationException("bridges");
+    }
+
     record ClientInfo(String clientId, boolean connected, String remoteAddress, int protocolVersion,
                       boolean persistent, int inflight, int queued) {
     }
@@ -59,5 +68,23 @@ public interface MqttBroker {
      * @param subscriptions as subscribed, shared ones with their {@code $share/GROUP/} prefix
      */
     record ClientDetails(ClientInfo client, int keepAliveSeconds, List<SubscriptionInfo> subscriptions) {
+    }
+
+    /** Where a bridge's link to its remote broker stands. */
+    enum BridgeState { CONNECTED, CONNECTING, DOWN }
+
+    /**
+     * One bridge.
+     *
+     * @param name the {@code connection} block's name
+     * @param remoteAddress {@code HOST:PORT} connected to, being tried, or tried last
+     * @param remoteClientId the client id at the remote broker
+     * @param waiting out messages in flight or queued for the remote
+     * @param forwarded messages sent to the remote
+     * @param received messages received from the remote
+     * @param dropped out messages dropped, by reason ({@code qos0_offline}, {@code too_large})
+     */
+    record BridgeInfo(String name, BridgeState state, String remoteAddress, String remoteClientId, long waiting,
+                      long forwarded, long received, Map<String, Long> dropped) {
     }
 }

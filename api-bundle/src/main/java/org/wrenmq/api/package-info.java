@@ -3,7 +3,7 @@
  * No broker classes, no Netty.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package org.wrenmq.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,5 +1,6 @@
 package org.wrenmq.broker;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +11,8 @@ import org.wrenmq.broker.config.ConfigFileReader;
  * Bridges in a flat map (Karaf's {@code etc/org.wrenmq.broker.cfg}, Config Admin), in the style of
  * {@link ListenerProperties}: {@code connection.NAME.SETTING = value}, SETTING being a key of the
  * {@code connection} block. {@code topic} repeats: give an array, or number the keys
- * ({@code connection.NAME.topic.1}, {@code .topic.2}, applied in that order). Bridges are added in NAME order.
+ * ({@code connection.NAME.topic.1}, {@code .topic.2}, applied in the numbers' order: {@code topic.10} after
+ * {@code topic.9}). Bridges are added in NAME order.
  * <pre>
  * connection.cloud.address = cloud.example.com:8883
  * connection.cloud.topic.1 = sensors/# out 1 "" edge1/
@@ -27,7 +29,9 @@ final class BridgeProperties {
     /** Adds the bridges described by {@code connection.*} keys. */
     static void apply(Map<String, ?> properties, ConfigFileReader.Settings into) {
         Map<String, Map<String, List<String>>> byName = new TreeMap<>();
-        new TreeMap<>(properties).forEach((key, value) -> {
+        Map<String, Object> inKeyOrder = new TreeMap<>(BridgeProperties::compareKeys);
+        inKeyOrder.putAll(properties);
+        inKeyOrder.forEach((key, value) -> {
             if (!key.startsWith(PREFIX) || value == null) {
                 return;
             }
@@ -57,5 +61,35 @@ final class BridgeProperties {
                 throw new ConfigException(where + ": " + e.getMessage());
             }
         });
+    }
+
+    /**
+     * Dot-separated parts one by one: numbers by value (so {@code topic.10} follows {@code topic.9}: Config Admin
+     * keeps no order, the numbers give it), before any other text, which goes in text order.
+     */
+    private static int compareKeys(String a, String b) {
+        String[] x = a.split("\\.", -1);
+        String[] y = b.split("\\.", -1);
+        for (int i = 0; i < Math.min(x.length, y.length); i++) {
+            int c = comparePart(x[i], y[i]);
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Integer.compare(x.length, y.length);
+    }
+
+    private static int comparePart(String x, String y) {
+        boolean numberX = isNumber(x);
+        boolean numberY = isNumber(y);
+        if (numberX && numberY) {
+            int c = new BigInteger(x).compareTo(new BigInteger(y));
+            return c != 0 ? c : x.compareTo(y);
+        }
+        return numberX != numberY ? (numberX ? -1 : 1) : x.compareTo(y);
+    }
+
+    private static boolean isNumber(String s) {
+        return !s.isEmpty() && s.chars().allMatch(c -> c >= '0' && c <= '9');
     }
 }

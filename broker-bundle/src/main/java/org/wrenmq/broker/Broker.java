@@ -473,6 +473,13 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
     }
 
     @Override
+    public List<BridgeInfo> bridges() {
+        running();
+        Bridges b = bridges;
+        return b == null ? List.of() : b.info();
+    }
+
+    @Override
     public Map<String, Long> counters() {
         BrokerContext c = running();
         Map<String, Long> m = c.metrics().snapshot();

@@ -3,6 +3,7 @@ package org.wrenmq.broker.bridge;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
@@ -52,6 +53,8 @@ public final class Bridge {
     private static final long LAZY_CHECK_SECONDS = 1;
     /** How long a TCP connect to the remote may take. */
     private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
+    /** round_robin false: how often a bridge on a later address checks whether the first one is back (mosquitto's). */
+    static final long PRIMARY_RETRY_SECONDS = 5;
 
     /** What {@code $SYS} and the metrics show. */
     public enum State { CONNECTING, CONNECTED, DISCONNECTED, STOPPED }
@@ -67,6 +70,8 @@ public final class Bridge {
     private final LongAdder droppedOffline = new LongAdder();
     private final LongAdder droppedTooLarge = new LongAdder();
     private volatile State state = State.DISCONNECTED;
+    /** The address of the current or last attempt, for {@code wrenmq:bridges}; null before the first. */
+    private volatile String remoteAddress;
     private RemoteLink link;
     private LocalClient local;
     private int addressIndex;
@@ -76,6 +81,11 @@ public final class Bridge {
     private boolean stopped;
     private long lastActivityNanos;
     private ScheduledFuture<?> timer;
+    private ScheduledFuture<?> primaryProbe;
+    /** The link is being closed on purpose (idle lazy bridge, back to the first address): not a lost connection. */
+    private boolean closingOnPurpose;
+    /** The first address answered the probe: connect there next. */
+    private boolean backToFirst;
 
     Bridge(BridgeConfig config, SessionServices services, EventLoop loop, SslContext tls) {
         this.config = config;
@@ -100,6 +110,11 @@ public final class Bridge {
         return state;
     }
 
+    /** {@code HOST:PORT} connected to, being tried, or tried last; null before the first attempt. */
+    public String remoteAddress() {
+        return remoteAddress;
+    }
+
     /** Out messages waiting for the remote: in flight on the link or queued in the bridge's local session. */
     public long waiting() {
         Session s = services.sessions().get(config.localClientId());
@@ -114,8 +129,10 @@ public final class Bridge {
         return received.sum();
     }
 
+    /** QoS 0 out messages dropped while the link was down: by the detached local session, or here. */
     public long droppedOffline() {
-        return droppedOffline.sum();
+        Session s = services.sessions().get(config.localClientId());
+        return droppedOffline.sum() + (s == null ? 0 : s.droppedQos0Offline());
     }
 
     public long droppedTooLarge() {
@@ -148,14 +165,20 @@ public final class Bridge {
         if (timer != null) {
             timer.cancel(false);
         }
+        cancelPrimaryProbe();
         if (link != null && link.isUp()) {
-            if (config.notifications() && !config.notificationsLocalOnly()) {
-                link.notifyRemote(RemotePackets.NOTIFY_DOWN);
-            }
-            link.disconnect();
+            disconnectCleanly(link);
         } else if (link != null) {
             link.close();
         }
+    }
+
+    /** DISCONNECT (so the remote keeps its will), after publishing the state the will would have. */
+    private void disconnectCleanly(RemoteLink l) {
+        if (config.notifications() && !config.notificationsLocalOnly()) {
+            l.notifyRemote(RemotePackets.NOTIFY_DOWN);
+        }
+        l.disconnect();
     }
 
     private void connect() {
@@ -164,6 +187,7 @@ public final class Bridge {
         }
         state = State.CONNECTING;
         BridgeConfig.Address a = config.addresses().get(addressIndex);
+        remoteAddress = a.toString();
         RemoteLink l = new RemoteLink(this, config, protocolVersion, a.toString());
         link = l;
         Bootstrap b = new Bootstrap().group(loop).channel(Transports.socketChannel())
@@ -199,16 +223,21 @@ public final class Bridge {
             return;
         }
         link = null;
-        String why = cause == null ? "closed" : cause.getMessage();
+        attemptFailed(l.address(), cause == null ? "closed" : cause.getMessage());
+        nextAddress();
+        retry();
+    }
+
+    /** One line for the first failed attempt of an outage (WARN), the next ones at debug level. */
+    private void attemptFailed(String address, String why) {
+        String next = config.startType() == BridgeConfig.StartType.AUTOMATIC
+                ? " (retrying; out messages at QoS 1/2 are kept meanwhile)" : "";
         if (!failureLogged) {
             failureLogged = true;
-            LOG.warn("bridge {}: cannot connect to {}: {} (retrying; out messages at QoS 1/2 are kept meanwhile)",
-                    config.name(), l.address(), why);
+            LOG.warn("bridge {}: cannot connect to {}: {}{}", config.name(), address, why, next);
         } else {
-            LOG.debug("bridge {}: cannot connect to {}: {}", config.name(), l.address(), why);
+            LOG.debug("bridge {}: cannot connect to {}: {}", config.name(), address, why);
         }
-        nextAddress(false);
-        retry();
     }
 
     private void retry() {
@@ -229,13 +258,52 @@ public final class Bridge {
         }
     }
 
-    /** Failover: after a failed attempt the next address; round_robin moves on after a lost link too. */
-    private void nextAddress(boolean wasConnected) {
-        int n = config.addresses().size();
-        if (!wasConnected || config.roundRobin()) {
-            addressIndex = (addressIndex + 1) % n;
-        } else {
+    /**
+     * Failover, as mosquitto's bridge_check: after a failed attempt or a lost link the next address, in turn. With
+     * round_robin false the first address is also the one to return to ({@link #probeFirstAddress}).
+     */
+    private void nextAddress() {
+        if (backToFirst) {
+            backToFirst = false;
             addressIndex = 0;
+        } else {
+            addressIndex = (addressIndex + 1) % config.addresses().size();
+        }
+    }
+
+    /**
+     * round_robin false, connected to a later address: every {@link #PRIMARY_RETRY_SECONDS} s a plain TCP connect
+     * to the first one; once it answers, this link ends and the bridge connects there (mosquitto does the same).
+     */
+    private void probeFirstAddress(RemoteLink l) {
+        if (l != link || !l.isUp()) {
+            cancelPrimaryProbe();
+            return;
+        }
+        BridgeConfig.Address first = config.addresses().get(0);
+        new Bootstrap().group(loop).channel(Transports.socketChannel())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
+                .handler(new ChannelInboundHandlerAdapter())
+                .connect(first.host(), first.port()).addListener((ChannelFuture f) -> {
+                    if (!f.isSuccess()) {
+                        return;
+                    }
+                    f.channel().close();
+                    if (l == link && l.isUp() && !stopped) {
+                        LOG.info("bridge {}: the first address {} answers again, moving back to it from {} "
+                                + "(round_robin false)", config.name(), first, l.address());
+                        cancelPrimaryProbe();
+                        backToFirst = true;
+                        closingOnPurpose = true;
+                        disconnectCleanly(l);
+                    }
+                });
+    }
+
+    private void cancelPrimaryProbe() {
+        if (primaryProbe != null) {
+            primaryProbe.cancel(false);
+            primaryProbe = null;
         }
     }
 
@@ -248,8 +316,13 @@ public final class Bridge {
         }
         state = State.CONNECTED;
         failureLogged = false;
+        closingOnPurpose = false;
         backoff.reset();
         lastActivityNanos = System.nanoTime();
+        if (!config.roundRobin() && addressIndex != 0) {
+            primaryProbe = loop.scheduleAtFixedRate(() -> probeFirstAddress(l), PRIMARY_RETRY_SECONDS,
+                    PRIMARY_RETRY_SECONDS, TimeUnit.SECONDS);
+        }
         LOG.info("bridge {}: connected to {} as '{}' (MQTT {}{})", config.name(), l.address(),
                 config.remoteClientId(), protocolVersion == 5 ? "5" : protocolVersion == 4 ? "3.1.1" : "3.1",
                 protocolVersion != 5 && config.tryPrivate() && privateAccepted ? ", private bridge" : "");
@@ -285,12 +358,7 @@ public final class Bridge {
                 privateAccepted = false;
             }
         }
-        if (!failureLogged) {
-            failureLogged = true;
-            LOG.warn("bridge {}: {} refused the connection: {} (retrying)", config.name(), l.address(), code);
-        } else {
-            LOG.debug("bridge {}: {} refused the connection: {}", config.name(), l.address(), code);
-        }
+        l.failed("refused: " + code);
     }
 
     void linkDown(RemoteLink l) {
@@ -299,6 +367,7 @@ public final class Bridge {
         }
         boolean wasConnected = state == State.CONNECTED;
         link = null;
+        cancelPrimaryProbe();
         if (local != null) {
             local.close();
             local = null;
@@ -306,15 +375,24 @@ public final class Bridge {
         if (stopped) {
             return;
         }
-        if (wasConnected) {
+        if (!wasConnected) {
+            attemptFailed(l.address(), l.failure() == null ? "closed before CONNACK" : l.failure());
+        } else if (!closingOnPurpose) {
             LOG.warn("bridge {}: connection to {} lost; out messages at QoS 1/2 are kept until it is back",
                     config.name(), l.address());
-            if (config.notifications()) {
-                notifyLocal(RemotePackets.NOTIFY_DOWN);
-            }
         }
-        nextAddress(wasConnected);
-        retry();
+        if (wasConnected && config.notifications()) {
+            notifyLocal(RemotePackets.NOTIFY_DOWN);
+        }
+        boolean onPurpose = closingOnPurpose;
+        closingOnPurpose = false;
+        nextAddress();
+        if (onPurpose && config.startType() != BridgeConfig.StartType.LAZY) {
+            state = State.DISCONNECTED;
+            connect(); // straight to the first address, no restart_timeout: it just answered
+        } else {
+            retry();
+        }
     }
 
     void subscribed(MqttMessage m) {
@@ -404,9 +482,10 @@ public final class Bridge {
         } else if (link != null && link.isUp()
                 && System.nanoTime() - lastActivityNanos > TimeUnit.SECONDS.toNanos(config.idleTimeoutSeconds())
                 && waiting() == 0) {
-            LOG.info("bridge {}: idle for {} s, disconnecting (start_type lazy)", config.name(),
-                    config.idleTimeoutSeconds());
-            link.disconnect();
+            LOG.info("bridge {}: idle for {} s, disconnecting (start_type lazy; connecting again once {} "
+                    + "messages wait)", config.name(), config.idleTimeoutSeconds(), config.threshold());
+            closingOnPurpose = true;
+            disconnectCleanly(link);
         }
     }
 }

@@ -9,6 +9,7 @@ import io.netty.handler.codec.mqtt.MqttMessage;
 import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
@@ -46,6 +47,8 @@ final class RemoteLink extends ChannelInboundHandlerAdapter {
     private int lastPacketId;
     /** Largest packet the remote takes: bridge_max_packet_size, lowered by an MQTT 5 remote's own limit. */
     private int maxPacketSize;
+    /** Why this connection failed before CONNACK (the first reason seen), for the bridge's one log line. */
+    private String failure;
 
     RemoteLink(Bridge bridge, BridgeConfig config, int protocolVersion, String address) {
         this.bridge = bridge;
@@ -83,12 +86,30 @@ final class RemoteLink extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.warn("bridge {}: connection to {} failed: {}", config.name(), address, cause.toString());
+        if (up) {
+            LOG.warn("bridge {}: connection to {} failed: {}", config.name(), address, LinkFailure.describe(cause));
+        } else {
+            failed(LinkFailure.describe(cause)); // logged once per outage by the bridge when the channel closes
+        }
         ctx.close();
+    }
+
+    /** Notes why the attempt failed, before the channel closes; the first reason wins. */
+    void failed(String why) {
+        if (failure == null) {
+            failure = why;
+        }
+    }
+
+    String failure() {
+        return failure;
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof SslHandshakeCompletionEvent && !((SslHandshakeCompletionEvent) evt).isSuccess()) {
+            failed(LinkFailure.describe(((SslHandshakeCompletionEvent) evt).cause()));
+        }
         if (evt instanceof IdleStateEvent) {
             switch (((IdleStateEvent) evt).state()) {
                 case WRITER_IDLE:

@@ -88,6 +88,11 @@ public final class BrokerComponent implements BrokerRuntime, MqttPublisher {
     }
 
     @Override
+    public List<BridgeInfo> bridges() {
+        return running().bridges();
+    }
+
+    @Override
     public Optional<ClientDetails> client(String clientId) {
         return running().client(clientId);
     }

@@ -34,6 +34,8 @@ final class Outbox {
     private final ArrayDeque<Delivery> queue = new ArrayDeque<>(1);
     private long queuedBytes;
     private boolean queueFullLogged;
+    /** QoS 0 messages dropped while no client was attached; written on the session's thread only. */
+    private volatile long droppedQos0Offline;
     /** In sending order, so a reconnect resends them in the order first sent [MQTT-4.6.0-1]; empty until used. */
     private Map<Integer, InflightMessage> inflight = Map.of();
     private int lastPacketId;
@@ -68,6 +70,7 @@ final class Outbox {
     void enqueueOrSend(Delivery d) {
         if (outlet == null && d.qos() == QoS.AT_MOST_ONCE && !services.config().queueQos0Messages()) {
             services.metrics().messagesDroppedQos0Offline.increment();
+            droppedQos0Offline++;
             return;
         }
         if (queue.isEmpty() && canSendNow(d)) {
@@ -269,6 +272,10 @@ final class Outbox {
 
     int queuedCount() {
         return queue.size();
+    }
+
+    long droppedQos0Offline() {
+        return droppedQos0Offline;
     }
 
     private Map<Integer, InflightMessage> inflightForUpdate() {

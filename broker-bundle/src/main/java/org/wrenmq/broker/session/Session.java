@@ -499,4 +499,6 @@ public final class Session implements Subscriber {
     }
     public int inflightCount() { return outbox.inflightCount(); }
     public int queuedCount() { return outbox.queuedCount(); }
+    /** QoS 0 messages dropped because no client was attached (a bridge's: while its remote was unreachable). */
+    public long droppedQos0Offline() { return outbox.droppedQos0Offline(); }
 }

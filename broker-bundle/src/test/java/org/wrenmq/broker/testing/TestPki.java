@@ -52,6 +52,12 @@ public final class TestPki {
                 + "extendedKeyUsage=serverAuth\n");
     }
 
+    /** A server certificate naming only this host (not the loopback address tests connect to): for name checks. */
+    public Path[] serverNamed(String name, String host) {
+        return issue(name, "/CN=" + host, KeyForm.PKCS8_EC, "subjectAltName=DNS:" + host + "\n"
+                + "extendedKeyUsage=serverAuth\n");
+    }
+
     /** A client certificate with the given CN: {@code CN.crt}, {@code CN.key}. */
     public Path[] client(String commonName) {
         return issue(commonName, "/O=WrenMQ tests/CN=" + commonName, KeyForm.PKCS8_EC, "extendedKeyUsage=clientAuth\n");

@@ -64,6 +64,13 @@ final class Launched {
         return mosquitto;
     }
 
+    /** A mosquitto broker on this port (chosen before it runs), stopped with the others. */
+    Mosquitto mosquitto(Path dir, int port, String... configLines) {
+        Mosquitto mosquitto = Mosquitto.start(dir, port, configLines);
+        closers.add(mosquitto::close);
+        return mosquitto;
+    }
+
     void closeAll() {
         closers.forEach(Runnable::run);
     }

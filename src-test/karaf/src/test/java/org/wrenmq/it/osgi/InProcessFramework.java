@@ -27,7 +27,7 @@ final class InProcessFramework implements AutoCloseable {
 
     /** Packages the test class path gives the bundles. sun.misc is Netty's optional import. */
     private static final String SYSTEM_PACKAGES_EXTRA = String.join(",",
-            "org.wrenmq.api;version=\"1.1.0\"",
+            "org.wrenmq.api;version=\"1.2.0\"",
             "org.osgi.service.cm;version=\"1.6.1\"",
             "org.slf4j;version=\"2.0.16\"",
             "org.slf4j.event;version=\"2.0.16\"",

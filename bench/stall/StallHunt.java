@@ -25,6 +25,9 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * Usage: java -cp paho.jar StallHunt.java MQTT_PORT HTTP_PORT BROKER_PID OUT_DIR [PUBLISHERS MESSAGES SECONDS]
  */
 public class StallHunt {
+    /** No delivery for this long counts as a stall (-DstallMillis, default 2,000). */
+    static final long STALL_NANOS = Long.getLong("stallMillis", 2000) * 1_000_000;
+
     public static void main(String[] a) throws Exception {
         int port = Integer.parseInt(a[0]);
         int httpPort = Integer.parseInt(a[1]);
@@ -34,30 +37,61 @@ public class StallHunt {
         int messages = a.length > 5 ? Integer.parseInt(a[5]) : 12_500;
         long budgetMillis = (a.length > 6 ? Long.parseLong(a[6]) : 60) * 1000;
         int total = publishers * messages;
+        // -Drate=N: the publishers together publish N messages a second (0: as fast as they can); -DslowMicros=N:
+        // the subscriber's callback works N microseconds per message, a subscriber slower than the publishers
+        long rate = Long.getLong("rate", 0);
+        long slowNanos = Long.getLong("slowMicros", 0) * 1000;
         String uri = "tcp://127.0.0.1:" + port;
         AtomicInteger received = new AtomicInteger();
         AtomicLong latencySum = new AtomicLong();
+        AtomicLong lastArrival = new AtomicLong();
+        AtomicLong longestGap = new AtomicLong();
+        AtomicLong longestGapAt = new AtomicLong();
+        long t0 = System.nanoTime();
         MqttClient sub = new MqttClient(uri, "stall-sub", new MemoryPersistence());
         sub.setCallback(new MqttCallback() {
             public void connectionLost(Throwable cause) { System.out.println("subscriber lost: " + cause); }
             public void messageArrived(String topic, MqttMessage m) {
                 latencySum.addAndGet(System.nanoTime() - ByteBuffer.wrap(m.getPayload()).getLong(8));
+                long now = System.nanoTime();
+                long before = lastArrival.getAndSet(now);
+                if (before != 0 && now - before > longestGap.get()) {
+                    longestGap.set(now - before);
+                    longestGapAt.set(received.get());
+                }
                 received.incrementAndGet();
+                for (long until = System.nanoTime() + slowNanos; System.nanoTime() < until; ) {
+                    Thread.onSpinWait();
+                }
             }
             public void deliveryComplete(IMqttDeliveryToken t) { }
         });
         sub.connect(options());
         sub.subscribe("fanin/+/data", 0);
+        List<MqttClient> clients = new ArrayList<>();
+        for (int p = 0; p < publishers; p++) {
+            MqttClient c = new MqttClient(uri, "stall-pub-" + p, new MemoryPersistence());
+            c.connect(options());
+            clients.add(c);
+        }
         long start = System.nanoTime();
         List<Thread> threads = new ArrayList<>();
         for (int p = 0; p < publishers; p++) {
             int id = p;
-            MqttClient c = new MqttClient(uri, "stall-pub-" + p, new MemoryPersistence());
-            c.connect(options());
+            MqttClient c = clients.get(p);
             Thread t = new Thread(() -> {
                 try {
                     byte[] payload = new byte[256];
+                    long periodNanos = rate == 0 ? 0 : 1_000_000_000L * publishers / rate;
+                    long next = System.nanoTime();
                     for (int i = 0; i < messages; i++) {
+                        if (periodNanos > 0) {
+                            next += periodNanos;
+                            long wait = next - System.nanoTime();
+                            if (wait > 0) {
+                                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                            }
+                        }
                         ByteBuffer.wrap(payload).putInt(id).putInt(i).putLong(System.nanoTime());
                         c.publish("fanin/" + id + "/data", payload, 0, false);
                     }
@@ -77,7 +111,7 @@ public class StallHunt {
             if (now != last) {
                 last = now;
                 lastProgress = System.nanoTime();
-            } else if (System.nanoTime() - lastProgress > 2_000_000_000L) {
+            } else if (System.nanoTime() - lastProgress > STALL_NANOS) {
                 stalls++;
                 String queued = metric(httpPort, "wrenmq_messages_queued");
                 System.out.printf("STALL: %d of %d after %.1f s, broker queued %s%n", now, total,
@@ -86,9 +120,9 @@ public class StallHunt {
                 String tag = "stall-" + System.currentTimeMillis();
                 Files.writeString(out.resolve(tag + ".txt"), "received " + now + " of " + total + "\nqueued "
                         + queued + "\n" + run("ss", "-tnmiop", "( sport = :" + port + " or dport = :" + port + " )")
-                        + "\n" + metricsAll(httpPort));
+                        + "\n" + threadStates(pid) + "\n" + metricsAll(httpPort));
                 Files.writeString(out.resolve(tag + ".jstack"), run("jstack", "-l", String.valueOf(pid)));
-                lastProgress = System.nanoTime(); // at most one dump per 2 s
+                lastProgress = System.nanoTime(); // at most one dump per stall period
                 if (stalls >= 3) {
                     break;
                 }
@@ -98,8 +132,9 @@ public class StallHunt {
             t.join(1000);
         }
         int got = received.get();
-        System.out.printf("received %d of %d in %.1f s, mean latency %.1f ms, stalls %d%n", got, total,
-                (System.nanoTime() - start) / 1e9, got == 0 ? 0 : latencySum.get() / 1e6 / got, stalls);
+        System.out.printf("received %d of %d in %.1f s, mean latency %.1f ms, longest gap %.0f ms (after message %d), stalls %d%n",
+                got, total, (System.nanoTime() - start) / 1e9, got == 0 ? 0 : latencySum.get() / 1e6 / got,
+                longestGap.get() / 1e6, longestGapAt.get(), stalls);
         System.exit(got == total ? 0 : stalls > 0 ? 3 : 4);
     }
 
@@ -128,6 +163,28 @@ public class StallHunt {
             }
         }
         return "?";
+    }
+
+    /** Each broker thread's name, scheduler state (R, S, D) and CPU ticks, and where the kernel has it waiting. */
+    static String threadStates(long pid) {
+        StringBuilder b = new StringBuilder("threads (name state utime stime wchan):\n");
+        File[] tasks = new File("/proc/" + pid + "/task").listFiles();
+        if (tasks == null) {
+            return "no /proc/" + pid;
+        }
+        for (File t : tasks) {
+            try {
+                String stat = Files.readString(t.toPath().resolve("stat"));
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                String wchan = Files.readString(t.toPath().resolve("wchan"));
+                b.append(name).append(' ').append(f[0]).append(' ').append(f[11]).append(' ').append(f[12])
+                        .append(' ').append(wchan).append('\n');
+            } catch (Exception e) {
+                b.append(t.getName()).append(": ").append(e).append('\n');
+            }
+        }
+        return b.toString();
     }
 
     static String run(String... cmd) {

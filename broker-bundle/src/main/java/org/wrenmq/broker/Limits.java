@@ -15,6 +15,13 @@ public final class Limits {
     public static final int WRITE_BUFFER_HIGH_WATER_MARK = 1024 * 1024;
     /** {@code write_buffer_low_water_mark}: below this the connection takes messages again. Bytes. */
     public static final int WRITE_BUFFER_LOW_WATER_MARK = 512 * 1024;
+    /**
+     * {@code write_flush_bytes}: a connection's writes wait for the end of the event loop's turn to be flushed
+     * together, but no longer than until this much has been written to it. A turn can read megabytes from many
+     * publishers (seconds on a broker just started, or short of CPU), and the subscriber must not wait for all of
+     * it. Bytes.
+     */
+    public static final int WRITE_FLUSH_BYTES = 64 * 1024;
     /** {@code listen_backlog}: connections the kernel holds for accepting, per listener. */
     public static final int LISTEN_BACKLOG = 1024;
     /**

@@ -80,6 +80,8 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter
     private int keepAliveSeconds;
     /** Written to during this event-loop turn, flushed at its end by the loop's {@link TurnFlusher}. */
     boolean flushQueued;
+    /** Written to the channel since its last flush, by {@link TurnFlusher}; bytes. */
+    long unflushedBytes;
 
     public MqttConnectionHandler(BrokerContext broker, KeepAliveSweeps keepAliveSweeps) {
         this(broker, keepAliveSweeps, broker.authenticator(), broker.authorizer());

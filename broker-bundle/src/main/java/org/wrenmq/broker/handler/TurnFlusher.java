@@ -1,7 +1,10 @@
 package org.wrenmq.broker.handler;
 
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.util.ArrayList;
+import org.wrenmq.broker.Limits;
 
 /**
  * Flushes every connection an event loop wrote to during one turn (its I/O events and the tasks queued behind
@@ -17,6 +20,12 @@ import java.util.ArrayList;
  * the first one in a turn queues this flusher as a task. Netty runs queued tasks right after the I/O events of
  * the turn, so a packet waits for the rest of the turn only, never for the next read. Writes from other threads
  * (the store's commit callbacks) are flushed at once: they reach the loop as a task of their own anyway.
+ *
+ * <p>A turn can be long: each publisher's connection may be read many times in it, megabytes in all, which takes
+ * seconds on a broker just started (the JIT compiler busy) or short of CPU. So a connection's writes wait for the
+ * end of the turn or until {@link Limits#WRITE_FLUSH_BYTES} have gathered, whichever comes first: without that
+ * bound, a subscriber got nothing until a megabyte had gathered (the high-water mark), and one that gave up after
+ * seconds of silence was cut off with most of the messages still in the broker (issue 15's stalled fan-in).
  *
  * <p>Writability is honoured: queued bytes count towards the channel's high-water mark, and a write that crosses it
  * is flushed at once, so a turn that reads megabytes from many publishers fills the subscriber's socket as it goes
@@ -40,10 +49,17 @@ final class TurnFlusher implements Runnable {
 
     /** Writes {@code packet} on {@code c}'s channel and flushes it at the end of this turn. On the event loop only. */
     static void write(MqttConnectionHandler c, Object packet) {
-        c.channel.write(packet, c.channel.voidPromise());
-        if (!c.channel.isWritable()) {
-            // past the high-water mark: hand the socket what it takes now rather than queue more behind it
-            c.channel.flush();
+        Channel channel = c.channel;
+        ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
+        long pendingBefore = buffer == null ? 0 : buffer.totalPendingWriteBytes();
+        channel.write(packet, channel.voidPromise());
+        if (buffer != null) {
+            c.unflushedBytes += Math.max(0, buffer.totalPendingWriteBytes() - pendingBefore);
+        }
+        if (!channel.isWritable() || c.unflushedBytes >= Limits.WRITE_FLUSH_BYTES) {
+            // past the high-water mark, or enough for a socket write of its own: hand the socket what it takes now
+            c.unflushedBytes = 0;
+            channel.flush();
             return;
         }
         if (!c.flushQueued) {
@@ -67,6 +83,7 @@ final class TurnFlusher implements Runnable {
         for (int i = 0; i < batch.size(); i++) {
             MqttConnectionHandler c = batch.get(i);
             c.flushQueued = false;
+            c.unflushedBytes = 0;
             c.channel.flush();
         }
         batch.clear();

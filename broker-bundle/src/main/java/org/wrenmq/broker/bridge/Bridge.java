@@ -188,7 +188,7 @@ public final class Bridge {
                     protected void initChannel(Channel ch) {
                         ChannelPipeline p = ch.pipeline();
                         if (tls != null) {
-                            p.addLast("tls", BridgeTls.handler(tls, ch, a, config.tls().insecure()));
+                            p.addLast("tls", BridgeTls.handler(tls, ch, a));
                         }
                         if (config.tryPrivate() && privateAccepted && protocolVersion != 5) {
                             p.addLast("try_private", new PrivateBridgeFlag());

@@ -2,6 +2,7 @@ package org.wrenmq.it.clients;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.wrenmq.it.clients.MosquittoCli.awaitLine;
 import static org.wrenmq.it.clients.MosquittoCli.count;
 import static org.wrenmq.it.clients.MosquittoCli.linesWith;
 import static org.wrenmq.it.clients.MosquittoCli.messages;
@@ -244,12 +245,6 @@ class BridgeRemoteIT {
         return Launched.awaitListening(launched.wrenmq(dir, "-c", conf.toString()));
     }
 
-    private static void awaitLine(ClientProcess broker, String text) {
-        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(100)).until(() -> {
-            assertThat(broker.isAlive()).as("./wrenmq running; output:%n%s", broker.output()).isTrue();
-            return broker.output().contains(text);
-        });
-    }
 
     private static String waiting() {
         return "wrenmq_bridge_messages_waiting{bridge=\"cloud\"}";

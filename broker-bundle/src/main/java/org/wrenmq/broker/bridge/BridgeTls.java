@@ -43,7 +43,8 @@ final class BridgeTls {
             }
             return b.build();
         } catch (IllegalArgumentException | IOException | CertificateException e) {
-            throw new ConfigException("connection " + c.name() + ": TLS files: " + e.getMessage());
+            throw new ConfigException("connection " + c.name() + ": bridge_cafile/bridge_capath/bridge_certfile/"
+                    + "bridge_keyfile: not usable as PEM certificates and PKCS#8 key: " + e.getMessage());
         }
     }
 

@@ -2,6 +2,7 @@ package org.wrenmq.broker;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -275,8 +276,14 @@ final class BridgeBlock {
         return v;
     }
 
+    /** A TLS file (a folder for bridge_capath) that must be there now: a typo is reported at its line. */
     private static Path path(String key, String v) {
-        return Path.of(ConfigValues.nonEmpty(key, v));
+        Path p = Path.of(ConfigValues.nonEmpty(key, v));
+        if (key.equals("bridge_capath") ? !Files.isDirectory(p) : !Files.isRegularFile(p) || !Files.isReadable(p)) {
+            throw new ConfigException(key + ": " + p + (key.equals("bridge_capath") ? " is not a folder"
+                    : " is not a readable file"));
+        }
+        return p;
     }
 
     private static String hostName() {

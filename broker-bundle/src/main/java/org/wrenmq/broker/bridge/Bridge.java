@@ -3,7 +3,6 @@ package org.wrenmq.broker.bridge;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
@@ -53,8 +52,6 @@ public final class Bridge {
     private static final long LAZY_CHECK_SECONDS = 1;
     /** How long a TCP connect to the remote may take. */
     private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
-    /** round_robin false: how often a bridge on a later address checks whether the first one is back (mosquitto's). */
-    static final long PRIMARY_RETRY_SECONDS = 5;
 
     /** What {@code $SYS} and the metrics show. */
     public enum State { CONNECTING, CONNECTED, DISCONNECTED, STOPPED }
@@ -81,7 +78,7 @@ public final class Bridge {
     private boolean stopped;
     private long lastActivityNanos;
     private ScheduledFuture<?> timer;
-    private ScheduledFuture<?> primaryProbe;
+    private FirstAddressProbe primaryProbe;
     /** The link is being closed on purpose (idle lazy bridge, back to the first address): not a lost connection. */
     private boolean closingOnPurpose;
     /** The first address answered the probe: connect there next. */
@@ -198,7 +195,7 @@ public final class Bridge {
                     protected void initChannel(Channel ch) {
                         ChannelPipeline p = ch.pipeline();
                         if (tls != null) {
-                            p.addLast("tls", BridgeTls.handler(tls, ch, a, config.tls().insecure()));
+                            p.addLast("tls", BridgeTls.handler(tls, ch, a));
                         }
                         if (config.tryPrivate() && privateAccepted && protocolVersion != 5) {
                             p.addLast("try_private", new PrivateBridgeFlag());
@@ -260,7 +257,7 @@ public final class Bridge {
 
     /**
      * Failover, as mosquitto's bridge_check: after a failed attempt or a lost link the next address, in turn. With
-     * round_robin false the first address is also the one to return to ({@link #probeFirstAddress}).
+     * round_robin false the first address is also the one to return to ({@link FirstAddressProbe}).
      */
     private void nextAddress() {
         if (backToFirst) {
@@ -271,38 +268,21 @@ public final class Bridge {
         }
     }
 
-    /**
-     * round_robin false, connected to a later address: every {@link #PRIMARY_RETRY_SECONDS} s a plain TCP connect
-     * to the first one; once it answers, this link ends and the bridge connects there (mosquitto does the same).
-     */
-    private void probeFirstAddress(RemoteLink l) {
-        if (l != link || !l.isUp()) {
-            cancelPrimaryProbe();
+    /** The probe found the first address answering: end this link and connect there (round_robin false). */
+    private void firstAddressAnswers(RemoteLink l) {
+        if (l != link || !l.isUp() || stopped) {
             return;
         }
-        BridgeConfig.Address first = config.addresses().get(0);
-        new Bootstrap().group(loop).channel(Transports.socketChannel())
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
-                .handler(new ChannelInboundHandlerAdapter())
-                .connect(first.host(), first.port()).addListener((ChannelFuture f) -> {
-                    if (!f.isSuccess()) {
-                        return;
-                    }
-                    f.channel().close();
-                    if (l == link && l.isUp() && !stopped) {
-                        LOG.info("bridge {}: the first address {} answers again, moving back to it from {} "
-                                + "(round_robin false)", config.name(), first, l.address());
-                        cancelPrimaryProbe();
-                        backToFirst = true;
-                        closingOnPurpose = true;
-                        disconnectCleanly(l);
-                    }
-                });
+        LOG.info("bridge {}: the first address {} answers again, moving back to it from {} (round_robin false)",
+                config.name(), config.addresses().get(0), l.address());
+        backToFirst = true;
+        closingOnPurpose = true;
+        disconnectCleanly(l);
     }
 
     private void cancelPrimaryProbe() {
         if (primaryProbe != null) {
-            primaryProbe.cancel(false);
+            primaryProbe.cancel();
             primaryProbe = null;
         }
     }
@@ -320,8 +300,8 @@ public final class Bridge {
         backoff.reset();
         lastActivityNanos = System.nanoTime();
         if (!config.roundRobin() && addressIndex != 0) {
-            primaryProbe = loop.scheduleAtFixedRate(() -> probeFirstAddress(l), PRIMARY_RETRY_SECONDS,
-                    PRIMARY_RETRY_SECONDS, TimeUnit.SECONDS);
+            primaryProbe = FirstAddressProbe.start(loop, config.addresses().get(0), CONNECT_TIMEOUT_MILLIS,
+                    () -> firstAddressAnswers(l));
         }
         LOG.info("bridge {}: connected to {} as '{}' (MQTT {}{})", config.name(), l.address(),
                 config.remoteClientId(), protocolVersion == 5 ? "5" : protocolVersion == 4 ? "3.1.1" : "3.1",

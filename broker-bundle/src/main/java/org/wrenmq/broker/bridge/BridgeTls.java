@@ -13,8 +13,6 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLParameters;
 import org.wrenmq.broker.BridgeConfig;
 import org.wrenmq.broker.ConfigException;
 
@@ -34,7 +32,9 @@ final class BridgeTls {
             return null;
         }
         try {
-            SslContextBuilder b = SslContextBuilder.forClient().trustManager(trusted(t));
+            // Netty 4.2 checks the host name by default: bridge_insecure must turn that off here, in the context
+            SslContextBuilder b = SslContextBuilder.forClient().trustManager(trusted(t))
+                    .endpointIdentificationAlgorithm(t.insecure() ? null : "HTTPS");
             if (t.certfile() != null) {
                 b.keyManager(t.certfile().toFile(), t.keyfile().toFile());
             }
@@ -43,19 +43,13 @@ final class BridgeTls {
             }
             return b.build();
         } catch (IllegalArgumentException | IOException | CertificateException e) {
-            throw new ConfigException("connection " + c.name() + ": TLS files: " + e.getMessage());
+            throw new ConfigException("connection " + c.name() + ": bridge_cafile/bridge_capath/bridge_certfile/"
+                    + "bridge_keyfile: not usable as PEM certificates and PKCS#8 key: " + e.getMessage());
         }
     }
 
-    static SslHandler handler(SslContext context, Channel ch, BridgeConfig.Address a, boolean insecure) {
-        SslHandler h = context.newHandler(ch.alloc(), a.host(), a.port());
-        if (!insecure) {
-            SSLEngine engine = h.engine();
-            SSLParameters p = engine.getSSLParameters();
-            p.setEndpointIdentificationAlgorithm("HTTPS");
-            engine.setSSLParameters(p);
-        }
-        return h;
+    static SslHandler handler(SslContext context, Channel ch, BridgeConfig.Address a) {
+        return context.newHandler(ch.alloc(), a.host(), a.port());
     }
 
     private static X509Certificate[] trusted(BridgeConfig.Tls t) throws IOException, CertificateException {

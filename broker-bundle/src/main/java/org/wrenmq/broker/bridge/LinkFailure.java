@@ -1,5 +1,6 @@
 package org.wrenmq.broker.bridge;
 
+import java.util.Locale;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 
@@ -22,7 +23,9 @@ final class LinkFailure {
             root = root.getCause();
         }
         String what = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        if (tls instanceof SSLHandshakeException || tls.getMessage() != null && tls.getMessage().contains("alert")) {
+        // an alert from the remote (TLSV1_ALERT_CERTIFICATE_REQUIRED...) may come after the client's side of the handshake
+        boolean alert = String.valueOf(tls.getMessage()).toLowerCase(Locale.ROOT).contains("alert");
+        if (tls instanceof SSLHandshakeException || alert) {
             return "TLS handshake failed: " + what + " (check bridge_cafile/bridge_capath for the remote's CA, "
                     + "bridge_certfile/bridge_keyfile if it requires a client certificate, bridge_insecure for a "
                     + "certificate that does not name this address)";

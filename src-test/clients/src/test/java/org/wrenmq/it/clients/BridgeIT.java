@@ -2,6 +2,8 @@ package org.wrenmq.it.clients;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.wrenmq.it.clients.MosquittoCli.count;
+import static org.wrenmq.it.clients.MosquittoCli.messages;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -194,6 +196,18 @@ class BridgeIT {
 
     // ---- clients ----
 
+    private void pub(int port, String topic, String message) throws InterruptedException {
+        cli().pub(port, topic, message);
+    }
+
+    private ClientProcess sub(int port, String... args) {
+        return cli().sub(port, args);
+    }
+
+    private MosquittoCli cli() {
+        return new MosquittoCli(launched, dir);
+    }
+
     /** A persistent QoS 1 subscriber on the remote, registered now and gone: the remote queues for it. */
     private void registerWatcher() throws InterruptedException {
         launched.run(dir, "mosquitto_sub", "-h", "127.0.0.1", "-p", Integer.toString(remotePort), "-c", "-i",
@@ -214,34 +228,5 @@ class BridgeIT {
             expected.add("edge1/sensors/" + i + " reading-" + i);
         }
         return expected;
-    }
-
-    private void pub(int port, String topic, String message) throws InterruptedException {
-        launched.run(dir, "mosquitto_pub", "-h", "127.0.0.1", "-p", Integer.toString(port), "-q", "1", "-t", topic,
-                "-m", message).awaitSuccess();
-    }
-
-    /** A mosquitto_sub printing "topic payload" lines, started and subscribed before this returns. */
-    private ClientProcess sub(int port, String... args) {
-        List<String> command = new ArrayList<>(List.of("stdbuf", "-oL", "mosquitto_sub", "-h", "127.0.0.1",
-                "-p", Integer.toString(port), "-q", "1", "-v", "-d", "-W", Long.toString(PATIENCE.toSeconds())));
-        command.addAll(List.of(args));
-        ClientProcess p = launched.run(dir, command.toArray(new String[0]));
-        await().atMost(PATIENCE).until(() -> p.output().contains("Subscribed (mid: 1)"));
-        return p;
-    }
-
-    /** The "topic payload" lines of a mosquitto_sub -v -d, without its debug lines. */
-    private static List<String> messages(ClientProcess sub) throws InterruptedException {
-        return sub.awaitSuccess().lines()
-                .filter(l -> !l.startsWith("Client ") && !l.startsWith("Subscribed (")).toList();
-    }
-
-    private static int count(String text, String what) {
-        int n = 0;
-        for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) {
-            n++;
-        }
-        return n;
     }
 }

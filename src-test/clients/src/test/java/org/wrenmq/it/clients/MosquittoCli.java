@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -52,6 +53,14 @@ final class MosquittoCli {
     static List<String> messages(ClientProcess sub) {
         return sub.awaitSuccess().lines()
                 .filter(l -> !l.startsWith("Client ") && !l.startsWith("Subscribed (")).toList();
+    }
+
+    /** Waits until a broker printed {@code text}; fails with its output if it does not, or if it ends. */
+    static void awaitLine(ClientProcess broker, String text) {
+        await().atMost(ClientProcess.PATIENCE).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            assertThat(broker.isAlive()).as("running; output:%n%s", broker.output()).isTrue();
+            assertThat(broker.output()).contains(text);
+        });
     }
 
     static int count(String text, String what) {

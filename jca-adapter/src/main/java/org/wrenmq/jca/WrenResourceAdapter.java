@@ -62,6 +62,9 @@ public class WrenResourceAdapter implements ResourceAdapter, Serializable {
     private Integer connectTimeout;       // connect_timeout
     private Integer maxPendingConnections; // max_pending_connections
     private String httpListener;          // http_listener: "PORT [ADDRESS]" for /metrics, /health, /ready
+    private String httpListenerCertfile;  // http_listener.certfile: with the keyfile, HTTPS
+    private String httpListenerKeyfile;   // http_listener.keyfile
+    private Boolean jmxRegistration;      // jmx_registration
     private String configFile;            // a whole mosquitto-style file, instead of the properties above
 
     // external broker
@@ -199,6 +202,9 @@ public class WrenResourceAdapter implements ResourceAdapter, Serializable {
         putIfSet(settings, "connect_timeout", connectTimeout);
         putIfSet(settings, "max_pending_connections", maxPendingConnections);
         putIfSet(settings, "http_listener", httpListener);
+        putIfSet(settings, "http_listener.certfile", httpListenerCertfile);
+        putIfSet(settings, "http_listener.keyfile", httpListenerKeyfile);
+        putIfSet(settings, "jmx_registration", jmxRegistration);
         return settings;
     }
 
@@ -253,6 +259,12 @@ public class WrenResourceAdapter implements ResourceAdapter, Serializable {
     public void setMaxPendingConnections(Integer max) { this.maxPendingConnections = max; }
     public String getHttpListener() { return httpListener; }
     public void setHttpListener(String httpListener) { this.httpListener = httpListener; }
+    public String getHttpListenerCertfile() { return httpListenerCertfile; }
+    public void setHttpListenerCertfile(String certfile) { this.httpListenerCertfile = certfile; }
+    public String getHttpListenerKeyfile() { return httpListenerKeyfile; }
+    public void setHttpListenerKeyfile(String keyfile) { this.httpListenerKeyfile = keyfile; }
+    public Boolean getJmxRegistration() { return jmxRegistration; }
+    public void setJmxRegistration(Boolean register) { this.jmxRegistration = register; }
     public String getConfigFile() { return configFile; }
     public void setConfigFile(String configFile) { this.configFile = configFile; }
     public String getServerUri() { return serverUri; }

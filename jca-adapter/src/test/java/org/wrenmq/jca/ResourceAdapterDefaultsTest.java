@@ -41,7 +41,8 @@ class ResourceAdapterDefaultsTest {
                 "maxInflightMessages", String.valueOf(BrokerConfig.DEFAULT_MAX_INFLIGHT_MESSAGES),
                 "maxQueuedMessages", String.valueOf(BrokerConfig.DEFAULT_MAX_QUEUED_MESSAGES),
                 "messageSizeLimit", String.valueOf(BrokerConfig.DEFAULT_MESSAGE_SIZE_LIMIT),
-                "maxConnections", String.valueOf(BrokerConfig.DEFAULT_MAX_CONNECTIONS));
+                "maxConnections", String.valueOf(BrokerConfig.DEFAULT_MAX_CONNECTIONS),
+                "jmxRegistration", String.valueOf(BrokerConfig.DEFAULT_JMX_REGISTRATION));
 
         Map<String, String> stated = new LinkedHashMap<>();
         raXmlProperties().forEach((name, description) -> {
@@ -60,7 +61,7 @@ class ResourceAdapterDefaultsTest {
     void documentedPropertiesAreTheRarProperties() throws Exception {
         String page = Files.readString(MODULE.resolve("../docs/configuration.md"));
         // the key table's last column: | `key` | ... | `rarProperty` (default ...) |
-        Matcher row = Pattern.compile("^\\| `[a-z0-9_]+` \\|.*\\| `([A-Za-z]+)`[^|]*\\|$", Pattern.MULTILINE)
+        Matcher row = Pattern.compile("^\\| `[a-z0-9_.]+` \\|.*\\| `([A-Za-z]+)`[^|]*\\|$", Pattern.MULTILINE)
                 .matcher(page);
         Set<String> documented = new java.util.HashSet<>();
         while (row.find()) {

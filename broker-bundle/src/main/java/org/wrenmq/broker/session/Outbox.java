@@ -101,6 +101,7 @@ final class Outbox {
     private void add(Delivery d) {
         queue.add(d);
         queuedBytes += d.publication().payload().length;
+        services.metrics().queuedPayloadBytes.add(d.publication().payload().length);
         services.queuedTotal().incrementAndGet();
     }
 
@@ -120,6 +121,7 @@ final class Outbox {
         while (!queue.isEmpty() && canSendNow(queue.peek())) {
             Delivery d = queue.poll();
             queuedBytes -= d.publication().payload().length;
+            services.metrics().queuedPayloadBytes.add(-d.publication().payload().length);
             services.queuedTotal().decrementAndGet();
             send(d);
         }
@@ -145,7 +147,7 @@ final class Outbox {
             inflightForUpdate().put(packetId, new InflightMessage(packetId, d));
         }
         if (outlet.sendPublish(d, packetId, d.maybeSent())) {
-            services.metrics().messageSent(d.qos().value());
+            services.metrics().messageSent(d.qos().value(), d.publication().payload().length);
         } else {
             services.metrics().messagesDroppedTooLargeForClient.increment();
             inflight.remove(packetId);
@@ -259,6 +261,7 @@ final class Outbox {
     void clear() {
         services.queuedTotal().addAndGet(-queue.size());
         queue.clear();
+        services.metrics().queuedPayloadBytes.add(-queuedBytes);
         queuedBytes = 0;
         inflight = Map.of();
     }

@@ -155,6 +155,46 @@ class PrometheusScrapeIT {
         assertThat(check.output()).isEmpty();
     }
 
+    @Test
+    @DisplayName("every node of a cluster is a target Prometheus scrapes, each with its own figures")
+    void prometheusScrapesEveryNodeOfACluster() throws Exception {
+        int[] free = Launched.freePorts(6);
+        int[] mqtt = {free[0], free[1]};
+        int[] cluster = {free[2], free[3]};
+        int[] http = {free[4], free[5]};
+        List<String> targets = new ArrayList<>();
+        for (int node = 0; node < 2; node++) {
+            Path nodeDir = Files.createDirectories(dir.resolve("node" + (node + 1)));
+            Files.write(nodeDir.resolve("wrenmq.conf"), List.of("listener " + mqtt[node] + " 127.0.0.1",
+                    "allow_anonymous true", "persistence_location " + nodeDir.resolve("data"),
+                    "http_listener " + http[node], "cluster_name scrape-it",
+                    "cluster_listener " + cluster[node] + " 127.0.0.1",
+                    "cluster_members 127.0.0.1:" + cluster[0] + ",127.0.0.1:" + cluster[1]));
+            launched.wrenmq(nodeDir, "-c", nodeDir.resolve("wrenmq.conf").toString());
+            targets.add("127.0.0.1:" + http[node]);
+        }
+        for (int node = 0; node < 2; node++) {
+            int port = http[node];
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> Ports.listening(port));
+        }
+        PrometheusServer prometheus = PrometheusServer.start(launched, dir, targets);
+        // one client that stays, on the second node only
+        ClientProcess watcher = launched.run(dir, "stdbuf", "-oL", "mosquitto_sub", "-d", "-p",
+                String.valueOf(mqtt[1]), "-t", "plant/#");
+        subscribed(watcher);
+
+        await("both nodes scraped").atMost(ClientProcess.PATIENCE).pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> {
+                    assertThat(prometheus.query("up")).containsExactlyInAnyOrderEntriesOf(Map.of(
+                            "{instance=\"" + targets.get(0) + "\",job=\"wrenmq\"}", 1.0,
+                            "{instance=\"" + targets.get(1) + "\",job=\"wrenmq\"}", 1.0));
+                    assertThat(prometheus.query("wrenmq_clients_connected")).containsExactlyInAnyOrderEntriesOf(Map.of(
+                            "{instance=\"" + targets.get(0) + "\",job=\"wrenmq\"}", 0.0,
+                            "{instance=\"" + targets.get(1) + "\",job=\"wrenmq\"}", 1.0));
+                });
+    }
+
     private void passwords(String... usersAndPasswords) {
         for (int i = 0; i < usersAndPasswords.length; i += 2) {
             List<String> command = new ArrayList<>(List.of("mosquitto_passwd"));

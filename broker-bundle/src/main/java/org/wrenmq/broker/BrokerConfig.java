@@ -211,7 +211,7 @@ public final class BrokerConfig {
                 try {
                     b.origin(key).set(key, String.valueOf(value));
                 } catch (ConfigException e) {
-                    throw e.getMessage().startsWith(HTTP_LISTENER_PREFIX) ? e
+                    throw e.getMessage().contains(key) ? e
                             : new ConfigException(key + ": " + e.getMessage());
                 }
             }

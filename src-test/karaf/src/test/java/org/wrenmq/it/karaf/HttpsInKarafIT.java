@@ -62,7 +62,7 @@ class HttpsInKarafIT {
     private static String curl(Path dir, String... args) {
         List<String> command = new java.util.ArrayList<>(List.of("curl", "-sS", "--max-time", "20"));
         command.addAll(List.of(args));
-        return ClientProcess.start(dir, command).awaitSuccess();
+        return ClientProcess.start(dir, command).awaitSuccess().strip();
     }
 
     @AfterEach

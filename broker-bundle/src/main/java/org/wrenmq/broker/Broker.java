@@ -151,7 +151,8 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
         if (config.sysInterval() > 0) {
             SysTopics.Counts counts = new SysTopics.Counts(() -> context.sessions().size(),
                     () -> context.sessions().all().stream().mapToLong(s -> s.subscriptions().size()).sum(),
-                    () -> context.retained().size(), () -> context.queuedTotal().get());
+                    () -> context.retained().size(), () -> context.queuedTotal().get(),
+                    () -> context.retained().payloadBytes() + context.metrics().queuedPayloadBytes.sum());
             sysTopics = new SysTopics(context.metrics(), counts, context.router()::publish, Broker.class.getPackage().getImplementationVersion() == null
                     ? "dev" : Broker.class.getPackage().getImplementationVersion());
             if (cluster != null) {
@@ -187,7 +188,9 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
         LOG.info("WrenMQ listening on {} ({} transport, {} event loops)", boundAddresses(),
                 Transports.nativeEpoll() ? "epoll" : "nio", config.ioThreads());
         InetSocketAddress first = boundAddresses().get(0);
-        management = BrokerManagement.register(this, first.getAddress().getHostAddress() + ":" + first.getPort());
+        if (config.jmxRegistration()) {
+            management = BrokerManagement.register(this, first.getAddress().getHostAddress() + ":" + first.getPort());
+        }
         try {
             bridges = Bridges.start(config.bridges(), context.sessionServices(), workers);
         } catch (ConfigException e) {
@@ -339,7 +342,7 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
         if (refusal != null) {
             return CompletableFuture.failedFuture(new MqttPublishException(refusal.reasonCode(), refusal.why()));
         }
-        c.metrics().messageReceived(message.qos().value());
+        c.metrics().messageReceived(message.qos().value(), message.payload().length);
         Router.Routed routed = c.router().route(Publication.fromApi(message, null, clock.millis()));
         CompletableFuture<Void> stored = new CompletableFuture<>();
         if (routed.wrote()) {

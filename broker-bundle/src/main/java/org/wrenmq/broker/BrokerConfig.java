@@ -96,6 +96,13 @@ public final class BrokerConfig {
     public static final String DEFAULT_PERSISTENCE_LOCATION = "data";
     /** {@code http_listener PORT [ADDRESS]}: /metrics, /health and /ready are local-only unless an address is given. */
     public static final String DEFAULT_HTTP_BIND_ADDRESS = "127.0.0.1";
+    /**
+     * {@code http_listener.SETTING}: a TLS setting of the HTTP listener ({@code http_listener.certfile}, ...) where
+     * no line order can say that it follows {@code http_listener}: Karaf's cfg file, the resource adapter.
+     */
+    public static final String HTTP_LISTENER_PREFIX = "http_listener.";
+    /** {@code jmx_registration}: register the broker's MXBean in the platform MBean server (jconsole, Hawtio). */
+    public static final boolean DEFAULT_JMX_REGISTRATION = true;
 
     private final List<ListenerConfig> listeners;
     private final List<BridgeConfig> bridges;
@@ -125,6 +132,7 @@ public final class BrokerConfig {
     private final boolean persistenceFsync;
     private final boolean failOnCorruptStore;
     private final ListenerConfig httpListener;
+    private final boolean jmxRegistration;
     private final ClusterConfig cluster;
 
     private BrokerConfig(Builder b) {
@@ -169,6 +177,7 @@ public final class BrokerConfig {
         this.persistenceFsync = b.persistenceFsync;
         this.failOnCorruptStore = b.failOnCorruptStore;
         this.httpListener = b.httpListener == null ? null : b.httpListener.build(false);
+        this.jmxRegistration = b.jmxRegistration;
         this.cluster = b.cluster.build();
     }
 
@@ -187,7 +196,8 @@ public final class BrokerConfig {
      * Reads the same keys from a map (OSGi Config Admin, resource adapter properties). Keys with a dot belong to
      * the hosting framework, DS (a reference's {@code NAME.target}) or tools ({@code felix.fileinstall.filename})
      * and are ignored: mosquitto's keys never contain one; {@code listener.NAME.SETTING} keys describe listener
-     * blocks ({@link ListenerProperties}), {@code connection.NAME.SETTING} keys bridges ({@link BridgeProperties}).
+     * blocks ({@link ListenerProperties}), {@code connection.NAME.SETTING} keys bridges ({@link BridgeProperties}),
+     * {@code http_listener.SETTING} keys the TLS of {@code http_listener}.
      * A blank value means unset: configuration tools write
      * one for each described key without a default ({@code config:meta -c}).
      */
@@ -198,6 +208,16 @@ public final class BrokerConfig {
             if (!key.contains(".") && value != null && !text.isBlank()) {
                 b.set(key, text);
                 b.settingsGoToHttpListener = false; // a map has no order: no key follows http_listener
+            }
+        });
+        properties.forEach((key, value) -> {
+            if (key.startsWith(HTTP_LISTENER_PREFIX) && value != null && !String.valueOf(value).isBlank()) {
+                try {
+                    b.origin(key).set(key, String.valueOf(value));
+                } catch (ConfigException e) {
+                    throw e.getMessage().contains(key) ? e
+                            : new ConfigException(key + ": " + e.getMessage());
+                }
             }
         });
         ListenerProperties.apply(properties, (where, key, value) -> b.origin(where).set(key, value));
@@ -276,6 +296,8 @@ public final class BrokerConfig {
     public boolean failOnCorruptStore() { return failOnCorruptStore; }
     /** {@code http_listener}: where /metrics, /health and /ready are served; null (the default) for nowhere. */
     public ListenerConfig httpListener() { return httpListener; }
+    /** {@code jmx_registration}: whether the broker's MXBean is registered (docs/operations.md, JMX). */
+    public boolean jmxRegistration() { return jmxRegistration; }
     /** {@code cluster_name} and the other cluster keys; null (the default) for a single node. */
     public ClusterConfig cluster() { return cluster; }
 
@@ -319,6 +341,7 @@ public final class BrokerConfig {
         /** {@code http_listener} and the TLS settings that follow it (until the next {@code listener} line). */
         private ListenerBlock httpListener;
         private boolean settingsGoToHttpListener;
+        private boolean jmxRegistration = DEFAULT_JMX_REGISTRATION;
         private final ClusterConfig.Builder cluster = new ClusterConfig.Builder();
 
         private Builder() {
@@ -334,6 +357,10 @@ public final class BrokerConfig {
             String v = Objects.requireNonNull(value, "value").trim();
             if (key.equals("connection") || BridgeBlock.KEYS.contains(key)) {
                 bridgeSetting(key, v);
+                return this;
+            }
+            if (key.startsWith(HTTP_LISTENER_PREFIX)) {
+                httpListenerSetting(key.substring(HTTP_LISTENER_PREFIX.length()), v);
                 return this;
             }
             if (settingsGoToHttpListener && ListenerBlock.KEYS.contains(key)) {
@@ -385,6 +412,7 @@ public final class BrokerConfig {
                 case "persistence_sync_interval": persistenceSyncInterval = integer(key, v, 0, 10_000); break;
                 case "persistence_fsync": persistenceFsync = bool(key, v); break;
                 case "persistence_on_corruption": failOnCorruptStore = corruptionPolicy(key, v); break;
+                case "jmx_registration": jmxRegistration = bool(key, v); break;
                 default: throw new ConfigException("unknown setting '" + key + "'");
             }
             return this;
@@ -405,6 +433,17 @@ public final class BrokerConfig {
         private void httpListener(ListenerConfig address) {
             httpListener = new ListenerBlock(address.port(), address.bindAddress(), origin);
             settingsGoToHttpListener = true;
+        }
+
+        /** {@code http_listener.SETTING}: one of the TLS settings {@code http_listener} may have, given apart. */
+        private void httpListenerSetting(String key, String v) {
+            if (!ListenerBlock.KEYS.contains(key)) {
+                throw new ConfigException("unknown setting '" + HTTP_LISTENER_PREFIX + key + "'");
+            }
+            if (httpListener == null) {
+                throw new ConfigException(HTTP_LISTENER_PREFIX + key + " needs http_listener (PORT [ADDRESS])");
+            }
+            httpListener.setForHttp(key, v);
         }
 
         /** Where the settings that follow come from ({@code FILE:LINE}), for errors found only when building. */

@@ -66,6 +66,9 @@ public class WrenResourceAdapter implements ResourceAdapter, Serializable {
     private String clusterListener;       // cluster_listener: "PORT [ADDRESS]" of the Hazelcast member
     private String clusterMembers;        // cluster_members: "HOST:PORT[,HOST:PORT...]"
     private Integer clusterBackupCount;   // cluster_backup_count
+    private String httpListenerCertfile;  // http_listener.certfile: with the keyfile, HTTPS
+    private String httpListenerKeyfile;   // http_listener.keyfile
+    private Boolean jmxRegistration;      // jmx_registration
     private String configFile;            // a whole mosquitto-style file, instead of the properties above
 
     // external broker
@@ -207,6 +210,9 @@ public class WrenResourceAdapter implements ResourceAdapter, Serializable {
         putIfSet(settings, "cluster_listener", clusterListener);
         putIfSet(settings, "cluster_members", clusterMembers);
         putIfSet(settings, "cluster_backup_count", clusterBackupCount);
+        putIfSet(settings, "http_listener.certfile", httpListenerCertfile);
+        putIfSet(settings, "http_listener.keyfile", httpListenerKeyfile);
+        putIfSet(settings, "jmx_registration", jmxRegistration);
         return settings;
     }
 
@@ -269,6 +275,12 @@ public class WrenResourceAdapter implements ResourceAdapter, Serializable {
     public void setClusterMembers(String clusterMembers) { this.clusterMembers = clusterMembers; }
     public Integer getClusterBackupCount() { return clusterBackupCount; }
     public void setClusterBackupCount(Integer count) { this.clusterBackupCount = count; }
+    public String getHttpListenerCertfile() { return httpListenerCertfile; }
+    public void setHttpListenerCertfile(String certfile) { this.httpListenerCertfile = certfile; }
+    public String getHttpListenerKeyfile() { return httpListenerKeyfile; }
+    public void setHttpListenerKeyfile(String keyfile) { this.httpListenerKeyfile = keyfile; }
+    public Boolean getJmxRegistration() { return jmxRegistration; }
+    public void setJmxRegistration(Boolean register) { this.jmxRegistration = register; }
     public String getConfigFile() { return configFile; }
     public void setConfigFile(String configFile) { this.configFile = configFile; }
     public String getServerUri() { return serverUri; }

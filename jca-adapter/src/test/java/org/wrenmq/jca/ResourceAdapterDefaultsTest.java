@@ -42,7 +42,8 @@ class ResourceAdapterDefaultsTest {
                 "maxQueuedMessages", String.valueOf(BrokerConfig.DEFAULT_MAX_QUEUED_MESSAGES),
                 "messageSizeLimit", String.valueOf(BrokerConfig.DEFAULT_MESSAGE_SIZE_LIMIT),
                 "maxConnections", String.valueOf(BrokerConfig.DEFAULT_MAX_CONNECTIONS),
-                "clusterBackupCount", String.valueOf(org.wrenmq.broker.ClusterConfig.DEFAULT_BACKUP_COUNT));
+                "clusterBackupCount", String.valueOf(org.wrenmq.broker.ClusterConfig.DEFAULT_BACKUP_COUNT),
+                "jmxRegistration", String.valueOf(BrokerConfig.DEFAULT_JMX_REGISTRATION));
 
         Map<String, String> stated = new LinkedHashMap<>();
         raXmlProperties().forEach((name, description) -> {
@@ -61,7 +62,7 @@ class ResourceAdapterDefaultsTest {
     void documentedPropertiesAreTheRarProperties() throws Exception {
         String page = Files.readString(MODULE.resolve("../docs/configuration.md"));
         // the key table's last column: | `key` | ... | `rarProperty` (default ...) |
-        Matcher row = Pattern.compile("^\\| `[a-z0-9_]+` \\|.*\\| `([A-Za-z]+)`[^|]*\\|$", Pattern.MULTILINE)
+        Matcher row = Pattern.compile("^\\| `[a-z0-9_.]+` \\|.*\\| `([A-Za-z]+)`[^|]*\\|$", Pattern.MULTILINE)
                 .matcher(page);
         Set<String> documented = new java.util.HashSet<>();
         while (row.find()) {

@@ -392,7 +392,7 @@ public final class Bridge {
         received.increment();
         Publication pub = RemotePackets.publication(p, remap.toLocal(remoteTopic), config.localClientId(),
                 services.clock().millis());
-        services.metrics().messageReceived(pub.qos().value());
+        services.metrics().messageReceived(pub.qos().value(), pub.payload().length);
         if (services.router().publish(pub)) {
             services.store().afterCommit(() -> loop.execute(acknowledge));
         } else {

@@ -33,6 +33,7 @@ final class ConnectHandler {
     }
 
     static void handle(MqttConnectionHandler c, MqttConnectMessage msg) {
+        c.broker.metrics().connectPackets.increment();
         if (c.connected) {
             c.protocolError(MqttReasonCodes.Disconnect.PROTOCOL_ERROR, "second CONNECT [MQTT-3.1.0-2]");
             return;

@@ -62,7 +62,7 @@ final class PublishHandler {
             return;
         }
         Publication p = c.broker.metrics().deliveryLatency.received(read);
-        c.broker.metrics().messageReceived(qos);
+        c.broker.metrics().messageReceived(qos, p.payload().length);
         Session session = c.session;
         session.execute(() -> route(c, session, p, packetId));
     }

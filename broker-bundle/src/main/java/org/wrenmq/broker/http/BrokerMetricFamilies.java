@@ -55,7 +55,8 @@ final class BrokerMetricFamilies {
                 "queue_full", "messages.dropped.queue_full",
                 "qos0_offline", "messages.dropped.qos0_offline",
                 "expired", "messages.dropped.expired",
-                "too_large_for_client", "messages.dropped.too_large_for_client");
+                "too_large_for_client", "messages.dropped.too_large_for_client",
+                "acl", "acl.denied.delivery");
         counter(registry, "wrenmq_messages_refused", "Incoming messages refused, by reason.", "reason",
                 "message_size_limit", "messages.refused.message_size_limit",
                 "max_qos", "messages.refused.max_qos",

@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class BrokerMetrics {
     public final LongAdder connectionsAccepted = new LongAdder();
+    /** CONNECT packets received (mosquitto's {@code load/connections}); accepted or not. */
+    public final LongAdder connectPackets = new LongAdder();
     public final LongAdder connectionsCurrent = new LongAdder();
     public final LongAdder connectionsRefusedMaxConnections = new LongAdder();
     public final LongAdder connectionsRefusedAuth = new LongAdder();
@@ -29,6 +31,14 @@ public final class BrokerMetrics {
     private final LongAdder[] messagesSent = byQos();
     public final LongAdder bytesReceived = new LongAdder();
     public final LongAdder bytesSent = new LongAdder();
+    /** Payload bytes of the PUBLISH packets counted in {@code messages.received} and {@code messages.sent}. */
+    private final LongAdder publishBytesReceived = new LongAdder();
+    private final LongAdder publishBytesSent = new LongAdder();
+    /**
+     * Payload bytes queued for sessions now: a level, not a count of events, so not in {@link #snapshot()}
+     * ({@code $SYS/broker/store/messages/bytes} adds it to the retained messages' bytes).
+     */
+    public final LongAdder queuedPayloadBytes = new LongAdder();
     public final LongAdder messagesDroppedQueueFull = new LongAdder();
     public final LongAdder messagesDroppedQos0Offline = new LongAdder();
     public final LongAdder messagesDroppedExpired = new LongAdder();
@@ -49,18 +59,21 @@ public final class BrokerMetrics {
     /** Timed deliveries, for the {@code wrenmq_delivery_latency_seconds} histogram. */
     public final DeliveryLatency deliveryLatency = new DeliveryLatency();
 
-    public void messageReceived(int qos) {
+    public void messageReceived(int qos, int payloadBytes) {
         messagesReceived[qos].increment();
+        publishBytesReceived.add(payloadBytes);
     }
 
-    public void messageSent(int qos) {
+    public void messageSent(int qos, int payloadBytes) {
         messagesSent[qos].increment();
+        publishBytesSent.add(payloadBytes);
     }
 
     /** A snapshot, by name. */
     public Map<String, Long> snapshot() {
         Map<String, Long> m = new LinkedHashMap<>();
         m.put("connections.accepted", connectionsAccepted.sum());
+        m.put("connections.connect_packets", connectPackets.sum());
         m.put("connections.current", connectionsCurrent.sum());
         m.put("connections.refused.max_connections", connectionsRefusedMaxConnections.sum());
         m.put("connections.refused.auth", connectionsRefusedAuth.sum());
@@ -74,6 +87,8 @@ public final class BrokerMetrics {
         putByQos(m, "messages.sent", messagesSent);
         m.put("bytes.received", bytesReceived.sum());
         m.put("bytes.sent", bytesSent.sum());
+        m.put("publish.bytes.received", publishBytesReceived.sum());
+        m.put("publish.bytes.sent", publishBytesSent.sum());
         m.put("messages.dropped.queue_full", messagesDroppedQueueFull.sum());
         m.put("messages.dropped.qos0_offline", messagesDroppedQos0Offline.sum());
         m.put("messages.dropped.expired", messagesDroppedExpired.sum());

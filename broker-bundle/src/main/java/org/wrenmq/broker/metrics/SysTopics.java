@@ -26,7 +26,7 @@ public final class SysTopics {
 
     /** The broker-wide counts this tree shows besides the metrics' counters. */
     public record Counts(LongSupplier sessions, LongSupplier subscriptions, LongSupplier retainedMessages,
-                         LongSupplier queuedMessages) {
+                         LongSupplier queuedMessages, LongSupplier storedPayloadBytes) {
     }
 
     private final BrokerMetrics metrics;
@@ -88,6 +88,7 @@ public final class SysTopics {
         String stored = String.valueOf(retained + counts.queuedMessages().getAsLong());
         publish("store/messages/count", stored);
         publish("messages/stored", stored);
+        publish("store/messages/bytes", String.valueOf(counts.storedPayloadBytes().getAsLong()));
         publish("publish/messages/received", String.valueOf(counters.get("messages.received")));
         publish("publish/messages/sent", String.valueOf(counters.get("messages.sent")));
         publish("publish/messages/dropped", String.valueOf(dropped));
@@ -110,7 +111,11 @@ public final class SysTopics {
         loads.update("load/publish/dropped", dropped, elapsed, this::publish);
         loads.update("load/bytes/received", counters.get("bytes.received"), elapsed, this::publish);
         loads.update("load/bytes/sent", counters.get("bytes.sent"), elapsed, this::publish);
-        loads.update("load/connections", counters.get("connections.accepted"), elapsed, this::publish);
+        loads.update("load/connections", counters.get("connections.connect_packets"), elapsed, this::publish);
+        // every socket accepted, whether a limit closed it at once (mosquitto counts at accept() too)
+        loads.update("load/sockets", counters.get("connections.accepted")
+                + counters.get("connections.refused.max_connections") + counters.get("connections.refused.max_pending"),
+                elapsed, this::publish);
     }
 
     private void publish(String topic, String value) {

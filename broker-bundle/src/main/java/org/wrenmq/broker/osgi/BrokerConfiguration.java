@@ -4,6 +4,7 @@ import static org.wrenmq.broker.BrokerConfig.DEFAULT_CONNECT_TIMEOUT;
 import static org.wrenmq.broker.BrokerConfig.DEFAULT_MAX_PENDING_CONNECTIONS;
 import static org.wrenmq.broker.BrokerConfig.DEFAULT_ALLOW_ANONYMOUS;
 import static org.wrenmq.broker.BrokerConfig.DEFAULT_IO_THREADS;
+import static org.wrenmq.broker.BrokerConfig.DEFAULT_JMX_REGISTRATION;
 import static org.wrenmq.broker.BrokerConfig.DEFAULT_MAX_CONNECTIONS;
 import static org.wrenmq.broker.BrokerConfig.DEFAULT_MAX_INFLIGHT_MESSAGES;
 import static org.wrenmq.broker.BrokerConfig.DEFAULT_MAX_KEEPALIVE;
@@ -133,6 +134,18 @@ import org.wrenmq.broker.ClusterConfig;
             + "/metrics (Prometheus), /health and /ready; on 127.0.0.1 unless an address is given. Unset: none.",
             required = false)
     String http__listener();
+
+    @AttributeDefinition(name = "http_listener.certfile", description = "PEM certificate (chain) of the HTTP "
+            + "listener: with http_listener.keyfile it serves HTTPS only. Unset: plain HTTP.", required = false)
+    String http__listener_certfile();
+
+    @AttributeDefinition(name = "http_listener.keyfile", description = "PEM private key of "
+            + "http_listener.certfile.", required = false)
+    String http__listener_keyfile();
+
+    @AttributeDefinition(name = "jmx_registration", description = "Register the broker's MXBean (org.wrenmq:"
+            + "type=Broker) in the platform MBean server, which Hawtio and jconsole show.")
+    boolean jmx__registration() default DEFAULT_JMX_REGISTRATION;
 
     @AttributeDefinition(name = "persistence_location", description = "Directory of the store; by default the "
             + "broker bundle's data area.", type = AttributeType.STRING, required = false)

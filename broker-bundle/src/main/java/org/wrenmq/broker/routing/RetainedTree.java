@@ -37,6 +37,7 @@ public final class RetainedTree {
 
     private final Node root = new Node();
     private final AtomicLong count = new AtomicLong();
+    private final AtomicLong payloadBytes = new AtomicLong();
 
     /** Stores {@code message} for its topic, or clears the topic when the payload is empty [MQTT-3.3.1-10]. */
     public synchronized void put(Publication message) {
@@ -51,7 +52,10 @@ public final class RetainedTree {
         }
         if (node.message == null) {
             count.incrementAndGet();
+        } else {
+            payloadBytes.addAndGet(-node.message.payload().length);
         }
+        payloadBytes.addAndGet(message.payload().length);
         node.message = message;
     }
 
@@ -67,6 +71,7 @@ public final class RetainedTree {
             path.add(node);
         }
         if (node.message != null) {
+            payloadBytes.addAndGet(-node.message.payload().length);
             node.message = null;
             count.decrementAndGet();
         }
@@ -91,6 +96,11 @@ public final class RetainedTree {
 
     public long size() {
         return count.get();
+    }
+
+    /** Payload bytes of the retained messages held (mosquitto's {@code $SYS/broker/store/messages/bytes}). */
+    public long payloadBytes() {
+        return payloadBytes.get();
     }
 
     private static void match(Node node, String[] levels, int i, Consumer<Publication> sink) {

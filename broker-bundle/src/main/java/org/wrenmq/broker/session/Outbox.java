@@ -104,6 +104,7 @@ final class Outbox {
     private void add(Delivery d) {
         queue.add(d);
         queuedBytes += d.publication().payload().length;
+        services.metrics().queuedPayloadBytes.add(d.publication().payload().length);
         services.queuedTotal().incrementAndGet();
     }
 
@@ -123,6 +124,7 @@ final class Outbox {
         while (!queue.isEmpty() && canSendNow(queue.peek())) {
             Delivery d = queue.poll();
             queuedBytes -= d.publication().payload().length;
+            services.metrics().queuedPayloadBytes.add(-d.publication().payload().length);
             services.queuedTotal().decrementAndGet();
             send(d);
         }
@@ -148,7 +150,7 @@ final class Outbox {
             inflightForUpdate().put(packetId, new InflightMessage(packetId, d));
         }
         if (outlet.sendPublish(d, packetId, d.maybeSent())) {
-            services.metrics().messageSent(d.qos().value());
+            services.metrics().messageSent(d.qos().value(), d.publication().payload().length);
         } else {
             services.metrics().messagesDroppedTooLargeForClient.increment();
             inflight.remove(packetId);
@@ -262,6 +264,7 @@ final class Outbox {
     void clear() {
         services.queuedTotal().addAndGet(-queue.size());
         queue.clear();
+        services.metrics().queuedPayloadBytes.add(-queuedBytes);
         queuedBytes = 0;
         inflight = Map.of();
     }

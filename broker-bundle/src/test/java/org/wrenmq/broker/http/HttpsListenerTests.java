@@ -118,6 +118,61 @@ class HttpsListenerTests {
         assertThat(config.listeners().get(0).isTls()).isTrue();
     }
 
+    @Test
+    void inAMapOfSettingsHttpListenerDotCertfileAndKeyfileServeHttpsBehindThePasswordFile() throws Exception {
+        TestPki pki = TestPki.create(dir);
+        Path[] server = pki.server("server", TestPki.KeyForm.PKCS8_EC);
+        Path passwords = org.wrenmq.broker.testing.SecurityFiles.passwords(dir.resolve("passwd"),
+                java.util.Map.of("prometheus", "scrape-pw"));
+        java.util.Map<String, Object> karafStyle = new java.util.HashMap<>();
+        karafStyle.put("listener.mqtt.port", "0");
+        karafStyle.put("listener.mqtt.bind_address", "127.0.0.1");
+        karafStyle.put("persistence", "false");
+        karafStyle.put("password_file", passwords.toString());
+        karafStyle.put("http_listener", "0");
+        karafStyle.put("http_listener.certfile", server[0].toString());
+        karafStyle.put("http_listener.keyfile", server[1].toString());
+        karafStyle.put("http_listener.tls_version", "tlsv1.3");
+        broker = Broker.builder().config(BrokerConfig.fromMap(karafStyle)).build().start();
+        assertThat(broker.config().listeners()).allSatisfy(l -> assertThat(l.isTls()).isFalse());
+
+        HttpClient https = HttpClient.newBuilder().sslContext(Listening.ssl(pki.caCert()))
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        HttpResponse<String> anonymous = https.send(HttpRequest.newBuilder(url("https", "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        HttpResponse<String> scrape = https.send(HttpRequest.newBuilder(url("https", "/metrics"))
+                .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                        "prometheus:scrape-pw".getBytes(java.nio.charset.StandardCharsets.UTF_8))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(scrape.statusCode()).isEqualTo(200);
+        assertThat(scrape.body()).contains("wrenmq_clients_connected 0");
+        assertThat(scrape.sslSession()).hasValueSatisfying(
+                session -> assertThat(session.getProtocol()).isEqualTo("TLSv1.3"));
+    }
+
+    @Test
+    void httpListenerDotKeysAreCheckedAsTheLinesAfterHttpListener() {
+        assertThatThrownBy(() -> BrokerConfig.fromMap(java.util.Map.of("http_listener.certfile", "/x.crt")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("http_listener.certfile needs http_listener (PORT [ADDRESS])");
+        assertThatThrownBy(() -> BrokerConfig.fromMap(java.util.Map.of("http_listener", "9100",
+                "http_listener.certfile", "/x.crt")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("http_listener 9100: TLS needs both certfile and keyfile (or a keystore)");
+        assertThatThrownBy(() -> BrokerConfig.fromMap(java.util.Map.of("http_listener", "9100",
+                "http_listener.protocol", "websockets")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("http_listener.protocol: protocol does not apply to http_listener (only its TLS settings "
+                        + "do); put it after a listener line");
+        assertThatThrownBy(() -> BrokerConfig.fromMap(java.util.Map.of("http_listener", "9100",
+                "http_listener.certfle", "/x.crt")))
+                .isInstanceOf(ConfigException.class).hasMessage("unknown setting 'http_listener.certfle'");
+        assertThatThrownBy(() -> BrokerConfig.fromMap(java.util.Map.of("http_listener", "9100",
+                "http_listener.tls_version", "tlsv1")))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("http_listener.tls_version: tls_version");
+    }
+
     private URI url(String scheme, String path) {
         return URI.create(scheme + "://127.0.0.1:" + broker.httpAddress().getPort() + path);
     }

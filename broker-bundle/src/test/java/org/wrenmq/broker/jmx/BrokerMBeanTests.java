@@ -102,4 +102,16 @@ class BrokerMBeanTests {
         broker.close();
         assertThat(ManagementFactory.getPlatformMBeanServer().isRegistered(name)).isFalse();
     }
+
+    @Test
+    void jmxRegistrationFalseRegistersNothing() throws Exception {
+        try (Broker unseen = Broker.builder().listener(0, "127.0.0.1").set("allow_anonymous", "true")
+                .set("persistence", "false").set("jmx_registration", "false").build().start()) {
+            ObjectName unseenName = new ObjectName("org.wrenmq:type=Broker,listener=\"127.0.0.1:" + unseen.port()
+                    + "\"");
+            assertThat(ManagementFactory.getPlatformMBeanServer().isRegistered(unseenName)).isFalse();
+            assertThat(ManagementFactory.getPlatformMBeanServer().isRegistered(name)).as("the other broker's")
+                    .isTrue();
+        }
+    }
 }

@@ -58,7 +58,9 @@ class SysTreeTests {
         assertThat(sys.get("store/messages/count")).isEqualTo(String.valueOf(retained)).isEqualTo(sys.get("messages/stored"));
         assertThat(sys).containsKeys("uptime", "version", "bytes/received", "bytes/sent", "heap/current", "heap/maximum",
                 "load/messages/received/5min", "load/messages/sent/15min", "load/publish/dropped/1min",
-                "load/bytes/received/1min", "load/bytes/sent/5min", "load/connections/15min");
+                "load/bytes/received/1min", "load/bytes/sent/5min", "load/connections/15min",
+                "load/sockets/1min", "load/sockets/15min", "publish/bytes/sent", "store/messages/bytes");
+        assertThat(sys).as("payload bytes of the three PUBLISH packets").containsEntry("publish/bytes/received", "3");
         assertThat(Long.parseLong(sys.get("heap/maximum"))).isGreaterThanOrEqualTo(Long.parseLong(sys.get("heap/current")) / 2);
     }
 }

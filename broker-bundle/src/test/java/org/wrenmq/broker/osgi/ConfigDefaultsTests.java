@@ -45,7 +45,7 @@ class ConfigDefaultsTests {
     private static final Map<String, String> DEFAULTS = defaults();
 
     /** A row of the docs' key table: | `key` | `default` more text | ... (no backticks: no fixed default). */
-    private static final Pattern ROW = Pattern.compile("^\\| `([a-z0-9_]+)` \\| (`([^`]*)`)?[^|]*\\|",
+    private static final Pattern ROW = Pattern.compile("^\\| `([a-z0-9_.]+)` \\| (`([^`]*)`)?[^|]*\\|",
             Pattern.MULTILINE);
 
     private static Map<String, String> defaults() {
@@ -73,6 +73,7 @@ class ConfigDefaultsTests {
         d.put("persistence_fsync", str(DEFAULT_PERSISTENCE_FSYNC));
         d.put("persistence_on_corruption", DEFAULT_PERSISTENCE_ON_CORRUPTION);
         d.put("cluster_backup_count", str(org.wrenmq.broker.ClusterConfig.DEFAULT_BACKUP_COUNT));
+        d.put("jmx_registration", str(BrokerConfig.DEFAULT_JMX_REGISTRATION));
         return d;
     }
 

@@ -28,7 +28,7 @@ import org.wrenmq.it.support.Ports;
  * The two deployments of every test: the adapter as built ({@code wrenmq.rar}, configured through its
  * {@code ironjacamar.xml}), and an application with EJBs, message-driven beans and the test itself.
  */
-final class Deployments {
+public final class Deployments {
 
     static final String IRONJACAMAR = "META-INF/ironjacamar.xml";
 
@@ -112,7 +112,7 @@ final class Deployments {
     }
 
     /** The jca-cdi jar as the build made it (or its classes, when an IDE runs the test). */
-    private static JavaArchive cdiJar() {
+    public static JavaArchive cdiJar() {
         File built = jarOf(MqttPublishers.class);
         JavaArchive jar = ShrinkWrap.create(JavaArchive.class, "wrenmq-cdi.jar");
         return built.isDirectory() ? jar.as(ExplodedImporter.class).importDirectory(built).as(JavaArchive.class)

@@ -8,10 +8,13 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Loopback ports for tests: free ones, chosen at run time, and whether something listens on one. */
 public final class Ports {
     private static final int CONNECT_TIMEOUT_MILLIS = 500;
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
     private Ports() {
     }
@@ -21,15 +24,22 @@ public final class Ports {
         return free(1)[0];
     }
 
-    /** {@code n} different ports free a moment ago (held open together, so none is handed out twice). */
+    /**
+     * {@code n} different ports free a moment ago, none handed out before in this JVM: servers set up in parallel
+     * may bind theirs much later (GlassFish's IIOP listener at the first EJB deployment), and the system would
+     * otherwise give the same free port to two of them.
+     */
     public static int[] free(int n) {
         List<ServerSocket> held = new ArrayList<>();
         try {
             int[] ports = new int[n];
-            for (int i = 0; i < n; i++) {
+            int found = 0;
+            while (found < n) {
                 ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
                 held.add(socket);
-                ports[i] = socket.getLocalPort();
+                if (HANDED_OUT.add(socket.getLocalPort())) {
+                    ports[found++] = socket.getLocalPort();
+                }
             }
             return ports;
         } catch (IOException e) {

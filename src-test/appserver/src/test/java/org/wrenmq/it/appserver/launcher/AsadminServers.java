@@ -1,7 +1,10 @@
 package org.wrenmq.it.appserver.launcher;
 
+import static org.awaitility.Awaitility.await;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -104,6 +107,9 @@ public final class AsadminServers implements LauncherSessionListener {
         domain.sh(page.codeBlock(server.startHeading(), "sh"), user);
         domain.sh(asPrintedHere(page, server.adapterHeading(), Map.of(BROKER_AS_PRINTED,
                 "port=" + mqttPort + ":bindAddress=127.0.0.1:persistence=false:")), user);
+        // the page's "when it worked": the adapter's own line in server.log (the RAR brings its SLF4J provider)
+        await(name + "'s server.log has the adapter's WRENMQ-JCA-002 line").atMost(Duration.ofSeconds(30))
+                .until(() -> domain.serverLog().contains("WRENMQ-JCA-002"));
         System.setProperty("wrenmq." + name + ".java.home", domain.javaHome().toString());
         System.setProperty("wrenmq." + name + ".adminPort", Integer.toString(domain.adminPort()));
         System.setProperty("wrenmq." + name + ".mqttPort", Integer.toString(mqttPort));

@@ -1,6 +1,7 @@
 package org.wrenmq.it.appserver.probe;
 
 import jakarta.ejb.EJB;
+import jakarta.inject.Inject;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -12,11 +13,13 @@ import org.wrenmq.api.MqttMessage;
 import org.wrenmq.it.appserver.beans.Point;
 import org.wrenmq.it.appserver.beans.Publisher;
 import org.wrenmq.it.appserver.beans.Received;
+import org.wrenmq.it.appserver.beans.cdi.CdiShop;
+import org.wrenmq.it.appserver.beans.cdi.Reading;
 
 /**
  * The test application's door for a test that runs outside the server (no Arquillian): it makes the
- * {@link Publisher} EJB publish and tells what the message-driven beans recorded in {@link Received}, as plain
- * text. One line per message: {@code topic TAB payload TAB content type TAB name=value;name=value}.
+ * {@link Publisher} EJB (or the CDI bean {@link CdiShop}) publish and tells what the message-driven beans and
+ * observer methods recorded in {@link Received}, as plain text. One line per message: {@code topic TAB payload TAB content type TAB name=value;name=value}.
  */
 @WebServlet("/probe/*")
 public class ProbeServlet extends HttpServlet {
@@ -28,6 +31,9 @@ public class ProbeServlet extends HttpServlet {
 
     @EJB
     private Received received;
+
+    @Inject
+    private CdiShop shop;
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -41,6 +47,13 @@ public class ProbeServlet extends HttpServlet {
                 case "/publish-json" -> publisher.publishJson(topic, new Point(request.getParameter("name"),
                         Integer.parseInt(request.getParameter("x")), Integer.parseInt(request.getParameter("y"))));
                 case "/publish-many" -> publisher.publishMany(topic, Integer.parseInt(request.getParameter("count")));
+                case "/cdi/publish" -> shop.publish(topic, request.getParameter("text"));
+                case "/cdi/publish-then-fail" -> shop.publishThenFail(topic, request.getParameter("text"));
+                case "/cdi/publish-all" -> shop.publishAll(request.getParameterValues("topic"));
+                case "/cdi/publish-json" -> shop.publishJson(topic, new Reading(request.getParameter("name"),
+                        Double.parseDouble(request.getParameter("celsius"))));
+                case "/cdi/publish-through" -> shop.publishThrough(request.getParameter("factory"), topic,
+                        request.getParameter("text"));
                 case "/received" -> received.onTopicsStartingWith(request.getParameter("prefix"))
                         .forEach(m -> out.println(line(m)));
                 case "/attempts" -> out.println(received.attempts(request.getParameter("payload")));

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The test application's probe servlet ({@code probe.ProbeServlet}) seen from the test: makes the EJB publish,
@@ -51,6 +52,36 @@ final class Probe {
         get("publish-many", "topic", topicPrefix, "count", Integer.toString(count));
     }
 
+    /** Through the CDI bean's {@code @Inject MqttPublisher}, in a {@code @Transactional} method. */
+    void cdiPublish(String topic, String text) {
+        get("cdi/publish", "topic", topic, "text", text);
+    }
+
+    /** A {@code @Transactional} method that publishes, then throws; returns what the server answered (HTTP 500). */
+    String cdiPublishThenFail(String topic, String text) {
+        return failure("cdi/publish-then-fail", "topic", topic, "text", text);
+    }
+
+    /** One message per topic, in one transaction, each topic as its own payload. */
+    void cdiPublishAll(String... topics) {
+        get("cdi/publish-all", Arrays.stream(topics).flatMap(t -> Stream.of("topic", t))
+                .toArray(String[]::new));
+    }
+
+    void cdiPublishJson(String topic, String sensorName, double celsius) {
+        get("cdi/publish-json", "topic", topic, "name", sensorName, "celsius", Double.toString(celsius));
+    }
+
+    /** Through {@code @MqttFactory(factory)}, without a transaction: answers once the broker accepted it. */
+    void cdiPublishThrough(String factory, String topic, String text) {
+        get("cdi/publish-through", "factory", factory, "topic", topic, "text", text);
+    }
+
+    /** The same, expected to fail: returns the server's exception. */
+    String cdiPublishThroughFails(String factory, String topic, String text) {
+        return failure("cdi/publish-through", "factory", factory, "topic", topic, "text", text);
+    }
+
     List<Received> received(String topicPrefix) {
         return get("received", "prefix", topicPrefix).lines().map(Received::parse).toList();
     }
@@ -86,13 +117,22 @@ final class Probe {
     }
 
     private String get(String path, String... nameValues) {
+        return answer(path, 200, nameValues);
+    }
+
+    /** A probe that must fail inside the server: its stack trace. */
+    private String failure(String path, String... nameValues) {
+        return answer(path, 500, nameValues);
+    }
+
+    private String answer(String path, int expectedStatus, String... nameValues) {
         String query = Arrays.stream(nameValues).map(v -> URLEncoder.encode(v, StandardCharsets.UTF_8))
                 .collect(Collectors.collectingAndThen(Collectors.toList(), Probe::pairs));
         URI uri = URI.create(base + path + (query.isEmpty() ? "" : "?" + query));
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(90))
                     .build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
+            if (response.statusCode() != expectedStatus) {
                 throw new AssertionError("GET " + uri + ": HTTP " + response.statusCode() + "\n" + response.body());
             }
             return response.body();

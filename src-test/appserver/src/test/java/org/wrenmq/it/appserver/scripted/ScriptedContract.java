@@ -15,8 +15,8 @@ import org.wrenmq.it.support.Ports;
 /**
  * The adapter's promises checked from outside a server that was set up as its docs page says: the test
  * application's EJB publishes through the probe servlet, its message-driven beans record what they get, and
- * mosquitto_pub/mosquitto_sub talk to the broker inside the server. The same checks as {@code AdapterContract},
- * for servers the build does not drive through Arquillian. Subclasses start the server once for all tests.
+ * mosquitto_pub/mosquitto_sub talk to the broker inside the server. The same checks as {@code CdiContract} (the
+ * adapter's and CDI's), for servers the build does not drive through Arquillian. Subclasses start the server once for all tests.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class ScriptedContract {
@@ -140,6 +140,64 @@ abstract class ScriptedContract {
 
         await().atMost(DELIVERY).until(() -> probe().objects(), objects -> objects.contains("Point[origin, 3, -4]"));
         assertThat(probe().received("it/json/point").get(0).contentType()).isEqualTo("application/json");
+    }
+
+    @Test
+    void injectedPublisherInACdiBeanPublishesWhenItsTransactionCommits() {
+        probe().cdiPublish("it/basic/cdi/commit", "from a CDI bean");
+
+        await().atMost(DELIVERY).until(() -> probe().payloads("it/basic/cdi/commit"),
+                p -> p.contains("from a CDI bean"));
+    }
+
+    @Test
+    void injectedPublisherPublishesNothingWhenTheTransactionRollsBack() {
+        assertThat(probe().cdiPublishThenFail("it/basic/cdi/rollback", "rolled back"))
+                .contains("fails after publishing, on purpose");
+        probe().cdiPublish("it/basic/cdi/rollback", "committed");
+
+        await().atMost(DELIVERY).until(() -> probe().payloads("it/basic/cdi/rollback"), p -> p.contains("committed"));
+        assertThat(probe().payloads("it/basic/cdi/rollback")).containsExactly("committed");
+    }
+
+    @Test
+    void qualifierChoosesTheFactoryByItsResourceReference() {
+        probe().cdiPublishThrough(TestApplication.SECOND, "it/basic/cdi/second", "through mqtt/second");
+
+        await().atMost(DELIVERY).until(() -> probe().payloads("it/basic/cdi/second"),
+                p -> p.contains("through mqtt/second"));
+        assertThat(probe().cdiPublishThroughFails("mqtt/missing", "it/basic/cdi/missing", "nowhere"))
+                .contains("no MqttConnectionFactory at java:comp/env/mqtt/missing");
+    }
+
+    @Test
+    void publishJsonFollowsTheApplicationsJsonb() {
+        probe().cdiPublishJson("it/basic/cdi/json", "hall", 21.5);
+
+        await().atMost(DELIVERY).until(() -> probe().received("it/basic/cdi/json"), m -> !m.isEmpty());
+        Received message = probe().received("it/basic/cdi/json").get(0);
+        assertThat(message.payload()).contains("\"sensor_name\":\"hall\"");
+        assertThat(message.contentType()).isEqualTo("application/json");
+    }
+
+    @Test
+    void observerMethodReceivesTheMessagesOfItsTopicFilterOnly() {
+        probe().cdiPublishAll("it/cdi-events/rooms/hall/temperature", "it/cdi-events/rooms/hall/humidity",
+                "it/cdi-events/rooms/cellar/temperature");
+
+        await().atMost(DELIVERY).until(() -> probe().payloads("it/cdi-events/rooms/cellar"), p -> !p.isEmpty());
+        assertThat(probe().received("it/cdi-events/rooms/")).extracting(Received::topic)
+                .as("humidity does not match rooms/+/temperature; CdiEvents delivers one at a time, in order")
+                .containsExactly("it/cdi-events/rooms/hall/temperature", "it/cdi-events/rooms/cellar/temperature");
+    }
+
+    @Test
+    void observerThatThrowsGetsTheMessageAgain() {
+        probe().cdiPublish("it/cdi-events/flaky", "observed twice");
+
+        await().atMost(DELIVERY).until(() -> probe().payloads("it/cdi-events/flaky"),
+                p -> p.contains("observed twice"));
+        assertThat(probe().attempts("observed twice")).isEqualTo(2);
     }
 
     @Test

@@ -26,6 +26,8 @@ class TomEEAsPrintedIT extends ScriptedContract {
     private static final String INSTALL = "## 1. Put the adapter's API in lib/";
     private static final String CONFIGURE = "## 2. Let TomEE deploy apps/";
     private static final String RUN = "## 3. Run it";
+    private static final String CREDENTIALS = "## Credentials";
+    private static final String CIPHER_ON_PAGE = "i7eutwIwCqg=";
     private static final String HTTP_CONNECTOR = "<Connector port=\"8080\" protocol=\"HTTP/1.1\"";
     private static final String SHUTDOWN_PORT = "<Server port=\"8005\"";
 
@@ -37,17 +39,23 @@ class TomEEAsPrintedIT extends ScriptedContract {
         Distribution.deleteRecursively(work);
         Path home = Distribution.unpack(Path.of(System.getProperty("wrenmq.tomee.zip")), work.resolve("tomee"));
         Path user = UserDirectory.withBuiltRar(work.resolve("user"));
-        TestApplication.writeInto(user, "openejb:Resource/wrenmq");
+        TestApplication.writeInto(user, "openejb:Resource/wrenmq", Map.of());
         Map<String, String> environment = Shell.withThisJdk(Map.of("CATALINA_HOME", home.toString()));
 
         Shell.run(page.codeBlock(INSTALL, "sh"), user, environment);
         Files.writeString(home.resolve("conf/tomee.xml"), page.codeBlock(CONFIGURE, "xml"));
         Files.writeString(home.resolve("conf/system.properties"), "\n" + asPrintedHere(
                 page.codeBlock(CONFIGURE, "properties")), StandardOpenOption.APPEND);
+        String printed = Shell.run(page.codeBlock(CREDENTIALS, "sh"), user, environment);
+        assertThat(printed).as("tomee.sh cipher, as the page shows it").contains(CIPHER_ON_PAGE);
+        Files.writeString(home.resolve("conf/system.properties"), "\n" + page.codeBlock(CREDENTIALS, "properties"),
+                StandardOpenOption.APPEND);
         onLoopbackAndFreePorts(home.resolve("conf/server.xml"));
         server = ServerProcess.start(page.codeBlock(RUN, "sh"), user, environment, work.resolve("console.log"),
                 console -> console.contains("Server startup in"));
         assertThat(server.console()).as("TomEE's log").doesNotContain("SEVERE")
+                .as("every property passed on (the credentials above included)").doesNotContain("unused property")
+                .doesNotContain("refused")
                 .contains("WRENMQ-JCA-002", "container=wrenmq)");
     }
 

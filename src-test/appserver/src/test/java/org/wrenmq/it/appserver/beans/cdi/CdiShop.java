@@ -56,6 +56,11 @@ public class CdiShop {
         second.publish(topic, text, QoS.AT_LEAST_ONCE).toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
+    /** Without a transaction, through the factory mapped under {@code name}: returns once the broker accepted it. */
+    public void publishThrough(String name, String topic, String text) throws Exception {
+        named(name).publish(topic, text, QoS.AT_LEAST_ONCE).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
     /** A publisher for a factory name the application never mapped. */
     public MqttPublisher named(String name) {
         return publishers.select(MqttFactory.Literal.of(name)).get();

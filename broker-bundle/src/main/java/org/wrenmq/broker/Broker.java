@@ -185,8 +185,6 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
             LOG.info("listener {} on {}", l.config().describe(), serverChannels.get(serverChannels.size() - 1)
                     .localAddress());
         }
-        LOG.info("WrenMQ listening on {} ({} transport, {} event loops)", boundAddresses(),
-                Transports.nativeEpoll() ? "epoll" : "nio", config.ioThreads());
         InetSocketAddress first = boundAddresses().get(0);
         if (config.jmxRegistration()) {
             management = BrokerManagement.register(this, first.getAddress().getHostAddress() + ":" + first.getPort());
@@ -208,6 +206,9 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
                 throw e;
             }
         }
+        // last: launchers and tests take this line as "started", HTTP listener and bridges included
+        LOG.info("WrenMQ listening on {} ({} transport, {} event loops)", boundAddresses(),
+                Transports.nativeEpoll() ? "epoll" : "nio", config.ioThreads());
         return this;
     }
 

@@ -148,6 +148,10 @@ public final class Session implements Subscriber {
      */
     public void attach(Outlet newOutlet, boolean persistentSession, long expirySeconds, Publication will,
                        long willDelaySeconds) {
+        if (ended) { // replaced by a later CONNECT before this one attached: that one took the client id over
+            newOutlet.takenOver();
+            return;
+        }
         if (outlet != null && outlet != newOutlet) {
             outlet.takenOver();
             willAndExpiry.takenOver();

@@ -64,11 +64,16 @@ public final class SessionRegistry {
         owners.connected(clientId);
     }
 
+    /**
+     * The session a CONNECT gets: the registered one when the client asks to resume and that session outlives its
+     * connection (a clean session whose connection is still closing is over, as in mosquitto, so a quick reconnect
+     * never finds it "present" [MQTT-3.1.2-6]); otherwise a new one, replacing any registered.
+     */
     public Opened open(String clientId, boolean cleanStart, Function<String, Session> factory) {
         boolean[] present = {false};
         Session[] replaced = {null};
         Session session = sessions.compute(clientId, (id, old) -> {
-            if (old != null && !old.hasEnded() && !cleanStart) {
+            if (old != null && !old.hasEnded() && !cleanStart && old.isPersistent()) {
                 present[0] = true;
                 return old;
             }

@@ -54,6 +54,7 @@ final class SessionFixtures {
         final List<Sent> publishes = new ArrayList<>();
         final List<Integer> pubRels = new ArrayList<>();
         boolean writable = true;
+        boolean takenOver;
         int receiveMaximum = 65_535;
 
         @Override
@@ -74,6 +75,7 @@ final class SessionFixtures {
 
         @Override
         public void takenOver() {
+            takenOver = true;
         }
 
         @Override

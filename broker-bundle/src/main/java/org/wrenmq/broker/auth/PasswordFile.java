@@ -86,8 +86,10 @@ public final class PasswordFile {
             } else if (!(hash.startsWith("$6$") && p.length == 4)) {
                 return null;
             }
-            Base64.getDecoder().decode(p[p.length - 2]);
-            return Base64.getDecoder().decode(p[p.length - 1]).length == 0 ? null : p;
+            // PBKDF2 refuses an empty salt, and neither hash is worth anything without one
+            boolean empty = Base64.getDecoder().decode(p[p.length - 2]).length == 0
+                    || Base64.getDecoder().decode(p[p.length - 1]).length == 0;
+            return empty ? null : p;
         } catch (IllegalArgumentException e) {
             return null;
         }

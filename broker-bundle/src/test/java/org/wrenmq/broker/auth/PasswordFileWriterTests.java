@@ -99,6 +99,14 @@ class PasswordFileWriterTests {
         assertThatThrownBy(() -> writer.line("a:b", "p")).hasMessageContaining("':'");
     }
 
+    @Test
+    @DisplayName("a line with an empty salt is refused with FILE:LINE when read, not at the first login (found by fuzzing)")
+    void emptySaltIsRefusedWhenRead() throws Exception {
+        Path file = Files.writeString(dir.resolve("passwd"), "# devices\nuser:$7$0001$$MDE1MDE1Nj\n");
+
+        assertThatThrownBy(() -> PasswordFile.read(file)).hasMessageStartingWith(file + ":2: ");
+    }
+
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }

@@ -278,7 +278,7 @@ final class BridgeBlock {
 
     /** A TLS file (a folder for bridge_capath) that must be there now: a typo is reported at its line. */
     private static Path path(String key, String v) {
-        Path p = Path.of(ConfigValues.nonEmpty(key, v));
+        Path p = ConfigValues.path(key, v);
         if (key.equals("bridge_capath") ? !Files.isDirectory(p) : !Files.isRegularFile(p) || !Files.isReadable(p)) {
             throw new ConfigException(key + ": " + p + (key.equals("bridge_capath") ? " is not a folder"
                     : " is not a readable file"));

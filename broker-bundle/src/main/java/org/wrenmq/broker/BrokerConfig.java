@@ -5,7 +5,7 @@ import static org.wrenmq.broker.config.ConfigValues.integer;
 import static org.wrenmq.broker.config.ConfigValues.longValue;
 import static org.wrenmq.broker.config.ConfigValues.nonEmpty;
 
-import java.nio.file.InvalidPathException;
+import org.wrenmq.broker.config.ConfigValues;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -513,11 +513,7 @@ public final class BrokerConfig {
         }
 
         private static Path path(String key, String v) {
-            try {
-                return Path.of(nonEmpty(key, v));
-            } catch (InvalidPathException e) {
-                throw new ConfigException(key + " is not a usable path: " + e.getReason());
-            }
+            return ConfigValues.path(key, v);
         }
 
         private static boolean corruptionPolicy(String key, String v) {

@@ -126,7 +126,7 @@ final class ListenerBlock {
     }
 
     private static Path path(String key, String v) {
-        return Path.of(ConfigValues.nonEmpty(key, v));
+        return ConfigValues.path(key, v);
     }
 
     private static ListenerConfig.Protocol protocol(String v) {

@@ -15,6 +15,15 @@ public final class ConfigValues {
         return v;
     }
 
+    /** A path value; one Java cannot make (a NUL byte in it) is a config error like any other bad value. */
+    public static java.nio.file.Path path(String key, String v) {
+        try {
+            return java.nio.file.Path.of(nonEmpty(key, v));
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new ConfigException(key + " is not a usable path: " + e.getReason());
+        }
+    }
+
     public static boolean bool(String key, String v) {
         switch (v) {
             case "true": return true;

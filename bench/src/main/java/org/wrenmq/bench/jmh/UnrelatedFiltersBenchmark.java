@@ -19,7 +19,6 @@ import org.wrenmq.api.MqttMessage;
 import org.wrenmq.api.QoS;
 import org.wrenmq.broker.Broker;
 import org.wrenmq.broker.LocalSession;
-import org.wrenmq.broker.routing.SharedGroup;
 import org.wrenmq.broker.routing.Subscription;
 import org.wrenmq.broker.routing.SubscriptionTree;
 
@@ -116,16 +115,6 @@ public class UnrelatedFiltersBenchmark {
 
     @Benchmark
     public void match(Blackhole sink) {
-        tree.match(TOPIC, new SubscriptionTree.Visitor() {
-            @Override
-            public void subscription(Subscription s) {
-                sink.consume(s);
-            }
-
-            @Override
-            public void sharedGroup(SharedGroup group) {
-                sink.consume(group);
-            }
-        });
+        tree.match(TOPIC, new SubscriptionMatchBenchmark.Collector(sink));
     }
 }

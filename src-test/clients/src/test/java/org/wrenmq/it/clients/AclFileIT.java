@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.wrenmq.broker.Broker;
 import org.wrenmq.it.support.ClientProcess;
 import org.wrenmq.it.support.Mosquitto;
@@ -62,7 +63,8 @@ class AclFileIT {
     @TempDir
     Path dir;
 
-    private final Launched launched = new Launched();
+    @RegisterExtension
+    final Launched launched = new Launched();
     private Broker wrenmq;
     private int port;
 

@@ -13,10 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.wrenmq.it.support.ClientProcess;
@@ -39,7 +39,8 @@ class BridgeIT {
     @TempDir
     Path dir;
 
-    private final Launched launched = new Launched();
+    @RegisterExtension
+    final Launched launched = new Launched();
     private int localPort;
     private int remotePort;
     private Path localConf;
@@ -47,10 +48,6 @@ class BridgeIT {
     private ClientProcess remote;
     private Remote remoteKind;
 
-    @AfterEach
-    void stopEverything() throws InterruptedException {
-        launched.closeAll();
-    }
 
     @ParameterizedTest(name = "remote {0}")
     @EnumSource(Remote.class)

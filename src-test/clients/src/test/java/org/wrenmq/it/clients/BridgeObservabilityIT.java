@@ -10,11 +10,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.wrenmq.it.support.ClientProcess;
 import org.wrenmq.it.support.Mosquitto;
 
@@ -31,7 +31,8 @@ class BridgeObservabilityIT {
     @TempDir
     Path dir;
 
-    private final Launched launched = new Launched();
+    @RegisterExtension
+    final Launched launched = new Launched();
     private MosquittoCli cli;
     private int edgePort;
     private int httpPort;
@@ -44,10 +45,6 @@ class BridgeObservabilityIT {
         httpPort = ports[1];
     }
 
-    @AfterEach
-    void stopEverything() {
-        launched.closeAll();
-    }
 
     @Test
     @DisplayName("connected, forwarded, received, waiting and dropped follow the messages sent; $SYS shows 1, 0, 1")

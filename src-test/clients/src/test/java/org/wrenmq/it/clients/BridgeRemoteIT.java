@@ -13,11 +13,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.wrenmq.broker.testing.TestPki;
 import org.wrenmq.it.support.ClientProcess;
 import org.wrenmq.it.support.Mosquitto;
@@ -35,7 +35,8 @@ class BridgeRemoteIT {
     @TempDir
     Path dir;
 
-    private final Launched launched = new Launched();
+    @RegisterExtension
+    final Launched launched = new Launched();
     private MosquittoCli cli;
     private int edgePort;
     private int httpPort;
@@ -48,10 +49,6 @@ class BridgeRemoteIT {
         httpPort = ports[1];
     }
 
-    @AfterEach
-    void stopEverything() {
-        launched.closeAll();
-    }
 
     @Test
     @DisplayName("TLS: bridge_cafile, bridge_capath with a client certificate, bridge_insecure connect; no client "

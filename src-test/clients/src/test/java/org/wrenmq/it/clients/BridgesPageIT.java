@@ -15,11 +15,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.wrenmq.broker.testing.TestPki;
 import org.wrenmq.it.support.ClientProcess;
 import org.wrenmq.it.support.DocPage;
@@ -45,7 +45,8 @@ class BridgesPageIT {
     @TempDir
     Path dir;
 
-    private final Launched launched = new Launched();
+    @RegisterExtension
+    final Launched launched = new Launched();
     private final Map<String, String> substitutions = new LinkedHashMap<>();
     private MosquittoCli cli;
     private int edgePort;
@@ -76,10 +77,6 @@ class BridgesPageIT {
         Files.copy(pki.caCert(), edge.resolve("cloud-ca.crt"));
     }
 
-    @AfterEach
-    void stopEverything() {
-        launched.closeAll();
-    }
 
     @Test
     @DisplayName("readings reach the cloud under factory-7/, commands come back without it, the state is retained, "

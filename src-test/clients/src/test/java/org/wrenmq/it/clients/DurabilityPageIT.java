@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.wrenmq.it.support.ClientProcess;
 import org.wrenmq.it.support.DocPage;
 
@@ -30,12 +30,9 @@ class DurabilityPageIT {
     private static final Pattern ROW = Pattern.compile("(.+?) +\\| online: (\\d+) acknowledged.*\\| offline: (\\d+) "
             + "acknowledged.*\\| after kill -9: drain: (\\d+) delivered");
 
-    private final Launched launched = new Launched();
+    @RegisterExtension
+    final Launched launched = new Launched();
 
-    @AfterEach
-    void stopEverything() {
-        launched.closeAll();
-    }
 
     @Test
     @DisplayName("measure.sh: every broker of the page, acknowledged messages back after kill -9 as the page says")

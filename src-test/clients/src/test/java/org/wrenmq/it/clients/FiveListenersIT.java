@@ -23,11 +23,11 @@ import javax.net.ssl.TrustManagerFactory;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.wrenmq.broker.testing.TestPki;
 import org.wrenmq.it.support.ClientProcess;
 
@@ -40,7 +40,8 @@ import org.wrenmq.it.support.ClientProcess;
 class FiveListenersIT {
     @TempDir
     Path dir;
-    private final Launched launched = new Launched();
+    @RegisterExtension
+    final Launched launched = new Launched();
     private TestPki pki;
     private Path[] device;
     private int plain;
@@ -88,10 +89,6 @@ class FiveListenersIT {
         broker = Launched.awaitListening(launched.wrenmq(dir, "-c", conf.toString()));
     }
 
-    @AfterEach
-    void stopEverything() throws InterruptedException {
-        launched.closeAll();
-    }
 
     @Test
     @DisplayName("mosquitto clients: plain, TLS with --cafile, mutual TLS with --cert/--key; refused without them")

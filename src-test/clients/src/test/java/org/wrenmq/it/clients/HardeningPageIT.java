@@ -15,10 +15,10 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.wrenmq.it.support.ClientProcess;
 import org.wrenmq.it.support.DocPage;
 
@@ -41,13 +41,10 @@ class HardeningPageIT {
     @TempDir
     Path dir;
 
-    private final Launched launched = new Launched();
+    @RegisterExtension
+    final Launched launched = new Launched();
     private final int port = Launched.freePort();
 
-    @AfterEach
-    void stopEverything() {
-        launched.closeAll();
-    }
 
     @Test
     @DisplayName("a connection refused over max_pending_connections and one closed at connect_timeout: the page's lines")

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.wrenmq.it.support.ClientProcess;
 import org.wrenmq.it.support.Mosquitto;
 import org.wrenmq.it.support.Ports;
@@ -16,9 +18,9 @@ import org.wrenmq.it.support.Ports;
 /**
  * The processes one test starts in its folder (mosquitto's clients, mosquitto, {@code ./wrenmq}: the programs themselves are run by
  * it-support's {@link ClientProcess} and {@link Mosquitto}), closed together
- * by {@link #closeAll()} after the test; and the two things starting them needs: a free port, a path the pom set.
+ * by {@link #closeAll()} after the test (as a JUnit extension, {@code @RegisterExtension final Launched launched}); and the two things starting them needs: a free port, a path the pom set.
  */
-final class Launched {
+final class Launched implements AfterEachCallback {
     private final List<Runnable> closers = new ArrayList<>();
 
     ClientProcess track(ClientProcess process) {
@@ -73,6 +75,13 @@ final class Launched {
 
     void closeAll() {
         closers.forEach(Runnable::run);
+        closers.clear();
+    }
+
+    /** Registered with {@code @RegisterExtension}, closes what the test started once it ended. */
+    @Override
+    public void afterEach(ExtensionContext context) {
+        closeAll();
     }
 
     static String requiredPath(String property) {

@@ -14,11 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.wrenmq.it.support.ClientProcess;
 import org.wrenmq.it.support.DocPage;
 
@@ -42,7 +42,8 @@ class ListenersTlsPageIT {
     @TempDir
     Path dir;
 
-    private final Launched launched = new Launched();
+    @RegisterExtension
+    final Launched launched = new Launched();
     /** What this run writes instead of what the page prints, applied in this order. */
     private final Map<String, String> substitutions = new LinkedHashMap<>();
     /** The page's ports and this run's. */
@@ -67,10 +68,6 @@ class ListenersTlsPageIT {
         }
     }
 
-    @AfterEach
-    void stopEverything() {
-        launched.closeAll();
-    }
 
     @Test
     @DisplayName("the example's listeners serve the page's clients; the revoked device certificate is refused")

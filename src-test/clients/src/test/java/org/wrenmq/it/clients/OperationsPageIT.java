@@ -18,10 +18,10 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.wrenmq.it.support.ClientProcess;
 import org.wrenmq.it.support.DocPage;
 import org.wrenmq.it.support.Ports;
@@ -42,16 +42,13 @@ class OperationsPageIT {
     @TempDir
     Path dir;
 
-    private final Launched launched = new Launched();
+    @RegisterExtension
+    final Launched launched = new Launched();
     private final int[] ports = Launched.freePorts(2);
     private final int mqttPort = ports[0];
     private final int httpPort = ports[1];
     private final HttpClient http = HttpClient.newHttpClient();
 
-    @AfterEach
-    void stopEverything() {
-        launched.closeAll();
-    }
 
     @Test
     @DisplayName("each http_listener line of the page serves /metrics, /health and /ready as its table says")

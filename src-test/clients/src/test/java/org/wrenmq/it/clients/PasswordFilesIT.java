@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.wrenmq.broker.Broker;
 import org.wrenmq.it.support.ClientProcess;
 
@@ -22,12 +22,9 @@ class PasswordFilesIT {
     @TempDir
     Path dir;
 
-    private final Launched launched = new Launched();
+    @RegisterExtension
+    final Launched launched = new Launched();
 
-    @AfterEach
-    void stopEverything() throws InterruptedException {
-        launched.closeAll();
-    }
 
     @Test
     @DisplayName("a file made by ./wrenmq passwd logs mosquitto_pub into real mosquitto; a wrong password is refused")

@@ -15,10 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.wrenmq.it.support.ClientProcess;
 import org.wrenmq.it.support.Ports;
 
@@ -41,16 +41,13 @@ class PrometheusScrapeIT {
     @TempDir
     Path dir;
 
-    private final Launched launched = new Launched();
+    @RegisterExtension
+    final Launched launched = new Launched();
     private final int[] ports = Launched.freePorts(2);
     private final int mqttPort = ports[0];
     private final int httpPort = ports[1];
     private int connections;
 
-    @AfterEach
-    void stopEverything() {
-        launched.closeAll();
-    }
 
     @Test
     @DisplayName("the series Prometheus stores count the traffic mosquitto's clients sent, by QoS and by reason")

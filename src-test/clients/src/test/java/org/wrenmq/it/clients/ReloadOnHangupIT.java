@@ -10,10 +10,10 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.wrenmq.it.support.ClientProcess;
 
 /**
@@ -28,13 +28,10 @@ class ReloadOnHangupIT {
     @TempDir
     Path dir;
 
-    private final Launched launched = new Launched();
+    @RegisterExtension
+    final Launched launched = new Launched();
     private int port;
 
-    @AfterEach
-    void stopEverything() throws InterruptedException {
-        launched.closeAll();
-    }
 
     @Test
     @DisplayName("a new user and rule work after SIGHUP while a subscriber keeps receiving; a bad file is refused")

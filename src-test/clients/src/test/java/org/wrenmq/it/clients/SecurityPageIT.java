@@ -12,11 +12,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.wrenmq.it.support.ClientProcess;
 import org.wrenmq.it.support.DocPage;
 
@@ -38,7 +38,8 @@ class SecurityPageIT {
     @TempDir
     Path dir;
 
-    private final Launched launched = new Launched();
+    @RegisterExtension
+    final Launched launched = new Launched();
     private final int port = Launched.freePort();
 
     @BeforeEach
@@ -50,10 +51,6 @@ class SecurityPageIT {
                 .replace("listener 1883\n", "listener " + port + " 127.0.0.1\n"));
     }
 
-    @AfterEach
-    void stopEverything() {
-        launched.closeAll();
-    }
 
     @Test
     @DisplayName("logins as the password table says: anonymous and wrong password not authorized, with the page's log line")

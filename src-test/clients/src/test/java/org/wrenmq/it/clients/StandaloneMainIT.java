@@ -7,10 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.wrenmq.it.support.ClientProcess;
 
 /**
@@ -22,12 +22,9 @@ class StandaloneMainIT {
     @TempDir
     Path dir;
 
-    private final Launched launched = new Launched();
+    @RegisterExtension
+    final Launched launched = new Launched();
 
-    @AfterEach
-    void stopEverything() throws InterruptedException {
-        launched.closeAll();
-    }
 
     @Test
     @DisplayName("a config error is printed as FILE:LINE: message and the broker exits non-zero")

@@ -73,7 +73,6 @@ public final class Main {
                     + "clients allowed; use -c FILE with a listener line to accept remote clients",
                     config.listeners());
         }
-        StartupWarmUp.runIfAsked(config, log);
         Broker broker;
         try {
             broker = Broker.builder().config(config).build().start();

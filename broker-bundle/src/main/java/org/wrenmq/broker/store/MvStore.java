@@ -19,6 +19,7 @@ import java.util.function.LongConsumer;
 import org.h2.mvstore.Cursor;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
+import org.wrenmq.api.QoS;
 import org.wrenmq.broker.message.Publication;
 
 /**
@@ -204,12 +205,18 @@ public final class MvStore implements MessageStore {
     public void removeEntry(String clientId, StoredEntry entry) {
         if (pending.cancel(new EntryKey(clientId, entry.seq(), entry.messageId()))) {
             release(entry.messageId());
+            return;
+        }
+        Runnable remove = () -> {
+            if (entries.remove(key(clientId, entry.seq())) != null) {
+                release(entry.messageId());
+            }
+        };
+        if (entry.qos() == QoS.EXACTLY_ONCE) {
+            // with the next commit, as before: a QoS 2 message restored after its PUBCOMP would arrive twice
+            pending.urgent(remove);
         } else {
-            pending.lazy(() -> {
-                if (entries.remove(key(clientId, entry.seq())) != null) {
-                    release(entry.messageId());
-                }
-            });
+            pending.lazy(remove);
         }
     }
 

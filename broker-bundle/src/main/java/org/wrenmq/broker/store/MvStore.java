@@ -19,6 +19,7 @@ import java.util.function.LongConsumer;
 import org.h2.mvstore.Cursor;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
+import org.wrenmq.api.QoS;
 import org.wrenmq.broker.message.Publication;
 
 /**
@@ -42,6 +43,10 @@ import org.wrenmq.broker.message.Publication;
  * overwritten a few seconds later (not 45 s), since every commit is on disk before the next one starts: the file
  * then stays as large as its live data plus a few seconds of writes, and the fsync, a {@code fdatasync}, mostly
  * finds no file size to change.
+ *
+ * <p>The broker's threads do not write the maps themselves: they record {@link PendingWrites}, which the commit
+ * thread applies. A queued message finished before its commit (a QoS 1 message its online subscriber acknowledged
+ * quickly) is then never written, and a commit whose writes were all cancelled needs no fsync.
  */
 public final class MvStore implements MessageStore {
     public static final String FILE_NAME = "wrenmq.db";
@@ -60,6 +65,11 @@ public final class MvStore implements MessageStore {
     private final MVMap<String, byte[]> sessions;
     private final MVMap<String, byte[]> retained;
     private final Map<Long, AtomicInteger> references = new ConcurrentHashMap<>();
+    /** Writes not yet applied to the maps: only the commit thread touches the maps once the store is open. */
+    private final PendingWrites pending = new PendingWrites();
+    private final CommitGrace grace = new CommitGrace();
+    /** Told the time of each commit that wrote (not of the waits that made one unnecessary). */
+    private volatile LongConsumer commitObserver = nanos -> { };
     private final AtomicLong nextMessageId = new AtomicLong(1);
     private final GroupCommitter committer;
     /** Forces the file's data to disk: MVStore's own sync is an fsync; its file channel is not reachable. */
@@ -91,8 +101,37 @@ public final class MvStore implements MessageStore {
                 "wrenmq-store-commit");
     }
 
-    /** Commits, and forces the commit to disk with {@code persistence_fsync true}. On the commit thread. */
+    /**
+     * Makes durable what the waiting actions wait for: first waits a little ({@link CommitGrace}) for the new
+     * messages among it to be finished by their subscribers, then, if a write is still needed, applies the pending
+     * writes, commits, and forces the commit to disk with {@code persistence_fsync true}. Nothing is written when
+     * every such write was cancelled or only removals are pending. On the commit thread.
+     */
     private void commit() {
+        PendingWrites.Generation waitedFor = pending.close();
+        if (pending.hasUrgent(waitedFor) && grace.worthTrying()) {
+            grace.tried(awaitCancelled(waitedFor));
+        }
+        if (pending.hasUrgent(waitedFor) || store.hasUnsavedChanges()) {
+            long started = System.nanoTime();
+            writeAndSync();
+            long took = System.nanoTime() - started;
+            grace.committed(took);
+            commitObserver.accept(took);
+        }
+    }
+
+    private boolean awaitCancelled(PendingWrites.Generation g) {
+        try {
+            return pending.awaitCancelled(g, grace.nanos());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void writeAndSync() {
+        pending.apply();
         store.commit();
         if (dataSync != null) {
             try {
@@ -106,8 +145,8 @@ public final class MvStore implements MessageStore {
     /** What MVStore's background writer did: compaction, and a commit of writes nobody waits for. */
     private void housekeeping() {
         store.compact(COMPACT_BELOW_FILL_RATE, COMPACT_WRITE_BYTES);
-        if (store.hasUnsavedChanges()) {
-            commit();
+        if (!pending.isEmpty() || store.hasUnsavedChanges()) {
+            writeAndSync();
         }
     }
 
@@ -127,7 +166,7 @@ public final class MvStore implements MessageStore {
 
     @Override
     public void observeCommits(LongConsumer observer) {
-        committer.observeCommits(observer);
+        this.commitObserver = observer;
     }
 
     @Override
@@ -139,70 +178,100 @@ public final class MvStore implements MessageStore {
     public long addMessage(Publication p) {
         long id = nextMessageId.getAndIncrement();
         references.put(id, new AtomicInteger());
-        messages.put(id, StoreCodec.message(p));
+        pending.fresh(id, () -> messages.put(id, StoreCodec.message(p)));
         return id;
     }
 
     @Override
     public void addEntry(String clientId, StoredEntry entry) {
         references.get(entry.messageId()).incrementAndGet();
+        pending.fresh(new EntryKey(clientId, entry.seq(), entry.messageId()), () -> putEntry(clientId, entry));
+    }
+
+    private void putEntry(String clientId, StoredEntry entry) {
         entries.put(key(clientId, entry.seq()), StoreCodec.entry(entry));
     }
 
     @Override
     public void markReleased(String clientId, StoredEntry entry) {
-        entries.put(key(clientId, entry.seq()), StoreCodec.entry(entry.asReleased()));
+        StoredEntry released = entry.asReleased();
+        Runnable write = () -> putEntry(clientId, released);
+        if (!pending.replace(new EntryKey(clientId, entry.seq(), entry.messageId()), write)) {
+            pending.urgent(write);
+        }
     }
 
     @Override
     public void removeEntry(String clientId, StoredEntry entry) {
-        if (entries.remove(key(clientId, entry.seq())) != null) {
+        if (pending.cancel(new EntryKey(clientId, entry.seq(), entry.messageId()))) {
             release(entry.messageId());
+            return;
+        }
+        Runnable remove = () -> {
+            if (entries.remove(key(clientId, entry.seq())) != null) {
+                release(entry.messageId());
+            }
+        };
+        if (entry.qos() == QoS.EXACTLY_ONCE) {
+            // with the next commit, as before: a QoS 2 message restored after its PUBCOMP would arrive twice
+            pending.urgent(remove);
+        } else {
+            pending.lazy(remove);
         }
     }
 
+    /** One entry less refers to the message: the last one drops it (from the pending writes, or from the file). */
     private void release(long messageId) {
         AtomicInteger count = references.get(messageId);
         if (count != null && count.decrementAndGet() <= 0) {
             references.remove(messageId);
-            messages.remove(messageId);
+            if (!pending.cancel(messageId)) {
+                pending.lazy(() -> messages.remove(messageId));
+            }
         }
     }
 
     @Override
     public void addIncomingQos2(String clientId, int packetId) {
-        incoming.put(clientId + SEPARATOR + Integer.toHexString(packetId), new byte[0]);
+        String k = clientId + SEPARATOR + Integer.toHexString(packetId);
+        pending.urgent(() -> incoming.put(k, new byte[0]));
     }
 
     @Override
     public void removeIncomingQos2(String clientId, int packetId) {
-        incoming.remove(clientId + SEPARATOR + Integer.toHexString(packetId));
+        String k = clientId + SEPARATOR + Integer.toHexString(packetId);
+        pending.urgent(() -> incoming.remove(k));
     }
 
     @Override
     public void saveSession(StoredSession session) {
-        sessions.put(session.clientId(), StoreCodec.session(session));
+        pending.urgent(() -> sessions.put(session.clientId(), StoreCodec.session(session)));
     }
 
     @Override
     public void removeSession(String clientId) {
-        sessions.remove(clientId);
-        String prefix = clientId + SEPARATOR;
-        for (String k : keysWithPrefix(entries, prefix)) {
-            byte[] value = entries.remove(k);
-            if (value != null) {
-                release(StoreCodec.entry(seq(k), value).messageId());
-            }
+        for (EntryKey k : pending.cancelAll(EntryKey.class, k -> k.clientId.equals(clientId))) {
+            release(k.messageId);
         }
-        keysWithPrefix(incoming, prefix).forEach(incoming::remove);
+        pending.urgent(() -> {
+            sessions.remove(clientId);
+            String prefix = clientId + SEPARATOR;
+            for (String k : keysWithPrefix(entries, prefix)) {
+                byte[] value = entries.remove(k);
+                if (value != null) {
+                    release(StoreCodec.entry(seq(k), value).messageId());
+                }
+            }
+            keysWithPrefix(incoming, prefix).forEach(incoming::remove);
+        });
     }
 
     @Override
     public void putRetained(Publication p) {
         if (p.payload().length == 0) {
-            retained.remove(p.topic());
+            pending.urgent(() -> retained.remove(p.topic()));
         } else {
-            retained.put(p.topic(), StoreCodec.message(p));
+            pending.urgent(() -> retained.put(p.topic(), StoreCodec.message(p)));
         }
     }
 
@@ -269,6 +338,7 @@ public final class MvStore implements MessageStore {
     @Override
     public void close() {
         committer.close();
+        pending.apply();
         store.close();
         closeDataSync();
     }
@@ -288,6 +358,29 @@ public final class MvStore implements MessageStore {
         committer.close();
         store.closeImmediately();
         closeDataSync();
+    }
+
+    /** A queue entry while its write is pending: the session and seq identify it; it refers to {@code messageId}. */
+    private static final class EntryKey {
+        final String clientId;
+        final long seq;
+        final long messageId;
+
+        EntryKey(String clientId, long seq, long messageId) {
+            this.clientId = clientId;
+            this.seq = seq;
+            this.messageId = messageId;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof EntryKey k && k.seq == seq && k.clientId.equals(clientId);
+        }
+
+        @Override
+        public int hashCode() {
+            return clientId.hashCode() * 31 + Long.hashCode(seq);
+        }
     }
 
     /** "clientId NUL seq" with seq as 16 hex digits, so keys sort by seq. (String.format cost more than the put.) */

@@ -4,8 +4,11 @@
 #
 #   bench/memory/idle-mqttjs.sh [--n 5000] [--repeat 3] [--settle 22]
 #
-# Per run: start the broker, wait 3 s, read its RSS; open N MQTT.js connections; once all have their CONNACK wait
-# SETTLE seconds (22: past ./wrenmq's periodic G1 collection, which returns the heap a burst grew), read RSS again.
+# Per run: start the broker, wait SETTLE seconds, read its RSS; open N MQTT.js connections; once all have their
+# CONNACK wait SETTLE seconds again, read RSS again. SETTLE (22) is past ./wrenmq's periodic G1 collection, which
+# returns the heap a burst grew: both readings are taken in the same state, so the start's own garbage (how much of
+# it is still resident 3 s after start varies by 10-15 MB from run to run) is not counted for or against the
+# connections.
 # Prints (RSS after - RSS before) / N for each run, then the median. Needs node and MQTT.js: the node_modules
 # that the src-test/mqttjs build installs (or NODE_PATH), mosquitto, and broker-bundle built.
 set -euo pipefail
@@ -46,7 +49,7 @@ run() { # $1 = wrenmq | mosquitto; prints bytes per connection
   fi
   BPID=$!
   for _ in $(seq 300); do (exec 3<> "/dev/tcp/127.0.0.1/$port") 2> /dev/null && break; sleep 0.1; done
-  sleep 3
+  sleep "$SETTLE"
   r0=$(rss_kb "$BPID")
   mkfifo "$dir/hold"
   node "$ROOT/bench/memory/mqttjs-idle.js" "$port" "$N" < "$dir/hold" > "$dir/clients.out" 2>&1 &

@@ -234,6 +234,11 @@ public final class MqttConnectionHandler extends ChannelInboundHandlerAdapter
         return packetsDecoded;
     }
 
+    /** Whether this connection is being closed (a malformed packet, a protocol error, the broker stopping...). */
+    public boolean closing() {
+        return closing;
+    }
+
     public void malformedFrame(String why) {
         protocolError(MqttReasonCodes.Disconnect.MALFORMED_PACKET, "malformed packet: " + why);
     }

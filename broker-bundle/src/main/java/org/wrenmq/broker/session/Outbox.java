@@ -25,13 +25,15 @@ import org.wrenmq.broker.store.StoredEntry;
  */
 final class Outbox {
     private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
+    private static final ArrayDeque<Delivery> NO_QUEUE = new ArrayDeque<>(1);
 
     private final String clientId;
     private final SessionServices services;
     /** Its session, to run a store commit's callback on the session's executor. */
     private final Session session;
     private Outlet outlet;
-    private final ArrayDeque<Delivery> queue = new ArrayDeque<>(1);
+    /** Waiting messages; the shared empty one (never added to) while there are none, as in most idle sessions. */
+    private ArrayDeque<Delivery> queue = NO_QUEUE;
     private long queuedBytes;
     private boolean queueFullLogged;
     /** QoS 0 messages dropped while no client was attached; written on the session's thread only. */
@@ -102,6 +104,9 @@ final class Outbox {
     }
 
     private void add(Delivery d) {
+        if (queue == NO_QUEUE) {
+            queue = new ArrayDeque<>(2);
+        }
         queue.add(d);
         queuedBytes += d.publication().payload().length;
         services.metrics().queuedPayloadBytes.add(d.publication().payload().length);
@@ -127,6 +132,9 @@ final class Outbox {
             services.metrics().queuedPayloadBytes.add(-d.publication().payload().length);
             services.queuedTotal().decrementAndGet();
             send(d);
+        }
+        if (queue.isEmpty()) {
+            queue = NO_QUEUE;
         }
         if (queueFullLogged && queue.size() < services.config().maxQueuedMessages() / 2) {
             queueFullLogged = false;

@@ -3,8 +3,6 @@ package org.wrenmq.broker.transport;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.mqtt.MqttDecoder;
-import io.netty.handler.codec.mqtt.MqttEncoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import org.wrenmq.broker.BrokerContext;
@@ -15,19 +13,16 @@ import org.wrenmq.broker.handler.MqttConnectionHandler;
 /**
  * The pipeline of one MQTT connection, built from its listener's settings: TLS ({@link SslHandler}, watched by
  * {@link TlsHandshakeWatcher} until the handshake ends) and WebSockets ({@link WebSocketTransport}) when the
- * listener has them, then framing (one whole packet at a time, see {@link MqttFrameDecoder}), Netty's MQTT codec,
- * the {@link ConnectGate} until CONNECT (connect_timeout, max_pending_connections), and the connection
- * handler that dispatches each packet type, the same for every listener (its writes are
+ * listener has them, then the MQTT codec (one whole packet at a time, decoded and encoded by Netty's MQTT codec,
+ * see {@link MqttCodec}), the {@link ConnectGate} until CONNECT (connect_timeout, max_pending_connections), and
+ * the connection handler that dispatches each packet type, the same for every listener (its writes are
  * flushed once per event-loop turn, by the handler package's TurnFlusher). Each handler costs every connection a
  * pipeline context, so there is nothing else (keepalive is a per-loop sweep) but the shared byte counter next to
- * the socket.
+ * the socket: an idle plain connection has three.
  * The decoder refuses any packet larger than the largest PUBLISH {@code message_size_limit} allows, so an
  * oversize packet is never buffered whole.
  */
 public final class MqttChannelInitializer extends ChannelInitializer<Channel> {
-    /** MQTT 3.1 client ids are at most 23 characters; later versions have no such limit. */
-    private static final int MQTT31_MAX_CLIENT_ID_LENGTH = 23;
-
     private final BrokerContext broker;
     private final KeepAliveSweeps keepAliveSweeps;
     private final ListenerRuntime listener;
@@ -63,19 +58,22 @@ public final class MqttChannelInitializer extends ChannelInitializer<Channel> {
         }
         MqttConnectionHandler connection = new MqttConnectionHandler(broker, keepAliveSweeps, listener.authenticator(),
                 listener.authorizer());
-        pipeline.addLast("frames", new MqttFrameDecoder(maxPacketSize, framesOf(connection)))
-                .addLast("decoder", new MqttDecoder(maxPacketSize, MQTT31_MAX_CLIENT_ID_LENGTH))
+        pipeline.addLast("codec", new MqttCodec(maxPacketSize, framesOf(connection)))
                 .addLast(ConnectGate.NAME, new ConnectGate(broker.pendingConnections()))
-                .addLast("encoder", MqttEncoder.INSTANCE)
                 .addLast("mqtt", connection);
     }
 
-    /** The frame decoder reports to the connection; the handler package does not know the transport's types. */
-    private static MqttFrameDecoder.Listener framesOf(MqttConnectionHandler connection) {
-        return new MqttFrameDecoder.Listener() {
+    /** The codec reports to the connection; the handler package does not know the transport's types. */
+    private static MqttCodec.Listener framesOf(MqttConnectionHandler connection) {
+        return new MqttCodec.Listener() {
             @Override
             public long packetsDecoded() {
                 return connection.packetsDecoded();
+            }
+
+            @Override
+            public boolean closing() {
+                return connection.closing();
             }
 
             @Override

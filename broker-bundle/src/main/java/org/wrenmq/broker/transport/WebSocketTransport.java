@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * MQTT over WebSockets (MQTT 3.1.1 and 5.0, section 6) on Netty's HTTP and WebSocket codecs: the HTTP upgrade on
  * any path with subprotocol {@code mqtt} or {@code mqttv3.1}, then binary frames carry the byte stream. Frames are
  * not packets: a packet may span frames and a frame may hold several packets, so frames become plain bytes here
- * and {@link MqttFrameDecoder} cuts packets from them as on a TCP listener.
+ * and {@link MqttCodec} cuts packets from them as on a TCP listener.
  */
 final class WebSocketTransport {
     /** The largest HTTP upgrade request accepted, bytes (browsers send well under 8 KiB of headers). */

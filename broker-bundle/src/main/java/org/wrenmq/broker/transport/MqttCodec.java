@@ -2,26 +2,35 @@ package org.wrenmq.broker.transport;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandler;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.handler.codec.mqtt.MqttEncoder;
+import java.net.SocketAddress;
 import java.util.List;
 import org.wrenmq.broker.handler.PrivateBridge;
 
 /**
- * Cuts the byte stream into MQTT packets before Netty's {@code MqttDecoder} reads them, so that every packet is
- * decoded within its own remaining length.
+ * A connection's MQTT codec, one pipeline stage: cuts the byte stream into MQTT packets, has each whole packet
+ * decoded by Netty's {@code MqttDecoder} ({@link LentDecoder}), and encodes the packets written with Netty's
+ * shared {@code MqttEncoder}. One stage instead of three, and no decoder of its own while the connection is idle:
+ * what an idle connection costs is mostly such per-connection objects (docs/performance.md).
  *
- * <p>Why: {@code MqttDecoder} is a replaying decoder that reads each field as far as the field says. A packet
- * whose fields claim more bytes than its remaining length would make it wait, and then take the next packet's
- * bytes as the rest of the field. Here a complete frame is handed over and, if the decoder produced no packet
- * from it, the frame was malformed [MQTT-4.8.0-1]. An oversize packet is refused from its header alone, before
- * any of it is buffered.
+ * <p>Why whole packets: {@code MqttDecoder} is a replaying decoder that reads each field as far as the field
+ * says. A packet whose fields claim more bytes than its remaining length would make it wait, and then take the
+ * next packet's bytes as the rest of the field. Here a complete frame is handed over and, if the decoder produced
+ * no packet from it, the frame was malformed [MQTT-4.8.0-1]. An oversize packet is refused from its header alone,
+ * before any of it is buffered.
  */
-public final class MqttFrameDecoder extends ByteToMessageDecoder {
+public final class MqttCodec extends ByteToMessageDecoder implements ChannelOutboundHandler {
 
     /** Told about frames that never reach the MQTT decoder's output. */
     public interface Listener {
         /** A packet arrived whole; returns how many decoded packets the connection has seen so far. */
         long packetsDecoded();
+
+        /** Whether the connection is being closed (after a packet the decoder could not read, among others). */
+        boolean closing();
 
         void malformedFrame(String why);
 
@@ -33,13 +42,13 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
     private boolean failed;
     private boolean first = true;
 
-    public MqttFrameDecoder(int maxPacketSize, Listener listener) {
+    public MqttCodec(int maxPacketSize, Listener listener) {
         this.maxPacketSize = maxPacketSize;
         this.listener = listener;
     }
 
     @Override
-    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
         while (!failed && in.readableBytes() >= 1) {
             int start = in.readerIndex();
             String headerError = fixedHeaderError(in.getUnsignedByte(start));
@@ -83,7 +92,7 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
                 LongWillTopic.remember(ctx.channel(), in, start + headerLength, (int) length);
                 PrivateBridge.strip(ctx.channel(), in, start + headerLength, (int) length);
             }
-            ctx.fireChannelRead(in.readRetainedSlice(frameLength));
+            LentDecoder.decode(ctx, in.readRetainedSlice(frameLength), maxPacketSize, listener);
             if (listener.packetsDecoded() == before) {
                 fail(in, () -> listener.malformedFrame("packet fields run past its remaining length of "
                         + length + " bytes"));
@@ -130,5 +139,48 @@ public final class MqttFrameDecoder extends ByteToMessageDecoder {
         failed = true;
         in.skipBytes(in.readableBytes());
         report.run();
+    }
+
+    // ---- outbound: packets are encoded here, by Netty's stateless encoder; everything else passes ----
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+        MqttEncoder.INSTANCE.write(ctx, msg, promise);
+    }
+
+    @Override
+    public void flush(ChannelHandlerContext ctx) {
+        ctx.flush();
+    }
+
+    @Override
+    public void read(ChannelHandlerContext ctx) {
+        ctx.read();
+    }
+
+    @Override
+    public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+        ctx.close(promise);
+    }
+
+    @Override
+    public void disconnect(ChannelHandlerContext ctx, ChannelPromise promise) {
+        ctx.disconnect(promise);
+    }
+
+    @Override
+    public void deregister(ChannelHandlerContext ctx, ChannelPromise promise) {
+        ctx.deregister(promise);
+    }
+
+    @Override
+    public void bind(ChannelHandlerContext ctx, SocketAddress local, ChannelPromise promise) {
+        ctx.bind(local, promise);
+    }
+
+    @Override
+    public void connect(ChannelHandlerContext ctx, SocketAddress remote, SocketAddress local,
+                        ChannelPromise promise) {
+        ctx.connect(remote, local, promise);
     }
 }

@@ -16,6 +16,8 @@ import java.util.concurrent.CompletableFuture;
 final class OrderedWrites {
     /** The most messages one write carries; more wait for the next one. */
     static final int MAX_BATCH = 1_000;
+    /** The most bytes one write carries (but at least one message): big messages are not gathered into one. */
+    static final int MAX_BATCH_BYTES = 1 << 20;
 
     private final ITopic<byte[]> topic;
     /** Messages not written yet, in the order sent; guarded by this. */
@@ -49,8 +51,12 @@ final class OrderedWrites {
                 return;
             }
             batch = new ArrayList<>(Math.min(waiting.size(), MAX_BATCH));
-            while (!waiting.isEmpty() && batch.size() < MAX_BATCH) {
-                batch.add(waiting.poll());
+            long bytes = 0;
+            while (!waiting.isEmpty() && batch.size() < MAX_BATCH
+                    && (batch.isEmpty() || bytes + waiting.peek().message().length <= MAX_BATCH_BYTES)) {
+                Waiting next = waiting.poll();
+                bytes += next.message().length;
+                batch.add(next);
             }
         }
         List<byte[]> messages = new ArrayList<>(batch.size());

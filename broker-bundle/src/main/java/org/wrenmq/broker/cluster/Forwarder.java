@@ -32,8 +32,9 @@ import org.wrenmq.broker.store.PublicationBytes;
  * event loop. QoS 1/2 messages go to a reliable topic, a ring buffer with {@code cluster_backup_count}
  * synchronous backups: {@link #send} returns the write's completion, and the publisher's PUBACK/PUBREC waits for
  * it, so a message acknowledged here survives this node's death on its way to the other node. Both keep the
- * messages one member publishes in that order, so messages from one publisher reach the other node in publish
- * order, per QoS [MQTT-4.6.0-5]. Each node's {@code $SYS} topics are its own and never forwarded.
+ * messages one member publishes in that order (the ring buffer's writes one after the other, {@link OrderedWrites}),
+ * so messages from one publisher reach the other node in publish order, per QoS [MQTT-4.6.0-5]. Each node's
+ * {@code $SYS} topics are its own and never forwarded.
  */
 final class Forwarder implements RemoteNodes {
     private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
@@ -122,8 +123,8 @@ final class Forwarder implements RemoteNodes {
             int i = 0;
             for (Map.Entry<RemoteNode, List<Envelope.GroupKey>> e : nodes.entrySet()) {
                 RemoteNode node = e.getKey();
-                held[i++] = node.reliableInbox().publishAsync(Envelope.write(e.getValue(), bytes))
-                        .whenComplete((ok, failure) -> notHeld(node, failure)).toCompletableFuture();
+                held[i++] = node.sendReliably(Envelope.write(e.getValue(), bytes))
+                        .whenComplete((ok, failure) -> notHeld(node, failure));
                 counters.messagesForwarded.increment();
             }
             return held.length == 1 ? held[0].thenApply(ok -> null) : CompletableFuture.allOf(held);

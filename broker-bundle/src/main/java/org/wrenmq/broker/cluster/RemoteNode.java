@@ -4,6 +4,7 @@ import com.hazelcast.topic.ITopic;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.wrenmq.api.QoS;
 import org.wrenmq.broker.routing.Delivery;
@@ -18,7 +19,7 @@ import org.wrenmq.broker.routing.Subscription;
 final class RemoteNode implements Subscriber {
     private final UUID id;
     private final ITopic<byte[]> inbox;
-    private final ITopic<byte[]> reliableInbox;
+    private final OrderedWrites reliableInbox;
     /** The QoS 0 messages sent to it so far: the number of the last one. */
     private long sentAtMostOnce;
     /** The filters it has in the remote tree, to take them out when it leaves. */
@@ -27,7 +28,7 @@ final class RemoteNode implements Subscriber {
     RemoteNode(UUID id, ITopic<byte[]> inbox, ITopic<byte[]> reliableInbox) {
         this.id = id;
         this.inbox = inbox;
-        this.reliableInbox = reliableInbox;
+        this.reliableInbox = new OrderedWrites(reliableInbox);
     }
 
     UUID id() {
@@ -43,9 +44,13 @@ final class RemoteNode implements Subscriber {
         inbox.publish(envelope);
     }
 
-    /** Where QoS 1/2 messages go: a ring buffer with backups, written before the publisher is acknowledged. */
-    ITopic<byte[]> reliableInbox() {
-        return reliableInbox;
+    /**
+     * Sends a QoS 1/2 message to the node's ring buffer (with backups), after the ones sent before it.
+     *
+     * @return completes once the message is held there: the publisher's acknowledgement waits for it
+     */
+    CompletableFuture<Void> sendReliably(byte[] envelope) {
+        return reliableInbox.send(envelope);
     }
 
     /** @return whether {@code key} is new for this node */

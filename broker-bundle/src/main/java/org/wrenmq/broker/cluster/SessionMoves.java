@@ -27,7 +27,8 @@ import org.wrenmq.broker.store.StoredSession;
  * Persistent sessions move to the node their client connects to. A client that resumes its session (clean start
  * 0) on a node that does not have it waits, before CONNACK, while this node asks the node that had it (the client
  * id map names it) to hand it over: that node takes the old connection over, sends the session (subscriptions,
- * expiry, unfinished messages) and drops it; this node adopts it, and the CONNACK says session present.
+ * expiry, unfinished messages with their packet ids and PUBREL state, incoming QoS 2 packet ids, a will whose delay
+ * is running) and drops it; this node adopts it, and the CONNACK says session present.
  *
  * <p>If the other node does not answer within {@link #MOVE_TIMEOUT_SECONDS} (it died), the client gets a new
  * session here.

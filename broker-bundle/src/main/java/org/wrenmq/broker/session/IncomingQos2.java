@@ -45,6 +45,11 @@ final class IncomingQos2 {
         }
     }
 
+    /** The packet ids awaiting PUBREL, for a move to another node. */
+    List<Integer> packetIds() {
+        return List.copyOf(awaitingPubRel);
+    }
+
     int count() {
         return awaitingPubRel.size();
     }

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wrenmq.api.QoS;
+import org.wrenmq.broker.message.Publication;
 import org.wrenmq.broker.routing.Delivery;
 import org.wrenmq.broker.store.StoredEntry;
 
@@ -266,6 +267,30 @@ final class Outbox {
         inflight.values().stream().filter(m -> !m.released).forEach(m -> out.add(m.delivery));
         out.addAll(queue);
         return out;
+    }
+
+    /**
+     * Everything unfinished as entries in sending order, for a move to another node: the in-flight messages (PUBREL
+     * sent or not), then the queue. A message the client may already have keeps its packet id (its entry's number
+     * is picked for it) [MQTT-4.4.0-1]; {@code messages} gets each entry's message under its entry's number.
+     */
+    List<StoredEntry> handOver(Map<Long, Publication> messages) {
+        List<StoredEntry> entries = new ArrayList<>(inflight.size() + queue.size());
+        long seq = 0;
+        for (InflightMessage m : inflight.values()) {
+            seq = StoredEntry.seqAfter(seq, m.packetId);
+            entries.add(entry(seq, m.delivery, m.released, messages));
+        }
+        for (Delivery d : queue) {
+            seq = d.maybeSent() && d.stored() != null ? StoredEntry.seqAfter(seq, d.stored().packetId()) : seq + 1;
+            entries.add(entry(seq, d, false, messages));
+        }
+        return entries;
+    }
+
+    private static StoredEntry entry(long seq, Delivery d, boolean released, Map<Long, Publication> messages) {
+        messages.put(seq, d.publication());
+        return new StoredEntry(seq, seq, d.qos(), d.retainFlag(), d.subscriptionIds(), released);
     }
 
     /** Drops everything (the session ended). */

@@ -61,6 +61,8 @@ public final class Session implements Subscriber {
 
     private volatile boolean persistent;
     private long expiryIntervalSeconds;
+    /** When the last client went away (what is left of a will delay and of the expiry counts from it). */
+    private long offlineSinceMillis;
     private volatile Outlet outlet;
     private volatile boolean online;
     private volatile boolean ended;
@@ -190,7 +192,8 @@ public final class Session implements Subscriber {
             end();
             return;
         }
-        saveToStore(services.clock().millis());
+        offlineSinceMillis = services.clock().millis();
+        saveToStore(offlineSinceMillis);
         startExpiry(expiryIntervalSeconds * 1000);
     }
 
@@ -291,7 +294,7 @@ public final class Session implements Subscriber {
         persistent = true;
         inStore = true;
         expiryIntervalSeconds = stored.expiryIntervalSeconds();
-        long offlineSince = stored.disconnectedAtMillis() == 0 ? nowMillis : stored.disconnectedAtMillis();
+        offlineSinceMillis = stored.disconnectedAtMillis() == 0 ? nowMillis : stored.disconnectedAtMillis();
         for (StoredSession.SubscriptionRecord r : stored.subscriptions()) {
             Subscription s = SessionRecords.fromRecord(this, r);
             subscriptionsForUpdate().put(s.asSubscribed(), s);
@@ -306,68 +309,87 @@ public final class Session implements Subscriber {
             outbox.restore(SessionRecords.delivery(e, stored.messages()), e.released());
         }
         storeSeq = maxSeq + 1;
-        long elapsed = Math.max(0, nowMillis - offlineSince);
+        resumeWillDelay(stored, nowMillis);
+        startExpiry(Math.max(0, expiryIntervalSeconds * 1000 - Math.max(0, nowMillis - offlineSinceMillis)));
+    }
+
+    /** A will whose delay was running goes out after what is left of it, counted from {@link #offlineSinceMillis}. */
+    private void resumeWillDelay(StoredSession stored, long nowMillis) {
         if (stored.will() != null) {
+            long elapsed = Math.max(0, nowMillis - offlineSinceMillis);
             willAndExpiry.restore(stored.will(), stored.willDelaySeconds(),
                     stored.willDelaySeconds() * 1000 - elapsed, this::savedAfterDelayedWill);
         }
-        startExpiry(Math.max(0, expiryIntervalSeconds * 1000 - elapsed));
     }
 
     // ---- moving between cluster nodes (executor only) ----
 
     /**
      * Hands this persistent session to the cluster node its client connected to: the attached connection (if any)
-     * is taken over, and the session leaves this node (registry, tree, store).
+     * is taken over, and the session leaves this node (registry, tree, store) without publishing a will whose delay
+     * is running: that will goes along.
      *
-     * @return its subscriptions, expiry, and the messages the client has not finished (queued, and in flight
-     *     before PUBREC), as entries numbered from 1
+     * @return its subscriptions, expiry, when its client went away, a delayed will, the messages the client has
+     *     not finished (in flight, PUBREL sent or not, and queued) as entries numbered in order, each in-flight one
+     *     keeping its packet id, and the packet ids of incoming QoS 2 messages awaiting PUBREL
      */
     public StoredSession handOver(long nowMillis) {
-        List<StoredEntry> entries = new java.util.ArrayList<>();
-        Map<Long, Publication> messages = new java.util.HashMap<>();
-        long n = 1;
-        for (Delivery d : outbox.unfinished()) {
-            entries.add(new StoredEntry(n, n, d.qos(), d.retainFlag(), d.subscriptionIds(), false));
-            messages.put(n, d.publication());
-            n++;
-        }
-        StoredSession record = SessionRecords.toStored(clientId, expiryIntervalSeconds, nowMillis,
-                subscriptions.values(), null, 0);
         if (outlet != null) {
             outlet.takenOver();
             willAndExpiry.takenOver();
             outlet = null;
             online = false;
             outbox.disconnect();
+            offlineSinceMillis = nowMillis;
         }
+        Publication delayedWill = willAndExpiry.handOver();
+        Map<Long, Publication> messages = new java.util.HashMap<>();
+        List<StoredEntry> entries = outbox.handOver(messages);
+        List<Integer> incoming = incomingQos2 == null ? List.of() : incomingQos2.packetIds();
+        StoredSession record = SessionRecords.toStored(clientId, expiryIntervalSeconds, offlineSinceMillis,
+                subscriptions.values(), delayedWill, delayedWill == null ? 0 : willAndExpiry.willDelaySeconds());
         end();
-        return new StoredSession(clientId, record.expiryIntervalSeconds(), nowMillis, record.subscriptions(), null,
-                0, entries, List.of(), messages);
+        return new StoredSession(clientId, record.expiryIntervalSeconds(), offlineSinceMillis, record.subscriptions(),
+                delayedWill, record.willDelaySeconds(), entries, incoming, messages);
     }
 
     /**
      * Takes in a session another cluster node handed over ({@link #handOver}), before its client attaches here:
-     * its subscriptions join this node's tree, its messages this session's queue (written to this node's store
-     * for QoS 1/2) and go out with DUP set, as after a restart.
+     * its messages join this session's queue (QoS 1/2 written to this node's store) and go out with DUP set, with
+     * their packet ids; those whose PUBREL went out wait for PUBCOMP, and the PUBREL is sent again [MQTT-4.4.0-1];
+     * incoming QoS 2 packet ids still await their PUBREL here; a delayed will runs out what is left of its delay
+     * unless the client attaches first; then its subscriptions join this node's tree (after the messages, so that
+     * what is routed to it from now on comes after them).
      */
     public void adopt(StoredSession moved) {
+        long nowMillis = services.clock().millis();
         persistent = true;
         expiryIntervalSeconds = moved.expiryIntervalSeconds();
+        boolean durable = services.store().durable();
+        long maxSeq = 0;
+        for (StoredEntry e : moved.entries()) {
+            Publication p = moved.messages().get(e.messageId());
+            maxSeq = Math.max(maxSeq, e.seq());
+            StoredEntry entry = null;
+            if (e.qos() != QoS.AT_MOST_ONCE) {
+                entry = new StoredEntry(e.seq(), durable ? services.store().addMessage(p) : 0, e.qos(),
+                        e.retainFlag(), e.subscriptionIds(), e.released());
+                if (durable) {
+                    services.store().addEntry(clientId, entry);
+                }
+            }
+            outbox.restore(new Delivery(p, e.qos(), e.retainFlag(), e.subscriptionIds(), entry, true), e.released());
+        }
+        storeSeq = maxSeq + 1;
+        for (int packetId : moved.incomingQos2()) {
+            beginIncomingQos2(packetId);
+        }
+        offlineSinceMillis = moved.disconnectedAtMillis() == 0 ? nowMillis : moved.disconnectedAtMillis();
+        resumeWillDelay(moved, nowMillis);
         for (StoredSession.SubscriptionRecord r : moved.subscriptions()) {
             Subscription s = SessionRecords.fromRecord(this, r);
             subscriptionsForUpdate().put(s.asSubscribed(), s);
             services.subscriptions().add(s);
-        }
-        for (StoredEntry e : moved.entries()) {
-            Publication p = moved.messages().get(e.messageId());
-            StoredEntry entry = null;
-            if (e.qos() != QoS.AT_MOST_ONCE && services.store().durable()) {
-                entry = new StoredEntry(nextStoreSeq(), services.store().addMessage(p), e.qos(), e.retainFlag(),
-                        e.subscriptionIds(), false);
-                services.store().addEntry(clientId, entry);
-            }
-            outbox.restore(new Delivery(p, e.qos(), e.retainFlag(), e.subscriptionIds(), entry, true), false);
         }
     }
 

@@ -94,6 +94,18 @@ final class WillAndExpiry {
         startWillDelay(will, Math.max(0, remainingMillis), afterDelayedWill);
     }
 
+    /**
+     * The session moves to another cluster node: a will whose delay is running goes with it, not out from here
+     * (the new node runs what is left of the delay, and the client resuming there cancels it [MQTT-3.1.3-9]).
+     *
+     * @return that will, or null
+     */
+    Publication handOver() {
+        Publication will = pendingWill;
+        cancelPendingWill();
+        return will;
+    }
+
     /** The will to keep in the store: the delayed one, else the attached connection's. */
     Publication willToStore() {
         return pendingWill != null ? pendingWill : connectionWill;

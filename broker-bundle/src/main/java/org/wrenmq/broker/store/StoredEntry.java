@@ -15,6 +15,16 @@ public record StoredEntry(long seq, long messageId, QoS qos, boolean retainFlag,
         return (int) ((seq - 1) % 65_535) + 1;
     }
 
+    /**
+     * The lowest sequence number after {@code after} whose {@link #packetId()} is {@code packetId}: numbers a
+     * session's entries anew (a move to another node) while each keeps the packet id the client knows it by.
+     */
+    public static long seqAfter(long after, int packetId) {
+        long next = after + 1;
+        int nextId = (int) ((next - 1) % 65_535) + 1;
+        return next + Math.floorMod(packetId - nextId, 65_535);
+    }
+
     public StoredEntry asReleased() {
         return new StoredEntry(seq, messageId, qos, retainFlag, subscriptionIds, true);
     }

@@ -5,25 +5,38 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
 import org.wrenmq.broker.Broker;
 
 /**
- * Three brokers in this JVM forming one cluster over loopback, each its own Hazelcast member on a port picked
- * free; started together (a member waits for the others of its join list).
+ * Three brokers (or as many as asked) in this JVM forming one cluster over loopback, each its own Hazelcast member
+ * on a port picked free; started together (a member waits for the others of its join list).
  */
 final class ThreeNodes implements AutoCloseable {
     final List<Broker> nodes = new ArrayList<>();
 
     ThreeNodes(String clusterName) throws IOException {
-        int[] ports = freePorts(3);
-        String members = "127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[1] + ",127.0.0.1:" + ports[2];
-        List<CompletableFuture<Broker>> starting = new ArrayList<>();
+        this(clusterName, 3, (node, builder) -> builder);
+    }
+
+    /** {@code count} nodes, each builder passed through {@code each} (with the node's index) before it starts. */
+    ThreeNodes(String clusterName, int count, BiFunction<Integer, Broker.Builder, Broker.Builder> each)
+            throws IOException {
+        int[] ports = freePorts(count);
+        StringJoiner members = new StringJoiner(",");
         for (int port : ports) {
-            starting.add(CompletableFuture.supplyAsync(() -> Broker.builder().listener(0, "127.0.0.1")
-                    .set("allow_anonymous", "true").set("persistence", "false").set("sys_interval", "0")
-                    .set("cluster_name", clusterName).set("cluster_listener", port + " 127.0.0.1")
-                    .set("cluster_members", members).build().start()));
+            members.add("127.0.0.1:" + port);
+        }
+        List<CompletableFuture<Broker>> starting = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            int node = i;
+            starting.add(CompletableFuture.supplyAsync(() -> each.apply(node, Broker.builder()
+                    .listener(0, "127.0.0.1").set("allow_anonymous", "true").set("persistence", "false")
+                    .set("sys_interval", "0").set("cluster_name", clusterName)
+                    .set("cluster_listener", ports[node] + " 127.0.0.1").set("cluster_members", members.toString()))
+                    .build().start()));
         }
         starting.forEach(f -> nodes.add(f.join()));
     }

@@ -1,0 +1,188 @@
+package org.wrenmq.broker.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.wrenmq.api.MqttBroker.ClientInfo;
+import org.wrenmq.broker.conformance.Packet;
+import org.wrenmq.broker.conformance.Packets;
+import org.wrenmq.broker.conformance.RawClient;
+import org.wrenmq.broker.mqtt5.Paho5;
+import org.wrenmq.broker.testing.ManualClock;
+import org.wrenmq.broker.testing.PacketType;
+
+/**
+ * What a persistent session carries when its client leaves node 1 and resumes on node 2: the QoS 1/2 exchanges
+ * half done in either direction and a will whose delay is running. Two nodes in this JVM, each with its own store
+ * on disk, on one manual clock; raw MQTT 3.1.1 clients where the test must stop an exchange half-way, Paho MQTT 5
+ * for the will.
+ */
+@Timeout(120)
+@DisplayName("a persistent session moving to another node")
+class SessionMoveTests {
+    private static final Duration PATIENCE = Duration.ofSeconds(20);
+    private static final ManualClock CLOCK = new ManualClock();
+    private static ThreeNodes cluster;
+    private final List<AutoCloseable> clients = new ArrayList<>();
+
+    @BeforeAll
+    static void startCluster(@TempDir Path stores) throws Exception {
+        cluster = new ThreeNodes("moves", 2, (node, builder) -> builder.clock(CLOCK).set("persistence", "true")
+                .set("persistence_location", stores.resolve("node" + node).toString()));
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @AfterEach
+    void closeClients() throws Exception {
+        for (AutoCloseable c : clients) {
+            c.close();
+        }
+    }
+
+    @Test
+    @DisplayName("[MQTT-4.4.0-1] a QoS 2 message the client answered with PUBREC on node 1 gets its PUBREL again "
+            + "from node 2, and a QoS 1 message it had not acknowledged comes again with DUP, each under its "
+            + "packet id")
+    void outgoingExchangesContinue() throws Exception {
+        String id = "meter-out";
+        String topic = "moves/out";
+        RawClient first = raw(0).connectAccepted(Packets.connect(id).cleanSession(false)).subscribe(topic, 2);
+        Paho5 publisher = paho(0, "publisher-out");
+        publisher.publish(topic, "half", 2);
+        Packet qos2 = first.expect(PacketType.PUBLISH);
+        first.send(Packets.pubrec(qos2.packetId()));
+        first.expect(PacketType.PUBREL);
+        publisher.publish(topic, "unacknowledged", 1);
+        Packet qos1 = first.expect(PacketType.PUBLISH);
+        first.close();
+        awaitOffline(0, id);
+
+        RawClient resumed = raw(1);
+        assertThat(resumed.connect(Packets.connect(id).cleanSession(false)).sessionPresent()).isTrue();
+
+        assertThat(resumed.expect(PacketType.PUBREL).packetId()).isEqualTo(qos2.packetId());
+        Packet again = resumed.expect(PacketType.PUBLISH);
+        assertThat(again.payload()).isEqualTo("unacknowledged");
+        assertThat(again.dup()).isTrue();
+        assertThat(again.qos()).isEqualTo(1);
+        assertThat(again.packetId()).isEqualTo(qos1.packetId());
+        resumed.send(Packets.pubcomp(qos2.packetId()), Packets.puback(qos1.packetId()));
+        resumed.send(Packets.pingreq()).expect(PacketType.PINGRESP);
+        assertThat(client(1, id).inflight()).as("nothing left in flight").isZero();
+    }
+
+    @Test
+    @DisplayName("[MQTT-4.3.3-2] [MQTT-4.4.0-1] an incoming QoS 2 message received on node 1 and awaiting PUBREL: resent with DUP "
+            + "on node 2 it is acknowledged but not routed again, and its PUBREL gets PUBCOMP")
+    void incomingQos2IsRoutedOnce() throws Exception {
+        String id = "meter-in";
+        String topic = "moves/in";
+        long known = remoteFilters(0);
+        Paho5 subscriber = paho(1, "subscriber-in").subscribe(topic, 2);
+        await().atMost(PATIENCE).until(() -> remoteFilters(0) > known);
+        RawClient first = raw(0).connectAccepted(Packets.connect(id).cleanSession(false));
+        first.send(Packets.publish(topic, "once", 2, 7));
+        assertThat(first.expect(PacketType.PUBREC).packetId()).isEqualTo(7);
+        first.close();
+        assertThat(subscriber.next().payload()).isEqualTo("once");
+        awaitOffline(0, id);
+
+        RawClient resumed = raw(1);
+        assertThat(resumed.connect(Packets.connect(id).cleanSession(false)).sessionPresent()).isTrue();
+        resumed.send(Packets.publish(Packets.utf8(topic), "once".getBytes(StandardCharsets.UTF_8), 2, false, true,
+                7));
+        assertThat(resumed.expect(PacketType.PUBREC).packetId()).isEqualTo(7);
+        resumed.send(Packets.pubrel(7));
+        assertThat(resumed.expect(PacketType.PUBCOMP).packetId()).isEqualTo(7);
+        assertThat(client(1, id).persistent()).isTrue();
+
+        resumed.send(Packets.publish(topic, "after", 2, 8));
+        resumed.expect(PacketType.PUBREC);
+        resumed.send(Packets.pubrel(8));
+        resumed.expect(PacketType.PUBCOMP);
+        assertThat(subscriber.next().payload()).as("the next message, not the duplicate").isEqualTo("after");
+    }
+
+    @Test
+    @DisplayName("[MQTT-3.1.3-9] a will whose delay runs on node 1 is not published when the client resumes its "
+            + "session on node 2 before the delay ends")
+    void delayedWillIsNotPublishedWhenTheSessionResumesElsewhere() throws Exception {
+        String id = "meter-will";
+        String topic = "moves/will";
+        long known = remoteFilters(0);
+        Paho5 watcher = paho(1, "watcher").subscribe(topic, 1);
+        await().atMost(PATIENCE).until(() -> remoteFilters(0) > known);
+        MqttConnectionOptions withWill = persistent();
+        MqttProperties delay = new MqttProperties();
+        delay.setWillDelayInterval(2L);
+        withWill.setWill(topic, new MqttMessage("gone".getBytes(StandardCharsets.UTF_8)));
+        withWill.setWillMessageProperties(delay);
+        Paho5 first = new Paho5(cluster.port(0), id);
+        clients.add(first);
+        first.connect(withWill);
+        first.dropConnection();
+        awaitOffline(0, id);
+
+        Paho5 resumed = new Paho5(cluster.port(1), id);
+        clients.add(resumed);
+        assertThat(resumed.connect(persistent()).getSessionPresent()).isTrue();
+        CLOCK.advance(Duration.ofSeconds(3));
+
+        // the will, had it gone out, was routed before this message
+        resumed.publish(topic, "sentinel", 1);
+        assertThat(watcher.next().payload()).isEqualTo("sentinel");
+    }
+
+    private static MqttConnectionOptions persistent() {
+        MqttConnectionOptions options = Paho5.options();
+        options.setCleanStart(false);
+        options.setSessionExpiryInterval(3600L);
+        return options;
+    }
+
+    private RawClient raw(int node) {
+        RawClient c = RawClient.open(cluster.port(node));
+        clients.add(c);
+        return c;
+    }
+
+    private Paho5 paho(int node, String id) throws Exception {
+        Paho5 c = new Paho5(cluster.port(node), id);
+        clients.add(c);
+        return c.connect();
+    }
+
+    private static long remoteFilters(int node) {
+        return cluster.counter(node, "cluster.subscriptions.remote_added");
+    }
+
+    private static ClientInfo client(int node, String id) {
+        return cluster.node(node).clients().stream().filter(c -> c.clientId().equals(id)).findFirst()
+                .orElseThrow(() -> new AssertionError("no session '" + id + "' on node " + (node + 1)));
+    }
+
+    private static void awaitOffline(int node, String id) {
+        await().atMost(PATIENCE).until(() -> !client(node, id).connected());
+    }
+}

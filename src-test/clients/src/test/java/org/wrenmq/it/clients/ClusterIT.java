@@ -360,6 +360,42 @@ class ClusterIT {
         subscriber.close();
     }
 
+    @Test
+    @Order(9)
+    @DisplayName("kill -9 of the node holding an offline persistent session: a survivor adopts it; the messages "
+            + "acknowledged before the death and those published after it reach the client resuming on node 3")
+    void sessionOfKilledNodeResumesOnSurvivor() throws Exception {
+        String topic = "plant/journal";
+        ClientProcess session = client("mosquitto_sub", "-p", port(1), "-q", "1", "-c", "-i", "journal", "-t",
+                topic);
+        awaitRoute(0, topic, session);
+        session.stop();
+        List<String> before = numberedLines(dir.resolve("journal-before.txt"), "a", 300);
+        client("sh", "-c", "mosquitto_pub -p " + port(0) + " -q 1 -t " + topic + " -l < "
+                + dir.resolve("journal-before.txt")).awaitSuccess();
+        NODES[1].kill();
+
+        await().atMost(PATIENCE).until(() -> NODES[0].output().contains("adopted 1 persistent session(s)")
+                || NODES[2].output().contains("adopted 1 persistent session(s)"));
+        List<String> after = numberedLines(dir.resolve("journal-after.txt"), "b", 100);
+        client("sh", "-c", "mosquitto_pub -p " + port(0) + " -q 1 -t " + topic + " -l < "
+                + dir.resolve("journal-after.txt")).awaitSuccess();
+
+        ClientProcess resumed = client("mosquitto_sub", "-p", port(2), "-q", "1", "-c", "-i", "journal", "-t",
+                topic);
+        await().atMost(PATIENCE).untilAsserted(() -> {
+            assertThat(numbered(resumed, "a")).isEqualTo(before);
+            assertThat(numbered(resumed, "b")).isEqualTo(after);
+        });
+        resumed.stop();
+
+        // node 2 restarts from its store, which still has the session: it must not come back there
+        NODES[1] = startNode(1);
+        awaitListening(1);
+        assertThat(NODES[1].output()).contains("client 'journal': its session, restored from this node's store, "
+                + "was adopted by node");
+    }
+
     /** What {@code mosquitto_sub -v -t '$SYS/broker/cluster/#'} prints on {@code node} in two seconds. */
     private String sysCluster(int node) {
         return client("mosquitto_sub", "-p", port(node), "-v", "-t", "$SYS/broker/cluster/#", "-W", "2")

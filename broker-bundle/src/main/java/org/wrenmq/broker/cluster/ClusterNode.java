@@ -42,6 +42,8 @@ public final class ClusterNode implements AutoCloseable {
     private final SessionMirror mirror;
     private final SessionAdoption adoption;
     private final MessageStore sessionStore;
+    /** Null without a mirror. */
+    private final InboxProgress progress;
 
     private ClusterNode(HazelcastInstance hazelcast, Router router, SessionServices sessions,
                         Supplier<EventExecutor> loops) {
@@ -54,10 +56,12 @@ public final class ClusterNode implements AutoCloseable {
         if (sessions.store() instanceof MirroredStore store) {
             this.mirror = new SessionMirror(hazelcast);
             store.connect(mirror, writer, counters);
-            this.adoption = new SessionAdoption(mirror, sessions, loops, hazelcast.getMap(ClientOwners.MAP), counters);
+            this.adoption = new SessionAdoption(hazelcast, mirror, sessions, loops, counters);
+            this.progress = new InboxProgress(hazelcast, store);
         } else {
             this.mirror = null;
             this.adoption = null;
+            this.progress = null;
         }
     }
 
@@ -103,7 +107,8 @@ public final class ClusterNode implements AutoCloseable {
         });
         NodeInbox inbox = new NodeInbox(router, counters);
         hazelcast.<byte[]>getTopic(NodeInbox.topicName(id())).addMessageListener(inbox);
-        hazelcast.<byte[]>getReliableTopic(NodeInbox.reliableTopicName(id())).addMessageListener(inbox.reliable());
+        hazelcast.<byte[]>getReliableTopic(NodeInbox.reliableTopicName(id())).addMessageListener(
+                inbox.reliable(progress));
         directory.start();
         localTree.observe(directory);
         clientOwners.start();
@@ -138,7 +143,7 @@ public final class ClusterNode implements AutoCloseable {
             kept.add(s);
             writes.add(mirror.putSession(s).toCompletableFuture());
             for (StoredEntry e : s.entries()) {
-                writes.add(mirror.putMessage(s.clientId(), e, s.messages().get(e.messageId())).toCompletableFuture());
+                writes.add(mirror.putMessage(s.clientId(), e, s.messages().get(e.messageId()), -1).toCompletableFuture());
             }
         }
         CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
@@ -166,6 +171,9 @@ public final class ClusterNode implements AutoCloseable {
         router.connect(org.wrenmq.broker.routing.RemoteNodes.NONE);
         directory.stop();
         writer.stop();
+        if (progress != null) {
+            progress.close();
+        }
         hazelcast.shutdown();
         LOG.info("cluster: node left");
     }
@@ -190,8 +198,10 @@ public final class ClusterNode implements AutoCloseable {
                     if (adoption != null) {
                         adoption.nodeLeft(gone);
                     }
-                    // no one reads the node's ring buffer any more (a restarted node has a new id)
+                    // no one reads the node's ring buffer any more (a restarted node has a new id); its sessions'
+                    // adopter has replayed what it needed
                     hazelcast.getReliableTopic(NodeInbox.reliableTopicName(gone)).destroy();
+                    InboxProgress.forget(hazelcast, gone);
                 });
             }
         }

@@ -38,6 +38,8 @@ final class MirroredStore implements MessageStore {
     private static final class PerThread {
         long messageId = -1;
         Publication message;
+        /** Where this node's ring buffer had the message being routed, -1 for one published here. */
+        long ringSeq = -1;
         CompletableFuture<Void> writes = DONE;
         CompletableFuture<Void> actions = DONE;
     }
@@ -55,6 +57,11 @@ final class MirroredStore implements MessageStore {
     /** This node's own store, without the mirror: for what must not touch the cluster's copy. */
     MessageStore local() {
         return local;
+    }
+
+    /** The message the current thread routes next came through this node's ring buffer at {@code ringSeq}. */
+    void routingFromRing(long ringSeq) {
+        perThread.get().ringSeq = ringSeq;
     }
 
     private void track(CompletionStage<Void> write) {
@@ -90,7 +97,7 @@ final class MirroredStore implements MessageStore {
         if (m != null) {
             PerThread t = perThread.get();
             if (t.messageId == entry.messageId()) {
-                track(m.putMessage(clientId, entry, t.message));
+                track(m.putMessage(clientId, entry, t.message, t.ringSeq));
             } else {
                 // every entry follows its message on the same thread (the router, an adoption): a bug otherwise
                 track(CompletableFuture.failedFuture(new IllegalStateException("message " + entry.messageId()

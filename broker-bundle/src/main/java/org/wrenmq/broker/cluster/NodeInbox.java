@@ -74,9 +74,13 @@ final class NodeInbox implements MessageListener<byte[]> {
         }
     }
 
-    /** This inbox as the listener of the reliable topic: it reads on from where it was, and counts overruns. */
-    ReliableMessageListener<byte[]> reliable() {
-        return new Reliable();
+    /**
+     * This inbox as the listener of the reliable topic: it reads on from where it was, and counts overruns.
+     *
+     * @param progress told of each message routed (the position a survivor replays from), or null
+     */
+    ReliableMessageListener<byte[]> reliable(InboxProgress progress) {
+        return new Reliable(progress);
     }
 
     @Override
@@ -113,11 +117,23 @@ final class NodeInbox implements MessageListener<byte[]> {
      * itself when the buffer's partition moves to another member (its owner died).
      */
     private final class Reliable implements ReliableMessageListener<byte[]> {
+        private final InboxProgress progress;
+        /** Hazelcast stores a message's sequence just before handing the message over. */
         private long lastSequence = -1;
+
+        Reliable(InboxProgress progress) {
+            this.progress = progress;
+        }
 
         @Override
         public void onMessage(Message<byte[]> message) {
+            if (progress == null) {
+                NodeInbox.this.onMessage(message);
+                return;
+            }
+            progress.routing(lastSequence);
             NodeInbox.this.onMessage(message);
+            progress.routed(lastSequence);
         }
 
         @Override

@@ -1,15 +1,20 @@
 package org.wrenmq.broker.cluster;
 
+import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.HashSet;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.wrenmq.api.QoS;
 import org.wrenmq.broker.message.Publication;
 import org.wrenmq.broker.routing.Delivery;
 import org.wrenmq.broker.session.Session;
@@ -28,26 +33,34 @@ import org.wrenmq.broker.store.StoredSession;
 final class SessionAdoption {
     private static final Logger LOG = LoggerFactory.getLogger(SessionAdoption.class);
 
+    private final HazelcastInstance hazelcast;
     private final SessionMirror mirror;
     private final SessionServices services;
     private final Supplier<EventExecutor> loops;
     private final IMap<String, String> clientOwners;
     private final ClusterCounters counters;
 
-    SessionAdoption(SessionMirror mirror, SessionServices services, Supplier<EventExecutor> loops,
-                    IMap<String, String> clientOwners, ClusterCounters counters) {
+    SessionAdoption(HazelcastInstance hazelcast, SessionMirror mirror, SessionServices services,
+                    Supplier<EventExecutor> loops, ClusterCounters counters) {
+        this.hazelcast = hazelcast;
         this.mirror = mirror;
         this.services = services;
         this.loops = loops;
-        this.clientOwners = clientOwners;
+        this.clientOwners = hazelcast.getMap(ClientOwners.MAP);
         this.counters = counters;
     }
 
-    /** Adopts what {@code gone} held; on the cluster writer thread, after its client ids were freed. */
+    /**
+     * Adopts what {@code gone} held, with the messages of its ring buffer it had not mirrored yet; on the cluster
+     * writer thread, after its client ids were freed and before its ring buffer is destroyed.
+     */
     void nodeLeft(UUID gone) {
-        List<StoredSession> sessions;
+        List<SessionMirror.Held> sessions;
+        List<InboxReplay.Forwarded> unmirrored;
         try {
             sessions = mirror.sessionsOf(gone);
+            unmirrored = sessions.isEmpty() ? List.of()
+                    : InboxReplay.after(hazelcast, gone, InboxProgress.mirroredThrough(hazelcast, gone), counters);
         } catch (RuntimeException e) {
             LOG.error("cluster: the persistent sessions of node {} that left cannot be read from the cluster: {}",
                     gone, e.toString());
@@ -55,17 +68,102 @@ final class SessionAdoption {
         }
         int adopted = 0;
         long messages = 0;
-        for (StoredSession s : sessions) {
+        long replayed = 0;
+        Map<Long, Set<Envelope.GroupKey>> groupsServed = new HashMap<>();
+        for (SessionMirror.Held held : sessions) {
+            StoredSession s = withUnmirrored(held, unmirrored, groupsServed);
             if (adopt(s)) {
                 adopted++;
                 messages += s.entries().size();
+                replayed += s.entries().size() - held.session().entries().size();
             }
         }
         mirror.forget(gone);
         if (!sessions.isEmpty()) {
-            LOG.warn("cluster: adopted {} persistent session(s) with {} queued message(s) of node {} that left",
-                    adopted, messages, gone);
+            LOG.warn("cluster: adopted {} persistent session(s) with {} queued message(s) of node {} that left ({} of "
+                    + "them from its ring buffer, not mirrored yet)", adopted, messages, gone, replayed);
         }
+    }
+
+    /**
+     * The session with the messages of the dead node's ring buffer it should have got and the mirror lacks,
+     * matched against its subscriptions as the router does (the highest granted QoS of its matching filters, no
+     * local, retain as published; a shared group's message only for the one adopted member of a group the dead
+     * node had picked). They take their place by ring buffer position among the mirrored messages that came
+     * through the ring buffer too (the mirror's writes complete out of order), so each publisher's order holds;
+     * the entries are then numbered again.
+     */
+    private StoredSession withUnmirrored(SessionMirror.Held held, List<InboxReplay.Forwarded> unmirrored,
+                                         Map<Long, Set<Envelope.GroupKey>> groupsServed) {
+        StoredSession s = held.session();
+        List<StoredEntry> missing = new ArrayList<>();
+        List<Long> missingAt = new ArrayList<>();
+        Map<Long, Publication> messages = new HashMap<>(s.messages());
+        long id = Long.MIN_VALUE; // the mirror's message ids are the dead node's store ids: never negative
+        for (InboxReplay.Forwarded f : unmirrored) {
+            if (held.has(f.ringSeq())) {
+                continue;
+            }
+            StoredEntry entry = replayed(s, f, id, groupsServed);
+            if (entry != null) {
+                missing.add(entry);
+                missingAt.add(f.ringSeq());
+                messages.put(id++, f.envelope().publication());
+            }
+        }
+        if (missing.isEmpty()) {
+            return s;
+        }
+        List<StoredEntry> merged = new ArrayList<>(s.entries().size() + missing.size());
+        int next = 0;
+        for (StoredEntry e : s.entries()) {
+            Long at = held.ringSeqs().get(e.seq());
+            while (at != null && next < missing.size() && missingAt.get(next) < at) {
+                merged.add(missing.get(next++));
+            }
+            merged.add(e);
+        }
+        merged.addAll(missing.subList(next, missing.size()));
+        List<StoredEntry> entries = new ArrayList<>(merged.size());
+        long seq = 1;
+        for (StoredEntry e : merged) {
+            entries.add(new StoredEntry(seq++, e.messageId(), e.qos(), e.retainFlag(), e.subscriptionIds(),
+                    e.released()));
+        }
+        return new StoredSession(s.clientId(), s.expiryIntervalSeconds(), s.disconnectedAtMillis(), s.subscriptions(),
+                s.will(), s.willDelaySeconds(), entries, s.incomingQos2(), messages);
+    }
+
+    /** The entry the session gets for one replayed message, or null when none of its subscriptions takes it. */
+    private StoredEntry replayed(StoredSession s, InboxReplay.Forwarded f, long id,
+                                 Map<Long, Set<Envelope.GroupKey>> groupsServed) {
+        Publication p = f.envelope().publication();
+        QoS granted = null;
+        boolean retainFlag = false;
+        int[] ids = Delivery.NO_IDS;
+        for (StoredSession.SubscriptionRecord r : s.subscriptions()) {
+            if (!services.router().matches(r.topicFilter(), p.topic())
+                    || r.noLocal() && s.clientId().equals(p.publisherId())) {
+                continue;
+            }
+            if (r.shareGroup() != null) {
+                Envelope.GroupKey group = new Envelope.GroupKey(r.shareGroup(), r.topicFilter());
+                if (!f.envelope().sharedGroups().contains(group)
+                        || !groupsServed.computeIfAbsent(f.ringSeq(), k -> new HashSet<>()).add(group)) {
+                    continue;
+                }
+            }
+            QoS q = QoS.of(r.qos());
+            granted = granted == null || q.value() > granted.value() ? q : granted;
+            retainFlag |= r.retainAsPublished() && p.retain();
+            if (r.subscriptionId() != 0) {
+                ids = Arrays.copyOf(ids, ids.length + 1);
+                ids[ids.length - 1] = r.subscriptionId();
+            }
+        }
+        QoS qos = granted == null ? QoS.AT_MOST_ONCE : p.qos().min(granted);
+        // an offline session queues no QoS 0 message
+        return qos == QoS.AT_MOST_ONCE ? null : new StoredEntry(0, id, qos, retainFlag, ids, false);
     }
 
     private boolean adopt(StoredSession s) {
@@ -81,7 +179,8 @@ final class SessionAdoption {
         for (StoredEntry e : s.entries()) {
             Publication p = s.messages().get(e.messageId());
             long id = store.addMessage(p);
-            // the entry keeps its number, so an in-flight message is resent with the packet id it had
+            // the entry keeps its number (unless replayed messages came between), so an in-flight message is
+            // resent with the packet id it had
             StoredEntry mine = new StoredEntry(e.seq(), id, e.qos(), e.retainFlag(), e.subscriptionIds(),
                     e.released());
             store.addEntry(clientId, mine);
@@ -117,7 +216,7 @@ final class SessionAdoption {
         for (StoredEntry e : s.entries()) {
             Publication p = s.messages().get(e.messageId());
             StoredEntry mine = null;
-            if (e.qos() != org.wrenmq.api.QoS.AT_MOST_ONCE) {
+            if (e.qos() != QoS.AT_MOST_ONCE) {
                 mine = new StoredEntry(present.nextStoreSeq(), store.addMessage(p), e.qos(), e.retainFlag(),
                         e.subscriptionIds(), false);
                 store.addEntry(s.clientId(), mine);

@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,10 +76,15 @@ final class SessionMirror {
                 () -> messages.removeAll(new KeyPrefix(prefix))));
     }
 
-    CompletionStage<Void> putMessage(String clientId, StoredEntry entry, Publication p) {
+    /**
+     * @param ringSeq where this node's QoS 1/2 ring buffer had the message, or -1 when it was published here: an
+     *                adopter replays the ring buffer's tail, less what a session has already
+     */
+    CompletionStage<Void> putMessage(String clientId, StoredEntry entry, Publication p, long ringSeq) {
         String key = key(self, clientId, entry.seq());
-        byte[] value = SessionBytes.encode(new StoredSession(clientId, 0, 0, List.of(), null, 0, List.of(entry),
+        byte[] record = SessionBytes.encode(new StoredSession(clientId, 0, 0, List.of(), null, 0, List.of(entry),
                 List.of(), Map.of(entry.messageId(), p)));
+        byte[] value = ByteBuffer.allocate(Long.BYTES + record.length).putLong(ringSeq).put(record).array();
         CompletableFuture<Void> written = messages.setAsync(key, value).toCompletableFuture();
         writing.put(key, written);
         written.whenComplete((ok, failure) -> writing.remove(key, written));
@@ -101,27 +107,47 @@ final class SessionMirror {
         return value == null ? null : ownerOf(value);
     }
 
-    /** The sessions {@code node} held, with their messages in order: what a survivor adopts when it died. */
-    List<StoredSession> sessionsOf(UUID node) {
-        Map<String, List<StoredSession>> messagesByClient = new LinkedHashMap<>();
-        for (Map.Entry<String, byte[]> e : messages.entrySet(new KeyPrefix(node.toString()))) {
-            StoredSession one = SessionBytes.decode(e.getValue());
-            messagesByClient.computeIfAbsent(one.clientId(), id -> new ArrayList<>()).add(one);
+    /**
+     * A session a dead node held, with its messages in order.
+     *
+     * @param ringSeqs for its messages that came through the dead node's ring buffer: their entry's number and
+     *                 their position there
+     */
+    record Held(StoredSession session, Map<Long, Long> ringSeqs) {
+        boolean has(long ringSeq) {
+            return ringSeqs.containsValue(ringSeq);
         }
-        List<StoredSession> sessions = new ArrayList<>();
+    }
+
+    /** The sessions {@code node} held, with their messages in order: what a survivor adopts when it died. */
+    List<Held> sessionsOf(UUID node) {
+        Map<String, List<StoredSession>> messagesByClient = new LinkedHashMap<>();
+        Map<String, Map<Long, Long>> fromRing = new HashMap<>();
+        for (Map.Entry<String, byte[]> e : messages.entrySet(new KeyPrefix(node.toString()))) {
+            byte[] value = e.getValue();
+            StoredSession one = SessionBytes.decode(Arrays.copyOfRange(value, Long.BYTES, value.length));
+            messagesByClient.computeIfAbsent(one.clientId(), id -> new ArrayList<>()).add(one);
+            long ringSeq = ByteBuffer.wrap(value).getLong();
+            if (ringSeq >= 0) {
+                fromRing.computeIfAbsent(one.clientId(), id -> new HashMap<>()).put(one.entries().get(0).seq(),
+                        ringSeq);
+            }
+        }
+        List<Held> sessions = new ArrayList<>();
         for (Map.Entry<String, byte[]> e : headers.entrySet(new OwnedBy(node))) {
             StoredSession record = SessionBytes.decode(Arrays.copyOfRange(e.getValue(), UUID_BYTES,
                     e.getValue().length));
             List<StoredEntry> entries = new ArrayList<>();
-            Map<Long, Publication> publications = new java.util.HashMap<>();
+            Map<Long, Publication> publications = new HashMap<>();
             for (StoredSession one : messagesByClient.getOrDefault(record.clientId(), List.of())) {
                 entries.addAll(one.entries());
                 publications.putAll(one.messages());
             }
             entries.sort(Comparator.comparingLong(StoredEntry::seq));
-            sessions.add(new StoredSession(record.clientId(), record.expiryIntervalSeconds(),
+            sessions.add(new Held(new StoredSession(record.clientId(), record.expiryIntervalSeconds(),
                     record.disconnectedAtMillis(), record.subscriptions(), record.will(), record.willDelaySeconds(),
-                    entries, record.incomingQos2(), publications));
+                    entries, record.incomingQos2(), publications),
+                    fromRing.getOrDefault(record.clientId(), Map.of())));
         }
         return sessions;
     }

@@ -50,16 +50,15 @@ public final class ClusterNode implements AutoCloseable {
         this.hazelcast = hazelcast;
         this.router = router;
         this.directory = new SubscriptionDirectory(hazelcast, counters, writer);
-        this.clientOwners = new ClientOwners(hazelcast, sessions.sessions(), counters, writer,
-                new SessionMoves(hazelcast, sessions, counters));
         this.sessionStore = sessions.store();
-        if (sessions.store() instanceof MirroredStore store) {
-            this.mirror = new SessionMirror(hazelcast);
+        this.mirror = sessionStore instanceof MirroredStore ? new SessionMirror(hazelcast) : null;
+        this.clientOwners = new ClientOwners(hazelcast, sessions.sessions(), counters, writer,
+                new SessionMoves(hazelcast, sessions, counters, mirror));
+        if (sessionStore instanceof MirroredStore store) {
             store.connect(mirror, writer, counters);
-            this.adoption = new SessionAdoption(hazelcast, mirror, sessions, loops, counters);
+            this.adoption = new SessionAdoption(hazelcast, mirror, sessions, loops, counters, writer);
             this.progress = new InboxProgress(hazelcast, store);
         } else {
-            this.mirror = null;
             this.adoption = null;
             this.progress = null;
         }
@@ -108,7 +107,7 @@ public final class ClusterNode implements AutoCloseable {
         NodeInbox inbox = new NodeInbox(router, counters);
         hazelcast.<byte[]>getTopic(NodeInbox.topicName(id())).addMessageListener(inbox);
         hazelcast.<byte[]>getReliableTopic(NodeInbox.reliableTopicName(id())).addMessageListener(
-                inbox.reliable(progress));
+                inbox.reliable(progress, -1));
         directory.start();
         localTree.observe(directory);
         clientOwners.start();
@@ -190,18 +189,19 @@ public final class ClusterNode implements AutoCloseable {
             boolean oldest = event.getMembers().iterator().next().localMember();
             LOG.warn("cluster: node {} left ({}); {} member(s) now", event.getMember().getUuid(),
                     event.getMember().getAddress(), event.getMembers().size());
-            directory.nodeLeft(event.getMember().getUuid(), oldest);
+            UUID gone = event.getMember().getUuid();
+            directory.nodeLeft(gone, oldest, adoption != null);
             if (oldest) {
-                UUID gone = event.getMember().getUuid();
                 writer.execute(() -> {
                     clientOwners.nodeLeft(gone);
                     if (adoption != null) {
+                        // its ring buffer is followed for a while, then destroyed, by the adoption
                         adoption.nodeLeft(gone);
+                        directory.removeEntriesOf(gone);
+                    } else {
+                        // no one reads the node's ring buffer any more (a restarted node has a new id)
+                        hazelcast.getReliableTopic(NodeInbox.reliableTopicName(gone)).destroy();
                     }
-                    // no one reads the node's ring buffer any more (a restarted node has a new id); its sessions'
-                    // adopter has replayed what it needed
-                    hazelcast.getReliableTopic(NodeInbox.reliableTopicName(gone)).destroy();
-                    InboxProgress.forget(hazelcast, gone);
                 });
             }
         }

@@ -29,17 +29,21 @@ final class InboxReplay {
     record Forwarded(long ringSeq, Envelope envelope) {
     }
 
+    /** The messages read, and the position after the last one (where a reader following the buffer starts). */
+    record Tail(List<Forwarded> messages, long next) {
+    }
+
     private InboxReplay() {
     }
 
-    static List<Forwarded> after(HazelcastInstance hazelcast, UUID node, long position, ClusterCounters counters) {
+    static Tail after(HazelcastInstance hazelcast, UUID node, long position, ClusterCounters counters) {
         String topicName = NodeInbox.reliableTopicName(node);
         Ringbuffer<Object> ring = hazelcast.getRingbuffer(HazelcastSetup.RELIABLE_TOPIC_RING_BUFFER + topicName);
         long tail = ring.tailSequence();
         long from = Math.max(position + 1, ring.headSequence());
         List<Forwarded> read = Collections.synchronizedList(new ArrayList<>());
         if (tail < from) {
-            return read;
+            return new Tail(List.of(), from);
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
         ITopic<byte[]> topic = hazelcast.getReliableTopic(topicName);
@@ -92,7 +96,7 @@ final class InboxReplay {
             topic.removeMessageListener(listener);
         }
         synchronized (read) {
-            return List.copyOf(read);
+            return new Tail(List.copyOf(read), tail + 1);
         }
     }
 }

@@ -78,9 +78,10 @@ final class NodeInbox implements MessageListener<byte[]> {
      * This inbox as the listener of the reliable topic: it reads on from where it was, and counts overruns.
      *
      * @param progress told of each message routed (the position a survivor replays from), or null
+     * @param from     the first position to read, -1 for the messages arriving from now on
      */
-    ReliableMessageListener<byte[]> reliable(InboxProgress progress) {
-        return new Reliable(progress);
+    ReliableMessageListener<byte[]> reliable(InboxProgress progress, long from) {
+        return new Reliable(progress, from);
     }
 
     @Override
@@ -121,8 +122,11 @@ final class NodeInbox implements MessageListener<byte[]> {
         /** Hazelcast stores a message's sequence just before handing the message over. */
         private long lastSequence = -1;
 
-        Reliable(InboxProgress progress) {
+        private final long from;
+
+        Reliable(InboxProgress progress, long from) {
             this.progress = progress;
+            this.from = from;
         }
 
         @Override
@@ -138,7 +142,7 @@ final class NodeInbox implements MessageListener<byte[]> {
 
         @Override
         public long retrieveInitialSequence() {
-            return -1;
+            return from;
         }
 
         @Override

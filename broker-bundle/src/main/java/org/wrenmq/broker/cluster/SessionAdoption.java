@@ -2,6 +2,7 @@ package org.wrenmq.broker.cluster;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import com.hazelcast.topic.ITopic;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,12 +12,17 @@ import java.util.Map;
 import java.util.Set;
 import java.util.HashSet;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wrenmq.api.QoS;
 import org.wrenmq.broker.message.Publication;
 import org.wrenmq.broker.routing.Delivery;
+import org.wrenmq.broker.routing.Router;
+import org.wrenmq.broker.routing.SubscriptionTree;
 import org.wrenmq.broker.session.Session;
 import org.wrenmq.broker.session.SessionServices;
 import org.wrenmq.broker.store.MessageStore;
@@ -33,56 +39,98 @@ import org.wrenmq.broker.store.StoredSession;
 final class SessionAdoption {
     private static final Logger LOG = LoggerFactory.getLogger(SessionAdoption.class);
 
+    /**
+     * How long the adopter reads a dead node's ring buffer after adopting its sessions: the other nodes forward
+     * messages for the dead node's filters there until they learn the filters are gone (milliseconds, usually).
+     */
+    static final long FOLLOW_SECONDS = 60;
+
     private final HazelcastInstance hazelcast;
     private final SessionMirror mirror;
     private final SessionServices services;
     private final Supplier<EventExecutor> loops;
     private final IMap<String, String> clientOwners;
     private final ClusterCounters counters;
+    private final Executor writer;
 
     SessionAdoption(HazelcastInstance hazelcast, SessionMirror mirror, SessionServices services,
-                    Supplier<EventExecutor> loops, ClusterCounters counters) {
+                    Supplier<EventExecutor> loops, ClusterCounters counters, Executor writer) {
         this.hazelcast = hazelcast;
         this.mirror = mirror;
         this.services = services;
         this.loops = loops;
         this.clientOwners = hazelcast.getMap(ClientOwners.MAP);
         this.counters = counters;
+        this.writer = writer;
     }
 
     /**
-     * Adopts what {@code gone} held, with the messages of its ring buffer it had not mirrored yet; on the cluster
-     * writer thread, after its client ids were freed and before its ring buffer is destroyed.
+     * Adopts what {@code gone} held, with the messages of its ring buffer it had not mirrored yet, then follows its
+     * ring buffer for {@link #FOLLOW_SECONDS} before destroying it; on the cluster writer thread, after its client
+     * ids were freed and before its filters leave the directory.
      */
     void nodeLeft(UUID gone) {
         List<SessionMirror.Held> sessions;
-        List<InboxReplay.Forwarded> unmirrored;
+        InboxReplay.Tail unmirrored;
         try {
             sessions = mirror.sessionsOf(gone);
-            unmirrored = sessions.isEmpty() ? List.of()
+            unmirrored = sessions.isEmpty() ? new InboxReplay.Tail(List.of(), -1)
                     : InboxReplay.after(hazelcast, gone, InboxProgress.mirroredThrough(hazelcast, gone), counters);
         } catch (RuntimeException e) {
             LOG.error("cluster: the persistent sessions of node {} that left cannot be read from the cluster: {}",
                     gone, e.toString());
+            destroyInbox(gone);
             return;
         }
-        int adopted = 0;
+        List<Session> adopted = new ArrayList<>();
+        List<CompletableFuture<Void>> restored = new ArrayList<>();
         long messages = 0;
         long replayed = 0;
         Map<Long, Set<Envelope.GroupKey>> groupsServed = new HashMap<>();
         for (SessionMirror.Held held : sessions) {
-            StoredSession s = withUnmirrored(held, unmirrored, groupsServed);
-            if (adopt(s)) {
-                adopted++;
+            StoredSession s = withUnmirrored(held, unmirrored.messages(), groupsServed);
+            Session session = adopt(s, restored);
+            if (session != null) {
+                adopted.add(session);
                 messages += s.entries().size();
                 replayed += s.entries().size() - held.session().entries().size();
             }
         }
-        mirror.forget(gone);
-        if (!sessions.isEmpty()) {
-            LOG.warn("cluster: adopted {} persistent session(s) with {} queued message(s) of node {} that left ({} of "
-                    + "them from its ring buffer, not mirrored yet)", adopted, messages, gone, replayed);
+        if (sessions.isEmpty()) {
+            destroyInbox(gone);
+            return;
         }
+        LOG.warn("cluster: adopted {} persistent session(s) with {} queued message(s) of node {} that left ({} of "
+                + "them from its ring buffer, not mirrored yet)", adopted.size(), messages, gone, replayed);
+        mirror.forget(gone);
+        try {
+            CompletableFuture.allOf(restored.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("cluster: the adopted sessions of node {} took too long to restore: {}", gone, e.toString());
+        }
+        follow(gone, unmirrored.next(), adopted);
+    }
+
+    /**
+     * Reads on in the dead node's ring buffer, routing what arrives to the adopted sessions only (this node's own
+     * subscribers get their copies through this node's own ring buffer).
+     */
+    private void follow(UUID gone, long from, List<Session> adopted) {
+        SubscriptionTree tree = new SubscriptionTree();
+        adopted.forEach(session -> session.subscriptions().forEach(tree::add));
+        Router router = new Router(tree, services.retained(), services.store(), services.metrics(), false);
+        ITopic<byte[]> topic = hazelcast.getReliableTopic(NodeInbox.reliableTopicName(gone));
+        UUID listener = topic.addMessageListener(new NodeInbox(router, counters).reliable(null, from));
+        CompletableFuture.delayedExecutor(FOLLOW_SECONDS, TimeUnit.SECONDS).execute(() -> writer.execute(() -> {
+            topic.removeMessageListener(listener);
+            destroyInbox(gone);
+        }));
+    }
+
+    /** No one reads the node's ring buffer any more (a restarted node has a new id). */
+    private void destroyInbox(UUID gone) {
+        hazelcast.getReliableTopic(NodeInbox.reliableTopicName(gone)).destroy();
+        InboxProgress.forget(hazelcast, gone);
     }
 
     /**
@@ -166,11 +214,13 @@ final class SessionAdoption {
         return qos == QoS.AT_MOST_ONCE ? null : new StoredEntry(0, id, qos, retainFlag, ids, false);
     }
 
-    private boolean adopt(StoredSession s) {
+    /** @return the session adopted here, or null (its messages went to the client's new session, or nowhere) */
+    private Session adopt(StoredSession s, List<CompletableFuture<Void>> restored) {
         String clientId = s.clientId();
         Session present = services.sessions().get(clientId);
         if (present != null) {
-            return handToPresent(present, s);
+            handToPresent(present, s);
+            return null;
         }
         long now = services.clock().millis();
         MessageStore store = services.store();
@@ -195,12 +245,17 @@ final class SessionAdoption {
         Session session = new Session(clientId, loops.get(), services);
         if (services.sessions().open(clientId, false, id -> session).session() != session) {
             notAdopted(s, "its client connected here again first");
-            return false;
+            return null;
         }
-        session.execute(() -> session.restore(adopted, now));
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        session.execute(() -> {
+            session.restore(adopted, now);
+            done.complete(null);
+        });
+        restored.add(done);
         clientOwners.putIfAbsent(clientId, mirror.self().toString());
         counters.sessionsAdopted.increment();
-        return true;
+        return session;
     }
 
     /**

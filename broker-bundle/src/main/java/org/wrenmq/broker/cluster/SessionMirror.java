@@ -119,6 +119,14 @@ final class SessionMirror {
         }
     }
 
+    /**
+     * Whether {@code clientId}'s session belongs to a node that left and is still to be adopted (asynchronous: asked
+     * on Hazelcast's threads).
+     */
+    CompletionStage<Boolean> awaitingAdoption(String clientId, java.util.function.Predicate<String> isMember) {
+        return headers.getAsync(clientId).thenApply(v -> v != null && !isMember.test(ownerOf(v).toString()));
+    }
+
     /** The sessions {@code node} held, with their messages in order: what a survivor adopts when it died. */
     List<Held> sessionsOf(UUID node) {
         Map<String, List<StoredSession>> messagesByClient = new LinkedHashMap<>();

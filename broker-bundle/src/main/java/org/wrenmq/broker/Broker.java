@@ -131,12 +131,13 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
         StoreOpener.Opened store = StoreOpener.open(config);
         workers = Transports.newGroup(config.ioThreads(), "wrenmq-io");
         keepAliveSweeps = new KeepAliveSweeps(clock);
-        context = new BrokerContext(config, clock, metrics, workers, authenticator, authorizer, store.store());
-        restore(store.recovered());
+        context = new BrokerContext(config, clock, metrics, workers, authenticator, authorizer,
+                config.cluster() == null ? store.store() : ClusterNode.mirrored(store.store()));
+        store.recovered().retained().forEach(context.retained()::put);
         if (config.cluster() != null) {
             try {
                 cluster = ClusterNode.start(config.cluster(), context.router(), context.subscriptions(),
-                        context.sessionServices(), context.retained(), config.retainAvailable());
+                        context.sessionServices(), context.retained(), config.retainAvailable(), workers::next);
             } catch (RuntimeException e) {
                 close();
                 throw new BrokerStartException("cannot join cluster '" + config.cluster().name() + "': "
@@ -148,6 +149,7 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
                         + "classes loaded are not the ones WrenMQ ships (a server's own Hazelcast comes first?): " + e, e);
             }
         }
+        restore(store.recovered());
         if (config.sysInterval() > 0) {
             SysTopics.Counts counts = new SysTopics.Counts(() -> context.sessions().size(),
                     () -> context.sessions().all().stream().mapToLong(s -> s.subscriptions().size()).sum(),
@@ -236,11 +238,14 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
         return all;
     }
 
-    /** Puts back what the store held: retained messages, and persistent sessions (offline until clients return). */
+    /**
+     * Puts back the persistent sessions the store held (offline until clients return), after the retained messages
+     * and after joining a cluster, which drops those a surviving node adopted meanwhile.
+     */
     private void restore(MessageStore.Recovered recovered) {
-        recovered.retained().forEach(context.retained()::put);
         long now = clock.millis();
-        for (StoredSession stored : recovered.sessions()) {
+        for (StoredSession stored : cluster == null ? recovered.sessions()
+                : cluster.sessionsToRestore(recovered.sessions())) {
             Session session = context.sessions().open(stored.clientId(), false,
                     id -> new Session(id, workers.next(), context.sessionServices())).session();
             session.execute(() -> session.restore(stored, now));

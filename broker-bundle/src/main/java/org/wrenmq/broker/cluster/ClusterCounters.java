@@ -27,6 +27,14 @@ final class ClusterCounters {
     /** Persistent sessions handed over to this node, and from it. */
     final LongAdder sessionsMovedIn = new LongAdder();
     final LongAdder sessionsMovedOut = new LongAdder();
+    /** Persistent sessions of nodes that died, adopted here from the cluster's mirror. */
+    final LongAdder sessionsAdopted = new LongAdder();
+    /** Sessions of a dead node this node could not adopt (their client was back here first): logged. */
+    final LongAdder sessionsNotAdopted = new LongAdder();
+    /** Writes of a persistent session's state the cluster refused: lost if this node dies, logged. */
+    final LongAdder sessionsMirrorFailed = new LongAdder();
+    /** Sessions restored from this node's store at start that a survivor had adopted meanwhile: dropped here. */
+    final LongAdder sessionsAdoptedElsewhere = new LongAdder();
 
     Map<String, Long> snapshot(int members) {
         Map<String, Long> m = new LinkedHashMap<>();
@@ -42,6 +50,10 @@ final class ClusterCounters {
         m.put("cluster.sessions.taken_over_remotely", takenOverByOtherNode.sum());
         m.put("cluster.sessions.moved_in", sessionsMovedIn.sum());
         m.put("cluster.sessions.moved_out", sessionsMovedOut.sum());
+        m.put("cluster.sessions.adopted", sessionsAdopted.sum());
+        m.put("cluster.sessions.not_adopted", sessionsNotAdopted.sum());
+        m.put("cluster.sessions.mirror_failed", sessionsMirrorFailed.sum());
+        m.put("cluster.sessions.adopted_elsewhere", sessionsAdoptedElsewhere.sum());
         return m;
     }
 }

@@ -5,8 +5,13 @@ import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
+import io.netty.util.concurrent.EventExecutor;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wrenmq.broker.ClusterConfig;
@@ -15,6 +20,9 @@ import org.wrenmq.broker.routing.Router;
 import org.wrenmq.broker.routing.SubscriptionTree;
 import org.wrenmq.broker.session.Session;
 import org.wrenmq.broker.session.SessionServices;
+import org.wrenmq.broker.store.MessageStore;
+import org.wrenmq.broker.store.StoredEntry;
+import org.wrenmq.broker.store.StoredSession;
 
 /**
  * This broker as one node of a WrenMQ cluster: a Hazelcast member (joined through {@code cluster_members}), the
@@ -30,13 +38,39 @@ public final class ClusterNode implements AutoCloseable {
     private final Router router;
     private final ClientOwners clientOwners;
     private final ClusterWriter writer = new ClusterWriter();
+    /** Null when the node keeps no persistent sessions ({@code persistence false}). */
+    private final SessionMirror mirror;
+    private final SessionAdoption adoption;
+    private final MessageStore sessionStore;
+    /** Null without a mirror. */
+    private final InboxProgress progress;
 
-    private ClusterNode(HazelcastInstance hazelcast, Router router, SessionServices sessions) {
+    private ClusterNode(HazelcastInstance hazelcast, Router router, SessionServices sessions,
+                        Supplier<EventExecutor> loops) {
         this.hazelcast = hazelcast;
         this.router = router;
         this.directory = new SubscriptionDirectory(hazelcast, counters, writer);
+        this.sessionStore = sessions.store();
+        this.mirror = sessionStore instanceof MirroredStore ? new SessionMirror(hazelcast) : null;
         this.clientOwners = new ClientOwners(hazelcast, sessions.sessions(), counters, writer,
-                new SessionMoves(hazelcast, sessions, counters));
+                new SessionMoves(hazelcast, sessions, counters, mirror));
+        if (sessionStore instanceof MirroredStore store) {
+            store.connect(mirror, writer, counters);
+            this.adoption = new SessionAdoption(hazelcast, mirror, sessions, loops, counters, writer);
+            this.progress = new InboxProgress(hazelcast, store);
+        } else {
+            this.adoption = null;
+            this.progress = null;
+        }
+    }
+
+    /**
+     * The store a cluster node uses: {@code local}, with its persistent sessions also kept in the cluster so that
+     * a survivor adopts them when this node dies. A store that keeps nothing ({@code persistence false}) stays as
+     * it is.
+     */
+    public static MessageStore mirrored(MessageStore local) {
+        return local.durable() ? new MirroredStore(local) : local;
     }
 
     /**
@@ -49,9 +83,10 @@ public final class ClusterNode implements AutoCloseable {
      * @param retainAvailable {@code retain_available}: whether retained messages are shared at all
      */
     public static ClusterNode start(ClusterConfig config, Router router, SubscriptionTree localTree,
-                                    SessionServices sessions, RetainedTree retained, boolean retainAvailable) {
+                                    SessionServices sessions, RetainedTree retained, boolean retainAvailable,
+                                    Supplier<EventExecutor> loops) {
         HazelcastInstance hazelcast = Hazelcast.newHazelcastInstance(HazelcastSetup.config(config));
-        ClusterNode node = new ClusterNode(hazelcast, router, sessions);
+        ClusterNode node = new ClusterNode(hazelcast, router, sessions, loops);
         node.connect(localTree, retained, retainAvailable);
         for (Session s : sessions.sessions().all()) {
             s.subscriptions().forEach(sub -> node.directory.firstSubscriber(sub.topicFilter(), sub.shareGroup()));
@@ -71,7 +106,8 @@ public final class ClusterNode implements AutoCloseable {
         });
         NodeInbox inbox = new NodeInbox(router, counters);
         hazelcast.<byte[]>getTopic(NodeInbox.topicName(id())).addMessageListener(inbox);
-        hazelcast.<byte[]>getReliableTopic(NodeInbox.reliableTopicName(id())).addMessageListener(inbox.reliable());
+        hazelcast.<byte[]>getReliableTopic(NodeInbox.reliableTopicName(id())).addMessageListener(
+                inbox.reliable(progress, -1));
         directory.start();
         localTree.observe(directory);
         clientOwners.start();
@@ -80,6 +116,37 @@ public final class ClusterNode implements AutoCloseable {
             retainedSync.start();
         }
         router.connect(new Forwarder(directory.remoteTree(), counters, retainedSync, retainAvailable));
+    }
+
+    /**
+     * The sessions read back from this node's store that it keeps: those a survivor adopted while this node was
+     * down (the cluster's mirror names another node) are dropped from the store; the others are written to the
+     * mirror, owned by this node (its id is new at each start).
+     */
+    public List<StoredSession> sessionsToRestore(List<StoredSession> restored) {
+        if (mirror == null) {
+            return restored;
+        }
+        List<StoredSession> kept = new ArrayList<>();
+        List<CompletableFuture<Void>> writes = new ArrayList<>();
+        MirroredStore store = (MirroredStore) sessionStore;
+        for (StoredSession s : restored) {
+            UUID owner = mirror.owner(s.clientId());
+            if (owner != null && !owner.equals(id())) {
+                store.local().removeSession(s.clientId());
+                counters.sessionsAdoptedElsewhere.increment();
+                LOG.info("cluster: client '{}': its session, restored from this node's store, was adopted by node {} "
+                        + "while this node was down; dropped here", s.clientId(), owner);
+                continue;
+            }
+            kept.add(s);
+            writes.add(mirror.putSession(s).toCompletableFuture());
+            for (StoredEntry e : s.entries()) {
+                writes.add(mirror.putMessage(s.clientId(), e, s.messages().get(e.messageId()), -1).toCompletableFuture());
+            }
+        }
+        CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
+        return kept;
     }
 
     UUID id() {
@@ -103,6 +170,9 @@ public final class ClusterNode implements AutoCloseable {
         router.connect(org.wrenmq.broker.routing.RemoteNodes.NONE);
         directory.stop();
         writer.stop();
+        if (progress != null) {
+            progress.close();
+        }
         hazelcast.shutdown();
         LOG.info("cluster: node left");
     }
@@ -119,13 +189,19 @@ public final class ClusterNode implements AutoCloseable {
             boolean oldest = event.getMembers().iterator().next().localMember();
             LOG.warn("cluster: node {} left ({}); {} member(s) now", event.getMember().getUuid(),
                     event.getMember().getAddress(), event.getMembers().size());
-            directory.nodeLeft(event.getMember().getUuid(), oldest);
+            UUID gone = event.getMember().getUuid();
+            directory.nodeLeft(gone, oldest, adoption != null);
             if (oldest) {
-                UUID gone = event.getMember().getUuid();
                 writer.execute(() -> {
                     clientOwners.nodeLeft(gone);
-                    // no one reads the node's ring buffer any more (a restarted node has a new id)
-                    hazelcast.getReliableTopic(NodeInbox.reliableTopicName(gone)).destroy();
+                    if (adoption != null) {
+                        // its ring buffer is followed for a while, then destroyed, by the adoption
+                        adoption.nodeLeft(gone);
+                        directory.removeEntriesOf(gone);
+                    } else {
+                        // no one reads the node's ring buffer any more (a restarted node has a new id)
+                        hazelcast.getReliableTopic(NodeInbox.reliableTopicName(gone)).destroy();
+                    }
                 });
             }
         }

@@ -21,7 +21,7 @@ final class HazelcastSetup {
     /** Each node's reliable topic for QoS 1/2 messages is named this and the node's id. */
     static final String INBOX_PREFIX = MAP_PREFIX + "inbox.";
     /** Hazelcast names the ring buffer behind a reliable topic this and the topic's name. */
-    private static final String RELIABLE_TOPIC_RING_BUFFER = "_hz_rb_";
+    static final String RELIABLE_TOPIC_RING_BUFFER = "_hz_rb_";
     /**
      * The messages a node's QoS 1/2 ring buffer keeps: a node further behind than this loses the oldest
      * ({@code cluster.messages.overrun}). At 1 KB a message, about 100 MB per node at worst, and as much again for

@@ -74,9 +74,14 @@ final class NodeInbox implements MessageListener<byte[]> {
         }
     }
 
-    /** This inbox as the listener of the reliable topic: it reads on from where it was, and counts overruns. */
-    ReliableMessageListener<byte[]> reliable() {
-        return new Reliable();
+    /**
+     * This inbox as the listener of the reliable topic: it reads on from where it was, and counts overruns.
+     *
+     * @param progress told of each message routed (the position a survivor replays from), or null
+     * @param from     the first position to read, -1 for the messages arriving from now on
+     */
+    ReliableMessageListener<byte[]> reliable(InboxProgress progress, long from) {
+        return new Reliable(progress, from);
     }
 
     @Override
@@ -113,16 +118,31 @@ final class NodeInbox implements MessageListener<byte[]> {
      * itself when the buffer's partition moves to another member (its owner died).
      */
     private final class Reliable implements ReliableMessageListener<byte[]> {
+        private final InboxProgress progress;
+        /** Hazelcast stores a message's sequence just before handing the message over. */
         private long lastSequence = -1;
+
+        private final long from;
+
+        Reliable(InboxProgress progress, long from) {
+            this.progress = progress;
+            this.from = from;
+        }
 
         @Override
         public void onMessage(Message<byte[]> message) {
+            if (progress == null) {
+                NodeInbox.this.onMessage(message);
+                return;
+            }
+            progress.routing(lastSequence);
             NodeInbox.this.onMessage(message);
+            progress.routed(lastSequence);
         }
 
         @Override
         public long retrieveInitialSequence() {
-            return -1;
+            return from;
         }
 
         @Override

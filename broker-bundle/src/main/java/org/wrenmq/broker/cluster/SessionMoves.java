@@ -48,8 +48,15 @@ final class SessionMoves {
     private final Map<String, CompletableFuture<byte[]>> pending = new ConcurrentHashMap<>();
     /** Client ids whose fetch is over (session adopted, or none to be had): the retried CONNECT goes on. */
     private final Set<String> settled = ConcurrentHashMap.newKeySet();
+    /** Null without persistence: then a dead node's sessions are not adopted. */
+    private final SessionMirror mirror;
+    /** Client ids waiting for their dead node's session to be adopted, since when (nanoseconds). */
+    private final Map<String, Long> awaitingAdoption = new ConcurrentHashMap<>();
+    private static final long ADOPTION_POLL_MILLIS = 200;
 
-    SessionMoves(HazelcastInstance hazelcast, SessionServices services, ClusterCounters counters) {
+    SessionMoves(HazelcastInstance hazelcast, SessionServices services, ClusterCounters counters,
+                 SessionMirror mirror) {
+        this.mirror = mirror;
         this.hazelcast = hazelcast;
         this.self = hazelcast.getCluster().getLocalMember().getUuid().toString();
         this.services = services;
@@ -72,14 +79,18 @@ final class SessionMoves {
         }
         owner.whenComplete((node, error) -> {
             if (error != null || node == null || node.equals(self) || !ClientOwners.isMember(hazelcast, node)) {
-                settle(clientId, loop, retry);
+                settleOrAwaitAdoption(clientId, loop, retry);
                 return;
             }
+            awaitingAdoption.remove(clientId);
             CompletableFuture<byte[]> reply = new CompletableFuture<>();
             pending.put(clientId, reply);
             reply.orTimeout(MOVE_TIMEOUT_SECONDS, TimeUnit.SECONDS).whenComplete((bytes, late) -> loop.execute(() -> {
                 pending.remove(clientId, reply);
-                if (late != null) {
+                if (late != null && !ClientOwners.isMember(hazelcast, node) && mirror != null) {
+                    settleOrAwaitAdoption(clientId, loop, retry); // it died meanwhile: its session is adopted
+                    return;
+                } else if (late != null) {
                     LOG.warn("client '{}': node {} did not hand its session over within {} s; a new session starts "
                             + "here", clientId, node, MOVE_TIMEOUT_SECONDS);
                 } else if (bytes != null) {
@@ -91,6 +102,28 @@ final class SessionMoves {
                     + clientId);
         });
         return false;
+    }
+
+    /**
+     * The node that had the session is gone: a survivor adopts its sessions from the mirror, so while the mirror
+     * still names the dead node the CONNECT is tried again a little later (then finding the adopter), for up to
+     * {@link #MOVE_TIMEOUT_SECONDS}; otherwise the client gets a new session.
+     */
+    private void settleOrAwaitAdoption(String clientId, EventExecutor loop, Runnable retry) {
+        if (mirror == null) {
+            settle(clientId, loop, retry);
+            return;
+        }
+        long now = System.nanoTime();
+        long since = awaitingAdoption.computeIfAbsent(clientId, id -> now);
+        mirror.awaitingAdoption(clientId, node -> ClientOwners.isMember(hazelcast, node)).whenComplete((pending, e) -> {
+            if (Boolean.TRUE.equals(pending) && now - since < TimeUnit.SECONDS.toNanos(MOVE_TIMEOUT_SECONDS)) {
+                loop.schedule(retry, ADOPTION_POLL_MILLIS, TimeUnit.MILLISECONDS);
+            } else {
+                awaitingAdoption.remove(clientId);
+                settle(clientId, loop, retry);
+            }
+        });
     }
 
     private void settle(String clientId, EventExecutor loop, Runnable retry) {

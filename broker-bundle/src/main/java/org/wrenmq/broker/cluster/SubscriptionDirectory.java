@@ -100,10 +100,15 @@ final class SubscriptionDirectory implements SubscriptionTree.Observer {
     }
 
     /**
-     * A node left (or crashed): its filters leave the tree here at once; the oldest member also removes its
-     * entries from the map, which no one else would.
+     * A node left (or crashed): its filters leave the tree here at once, and the oldest member removes its entries
+     * from the map, which no one else would. When its persistent sessions are adopted ({@code adopted}), its filters
+     * stay until the oldest member, having adopted them, removes its entries ({@link #removeEntriesOf}): messages
+     * for them go on into the dead node's ring buffer meanwhile, which the adopter reads.
      */
-    void nodeLeft(UUID id, boolean oldest) {
+    void nodeLeft(UUID id, boolean oldest, boolean adopted) {
+        if (adopted) {
+            return;
+        }
         RemoteNode node = nodes.remove(id);
         if (node != null) {
             for (FilterKey key : node.filters()) {
@@ -113,18 +118,23 @@ final class SubscriptionDirectory implements SubscriptionTree.Observer {
             node.filters().clear();
         }
         if (oldest) {
-            writer.execute(() -> {
-                int removed = 0;
-                for (String key : map.keySet()) {
-                    if (FilterKey.parse(key).node().equals(id)) {
-                        map.delete(key);
-                        removed++;
-                    }
-                }
-                LOG.info("cluster: node {} left; its {} subscription filters removed from the directory", id,
-                        removed);
-            });
+            removeEntriesOf(id);
         }
+    }
+
+    /** Removes a node's entries from the map: every node's tree follows. */
+    void removeEntriesOf(UUID id) {
+        writer.execute(() -> {
+            int removed = 0;
+            for (String key : map.keySet()) {
+                if (FilterKey.parse(key).node().equals(id)) {
+                    map.delete(key);
+                    removed++;
+                }
+            }
+            LOG.info("cluster: node {} left; its {} subscription filters removed from the directory", id,
+                    removed);
+        });
     }
 
     /**

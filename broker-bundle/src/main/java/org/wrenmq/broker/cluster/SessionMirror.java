@@ -1,0 +1,244 @@
+package org.wrenmq.broker.cluster;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.EntryProcessor;
+import com.hazelcast.map.IMap;
+import com.hazelcast.query.Predicate;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import org.wrenmq.broker.message.Publication;
+import org.wrenmq.broker.store.SessionBytes;
+import org.wrenmq.broker.store.StoredEntry;
+import org.wrenmq.broker.store.StoredSession;
+
+/**
+ * The persistent sessions of every node, kept in the cluster with {@code cluster_backup_count} backups so that a
+ * surviving node can adopt them when their node dies. Two maps, both in {@link SessionBytes}' format (the one a
+ * session move sends, so the mirror carries whatever a move carries):
+ * <ul>
+ *   <li>{@code wrenmq.sessions}: per client id, the node that holds the session and its record (subscriptions,
+ *   expiry, will), without messages;</li>
+ *   <li>{@code wrenmq.session-messages}: per node, client id and entry number, one queued or in-flight QoS 1/2
+ *   message, written when the node's store writes it and removed when the client finished it.</li>
+ * </ul>
+ * An entry's key starts with its node's id, so the keys of two nodes never meet (a session moving from one to the
+ * other writes new ones while the old ones are removed).
+ */
+final class SessionMirror {
+    static final String HEADERS = HazelcastSetup.MAP_PREFIX + "sessions";
+    static final String MESSAGES = HazelcastSetup.MAP_PREFIX + "session-messages";
+    /** Client ids are UTF-8 strings without U+0000 [MQTT-1.5.4-2]: it separates a key's client id from its number. */
+    private static final char SEPARATOR = '\0';
+    private static final int UUID_BYTES = 16;
+
+    private final UUID self;
+    private final IMap<String, byte[]> headers;
+    private final IMap<String, byte[]> messages;
+    /** Message writes not confirmed yet, by key: a removal waits for the write, so it never arrives first. */
+    private final Map<String, CompletableFuture<Void>> writing = new ConcurrentHashMap<>();
+
+    SessionMirror(HazelcastInstance hazelcast) {
+        this.self = hazelcast.getCluster().getLocalMember().getUuid();
+        this.headers = hazelcast.getMap(HEADERS);
+        this.messages = hazelcast.getMap(MESSAGES);
+    }
+
+    UUID self() {
+        return self;
+    }
+
+    /** The session's record, owned by this node (its messages are written one by one). */
+    CompletionStage<Void> putSession(StoredSession s) {
+        return headers.setAsync(s.clientId(), header(self, withoutMessages(s)));
+    }
+
+    /**
+     * Removes the session's record if this node still owns it, and this node's messages of it (on {@code writer}:
+     * the removal by key prefix blocks), after the writes of them still under way.
+     */
+    void removeSession(String clientId, Executor writer) {
+        headers.submitToKey(clientId, new RemoveIfOwnedBy(self));
+        String prefix = prefix(self, clientId);
+        CompletableFuture<?>[] before = writing.entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
+                .map(Map.Entry::getValue).toArray(CompletableFuture[]::new);
+        CompletableFuture.allOf(before).whenComplete((ok, failure) -> writer.execute(
+                () -> messages.removeAll(new KeyPrefix(prefix))));
+    }
+
+    /**
+     * @param ringSeq where this node's QoS 1/2 ring buffer had the message, or -1 when it was published here: an
+     *                adopter replays the ring buffer's tail, less what a session has already
+     */
+    CompletionStage<Void> putMessage(String clientId, StoredEntry entry, Publication p, long ringSeq) {
+        String key = key(self, clientId, entry.seq());
+        byte[] record = SessionBytes.encode(new StoredSession(clientId, 0, 0, List.of(), null, 0, List.of(entry),
+                List.of(), Map.of(entry.messageId(), p)));
+        byte[] value = ByteBuffer.allocate(Long.BYTES + record.length).putLong(ringSeq).put(record).array();
+        CompletableFuture<Void> written = messages.setAsync(key, value).toCompletableFuture();
+        writing.put(key, written);
+        written.whenComplete((ok, failure) -> writing.remove(key, written));
+        return written;
+    }
+
+    void removeMessage(String clientId, long seq) {
+        String key = key(self, clientId, seq);
+        CompletableFuture<Void> before = writing.get(key);
+        if (before == null) {
+            messages.deleteAsync(key);
+        } else {
+            before.whenComplete((ok, failure) -> messages.deleteAsync(key));
+        }
+    }
+
+    /** The node that holds {@code clientId}'s session per the mirror, or null when the mirror has none. */
+    UUID owner(String clientId) {
+        byte[] value = headers.get(clientId);
+        return value == null ? null : ownerOf(value);
+    }
+
+    /**
+     * A session a dead node held, with its messages in order.
+     *
+     * @param ringSeqs for its messages that came through the dead node's ring buffer: their entry's number and
+     *                 their position there
+     */
+    record Held(StoredSession session, Map<Long, Long> ringSeqs) {
+        boolean has(long ringSeq) {
+            return ringSeqs.containsValue(ringSeq);
+        }
+    }
+
+    /**
+     * Whether {@code clientId}'s session belongs to a node that left and is still to be adopted (asynchronous: asked
+     * on Hazelcast's threads).
+     */
+    CompletionStage<Boolean> awaitingAdoption(String clientId, java.util.function.Predicate<String> isMember) {
+        return headers.getAsync(clientId).thenApply(v -> v != null && !isMember.test(ownerOf(v).toString()));
+    }
+
+    /** The sessions {@code node} held, with their messages in order: what a survivor adopts when it died. */
+    List<Held> sessionsOf(UUID node) {
+        Map<String, List<StoredSession>> messagesByClient = new LinkedHashMap<>();
+        Map<String, Map<Long, Long>> fromRing = new HashMap<>();
+        for (Map.Entry<String, byte[]> e : messages.entrySet(new KeyPrefix(node.toString()))) {
+            byte[] value = e.getValue();
+            StoredSession one = SessionBytes.decode(Arrays.copyOfRange(value, Long.BYTES, value.length));
+            messagesByClient.computeIfAbsent(one.clientId(), id -> new ArrayList<>()).add(one);
+            long ringSeq = ByteBuffer.wrap(value).getLong();
+            if (ringSeq >= 0) {
+                fromRing.computeIfAbsent(one.clientId(), id -> new HashMap<>()).put(one.entries().get(0).seq(),
+                        ringSeq);
+            }
+        }
+        List<Held> sessions = new ArrayList<>();
+        for (Map.Entry<String, byte[]> e : headers.entrySet(new OwnedBy(node))) {
+            StoredSession record = SessionBytes.decode(Arrays.copyOfRange(e.getValue(), UUID_BYTES,
+                    e.getValue().length));
+            List<StoredEntry> entries = new ArrayList<>();
+            Map<Long, Publication> publications = new HashMap<>();
+            for (StoredSession one : messagesByClient.getOrDefault(record.clientId(), List.of())) {
+                entries.addAll(one.entries());
+                publications.putAll(one.messages());
+            }
+            entries.sort(Comparator.comparingLong(StoredEntry::seq));
+            sessions.add(new Held(new StoredSession(record.clientId(), record.expiryIntervalSeconds(),
+                    record.disconnectedAtMillis(), record.subscriptions(), record.will(), record.willDelaySeconds(),
+                    entries, record.incomingQos2(), publications),
+                    fromRing.getOrDefault(record.clientId(), Map.of())));
+        }
+        return sessions;
+    }
+
+    /** Drops what is left of a node's messages once its sessions were adopted (the adopter wrote its own). */
+    void forget(UUID node) {
+        messages.removeAll(new KeyPrefix(node.toString()));
+    }
+
+    private static StoredSession withoutMessages(StoredSession s) {
+        return s.entries().isEmpty() ? s : new StoredSession(s.clientId(), s.expiryIntervalSeconds(),
+                s.disconnectedAtMillis(), s.subscriptions(), s.will(), s.willDelaySeconds(), List.of(),
+                s.incomingQos2(), Map.of());
+    }
+
+    private static byte[] header(UUID owner, StoredSession s) {
+        byte[] record = SessionBytes.encode(s);
+        return ByteBuffer.allocate(UUID_BYTES + record.length).putLong(owner.getMostSignificantBits())
+                .putLong(owner.getLeastSignificantBits()).put(record).array();
+    }
+
+    static UUID ownerOf(byte[] header) {
+        ByteBuffer b = ByteBuffer.wrap(header);
+        return new UUID(b.getLong(), b.getLong());
+    }
+
+    private static String prefix(UUID node, String clientId) {
+        return node.toString() + clientId + SEPARATOR;
+    }
+
+    private static String key(UUID node, String clientId, long seq) {
+        return prefix(node, clientId) + seq;
+    }
+
+    /** Message keys starting with a node's id (all its messages) or a node's id and a client id. */
+    static final class KeyPrefix implements Predicate<String, byte[]> {
+        private static final long serialVersionUID = 1L;
+        private final String prefix;
+
+        KeyPrefix(String prefix) {
+            this.prefix = prefix;
+        }
+
+        @Override
+        public boolean apply(Map.Entry<String, byte[]> entry) {
+            return entry.getKey().startsWith(prefix);
+        }
+    }
+
+    /** Session records held by one node. */
+    static final class OwnedBy implements Predicate<String, byte[]> {
+        private static final long serialVersionUID = 1L;
+        private final UUID node;
+
+        OwnedBy(UUID node) {
+            this.node = node;
+        }
+
+        @Override
+        public boolean apply(Map.Entry<String, byte[]> entry) {
+            return entry.getValue() != null && node.equals(ownerOf(entry.getValue()));
+        }
+    }
+
+    /**
+     * Removes a session record only if it still names the node that ends the session: a session that moved to
+     * another node (which wrote its own record) keeps it.
+     */
+    static final class RemoveIfOwnedBy implements EntryProcessor<String, byte[], Boolean> {
+        private static final long serialVersionUID = 1L;
+        private final UUID node;
+
+        RemoveIfOwnedBy(UUID node) {
+            this.node = node;
+        }
+
+        @Override
+        public Boolean process(Map.Entry<String, byte[]> entry) {
+            if (entry.getValue() != null && node.equals(ownerOf(entry.getValue()))) {
+                entry.setValue(null);
+                return true;
+            }
+            return false;
+        }
+    }
+}

@@ -2,11 +2,7 @@ package org.wrenmq.jca;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.wrenmq.broker.testing.SecurityFiles;
 import org.wrenmq.broker.testing.TestPki;
 import org.wrenmq.broker.transport.Listening;
+import org.wrenmq.broker.testing.FreePorts;
 
 /**
  * The adapter's {@code httpListener}, {@code httpListenerCertfile} and {@code httpListenerKeyfile} mean what
@@ -35,8 +32,8 @@ class AdapterHttpListenerTest {
     Path dir;
 
     private final WrenResourceAdapter adapter = new WrenResourceAdapter();
-    private final int mqttPort = freePort();
-    private final int httpPort = freePort();
+    private final int mqttPort = FreePorts.loopback();
+    private final int httpPort = FreePorts.loopback();
 
     @AfterEach
     void stopAdapter() {
@@ -79,11 +76,4 @@ class AdapterHttpListenerTest {
                 "org.wrenmq:type=Broker,listener=\"127.0.0.1:" + mqttPort + "\""), null)).isEmpty();
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

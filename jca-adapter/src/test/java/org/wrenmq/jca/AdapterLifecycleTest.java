@@ -4,16 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.wrenmq.broker.testing.FreePorts;
 
 /** The embedded broker's port lives exactly as long as the adapter: open after start, closed after stop. */
 class AdapterLifecycleTest {
 
     private final WrenResourceAdapter adapter = new WrenResourceAdapter();
-    private final int port = freePort();
+    private final int port = FreePorts.loopback();
 
     @AfterEach
     void stopAdapter() {
@@ -72,11 +72,4 @@ class AdapterLifecycleTest {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
 }

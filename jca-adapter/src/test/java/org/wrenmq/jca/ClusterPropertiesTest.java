@@ -3,9 +3,6 @@ package org.wrenmq.jca;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.wrenmq.broker.ClusterConfig;
+import org.wrenmq.broker.testing.FreePorts;
 
 /**
  * {@code clusterName}, {@code clusterListener}, {@code clusterMembers} and {@code clusterBackupCount} make the
@@ -57,7 +55,7 @@ class ClusterPropertiesTest {
 
     @Test
     void twoAdaptersWithTheSameClusterNameFormOneCluster() throws Exception {
-        int[] ports = freePorts(4);
+        int[] ports = FreePorts.loopback(4);
         String members = "127.0.0.1:" + ports[2] + ",127.0.0.1:" + ports[3];
         Thread other = new Thread(() -> start(ports[1], ports[3], members));
         other.start();
@@ -103,20 +101,4 @@ class ClusterPropertiesTest {
         return c;
     }
 
-    private static int[] freePorts(int n) throws IOException {
-        List<ServerSocket> held = new ArrayList<>();
-        try {
-            int[] ports = new int[n];
-            for (int i = 0; i < n; i++) {
-                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                held.add(socket);
-                ports[i] = socket.getLocalPort();
-            }
-            return ports;
-        } finally {
-            for (ServerSocket s : held) {
-                s.close();
-            }
-        }
-    }
 }

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.wrenmq.broker.Broker;
+import org.wrenmq.broker.testing.FreePorts;
 
 /**
  * What a node of a cluster tells about itself and the cluster, read as an operator reads it: {@code $SYS} by a
@@ -92,7 +93,7 @@ class ClusterFiguresTests {
 
     /** Two nodes with $SYS every second and an HTTP listener; returns their cluster ports. */
     private int[] startTwoNodes() throws Exception {
-        int[] ports = ThreeNodes.freePorts(2);
+        int[] ports = FreePorts.loopback(2);
         String members = "127.0.0.1:" + ports[0] + ",127.0.0.1:" + ports[1];
         List<CompletableFuture<Broker>> starting = new ArrayList<>();
         for (int port : ports) {

@@ -1,14 +1,12 @@
 package org.wrenmq.broker.cluster;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
 import org.wrenmq.broker.Broker;
+import org.wrenmq.broker.testing.FreePorts;
 
 /**
  * Three brokers (or as many as asked) in this JVM forming one cluster over loopback, each its own Hazelcast member
@@ -17,14 +15,13 @@ import org.wrenmq.broker.Broker;
 final class ThreeNodes implements AutoCloseable {
     final List<Broker> nodes = new ArrayList<>();
 
-    ThreeNodes(String clusterName) throws IOException {
+    ThreeNodes(String clusterName) {
         this(clusterName, 3, (node, builder) -> builder);
     }
 
     /** {@code count} nodes, each builder passed through {@code each} (with the node's index) before it starts. */
-    ThreeNodes(String clusterName, int count, BiFunction<Integer, Broker.Builder, Broker.Builder> each)
-            throws IOException {
-        int[] ports = freePorts(count);
+    ThreeNodes(String clusterName, int count, BiFunction<Integer, Broker.Builder, Broker.Builder> each) {
+        int[] ports = FreePorts.loopback(count);
         StringJoiner members = new StringJoiner(",");
         for (int port : ports) {
             members.add("127.0.0.1:" + port);
@@ -58,20 +55,4 @@ final class ThreeNodes implements AutoCloseable {
         nodes.forEach(Broker::close);
     }
 
-    static int[] freePorts(int n) throws IOException {
-        List<ServerSocket> held = new ArrayList<>();
-        try {
-            int[] ports = new int[n];
-            for (int i = 0; i < n; i++) {
-                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                held.add(socket);
-                ports[i] = socket.getLocalPort();
-            }
-            return ports;
-        } finally {
-            for (ServerSocket socket : held) {
-                socket.close();
-            }
-        }
-    }
 }

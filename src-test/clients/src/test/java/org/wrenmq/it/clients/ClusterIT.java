@@ -90,6 +90,18 @@ class ClusterIT {
         });
     }
 
+    /** {@code mosquitto_sub -c -q 1 -i ID -t TOPIC} on a node: a persistent session's client. */
+    private ClientProcess persistentSubscriber(int node, String clientId, String topic) {
+        return client("mosquitto_sub", "-p", port(node), "-q", "1", "-c", "-i", clientId, "-t", topic);
+    }
+
+    /** A persistent session on {@code node}, left offline once node {@code publisher} routes its topic there. */
+    private void offlineSession(int node, String clientId, String topic, int publisher) throws Exception {
+        ClientProcess session = persistentSubscriber(node, clientId, topic);
+        awaitRoute(publisher, topic, session);
+        session.stop();
+    }
+
     private ClientProcess client(String... command) {
         return LAUNCHED.run(dir, command);
     }
@@ -220,18 +232,14 @@ class ClusterIT {
             + "node 2: every acknowledged message reaches the session")
     void killedPublishingNodeLosesNothingAcknowledged() throws Exception {
         String topic = "plant/archive";
-        ClientProcess session = client("mosquitto_sub", "-p", port(1), "-q", "1", "-c", "-i", "archive", "-t",
-                topic);
-        awaitRoute(0, topic, session);
-        session.stop();
+        offlineSession(1, "archive", topic, 0);
         Path lines = dir.resolve("archive.txt");
         List<String> stream = numberedLines(lines, "a", 300);
 
         client("sh", "-c", "mosquitto_pub -p " + port(0) + " -q 1 -t " + topic + " -l < " + lines).awaitSuccess();
         NODES[0].kill();
 
-        ClientProcess resumed = client("mosquitto_sub", "-p", port(1), "-q", "1", "-c", "-i", "archive", "-t",
-                topic);
+        ClientProcess resumed = persistentSubscriber(1, "archive", topic);
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(numbered(resumed, "a")).isEqualTo(stream));
         resumed.stop();
         NODES[0] = startNode(0);
@@ -268,15 +276,13 @@ class ClusterIT {
             + "messages published meanwhile on node 3")
     void sessionResumesOnAnotherNode() throws Exception {
         String topic = "plant/historian";
-        ClientProcess first = client("mosquitto_sub", "-p", port(0), "-q", "1", "-c", "-i", "mover", "-t", topic);
-        awaitRoute(2, topic, first);
-        first.stop();
+        offlineSession(0, "mover", topic, 2);
         for (int i = 0; i < 3; i++) {
             client("mosquitto_pub", "-p", port(2), "-q", "1", "-t", topic, "-m", "kept" + i).awaitSuccess();
         }
 
         // a route probe queued before the first subscriber left may arrive too: count only the kept messages
-        ClientProcess resumed = client("mosquitto_sub", "-p", port(1), "-q", "1", "-c", "-i", "mover", "-t", topic);
+        ClientProcess resumed = persistentSubscriber(1, "mover", topic);
         await().atMost(PATIENCE).until(() -> kept(resumed).size() >= 3);
 
         assertThat(kept(resumed)).containsExactly("kept0", "kept1", "kept2");
@@ -307,10 +313,7 @@ class ClusterIT {
             + "loses no acknowledged message; node 3 rejoins and serves clients again")
     void killedNodeLosesNothingAndRejoins() throws Exception {
         String topic = "plant/stream";
-        ClientProcess session = client("mosquitto_sub", "-p", port(1), "-q", "1", "-c", "-i", "historian", "-t",
-                topic);
-        awaitRoute(0, topic, session);
-        session.stop();
+        offlineSession(1, "historian", topic, 0);
         Path lines = dir.resolve("stream.txt");
         List<String> stream = numberedLines(lines, "s", 300);
 
@@ -321,8 +324,7 @@ class ClusterIT {
 
         // the last route probe may still have been on its way when the session went offline: it is queued too, so
         // count only the stream's messages (not a fixed number of messages with -C)
-        ClientProcess resumed = client("mosquitto_sub", "-p", port(1), "-q", "1", "-c", "-i", "historian", "-t",
-                topic);
+        ClientProcess resumed = persistentSubscriber(1, "historian", topic);
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(numbered(resumed, "s")).isEqualTo(stream));
         resumed.stop();
 
@@ -364,10 +366,7 @@ class ClusterIT {
             + "messages published at once: the client resuming on node 3 gets every one")
     void sessionOfKilledNodeResumesOnSurvivor() throws Exception {
         String topic = "plant/journal";
-        ClientProcess session = client("mosquitto_sub", "-p", port(1), "-q", "1", "-c", "-i", "journal", "-t",
-                topic);
-        awaitRoute(0, topic, session);
-        session.stop();
+        offlineSession(1, "journal", topic, 0);
         List<String> before = numberedLines(dir.resolve("journal-before.txt"), "a", 300);
         List<String> after = numberedLines(dir.resolve("journal-after.txt"), "b", 100);
         client("sh", "-c", "mosquitto_pub -p " + port(0) + " -q 1 -t " + topic + " -l < "
@@ -377,8 +376,7 @@ class ClusterIT {
         // at once: node 1 forwards these to the dead node until the cluster notices, then to the adopter
         client("sh", "-c", "mosquitto_pub -p " + port(0) + " -q 1 -t " + topic + " -l < "
                 + dir.resolve("journal-after.txt")).awaitSuccess();
-        ClientProcess resumed = client("mosquitto_sub", "-p", port(2), "-q", "1", "-c", "-i", "journal", "-t",
-                topic);
+        ClientProcess resumed = persistentSubscriber(2, "journal", topic);
 
         // those acknowledged before the death: all, in order; those published during the takeover: all (some may
         // come twice, and out of order: a known limit, docs/cluster.md)

@@ -92,13 +92,19 @@ public final class Deployments {
      * asks: one {@code <ejb>} per bean in {@code glassfish-ejb-jar.xml} (it has no wildcard).
      */
     static WebArchive boundForGlassFish(WebArchive war) {
+        return boundForGlassFish(war, "wrenmq");
+    }
+
+    /** The same, to the adapter deployed under {@code adapterName}. */
+    public static WebArchive boundForGlassFish(WebArchive war, String adapterName) {
         StringBuilder beans = new StringBuilder();
         war.getContent(path -> path.get().startsWith("/WEB-INF/classes/") && path.get().endsWith(".class"))
                 .keySet().stream().map(path -> path.get().substring("/WEB-INF/classes/".length()))
                 .map(file -> file.substring(0, file.length() - ".class".length()).replace('/', '.'))
                 .map(Deployments::load).filter(type -> type.isAnnotationPresent(MessageDriven.class)).sorted(
                         Comparator.comparing(Class::getSimpleName))
-                .forEach(type -> beans.append(GLASSFISH_MDB.replace("NAME", type.getSimpleName())));
+                .forEach(type -> beans.append(GLASSFISH_MDB.replace("NAME", type.getSimpleName())
+                        .replace("ADAPTER", adapterName)));
         return war.addAsWebInfResource(new StringAsset(GLASSFISH_EJB_JAR.replace("BEANS", beans)),
                 "glassfish-ejb-jar.xml");
     }
@@ -162,7 +168,7 @@ public final class Deployments {
     private static final String GLASSFISH_MDB = """
                 <ejb>
                   <ejb-name>NAME</ejb-name>
-                  <mdb-resource-adapter><resource-adapter-mid>wrenmq</resource-adapter-mid></mdb-resource-adapter>
+                  <mdb-resource-adapter><resource-adapter-mid>ADAPTER</resource-adapter-mid></mdb-resource-adapter>
                 </ejb>
             """;
 

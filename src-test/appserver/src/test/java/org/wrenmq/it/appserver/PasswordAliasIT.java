@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,7 +44,7 @@ class PasswordAliasIT {
         Mosquitto broker = Mosquitto.startRequiring(BROKER_USER, BROKER_PASSWORD);
         try {
             Path user = AsadminServers.userDirectory(AsadminServers.work(server));
-            String printed = domain.sh(besideTheContractsAdapter(commands)
+            String printed = domain.sh(AsadminServers.besideTheContractsAdapter(commands, "alias")
                     .replace(EXTERNAL_BROKER, "127.0.0.1\\:" + broker.port()), user);
 
             assertThat(printed).contains("Command ping-connection-pool executed successfully");
@@ -65,14 +64,4 @@ class PasswordAliasIT {
             asadmin undeploy alias || true
             asadmin delete-resource-adapter-config alias || true
             """;
-
-    /** The page's names of the adapter, its pool and its factory, with the prefix alias. */
-    private static String besideTheContractsAdapter(String commands) {
-        String renamed = commands;
-        for (Map.Entry<String, String> name : Map.of("wrenmq-pool", "alias-pool", "wrenmq/ConnectionFactory",
-                "alias/ConnectionFactory", " wrenmq\n", " alias\n", " wrenmq ", " alias ").entrySet()) {
-            renamed = renamed.replace(name.getKey(), name.getValue());
-        }
-        return renamed;
-    }
 }

@@ -46,7 +46,7 @@ public final class AsadminServers implements LauncherSessionListener {
             new Server("payara-server", "jakarta-ee/payara.md", "### Payara Server 1. Start the domain",
                     "### Payara Server 2. Deploy the adapter"));
 
-    static final String BROKER_AS_PRINTED = "port=1883:bindAddress=0.0.0.0:";
+    public static final String BROKER_AS_PRINTED = "port=1883:bindAddress=0.0.0.0:";
 
     private final List<AsadminDomain> started = new ArrayList<>();
 
@@ -113,6 +113,7 @@ public final class AsadminServers implements LauncherSessionListener {
         System.setProperty("wrenmq." + name + ".java.home", domain.javaHome().toString());
         System.setProperty("wrenmq." + name + ".adminPort", Integer.toString(domain.adminPort()));
         System.setProperty("wrenmq." + name + ".mqttPort", Integer.toString(mqttPort));
+        System.setProperty("wrenmq." + name + ".httpPort", Integer.toString(domain.httpPort()));
         System.out.printf("WRENMQ-IT %s: domain started and the adapter deployed as %s prints, in %d s (%s)%n",
                 name, server.page(), (System.nanoTime() - begin) / 1_000_000_000, domain);
     }
@@ -131,7 +132,7 @@ public final class AsadminServers implements LauncherSessionListener {
     }
 
     /** The page's commands with these replacements, each of which must find its text (or the page changed). */
-    private static String asPrintedHere(DocPage page, String heading, Map<String, String> replacements) {
+    public static String asPrintedHere(DocPage page, String heading, Map<String, String> replacements) {
         String commands = page.codeBlock(heading, "sh");
         String result = commands;
         for (Map.Entry<String, String> replacement : replacements.entrySet()) {
@@ -142,6 +143,21 @@ public final class AsadminServers implements LauncherSessionListener {
             result = result.replace(replacement.getKey(), replacement.getValue());
         }
         return result;
+    }
+
+    /**
+     * The page's commands with the adapter's names ({@code wrenmq}, {@code wrenmq-pool},
+     * {@code wrenmq/ConnectionFactory}) replaced by {@code name}, {@code name-pool} and {@code name/ConnectionFactory}:
+     * for a second adapter beside the contract's in the same domain.
+     */
+    public static String besideTheContractsAdapter(String commands, String name) {
+        String renamed = commands;
+        for (Map.Entry<String, String> names : Map.of("wrenmq-pool", name + "-pool", "wrenmq/ConnectionFactory",
+                name + "/ConnectionFactory", " wrenmq\n", " " + name + "\n", " wrenmq ", " " + name + " ")
+                .entrySet()) {
+            renamed = renamed.replace(names.getKey(), names.getValue());
+        }
+        return renamed;
     }
 
     /** A user's directory holding the RAR under the name the build gives it, which the page's commands use. */

@@ -17,7 +17,7 @@ import java.util.stream.Stream;
  * The test application's probe servlet ({@code probe.ProbeServlet}) seen from the test: makes the EJB publish,
  * reads what the message-driven beans recorded. A failure inside the server comes back as its stack trace.
  */
-final class Probe {
+public final class Probe {
 
     /** A message an MDB recorded: the probe's line {@code topic TAB payload TAB content type TAB properties}. */
     record Received(String topic, String payload, String contentType, String userProperties) {
@@ -32,11 +32,11 @@ final class Probe {
             .connectTimeout(Duration.ofSeconds(10)).build();
     private final String base;
 
-    Probe(int httpPort, String contextRoot) {
+    public Probe(int httpPort, String contextRoot) {
         this.base = "http://127.0.0.1:" + httpPort + "/" + contextRoot + "/probe/";
     }
 
-    void publish(String topic, String text) {
+    public void publish(String topic, String text) {
         get("publish", "topic", topic, "text", text);
     }
 
@@ -86,7 +86,7 @@ final class Probe {
         return get("received", "prefix", topicPrefix).lines().map(Received::parse).toList();
     }
 
-    List<String> payloads(String topicPrefix) {
+    public List<String> payloads(String topicPrefix) {
         return received(topicPrefix).stream().map(Received::payload).toList();
     }
 
@@ -103,7 +103,7 @@ final class Probe {
     }
 
     /** Answers whether the application is up: a GET that any HTTP status answers. */
-    boolean reachable() {
+    public boolean reachable() {
         try {
             http.send(HttpRequest.newBuilder(URI.create(base + "objects")).build(),
                     HttpResponse.BodyHandlers.discarding());

@@ -19,7 +19,7 @@ import org.wrenmq.it.appserver.probe.ProbeServlet;
  * jca-cdi jar in {@code WEB-INF/lib}, and the probe servlet through which a test outside the server drives them.
  * Nothing of the adapter inside: the server lends it its classes.
  */
-final class TestApplication {
+public final class TestApplication {
 
     static final String FILE = "myapp.war";
     static final String CONTEXT_ROOT = "myapp";
@@ -40,6 +40,12 @@ final class TestApplication {
      */
     static Path writeInto(Path directory, String factoryName, Map<String, String> moreFactories) {
         Path file = directory.resolve(FILE);
+        archive(factoryName, moreFactories).as(ZipExporter.class).exportTo(file.toFile(), true);
+        return file;
+    }
+
+    /** The WAR {@link #writeInto} writes, to add to before writing it. */
+    public static WebArchive archive(String factoryName, Map<String, String> moreFactories) {
         StringBuilder references = new StringBuilder(REFERENCE.replace("NAME", "mqtt/factory")
                 .replace("FACTORY", factoryName));
         Map<String, String> named = new TreeMap<>(moreFactories);
@@ -47,15 +53,13 @@ final class TestApplication {
         // GlassFish and Payara take Application when no @Resource says otherwise: say Container everywhere
         named.forEach((name, jndiName) -> references.append(REFERENCE.replace("NAME", name)
                 .replace("FACTORY", jndiName).replace("</res-type>", "</res-type>\n    <res-auth>Container</res-auth>")));
-        ShrinkWrap.create(WebArchive.class, FILE)
+        return ShrinkWrap.create(WebArchive.class, FILE)
                 .addPackage(Received.class.getPackage())
                 .addPackage(CdiShop.class.getPackage())
                 .addPackage(ProbeServlet.class.getPackage())
                 .addAsLibraries(Deployments.cdiJar())
                 .addAsWebInfResource(new StringAsset(BEANS_XML), "beans.xml")
-                .setWebXML(new StringAsset(WEB_XML.replace("REFERENCES", references)))
-                .as(ZipExporter.class).exportTo(file.toFile(), true);
-        return file;
+                .setWebXML(new StringAsset(WEB_XML.replace("REFERENCES", references)));
     }
 
     /** The fixed names the beans use, mapped to where this server put the connection factories. */

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jboss.shrinkwrap.api.exporter.ZipExporter;
@@ -23,12 +25,17 @@ import org.wrenmq.it.support.DocPage;
 import org.wrenmq.it.support.Ports;
 
 /**
- * The adapter's embedded broker as a node of a WrenMQ cluster, in a domain of the asadmin run: docs/cluster.md's
- * commands deploy a second adapter configured with {@code clusterName}, {@code clusterListener} and
- * {@code clusterMembers}, a {@code ./wrenmq} process is the other node, and messages cross between them both ways
- * through real clients: {@code mosquitto_pub} on the {@code ./wrenmq} node to a message-driven bean in the server,
- * an EJB in the server to {@code mosquitto_sub} on the {@code ./wrenmq} node. In Payara Server the server's own
- * Hazelcast (its Data Grid, another version) runs in the same JVM. What the test changes is listed on the page.
+ * The adapter beside a WrenMQ cluster, in the domains of the asadmin run, as docs/cluster.md prints it; messages
+ * cross both ways through real clients: {@code mosquitto_pub} on a {@code ./wrenmq} node to a message-driven bean in
+ * the server, an EJB in the server to {@code mosquitto_sub} on that node.
+ * <ul>
+ * <li>GlassFish: the adapter's embedded broker is a cluster node ({@code clusterName}, {@code clusterListener},
+ * {@code clusterMembers}) beside one {@code ./wrenmq} node;</li>
+ * <li>Payara Server, where the embedded member cannot start (Payara's own Hazelcast comes first): two
+ * {@code ./wrenmq} nodes, the adapter connected to the second with {@code serverUri}, the clients on the first.</li>
+ * </ul>
+ * The adapter is deployed beside the contract's under other names and removed at the end; what the test changes is
+ * listed on the page.
  */
 @EnabledIfSystemProperty(named = "arquillian.launch", matches = "asadmin")
 class ClusterMemberIT {
@@ -37,63 +44,74 @@ class ClusterMemberIT {
     static final String ADAPTER = "cluster";
     static final String APPLICATION = "clusterapp";
     static final Duration PATIENCE = Duration.ofSeconds(60);
+    static final String PAGE = "cluster.md";
 
-    @ParameterizedTest(name = "{0}")
-    @CsvSource({"payara-server, ### Payara: which Hazelcast"})
-    void embeddedBrokerJoinsAWrenmqNodeAndMessagesCrossBothWays(String server, String heading) throws Exception {
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource({
+        "glassfish7, ### GlassFish: the embedded broker as a cluster node",
+        "payara-server, ### Payara: which Hazelcast"})
+    void messagesCrossBetweenTheServerAndAWrenmqNode(String server, String heading) throws Exception {
         Optional<AsadminDomain> started = AsadminServers.started(server);
         assumeTrue(started.isPresent(), server + " is not in this run (wrenmq.asadmin.servers)");
         AsadminDomain domain = started.get();
         Path work = AsadminServers.work(server).resolve("cluster");
+        boolean embedded = !server.startsWith("payara");
         int[] ports = Ports.free(4);
         int nodeMqtt = ports[0];
         int nodeMember = ports[1];
-        int adapterMqtt = ports[2];
-        int adapterMember = ports[3];
+        // the adapter's own member (GlassFish), or the second ./wrenmq node's (Payara)
+        int otherMqtt = ports[2];
+        int otherMember = ports[3];
+        String members = "cluster_members 127.0.0.1:" + nodeMember + ",127.0.0.1:" + otherMember;
 
-        try (WrenmqNode node = WrenmqNode.start(work.resolve("node"),
-                "listener " + nodeMqtt + " 127.0.0.1",
-                "allow_anonymous true",
-                "persistence false",
-                "cluster_name plant-7",
-                "cluster_listener " + nodeMember + " 127.0.0.1",
-                "cluster_members 127.0.0.1:" + nodeMember + ",127.0.0.1:" + adapterMember)) {
-            try {
-                Path user = AsadminServers.userDirectory(work);
-                domain.sh(AsadminServers.besideTheContractsAdapter(AsadminServers.asPrintedHere(
-                        DocPage.read("cluster.md"), heading, Map.of(
-                                AsadminServers.BROKER_AS_PRINTED,
-                                "port=" + adapterMqtt + ":bindAddress=127.0.0.1:persistence=false:",
-                                "clusterListener=5701 10.0.0.21", "clusterListener=" + adapterMember + " 127.0.0.1",
-                                "clusterMembers=10.0.0.11\\:5701,10.0.0.21\\:5701", "clusterMembers=127.0.0.1\\:"
-                                        + nodeMember + ",127.0.0.1\\:" + adapterMember)), ADAPTER), user);
-                node.awaitOutput("2 member(s) now", PATIENCE);
-                assertThat(domain.serverLog()).as("the adapter's member joined, in server.log")
-                        .containsPattern("cluster 'plant-7': node \\S+ on 127.0.0.1:" + adapterMember
-                                + ", 2 member\\(s\\) now");
-
-                WebArchive application = Deployments.boundForGlassFish(TestApplication.archive(
-                        ADAPTER + "/ConnectionFactory", Map.of()), ADAPTER);
-                application.as(ZipExporter.class).exportTo(user.resolve(APPLICATION + ".war").toFile(), true);
-                domain.sh("asadmin deploy --name " + APPLICATION + " --contextroot " + APPLICATION + " "
-                        + APPLICATION + ".war\n", user);
-                Probe probe = new Probe(Integer.getInteger("wrenmq." + server + ".httpPort"), APPLICATION);
-                MosquittoClients atTheNode = new MosquittoClients(nodeMqtt);
-
-                // the bean's subscription reaches the node a moment after the deployment: publish until it arrives
-                await("mosquitto_pub on the ./wrenmq node reaches a message-driven bean in " + server)
-                        .atMost(PATIENCE).pollInterval(Duration.ofMillis(500)).until(() -> {
-                            atTheNode.publish("it/basic/cluster", "from the ./wrenmq node", 1);
-                            return probe.payloads("it/basic/cluster");
-                        }, payloads -> payloads.contains("from the ./wrenmq node"));
-                assertThat(atTheNode.receiveOne("it/out/#", PATIENCE,
-                        () -> probe.publish("it/out/cluster", "from an EJB in " + server)))
-                        .as("a message an EJB publishes reaches mosquitto_sub on the ./wrenmq node")
-                        .isEqualTo("from an EJB in " + server);
-            } finally {
-                // a second WrenMQ adapter would stop Payara binding the contract's beans by listener interface
-                domain.sh(REMOVE.replace("APPLICATION", APPLICATION).replace("ADAPTER", ADAPTER), work);
+        List<WrenmqNode> nodes = new ArrayList<>();
+        try {
+            nodes.add(WrenmqNode.start(work.resolve("node1"), "listener " + nodeMqtt + " 127.0.0.1",
+                    "allow_anonymous true", "persistence false", "cluster_name plant-7",
+                    "cluster_listener " + nodeMember + " 127.0.0.1", members));
+            if (!embedded) {
+                nodes.add(WrenmqNode.start(work.resolve("node2"), "listener " + otherMqtt + " 127.0.0.1",
+                        "allow_anonymous true", "persistence false", "cluster_name plant-7",
+                        "cluster_listener " + otherMember + " 127.0.0.1", members));
             }
+            Path user = AsadminServers.userDirectory(work);
+            domain.sh(AsadminServers.besideTheContractsAdapter(AsadminServers.asPrintedHere(DocPage.read(PAGE),
+                    heading, embedded ? Map.of(
+                            AsadminServers.BROKER_AS_PRINTED,
+                            "port=" + otherMqtt + ":bindAddress=127.0.0.1:persistence=false:",
+                            "clusterListener=5701 10.0.0.21", "clusterListener=" + otherMember + " 127.0.0.1",
+                            "clusterMembers=10.0.0.11\\:5701,10.0.0.21\\:5701",
+                            "clusterMembers=127.0.0.1\\:" + nodeMember + ",127.0.0.1\\:" + otherMember)
+                            : Map.of("10.0.0.12\\:1883", "127.0.0.1\\:" + otherMqtt)), ADAPTER), user);
+            nodes.get(0).awaitOutput("2 member(s) now", PATIENCE);
+            if (embedded) {
+                assertThat(domain.serverLog()).as("the adapter's member joined, in server.log")
+                        .containsPattern("cluster 'plant-7': node \\S+ on 127.0.0.1:" + otherMember
+                                + ", 2 member\\(s\\) now");
+            }
+
+            WebArchive application = Deployments.boundForGlassFish(TestApplication.archive(
+                    ADAPTER + "/ConnectionFactory", Map.of()), ADAPTER);
+            application.as(ZipExporter.class).exportTo(user.resolve(APPLICATION + ".war").toFile(), true);
+            domain.sh("asadmin deploy --name " + APPLICATION + " --contextroot " + APPLICATION + " "
+                    + APPLICATION + ".war\n", user);
+            Probe probe = new Probe(Integer.getInteger("wrenmq." + server + ".httpPort"), APPLICATION);
+            MosquittoClients atTheNode = new MosquittoClients(nodeMqtt);
+
+            // the bean's subscription reaches the node a moment after the deployment: publish until it arrives
+            await("mosquitto_pub on the ./wrenmq node reaches a message-driven bean in " + server)
+                    .atMost(PATIENCE).pollInterval(Duration.ofMillis(500)).until(() -> {
+                        atTheNode.publish("it/basic/cluster", "from the ./wrenmq node", 1);
+                        return probe.payloads("it/basic/cluster");
+                    }, payloads -> payloads.contains("from the ./wrenmq node"));
+            assertThat(atTheNode.receiveOne("it/out/#", PATIENCE,
+                    () -> probe.publish("it/out/cluster", "from an EJB in " + server)))
+                    .as("a message an EJB publishes reaches mosquitto_sub on the ./wrenmq node")
+                    .isEqualTo("from an EJB in " + server);
+        } finally {
+            // a second WrenMQ adapter would stop Payara binding the contract's beans by listener interface
+            domain.sh(REMOVE.replace("APPLICATION", APPLICATION).replace("ADAPTER", ADAPTER), work);
+            nodes.forEach(WrenmqNode::close);
         }
     }
 

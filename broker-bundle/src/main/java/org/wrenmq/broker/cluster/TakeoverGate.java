@@ -36,8 +36,9 @@ import org.wrenmq.broker.store.StoredEntry;
  *   (until its {@link Envelope#switched} mark is read there, or it left and what it wrote is read), then delivered
  *   unless the ring buffer brought it already.</li>
  * </ul>
- * The deliveries reach each session's loop as tasks in the order decided here, their store entries numbered in that
- * order. What the switch holds back is in this node's memory only until delivered (usually milliseconds).
+ * The deliveries made here reach each session's loop as tasks in the order decided here, their store entries
+ * numbered in that order; what this node's routing brings meanwhile waits behind them. What the switch holds back is
+ * in this node's memory only until delivered (usually milliseconds).
  */
 final class TakeoverGate {
     private static final Logger LOG = LoggerFactory.getLogger(TakeoverGate.class);
@@ -58,6 +59,8 @@ final class TakeoverGate {
     /** Per adopted client id and origin node: the number of the last message delivered. */
     private final Map<String, Map<UUID, Long>> last = new HashMap<>();
     private final List<Held> held = new ArrayList<>();
+    /** Per adopted session: the deliveries made here that have not reached its loop yet. */
+    private final Map<Subscriber, Integer> queued = new HashMap<>();
     private boolean ended;
     /** Completes once every node switched over (or the switch ended): a move of an adopted session waits for it. */
     private final CompletableFuture<Void> allSwitched = new CompletableFuture<>();
@@ -117,14 +120,28 @@ final class TakeoverGate {
         }
     }
 
-    /** This node's routing brings a message for an adopted session: held, delivered or dropped as a copy. */
-    synchronized void fromHere(Envelope.Origin origin, Subscriber target, Publication p, QoS qos, boolean retainFlag,
-                               int[] ids) {
-        if (!ended && open.contains(origin.node())) {
-            held.add(new Held(origin, target, p, qos, retainFlag, ids));
-        } else {
-            deliverOnce(origin, target, p, qos, retainFlag, ids);
+    /**
+     * This node's routing brings a message for an adopted session: held back, dropped as a copy, or left to the
+     * router (which makes it now, on its thread: the store writes of one message stay together there).
+     *
+     * @return whether the switch took it (held or dropped)
+     */
+    synchronized boolean fromHere(Envelope.Origin origin, Subscriber target, Publication p, QoS qos,
+                                  boolean retainFlag, int[] ids) {
+        Map<UUID, Long> mine = last.computeIfAbsent(target.clientId(), id -> new HashMap<>());
+        Long before = mine.get(origin.node());
+        if (before != null && origin.seq() <= before) {
+            counters.takeoverCopies.increment();
+            return true;
         }
+        if (!ended && open.contains(origin.node()) || queued.getOrDefault(target, 0) > 0) {
+            // its origin may still write into the ring buffer, or deliveries made here are on their way to the
+            // session's loop: it goes after them
+            held.add(new Held(origin, target, p, qos, retainFlag, ids));
+            return true;
+        }
+        mine.put(origin.node(), origin.seq());
+        return false;
     }
 
     /** The dead node's ring buffer brings a message for an adopted session ({@code origin} null: not numbered). */
@@ -187,23 +204,24 @@ final class TakeoverGate {
 
     /** {@code session} moves to another node: what is held back for it is delivered now, in order, before it goes. */
     synchronized void releaseFor(Subscriber session) {
-        for (Iterator<Held> it = held.iterator(); it.hasNext(); ) {
-            Held h = it.next();
-            if (h.target() == session) {
-                it.remove();
-                deliverOnce(h.origin(), h.target(), h.p(), h.qos(), h.retainFlag(), h.ids());
-            }
-        }
+        release(h -> h.target() == session);
     }
 
+    /** Delivers, in order, what is held back from origins that switched over. */
     private void release() {
+        release(h -> !open.contains(h.origin().node()));
+    }
+
+    private void release(java.util.function.Predicate<Held> which) {
+        List<Held> now = new ArrayList<>();
         for (Iterator<Held> it = held.iterator(); it.hasNext(); ) {
             Held h = it.next();
-            if (!open.contains(h.origin().node())) {
+            if (which.test(h)) {
                 it.remove();
-                deliverOnce(h.origin(), h.target(), h.p(), h.qos(), h.retainFlag(), h.ids());
+                now.add(h);
             }
         }
+        now.forEach(h -> deliverOnce(h.origin(), h.target(), h.p(), h.qos(), h.retainFlag(), h.ids()));
     }
 
     private void deliverOnce(Envelope.Origin origin, Subscriber target, Publication p, QoS qos, boolean retainFlag,
@@ -227,6 +245,18 @@ final class TakeoverGate {
         }
         Delivery d = new Delivery(p, qos, retainFlag, ids, entry, false);
         // always queued, never run inline: the session's loop takes them in the order decided here
-        target.executor().execute(() -> target.enqueueOrSend(d));
+        queued.merge(target, 1, Integer::sum);
+        target.executor().execute(() -> {
+            target.enqueueOrSend(d);
+            arrived(target);
+        });
+    }
+
+    /** A delivery made here reached the session's loop: what waited behind it may follow. */
+    private synchronized void arrived(Subscriber target) {
+        if (queued.merge(target, -1, Integer::sum) == 0) {
+            queued.remove(target);
+            release();
+        }
     }
 }

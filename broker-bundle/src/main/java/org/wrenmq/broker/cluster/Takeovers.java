@@ -34,8 +34,7 @@ final class Takeovers implements NodeInbox.Gate {
         }
         for (TakeoverGate gate : gates) {
             if (gate.covers(target)) {
-                gate.fromHere(origin, target, p, qos, retainFlag, ids);
-                return true;
+                return gate.fromHere(origin, target, p, qos, retainFlag, ids);
             }
         }
         return false;

@@ -67,7 +67,7 @@ class TakeoverTests {
         long known = cluster.counter(other, "cluster.subscriptions.remote_added");
 
         killAndAwaitAdoption(1);
-        await().atMost(PATIENCE).until(() -> cluster.counter(other, "cluster.subscriptions.remote_added") > known);
+        patiently().until(() -> cluster.counter(other, "cluster.subscriptions.remote_added") > known);
         Paho5 fromOther = paho(other, "publisher-other");
         Paho5 fromAdopter = paho(adopter, "publisher-adopter");
         for (int i = 1; i <= 30; i++) {
@@ -98,7 +98,7 @@ class TakeoverTests {
         String topic = "takeover/acked";
         long known = cluster.counter(other, "cluster.subscriptions.remote_added");
         RawClient first = raw(dying).connectAccepted(Packets.connect("acked").cleanSession(false)).subscribe(topic, 1);
-        await().atMost(PATIENCE).until(() -> cluster.counter(other, "cluster.subscriptions.remote_added") > known);
+        patiently().until(() -> cluster.counter(other, "cluster.subscriptions.remote_added") > known);
         Paho5 publisher = paho(other, "publisher-acked");
         publisher.publish(topic, "acknowledged", 1);
         Packet acknowledged = first.expect(PacketType.PUBLISH);
@@ -132,7 +132,7 @@ class TakeoverTests {
         long known = cluster.counter(other, "cluster.subscriptions.remote_added");
         RawClient first = raw(dying).connectAccepted(Packets.connect("released").cleanSession(false))
                 .subscribe(topic, 2);
-        await().atMost(PATIENCE).until(() -> cluster.counter(other, "cluster.subscriptions.remote_added") > known);
+        patiently().until(() -> cluster.counter(other, "cluster.subscriptions.remote_added") > known);
         paho(other, "publisher-released").publish(topic, "half", 2);
         Packet qos2 = first.expect(PacketType.PUBLISH);
         first.send(Packets.pubrec(qos2.packetId()));
@@ -158,7 +158,7 @@ class TakeoverTests {
         String topic = "takeover/incoming";
         long known = cluster.counter(dying, "cluster.subscriptions.remote_added");
         Paho5 watcher = paho(other, "watcher").subscribe(topic, 2);
-        await().atMost(PATIENCE).until(() -> cluster.counter(dying, "cluster.subscriptions.remote_added") > known);
+        patiently().until(() -> cluster.counter(dying, "cluster.subscriptions.remote_added") > known);
         RawClient first = raw(dying).connectAccepted(Packets.connect("sender").cleanSession(false));
         first.send(Packets.publish(topic, "once", 2, 7));
         assertThat(first.expect(PacketType.PUBREC).packetId()).isEqualTo(7); // once the cluster holds the id
@@ -192,7 +192,12 @@ class TakeoverTests {
 
     private void killAndAwaitAdoption(int sessions) {
         cluster.kill(dying);
-        await().atMost(PATIENCE).until(() -> cluster.counter(adopter, "cluster.sessions.adopted") >= sessions);
+        patiently().until(() -> cluster.counter(adopter, "cluster.sessions.adopted") >= sessions);
+    }
+
+    /** Awaits, ignoring what the cluster's own threads throw (the refused writes, the dead node's member). */
+    private static org.awaitility.core.ConditionFactory patiently() {
+        return await().atMost(PATIENCE).dontCatchUncaughtExceptions();
     }
 
     private static List<String> numbered(String prefix) {
@@ -226,7 +231,7 @@ class TakeoverTests {
     }
 
     private void awaitOffline(int node, String id) {
-        await().atMost(PATIENCE).until(() -> !client(node, id).connected());
+        patiently().until(() -> !client(node, id).connected());
     }
 
     /** The directory keeps every entry: no node learns that the dead node's filters left. */

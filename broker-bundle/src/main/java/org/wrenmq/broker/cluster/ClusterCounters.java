@@ -33,6 +33,8 @@ final class ClusterCounters {
     final LongAdder sessionsNotAdopted = new LongAdder();
     /** Writes of a persistent session's state the cluster refused: lost if this node dies, logged. */
     final LongAdder sessionsMirrorFailed = new LongAdder();
+    /** Second copies of messages for sessions adopted from a dead node (through its ring buffer and this node): dropped. */
+    final LongAdder takeoverCopies = new LongAdder();
     /** Sessions restored from this node's store at start that a survivor had adopted meanwhile: dropped here. */
     final LongAdder sessionsAdoptedElsewhere = new LongAdder();
 
@@ -54,6 +56,7 @@ final class ClusterCounters {
         m.put("cluster.sessions.not_adopted", sessionsNotAdopted.sum());
         m.put("cluster.sessions.mirror_failed", sessionsMirrorFailed.sum());
         m.put("cluster.sessions.adopted_elsewhere", sessionsAdoptedElsewhere.sum());
+        m.put("cluster.sessions.takeover_copies_dropped", takeoverCopies.sum());
         return m;
     }
 }

@@ -44,6 +44,7 @@ public final class ClusterNode implements AutoCloseable {
     private final MessageStore sessionStore;
     /** Null without a mirror. */
     private final InboxProgress progress;
+    private final Takeovers takeovers = new Takeovers();
 
     private ClusterNode(HazelcastInstance hazelcast, Router router, SessionServices sessions,
                         Supplier<EventExecutor> loops) {
@@ -53,10 +54,10 @@ public final class ClusterNode implements AutoCloseable {
         this.sessionStore = sessions.store();
         this.mirror = sessionStore instanceof MirroredStore ? new SessionMirror(hazelcast) : null;
         this.clientOwners = new ClientOwners(hazelcast, sessions.sessions(), counters, writer,
-                new SessionMoves(hazelcast, sessions, counters, mirror));
+                new SessionMoves(hazelcast, sessions, counters, mirror, takeovers));
         if (sessionStore instanceof MirroredStore store) {
             store.connect(mirror, writer, counters);
-            this.adoption = new SessionAdoption(hazelcast, mirror, sessions, loops, counters, writer);
+            this.adoption = new SessionAdoption(hazelcast, mirror, sessions, loops, counters, writer, takeovers);
             this.progress = new InboxProgress(hazelcast, store);
         } else {
             this.adoption = null;
@@ -104,7 +105,7 @@ public final class ClusterNode implements AutoCloseable {
                 directory.afterMerge();
             }
         });
-        NodeInbox inbox = new NodeInbox(router, counters);
+        NodeInbox inbox = new NodeInbox(router, counters, takeovers);
         hazelcast.<byte[]>getTopic(NodeInbox.topicName(id())).addMessageListener(inbox);
         hazelcast.<byte[]>getReliableTopic(NodeInbox.reliableTopicName(id())).addMessageListener(
                 inbox.reliable(progress, -1));
@@ -115,7 +116,8 @@ public final class ClusterNode implements AutoCloseable {
         if (retainAvailable) {
             retainedSync.start();
         }
-        router.connect(new Forwarder(directory.remoteTree(), counters, retainedSync, retainAvailable));
+        router.connect(new Forwarder(directory.remoteTree(), counters, retainedSync, retainAvailable, id(),
+                takeovers));
     }
 
     /**
@@ -143,6 +145,9 @@ public final class ClusterNode implements AutoCloseable {
             writes.add(mirror.putSession(s).toCompletableFuture());
             for (StoredEntry e : s.entries()) {
                 writes.add(mirror.putMessage(s.clientId(), e, s.messages().get(e.messageId()), -1).toCompletableFuture());
+            }
+            for (int packetId : s.incomingQos2()) {
+                writes.add(mirror.putIncomingQos2(s.clientId(), packetId).toCompletableFuture());
             }
         }
         CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
@@ -191,6 +196,9 @@ public final class ClusterNode implements AutoCloseable {
                     event.getMember().getAddress(), event.getMembers().size());
             UUID gone = event.getMember().getUuid();
             directory.nodeLeft(gone, oldest, adoption != null);
+            if (adoption != null) {
+                writer.execute(() -> adoption.originLeft(gone));
+            }
             if (oldest) {
                 writer.execute(() -> {
                     clientOwners.nodeLeft(gone);

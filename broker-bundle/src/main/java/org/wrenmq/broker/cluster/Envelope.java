@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.UUID;
 import org.wrenmq.broker.message.Publication;
 import org.wrenmq.broker.store.PublicationBytes;
 import org.wrenmq.broker.store.StoreCorruptException;
@@ -22,10 +23,16 @@ import org.wrenmq.broker.store.StoreCorruptException;
  *
  * @param sequence     1, 2, 3... for the QoS 0 messages from one node to another (the receiver counts the gaps:
  *                     messages lost on the way); 0 when not numbered (QoS 1/2: their ring buffer counts losses)
+ * @param origin       the node that routed the message first and its number there, the same in every copy; null
+ *                     when not numbered (QoS 0, a node of an earlier version)
  * @param sharedGroups the shared groups whose member on the receiving node takes the message
+ * @param publication  the message; null in a {@link #switched} mark
  */
-record Envelope(long sequence, List<GroupKey> sharedGroups, Publication publication) {
-    private static final int VERSION = 2;
+record Envelope(long sequence, Origin origin, List<GroupKey> sharedGroups, Publication publication) {
+    private static final int VERSION = 3;
+    private static final int NO_ORIGIN = 0;
+    private static final int NUMBERED = 1;
+    private static final int SWITCHED = 2;
     /** Where the sequence number is in an envelope's bytes. */
     private static final int SEQUENCE_OFFSET = 1;
 
@@ -33,11 +40,48 @@ record Envelope(long sequence, List<GroupKey> sharedGroups, Publication publicat
     record GroupKey(String name, String topicFilter) {
     }
 
+    /**
+     * A QoS 1/2 message's identity cluster-wide: the node it was published on and its number among the QoS 1/2
+     * messages that node routed (1, 2, 3..., in each publisher's order), whichever nodes its copies go to. A node
+     * adopting a dead node's sessions gets some messages both through the dead node's ring buffer and its own
+     * routing ({@link TakeoverGate}): the identity tells the copies apart.
+     */
+    record Origin(UUID node, long seq) {
+    }
+
     static byte[] write(List<GroupKey> groups, byte[] publication) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(publication.length + 8 + groups.size() * 32);
+        return write(null, groups, publication);
+    }
+
+    static byte[] write(Origin origin, List<GroupKey> groups, byte[] publication) {
+        return write(origin == null ? NO_ORIGIN : NUMBERED, origin, groups, publication);
+    }
+
+    /**
+     * The mark {@code node} writes into a dead node's ring buffer once it sends that node nothing more (its filters
+     * left this node's tree): what {@code node} wrote there before is all before the mark.
+     */
+    static byte[] switched(UUID node) {
+        return write(SWITCHED, new Origin(node, 0), List.of(), new byte[0]);
+    }
+
+    boolean isSwitchedMark() {
+        return publication == null;
+    }
+
+    private static byte[] write(int kind, Origin origin, List<GroupKey> groups, byte[] publication) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(publication.length + 33 + groups.size() * 32);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(VERSION);
             out.writeLong(0);
+            out.writeByte(kind);
+            if (kind != NO_ORIGIN) {
+                out.writeLong(origin.node().getMostSignificantBits());
+                out.writeLong(origin.node().getLeastSignificantBits());
+            }
+            if (kind == NUMBERED) {
+                out.writeLong(origin.seq());
+            }
             out.writeShort(groups.size());
             for (GroupKey g : groups) {
                 out.writeUTF(g.name());
@@ -65,13 +109,22 @@ record Envelope(long sequence, List<GroupKey> sharedGroups, Publication publicat
                 throw new StoreCorruptException("forwarded message of unknown version " + version);
             }
             long sequence = version >= 2 ? data.readLong() : 0;
+            int kind = version >= 3 ? data.readUnsignedByte() : NO_ORIGIN;
+            if (kind > SWITCHED) {
+                throw new StoreCorruptException("forwarded message of unknown kind " + kind);
+            }
+            UUID node = kind == NO_ORIGIN ? null : new UUID(data.readLong(), data.readLong());
+            Origin origin = kind == NO_ORIGIN ? null : new Origin(node, kind == NUMBERED ? data.readLong() : 0);
+            if (kind == SWITCHED) {
+                return new Envelope(sequence, origin, List.of(), null);
+            }
             int n = data.readUnsignedShort();
             List<GroupKey> groups = n == 0 ? List.of() : new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 groups.add(new GroupKey(data.readUTF(), data.readUTF()));
             }
             byte[] rest = Arrays.copyOfRange(bytes, bytes.length - in.available(), bytes.length);
-            return new Envelope(sequence, groups, PublicationBytes.decode(rest));
+            return new Envelope(sequence, origin, groups, PublicationBytes.decode(rest));
         } catch (IOException e) {
             throw new StoreCorruptException("forwarded message cut short: " + e.getMessage());
         }

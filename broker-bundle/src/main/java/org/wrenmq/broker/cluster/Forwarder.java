@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,6 +16,7 @@ import org.wrenmq.broker.message.Publication;
 import org.wrenmq.broker.metrics.SysTopics;
 import org.wrenmq.broker.routing.RemoteNodes;
 import org.wrenmq.broker.routing.SharedGroup;
+import org.wrenmq.broker.routing.Subscriber;
 import org.wrenmq.broker.routing.Subscription;
 import org.wrenmq.broker.routing.SubscriptionTree;
 import org.wrenmq.broker.store.PublicationBytes;
@@ -45,8 +47,15 @@ final class Forwarder implements RemoteNodes {
     /** Spreads shared groups with members here and elsewhere over the nodes. */
     private final AtomicLong sharedTurn = new AtomicLong();
     private final LogThrottle failureLog = LogThrottle.perMinute();
+    private final UUID self;
+    /** The QoS 1/2 messages routed here so far: each copy carries its number ({@link Envelope.Origin}). */
+    private final AtomicLong routedReliably = new AtomicLong();
+    private final Takeovers takeovers;
 
-    Forwarder(SubscriptionTree remoteTree, ClusterCounters counters, RetainedSync retained, boolean retainAvailable) {
+    Forwarder(SubscriptionTree remoteTree, ClusterCounters counters, RetainedSync retained, boolean retainAvailable,
+              UUID self, Takeovers takeovers) {
+        this.self = self;
+        this.takeovers = takeovers;
         this.remoteTree = remoteTree;
         this.counters = counters;
         this.retained = retained;
@@ -58,7 +67,8 @@ final class Forwarder implements RemoteNodes {
         if (p.topic().startsWith(SysTopics.PREFIX)) {
             return Forwarding.HERE_ONLY;
         }
-        return new OneMessage(p);
+        return new OneMessage(p, p.qos() == QoS.AT_MOST_ONCE ? null
+                : new Envelope.Origin(self, routedReliably.incrementAndGet()));
     }
 
     /** Counts and logs a QoS 1/2 copy the cluster did not take: its publisher is not acknowledged. */
@@ -77,13 +87,21 @@ final class Forwarder implements RemoteNodes {
     /** One message: the shared groups decided while routing here, then the copies sent. */
     private final class OneMessage implements Forwarding, SubscriptionTree.Visitor {
         private final Publication p;
+        /** The message's identity cluster-wide; null for QoS 0. */
+        private final Envelope.Origin origin;
         /** Shared groups with members here too, and the node picked (null: this one). */
         private Map<Envelope.GroupKey, RemoteNode> picked;
         /** The nodes to send to, each with the shared groups it takes the message for. */
         private final Map<RemoteNode, List<Envelope.GroupKey>> nodes = new HashMap<>(4);
 
-        OneMessage(Publication p) {
+        OneMessage(Publication p, Envelope.Origin origin) {
             this.p = p;
+            this.origin = origin;
+        }
+
+        @Override
+        public boolean takesDelivery(Subscriber target, Publication p, QoS qos, boolean retainFlag, int[] ids) {
+            return takeovers.takes(origin, target, p, qos, retainFlag, ids);
         }
 
         @Override
@@ -123,7 +141,7 @@ final class Forwarder implements RemoteNodes {
             int i = 0;
             for (Map.Entry<RemoteNode, List<Envelope.GroupKey>> e : nodes.entrySet()) {
                 RemoteNode node = e.getKey();
-                held[i++] = node.sendReliably(Envelope.write(e.getValue(), bytes))
+                held[i++] = node.sendReliably(Envelope.write(origin, e.getValue(), bytes))
                         .whenComplete((ok, failure) -> notHeld(node, failure));
                 counters.messagesForwarded.increment();
             }

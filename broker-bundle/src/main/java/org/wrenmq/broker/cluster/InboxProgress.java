@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
  * publisher once it was in the ring buffer, before this node routed it and mirrored what it queued for persistent
  * sessions. Should this node die in between, the survivor adopting its sessions replays the ring buffer after the
  * position recorded here ({@code wrenmq.inbox-mirrored}, written every {@value #FLUSH_MILLIS} ms when it moved).
- * A position recorded late only makes the replay longer: messages a session already has are skipped.
+ * A position recorded late only makes the replay longer: messages a session has, or had (their tombstones stay in
+ * the mirror until the position recorded passes them), are skipped.
  */
 final class InboxProgress implements AutoCloseable {
     static final String MAP = HazelcastSetup.MAP_PREFIX + "inbox-mirrored";
@@ -66,7 +67,7 @@ final class InboxProgress implements AutoCloseable {
         long position = mirroredThrough;
         if (position != flushed) {
             flushed = position;
-            positions.setAsync(self, position);
+            positions.setAsync(self, position).thenRun(() -> store.mirroredThrough(position));
         }
     }
 

@@ -64,7 +64,10 @@ final class InboxReplay {
             public void onMessage(Message<byte[]> message) {
                 if (seq <= tail) {
                     try {
-                        read.add(new Forwarded(seq, Envelope.read(message.getMessageObject())));
+                        Envelope envelope = Envelope.read(message.getMessageObject());
+                        if (!envelope.isSwitchedMark()) {
+                            read.add(new Forwarded(seq, envelope));
+                        }
                     } catch (StoreCorruptException e) {
                         counters.messagesUnreadable.increment();
                         LOG.warn("cluster: a message in the ring buffer of node {} cannot be read: {}", node,

@@ -165,11 +165,39 @@ final class MirroredStore implements MessageStore {
         });
     }
 
-    // what the mirror does not keep: in-flight QoS 2 progress and incoming QoS 2 packet ids (docs/cluster.md)
-    @Override public void markReleased(String clientId, StoredEntry entry) { local.markReleased(clientId, entry); }
-    @Override public void addIncomingQos2(String clientId, int packetId) { local.addIncomingQos2(clientId, packetId); }
-    @Override public void removeIncomingQos2(String clientId, int packetId) {
+    @Override
+    public void markReleased(String clientId, StoredEntry entry) {
+        local.markReleased(clientId, entry);
+        SessionMirror m = mirror;
+        if (m != null) {
+            track(m.markReleased(clientId, entry.seq()));
+        }
+    }
+
+    @Override
+    public void addIncomingQos2(String clientId, int packetId) {
+        local.addIncomingQos2(clientId, packetId);
+        SessionMirror m = mirror;
+        if (m != null) {
+            track(m.putIncomingQos2(clientId, packetId));
+        }
+    }
+
+    @Override
+    public void removeIncomingQos2(String clientId, int packetId) {
         local.removeIncomingQos2(clientId, packetId);
+        SessionMirror m = mirror;
+        if (m != null) {
+            m.removeIncomingQos2(clientId, packetId);
+        }
+    }
+
+    /** This node recorded that it mirrored its ring buffer through {@code position} ({@link InboxProgress}). */
+    void mirroredThrough(long position) {
+        SessionMirror m = mirror;
+        if (m != null) {
+            m.mirroredThrough(position);
+        }
     }
 
     @Override public boolean durable() { return local.durable(); }

@@ -9,8 +9,11 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.wrenmq.broker.logging.LogThrottle;
 import java.util.List;
+import org.wrenmq.api.QoS;
+import org.wrenmq.broker.message.Publication;
 import org.wrenmq.broker.routing.RemoteNodes.Forwarding;
 import org.wrenmq.broker.routing.Router;
+import org.wrenmq.broker.routing.Subscriber;
 import org.wrenmq.broker.routing.Subscription;
 import org.wrenmq.broker.store.StoreCorruptException;
 import org.slf4j.Logger;
@@ -24,24 +27,36 @@ import org.slf4j.LoggerFactory;
 final class NodeInbox implements MessageListener<byte[]> {
     private static final Logger LOG = LoggerFactory.getLogger(NodeInbox.class);
 
-    /** A message forwarded for this node's plain subscriptions: its shared groups were served elsewhere. */
-    private static final Forwarding NO_SHARED_GROUPS = new Forwarding() {
-        @Override
-        public boolean takeSharedHere(Subscription picked) {
-            return false;
+    /**
+     * Where deliveries to sessions adopted from a dead node go ({@link TakeoverGate}): this node's own inbox asks
+     * the switches under way ({@link Takeovers}); a dead node's inbox read by its adopter hands its switch all.
+     */
+    interface Gate {
+        /** @return whether the gate took the delivery over (the router must not make it) */
+        boolean takes(Envelope.Origin origin, Subscriber target, Publication p, QoS qos, boolean retainFlag,
+                      int[] ids);
+
+        /** {@code origin}'s mark that it writes nothing more here was read. */
+        default void switched(UUID origin) {
         }
-    };
+
+        /** The ring buffer was read through {@code position}. */
+        default void read(long position) {
+        }
+    }
 
     private final Router router;
     private final ClusterCounters counters;
+    private final Gate gate;
     private final LogThrottle unreadableLog = LogThrottle.perMinute();
     private final LogThrottle lostLog = LogThrottle.perMinute();
     /** The number of the last QoS 0 message from each node; read and written on the topic's one event thread. */
     private final Map<UUID, long[]> lastSequence = new ConcurrentHashMap<>();
 
-    NodeInbox(Router router, ClusterCounters counters) {
+    NodeInbox(Router router, ClusterCounters counters, Gate gate) {
         this.router = router;
         this.counters = counters;
+        this.gate = gate;
     }
 
     static String topicName(UUID node) {
@@ -98,15 +113,25 @@ final class NodeInbox implements MessageListener<byte[]> {
             }
             return;
         }
+        if (envelope.isSwitchedMark()) {
+            gate.switched(envelope.origin().node());
+            return;
+        }
         counters.messagesReceived.increment();
         if (envelope.sequence() > 0 && message.getPublishingMember() != null) {
             countGaps(message.getPublishingMember(), envelope.sequence());
         }
         List<Envelope.GroupKey> groups = envelope.sharedGroups();
-        router.publishHere(envelope.publication(), groups.isEmpty() ? NO_SHARED_GROUPS : new Forwarding() {
+        router.publishHere(envelope.publication(), new Forwarding() {
             @Override
             public boolean takeSharedHere(Subscription picked) {
-                return groups.contains(new Envelope.GroupKey(picked.shareGroup(), picked.topicFilter()));
+                return !groups.isEmpty()
+                        && groups.contains(new Envelope.GroupKey(picked.shareGroup(), picked.topicFilter()));
+            }
+
+            @Override
+            public boolean takesDelivery(Subscriber target, Publication p, QoS qos, boolean retainFlag, int[] ids) {
+                return gate.takes(envelope.origin(), target, p, qos, retainFlag, ids);
             }
         });
     }
@@ -133,11 +158,12 @@ final class NodeInbox implements MessageListener<byte[]> {
         public void onMessage(Message<byte[]> message) {
             if (progress == null) {
                 NodeInbox.this.onMessage(message);
-                return;
+            } else {
+                progress.routing(lastSequence);
+                NodeInbox.this.onMessage(message);
+                progress.routed(lastSequence);
             }
-            progress.routing(lastSequence);
-            NodeInbox.this.onMessage(message);
-            progress.routed(lastSequence);
+            gate.read(lastSequence);
         }
 
         @Override

@@ -24,6 +24,8 @@ final class RemoteNode implements Subscriber {
     private long sentAtMostOnce;
     /** The filters it has in the remote tree, to take them out when it leaves. */
     private final Set<FilterKey> filters = ConcurrentHashMap.newKeySet();
+    /** The node died and a survivor adopts its sessions: its filters leave once adopted. */
+    private volatile boolean left;
 
     RemoteNode(UUID id, ITopic<byte[]> inbox, ITopic<byte[]> reliableInbox) {
         this.id = id;
@@ -69,6 +71,14 @@ final class RemoteNode implements Subscriber {
 
     Set<FilterKey> filters() {
         return filters;
+    }
+
+    void markLeft() {
+        left = true;
+    }
+
+    boolean hasLeft() {
+        return left;
     }
 
     @Override

@@ -52,9 +52,11 @@ final class SessionAdoption {
     private final IMap<String, String> clientOwners;
     private final ClusterCounters counters;
     private final Executor writer;
+    private final Takeovers takeovers;
 
     SessionAdoption(HazelcastInstance hazelcast, SessionMirror mirror, SessionServices services,
-                    Supplier<EventExecutor> loops, ClusterCounters counters, Executor writer) {
+                    Supplier<EventExecutor> loops, ClusterCounters counters, Executor writer, Takeovers takeovers) {
+        this.takeovers = takeovers;
         this.hazelcast = hazelcast;
         this.mirror = mirror;
         this.services = services;
@@ -87,9 +89,17 @@ final class SessionAdoption {
         long messages = 0;
         long replayed = 0;
         Map<Long, Set<Envelope.GroupKey>> groupsServed = new HashMap<>();
+        TakeoverGate gate = null;
+        if (!sessions.isEmpty()) {
+            // before the sessions join this node's tree: from then on their deliveries go through the switch
+            gate = new TakeoverGate(gone, hazelcast.getCluster().getMembers().stream().map(m -> m.getUuid()).toList(),
+                    services.store(), counters);
+            gate.read(unmirrored.next() - 1);
+            takeovers.add(gate);
+        }
         for (SessionMirror.Held held : sessions) {
-            StoredSession s = withUnmirrored(held, unmirrored.messages(), groupsServed);
-            Session session = adopt(s, restored);
+            StoredSession s = withUnmirrored(held, unmirrored.messages(), groupsServed, gate);
+            Session session = adopt(s, restored, gate);
             if (session != null) {
                 adopted.add(session);
                 messages += s.entries().size();
@@ -108,21 +118,32 @@ final class SessionAdoption {
         } catch (Exception e) {
             LOG.warn("cluster: the adopted sessions of node {} took too long to restore: {}", gone, e.toString());
         }
-        follow(gone, unmirrored.next(), adopted);
+        follow(gone, unmirrored.next(), adopted, gate);
+    }
+
+    /** A node left: the switches under way wait for its mark no longer than until what it wrote was read. */
+    void originLeft(UUID node) {
+        takeovers.originLeft(node, gate -> ringOf(gate.dead()).tailSequence());
+    }
+
+    private com.hazelcast.ringbuffer.Ringbuffer<Object> ringOf(UUID node) {
+        return hazelcast.getRingbuffer(HazelcastSetup.RELIABLE_TOPIC_RING_BUFFER + NodeInbox.reliableTopicName(node));
     }
 
     /**
      * Reads on in the dead node's ring buffer, routing what arrives to the adopted sessions only (this node's own
-     * subscribers get their copies through this node's own ring buffer).
+     * subscribers get their copies through this node's own ring buffer), through the switch.
      */
-    private void follow(UUID gone, long from, List<Session> adopted) {
+    private void follow(UUID gone, long from, List<Session> adopted, TakeoverGate gate) {
         SubscriptionTree tree = new SubscriptionTree();
         adopted.forEach(session -> session.subscriptions().forEach(tree::add));
         Router router = new Router(tree, services.retained(), services.store(), services.metrics(), false);
         ITopic<byte[]> topic = hazelcast.getReliableTopic(NodeInbox.reliableTopicName(gone));
-        UUID listener = topic.addMessageListener(new NodeInbox(router, counters).reliable(null, from));
+        UUID listener = topic.addMessageListener(new NodeInbox(router, counters, gate.ringSide()).reliable(null, from));
         CompletableFuture.delayedExecutor(FOLLOW_SECONDS, TimeUnit.SECONDS).execute(() -> writer.execute(() -> {
             topic.removeMessageListener(listener);
+            gate.end();
+            takeovers.remove(gate);
             destroyInbox(gone);
         }));
     }
@@ -142,7 +163,7 @@ final class SessionAdoption {
      * the entries are then numbered again.
      */
     private StoredSession withUnmirrored(SessionMirror.Held held, List<InboxReplay.Forwarded> unmirrored,
-                                         Map<Long, Set<Envelope.GroupKey>> groupsServed) {
+                                         Map<Long, Set<Envelope.GroupKey>> groupsServed, TakeoverGate gate) {
         StoredSession s = held.session();
         List<StoredEntry> missing = new ArrayList<>();
         List<Long> missingAt = new ArrayList<>();
@@ -154,6 +175,7 @@ final class SessionAdoption {
             }
             StoredEntry entry = replayed(s, f, id, groupsServed);
             if (entry != null) {
+                gate.had(s.clientId(), f.envelope().origin());
                 missing.add(entry);
                 missingAt.add(f.ringSeq());
                 messages.put(id++, f.envelope().publication());
@@ -215,7 +237,7 @@ final class SessionAdoption {
     }
 
     /** @return the session adopted here, or null (its messages went to the client's new session, or nowhere) */
-    private Session adopt(StoredSession s, List<CompletableFuture<Void>> restored) {
+    private Session adopt(StoredSession s, List<CompletableFuture<Void>> restored, TakeoverGate gate) {
         String clientId = s.clientId();
         Session present = services.sessions().get(clientId);
         if (present != null) {
@@ -246,6 +268,10 @@ final class SessionAdoption {
         if (services.sessions().open(clientId, false, id -> session).session() != session) {
             notAdopted(s, "its client connected here again first");
             return null;
+        }
+        gate.adopted(session);
+        for (int packetId : s.incomingQos2()) {
+            store.addIncomingQos2(clientId, packetId);
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
         session.execute(() -> {

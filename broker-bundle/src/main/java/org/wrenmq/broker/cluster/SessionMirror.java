@@ -9,13 +9,17 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import org.wrenmq.broker.message.Publication;
 import org.wrenmq.broker.store.SessionBytes;
@@ -30,8 +34,12 @@ import org.wrenmq.broker.store.StoredSession;
  *   <li>{@code wrenmq.sessions}: per client id, the node that holds the session and its record (subscriptions,
  *   expiry, will), without messages;</li>
  *   <li>{@code wrenmq.session-messages}: per node, client id and entry number, one queued or in-flight QoS 1/2
- *   message, written when the node's store writes it and removed when the client finished it.</li>
+ *   message (with whether its PUBREL went out), written when the node's store writes it and removed when the client
+ *   finished it; per node, client id and packet id, an incoming QoS 2 message awaiting PUBREL.</li>
  * </ul>
+ * A finished message that came through the node's ring buffer leaves a tombstone holding its ring buffer position
+ * until the node recorded that it mirrored past it ({@link InboxProgress}): an adopter replaying the ring buffer from
+ * the position recorded knows the session had it.
  * An entry's key starts with its node's id, so the keys of two nodes never meet (a session moving from one to the
  * other writes new ones while the old ones are removed).
  */
@@ -47,6 +55,13 @@ final class SessionMirror {
     private final IMap<String, byte[]> messages;
     /** Message writes not confirmed yet, by key: a removal waits for the write, so it never arrives first. */
     private final Map<String, CompletableFuture<Void>> writing = new ConcurrentHashMap<>();
+    /** The ring buffer positions of the messages mirrored that came through it, by key. */
+    private final Map<String, Long> ringPositions = new ConcurrentHashMap<>();
+    /** Tombstones written, deleted once this node recorded a position at or after theirs. */
+    private final Queue<Tombstone> tombstones = new ConcurrentLinkedQueue<>();
+
+    private record Tombstone(String key, long ringSeq, CompletableFuture<Void> written) {
+    }
 
     SessionMirror(HazelcastInstance hazelcast) {
         this.self = hazelcast.getCluster().getLocalMember().getUuid();
@@ -72,6 +87,7 @@ final class SessionMirror {
         String prefix = prefix(self, clientId);
         CompletableFuture<?>[] before = writing.entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
                 .map(Map.Entry::getValue).toArray(CompletableFuture[]::new);
+        ringPositions.keySet().removeIf(key -> key.startsWith(prefix));
         CompletableFuture.allOf(before).whenComplete((ok, failure) -> writer.execute(
                 () -> messages.removeAll(new KeyPrefix(prefix))));
     }
@@ -82,8 +98,54 @@ final class SessionMirror {
      */
     CompletionStage<Void> putMessage(String clientId, StoredEntry entry, Publication p, long ringSeq) {
         String key = key(self, clientId, entry.seq());
-        byte[] record = SessionBytes.encode(new StoredSession(clientId, 0, 0, List.of(), null, 0, List.of(entry),
-                List.of(), Map.of(entry.messageId(), p)));
+        if (ringSeq >= 0) {
+            ringPositions.put(key, ringSeq);
+        }
+        return write(key, ringSeq, new StoredSession(clientId, 0, 0, List.of(), null, 0, List.of(entry), List.of(),
+                Map.of(entry.messageId(), p)));
+    }
+
+    /** The client finished the message: it leaves the mirror, or leaves a tombstone if it came through the ring. */
+    void removeMessage(String clientId, long seq) {
+        String key = key(self, clientId, seq);
+        Long ringSeq = ringPositions.remove(key);
+        afterWrite(key, ringSeq == null ? () -> messages.deleteAsync(key) : () -> tombstones.add(new Tombstone(key,
+                ringSeq, messages.setAsync(key, ByteBuffer.allocate(Long.BYTES).putLong(ringSeq).array())
+                        .toCompletableFuture())));
+    }
+
+    /** This node recorded that it mirrored its ring buffer through {@code position}: older tombstones go. */
+    void mirroredThrough(long position) {
+        tombstones.removeIf(t -> {
+            if (t.ringSeq() > position) {
+                return false;
+            }
+            t.written().whenComplete((ok, failure) -> messages.deleteAsync(t.key()));
+            return true;
+        });
+    }
+
+    /** The message's PUBREL went out: an adopter sends PUBREL again, not the message [MQTT-4.3.3-1]. */
+    CompletionStage<Void> markReleased(String clientId, long seq) {
+        String key = key(self, clientId, seq);
+        CompletableFuture<Void> before = writing.getOrDefault(key, CompletableFuture.completedFuture(null));
+        return before.handle((ok, failure) -> null).thenCompose(ok -> messages.submitToKey(key, new Released()))
+                .thenApply(ok -> null);
+    }
+
+    /** An incoming QoS 2 message awaits its PUBREL: a resent copy is not routed again on an adopter either. */
+    CompletionStage<Void> putIncomingQos2(String clientId, int packetId) {
+        return write(incomingKey(self, clientId, packetId), -1, new StoredSession(clientId, 0, 0, List.of(), null, 0,
+                List.of(), List.of(packetId), Map.of()));
+    }
+
+    void removeIncomingQos2(String clientId, int packetId) {
+        String key = incomingKey(self, clientId, packetId);
+        afterWrite(key, () -> messages.deleteAsync(key));
+    }
+
+    private CompletionStage<Void> write(String key, long ringSeq, StoredSession one) {
+        byte[] record = SessionBytes.encode(one);
         byte[] value = ByteBuffer.allocate(Long.BYTES + record.length).putLong(ringSeq).put(record).array();
         CompletableFuture<Void> written = messages.setAsync(key, value).toCompletableFuture();
         writing.put(key, written);
@@ -91,13 +153,12 @@ final class SessionMirror {
         return written;
     }
 
-    void removeMessage(String clientId, long seq) {
-        String key = key(self, clientId, seq);
+    private void afterWrite(String key, Runnable change) {
         CompletableFuture<Void> before = writing.get(key);
         if (before == null) {
-            messages.deleteAsync(key);
+            change.run();
         } else {
-            before.whenComplete((ok, failure) -> messages.deleteAsync(key));
+            before.whenComplete((ok, failure) -> change.run());
         }
     }
 
@@ -112,10 +173,11 @@ final class SessionMirror {
      *
      * @param ringSeqs for its messages that came through the dead node's ring buffer: their entry's number and
      *                 their position there
+     * @param had      the ring buffer positions of those messages and of those the client had finished
      */
-    record Held(StoredSession session, Map<Long, Long> ringSeqs) {
+    record Held(StoredSession session, Map<Long, Long> ringSeqs, Set<Long> had) {
         boolean has(long ringSeq) {
-            return ringSeqs.containsValue(ringSeq);
+            return had.contains(ringSeq);
         }
     }
 
@@ -131,14 +193,22 @@ final class SessionMirror {
     List<Held> sessionsOf(UUID node) {
         Map<String, List<StoredSession>> messagesByClient = new LinkedHashMap<>();
         Map<String, Map<Long, Long>> fromRing = new HashMap<>();
+        Map<String, Set<Long>> had = new HashMap<>();
         for (Map.Entry<String, byte[]> e : messages.entrySet(new KeyPrefix(node.toString()))) {
             byte[] value = e.getValue();
+            long ringSeq = ByteBuffer.wrap(value).getLong();
+            if (value.length == Long.BYTES) { // a tombstone
+                String key = e.getKey();
+                String clientId = key.substring(node.toString().length(), key.lastIndexOf(SEPARATOR));
+                had.computeIfAbsent(clientId, id -> new HashSet<>()).add(ringSeq);
+                continue;
+            }
             StoredSession one = SessionBytes.decode(Arrays.copyOfRange(value, Long.BYTES, value.length));
             messagesByClient.computeIfAbsent(one.clientId(), id -> new ArrayList<>()).add(one);
-            long ringSeq = ByteBuffer.wrap(value).getLong();
-            if (ringSeq >= 0) {
+            if (ringSeq >= 0 && !one.entries().isEmpty()) {
                 fromRing.computeIfAbsent(one.clientId(), id -> new HashMap<>()).put(one.entries().get(0).seq(),
                         ringSeq);
+                had.computeIfAbsent(one.clientId(), id -> new HashSet<>()).add(ringSeq);
             }
         }
         List<Held> sessions = new ArrayList<>();
@@ -147,15 +217,18 @@ final class SessionMirror {
                     e.getValue().length));
             List<StoredEntry> entries = new ArrayList<>();
             Map<Long, Publication> publications = new HashMap<>();
+            Set<Integer> incomingQos2 = new java.util.TreeSet<>(record.incomingQos2());
             for (StoredSession one : messagesByClient.getOrDefault(record.clientId(), List.of())) {
                 entries.addAll(one.entries());
                 publications.putAll(one.messages());
+                incomingQos2.addAll(one.incomingQos2());
             }
             entries.sort(Comparator.comparingLong(StoredEntry::seq));
             sessions.add(new Held(new StoredSession(record.clientId(), record.expiryIntervalSeconds(),
                     record.disconnectedAtMillis(), record.subscriptions(), record.will(), record.willDelaySeconds(),
-                    entries, record.incomingQos2(), publications),
-                    fromRing.getOrDefault(record.clientId(), Map.of())));
+                    entries, List.copyOf(incomingQos2), publications),
+                    fromRing.getOrDefault(record.clientId(), Map.of()),
+                    had.getOrDefault(record.clientId(), Set.of())));
         }
         return sessions;
     }
@@ -165,10 +238,11 @@ final class SessionMirror {
         messages.removeAll(new KeyPrefix(node.toString()));
     }
 
+    /** The record without its messages and incoming QoS 2 packet ids: each has a key of its own. */
     private static StoredSession withoutMessages(StoredSession s) {
-        return s.entries().isEmpty() ? s : new StoredSession(s.clientId(), s.expiryIntervalSeconds(),
-                s.disconnectedAtMillis(), s.subscriptions(), s.will(), s.willDelaySeconds(), List.of(),
-                s.incomingQos2(), Map.of());
+        return s.entries().isEmpty() && s.incomingQos2().isEmpty() ? s : new StoredSession(s.clientId(),
+                s.expiryIntervalSeconds(), s.disconnectedAtMillis(), s.subscriptions(), s.will(), s.willDelaySeconds(),
+                List.of(), List.of(), Map.of());
     }
 
     private static byte[] header(UUID owner, StoredSession s) {
@@ -188,6 +262,10 @@ final class SessionMirror {
 
     private static String key(UUID node, String clientId, long seq) {
         return prefix(node, clientId) + seq;
+    }
+
+    private static String incomingKey(UUID node, String clientId, int packetId) {
+        return prefix(node, clientId) + "in" + packetId;
     }
 
     /** Message keys starting with a node's id (all its messages) or a node's id and a client id. */
@@ -217,6 +295,25 @@ final class SessionMirror {
         @Override
         public boolean apply(Map.Entry<String, byte[]> entry) {
             return entry.getValue() != null && node.equals(ownerOf(entry.getValue()));
+        }
+    }
+
+    /** Marks a mirrored message's PUBREL as sent, where the entry is kept (a message's bytes stay there). */
+    static final class Released implements EntryProcessor<String, byte[], Boolean> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Boolean process(Map.Entry<String, byte[]> entry) {
+            byte[] value = entry.getValue();
+            if (value == null || value.length == Long.BYTES) {
+                return false;
+            }
+            StoredSession one = SessionBytes.decode(Arrays.copyOfRange(value, Long.BYTES, value.length));
+            byte[] record = SessionBytes.encode(new StoredSession(one.clientId(), 0, 0, List.of(), null, 0,
+                    List.of(one.entries().get(0).asReleased()), List.of(), one.messages()));
+            entry.setValue(ByteBuffer.allocate(Long.BYTES + record.length).put(value, 0, Long.BYTES).put(record)
+                    .array());
+            return true;
         }
     }
 

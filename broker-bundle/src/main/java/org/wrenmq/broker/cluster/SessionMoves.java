@@ -54,8 +54,12 @@ final class SessionMoves {
     private final Map<String, Long> awaitingAdoption = new ConcurrentHashMap<>();
     private static final long ADOPTION_POLL_MILLIS = 200;
 
+    /** A session adopted from a dead node moves on only once every node switched over to this one. */
+    private final Takeovers takeovers;
+
     SessionMoves(HazelcastInstance hazelcast, SessionServices services, ClusterCounters counters,
-                 SessionMirror mirror) {
+                 SessionMirror mirror, Takeovers takeovers) {
+        this.takeovers = takeovers;
         this.mirror = mirror;
         this.hazelcast = hazelcast;
         this.self = hazelcast.getCluster().getLocalMember().getUuid().toString();
@@ -159,11 +163,11 @@ final class SessionMoves {
             }
             return;
         }
-        session.execute(() -> {
+        takeovers.beforeMove(session, () -> session.execute(() -> {
             StoredSession state = session.handOver(services.clock().millis());
             counters.sessionsMovedOut.increment();
             reply.publish(answer(SESSION, clientId, SessionBytes.encode(state)));
-        });
+        }));
     }
 
     private void arrived(Message<byte[]> message) {

@@ -96,6 +96,10 @@ final class SubscriptionDirectory implements SubscriptionTree.Observer {
         if (node != null && node.forget(key)) {
             remoteTree.remove(node, key.topicFilter(), key.shareGroup());
             counters.remoteFilters.decrement();
+            if (node.hasLeft() && node.filters().isEmpty() && nodes.remove(key.node(), node)) {
+                // after all this node wrote into the dead node's ring buffer: the adopter may switch over
+                node.sendReliably(Envelope.switched(self));
+            }
         }
     }
 
@@ -103,10 +107,15 @@ final class SubscriptionDirectory implements SubscriptionTree.Observer {
      * A node left (or crashed): its filters leave the tree here at once, and the oldest member removes its entries
      * from the map, which no one else would. When its persistent sessions are adopted ({@code adopted}), its filters
      * stay until the oldest member, having adopted them, removes its entries ({@link #removeEntriesOf}): messages
-     * for them go on into the dead node's ring buffer meanwhile, which the adopter reads.
+     * for them go on into the dead node's ring buffer meanwhile, which the adopter reads. Once the last of them left
+     * this node's tree, this node writes its {@link Envelope#switched} mark there.
      */
     void nodeLeft(UUID id, boolean oldest, boolean adopted) {
         if (adopted) {
+            RemoteNode node = nodes.get(id);
+            if (node != null) {
+                node.markLeft();
+            }
             return;
         }
         RemoteNode node = nodes.remove(id);

@@ -2,6 +2,7 @@ package org.wrenmq.broker.routing;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.wrenmq.api.QoS;
 import org.wrenmq.broker.message.Publication;
 
 /**
@@ -44,6 +45,15 @@ public interface RemoteNodes {
          */
         default CompletionStage<Void> send() {
             return NOTHING_TO_WAIT;
+        }
+
+        /**
+         * Whether the cluster takes over this node's delivery of the message to {@code target} (a session adopted
+         * from a dead node, which gets it in order with what comes through that node's ring buffer, and once): the
+         * router then neither stores nor hands it over. On the routing thread, before {@link #send}.
+         */
+        default boolean takesDelivery(Subscriber target, Publication p, QoS qos, boolean retainFlag, int[] ids) {
+            return false;
         }
     }
 }

@@ -95,7 +95,12 @@ public final class Router {
         subscriptions.match(p.topic(), matches);
         List<Target> targets = matches.targets();
         for (Target t : targets) {
-            if (t.session.mayRead(p.topic())) {
+            if (!t.session.mayRead(p.topic())) {
+                continue;
+            }
+            if (forwarding.takesDelivery(t.session, p, p.qos().min(t.qos), t.retainFlag, t.ids)) {
+                wrote = true; // its store writes, if any, were made on this thread
+            } else {
                 wrote |= prepare(t, p, store, matches);
             }
         }

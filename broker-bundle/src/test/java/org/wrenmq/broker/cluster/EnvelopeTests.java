@@ -7,6 +7,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.wrenmq.api.QoS;
@@ -38,6 +39,31 @@ class EnvelopeTests {
     @DisplayName("unnumbered (a QoS 1/2 message, counted by its ring buffer instead) reads as number 0")
     void unnumbered() {
         assertThat(Envelope.read(Envelope.write(List.of(), PublicationBytes.encode(MESSAGE))).sequence()).isZero();
+    }
+
+    @Test
+    @DisplayName("a QoS 1/2 message carries its identity cluster-wide: the node it was published on and its number "
+            + "there")
+    void originRoundTrip() {
+        Envelope.Origin origin = new Envelope.Origin(UUID.randomUUID(), 7);
+
+        Envelope read = Envelope.read(Envelope.write(origin, List.of(), PublicationBytes.encode(MESSAGE)));
+
+        assertThat(read.origin()).isEqualTo(origin);
+        assertThat(read.isSwitchedMark()).isFalse();
+        assertThat(read.publication().topic()).isEqualTo("plant/line-1");
+    }
+
+    @Test
+    @DisplayName("a node's switched mark (it writes nothing more into a dead node's ring buffer) reads as one, "
+            + "naming the node")
+    void switchedMark() {
+        UUID node = UUID.randomUUID();
+
+        Envelope read = Envelope.read(Envelope.switched(node));
+
+        assertThat(read.isSwitchedMark()).isTrue();
+        assertThat(read.origin().node()).isEqualTo(node);
     }
 
     @Test

@@ -1,5 +1,7 @@
 package org.wrenmq.broker.cluster;
 
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
@@ -14,6 +16,7 @@ import org.wrenmq.broker.testing.FreePorts;
  */
 final class ThreeNodes implements AutoCloseable {
     final List<Broker> nodes = new ArrayList<>();
+    private final int[] ports;
 
     ThreeNodes(String clusterName) {
         this(clusterName, 3, (node, builder) -> builder);
@@ -21,7 +24,7 @@ final class ThreeNodes implements AutoCloseable {
 
     /** {@code count} nodes, each builder passed through {@code each} (with the node's index) before it starts. */
     ThreeNodes(String clusterName, int count, BiFunction<Integer, Broker.Builder, Broker.Builder> each) {
-        int[] ports = FreePorts.loopback(count);
+        ports = FreePorts.loopback(count);
         StringJoiner members = new StringJoiner(",");
         for (int port : ports) {
             members.add("127.0.0.1:" + port);
@@ -44,6 +47,32 @@ final class ThreeNodes implements AutoCloseable {
 
     int port(int i) {
         return nodes.get(i).port();
+    }
+
+    /** Node i's Hazelcast member, found by its port (each node makes its own). */
+    HazelcastInstance hazelcast(int i) {
+        return Hazelcast.getAllHazelcastInstances().stream().filter(h -> h.getLifecycleService().isRunning()
+                && h.getCluster().getLocalMember().getAddress().getPort() == ports[i]).findFirst()
+                .orElseThrow(() -> new AssertionError("node " + (i + 1) + " is not a running member"));
+    }
+
+    /** The node the oldest member is: the one that adopts the sessions of a node that dies. */
+    int oldest() {
+        int port = hazelcast(0).getCluster().getMembers().iterator().next().getAddress().getPort();
+        for (int i = 0; i < ports.length; i++) {
+            if (ports[i] == port) {
+                return i;
+            }
+        }
+        throw new AssertionError("no node on member port " + port);
+    }
+
+    /**
+     * Node i dies as the cluster sees it (as after kill -9): its member stops at once, without leaving; its MQTT
+     * side stays up, so close its clients first.
+     */
+    void kill(int i) {
+        hazelcast(i).getLifecycleService().terminate();
     }
 
     long counter(int i, String name) {

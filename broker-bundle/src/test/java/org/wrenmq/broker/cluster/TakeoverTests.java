@@ -1,0 +1,268 @@
+package org.wrenmq.broker.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.hazelcast.map.MapInterceptor;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.wrenmq.api.MqttBroker.ClientInfo;
+import org.wrenmq.broker.conformance.Packet;
+import org.wrenmq.broker.conformance.Packets;
+import org.wrenmq.broker.conformance.RawClient;
+import org.wrenmq.broker.mqtt5.Paho5;
+import org.wrenmq.broker.testing.PacketType;
+
+/**
+ * A node holding persistent sessions dies (its Hazelcast member terminated at once, as kill -9 does) and the oldest
+ * survivor adopts them: what the client finds when it resumes there. Three nodes in this JVM, each with its own store
+ * on disk; raw MQTT 3.1.1 clients where the test stops an exchange half-way, Paho MQTT 5 for streams. Where the test
+ * needs the worst timing, it makes the cluster refuse a write (a map interceptor) instead of waiting for a race.
+ */
+@Timeout(180)
+@DisplayName("the sessions of a node that died, adopted by a survivor")
+class TakeoverTests {
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+    @TempDir
+    Path stores;
+    private ThreeNodes cluster;
+    private int adopter;
+    private int dying;
+    private int other;
+    private final List<AutoCloseable> clients = new ArrayList<>();
+
+    @AfterEach
+    void stop() throws Exception {
+        for (AutoCloseable c : clients) {
+            c.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    @DisplayName("messages published while the adopter takes over, which reach it both through the dead node's ring "
+            + "buffer and its own routing, arrive once and in each publisher's order")
+    void messagesDuringTheTakeoverArriveOnceInOrder() throws Exception {
+        start("takeover-stream");
+        String topic = "takeover/stream";
+        Paho5 first = new Paho5(cluster.port(dying), "stream");
+        first.connect(persistent());
+        first.subscribe(topic, 1);
+        first.disconnect();
+        awaitOffline(dying, "stream");
+        // no node learns that the dead node's filters left: every message for the session goes both ways
+        cluster.hazelcast(adopter).getMap(SubscriptionDirectory.MAP).addInterceptor(new RefuseRemovals());
+        long known = cluster.counter(other, "cluster.subscriptions.remote_added");
+
+        killAndAwaitAdoption(1);
+        patiently().until(() -> cluster.counter(other, "cluster.subscriptions.remote_added") > known);
+        Paho5 fromOther = paho(other, "publisher-other");
+        Paho5 fromAdopter = paho(adopter, "publisher-adopter");
+        for (int i = 1; i <= 30; i++) {
+            fromOther.publish(topic, "o" + i, 1);
+            fromAdopter.publish(topic, "a" + i, 1);
+        }
+        fromOther.publish(topic, "o-end", 1);
+        fromAdopter.publish(topic, "a-end", 1);
+
+        Paho5 resumed = new Paho5(cluster.port(adopter), "stream");
+        clients.add(resumed);
+        assertThat(resumed.connect(persistent()).getSessionPresent()).isTrue();
+        List<String> got = new ArrayList<>();
+        while (!got.contains("o-end") || !got.contains("a-end")) {
+            got.add(resumed.next().payload());
+        }
+        assertThat(got.stream().filter(p -> p.startsWith("o"))).containsExactlyElementsOf(numbered("o"));
+        assertThat(got.stream().filter(p -> p.startsWith("a"))).containsExactlyElementsOf(numbered("a"));
+    }
+
+    @Test
+    @DisplayName("[MQTT-4.4.0-1] a message the client acknowledged just before its node died does not come again "
+            + "from the dead node's ring buffer; the one in flight comes again with DUP, under its packet id")
+    void acknowledgedMessageIsNotReplayed() throws Exception {
+        start("takeover-acked");
+        // the node dies before recording how far it mirrored its ring buffer: the adopter replays all of it
+        cluster.hazelcast(adopter).getMap(InboxProgress.MAP).addInterceptor(new RefuseWrites());
+        String topic = "takeover/acked";
+        long known = cluster.counter(other, "cluster.subscriptions.remote_added");
+        RawClient first = raw(dying).connectAccepted(Packets.connect("acked").cleanSession(false)).subscribe(topic, 1);
+        patiently().until(() -> cluster.counter(other, "cluster.subscriptions.remote_added") > known);
+        Paho5 publisher = paho(other, "publisher-acked");
+        publisher.publish(topic, "acknowledged", 1);
+        Packet acknowledged = first.expect(PacketType.PUBLISH);
+        assertThat(acknowledged.payload()).isEqualTo("acknowledged");
+        first.send(Packets.puback(acknowledged.packetId()));
+        publisher.publish(topic, "in flight", 1);
+        Packet inFlight = first.expect(PacketType.PUBLISH);
+        first.send(Packets.pingreq()).expect(PacketType.PINGRESP); // the PUBACK was handled
+        first.close();
+        awaitOffline(dying, "acked");
+
+        killAndAwaitAdoption(1);
+        RawClient resumed = raw(adopter);
+        assertThat(resumed.connect(Packets.connect("acked").cleanSession(false)).sessionPresent()).isTrue();
+
+        Packet again = resumed.expect(PacketType.PUBLISH);
+        assertThat(again.payload()).isEqualTo("in flight");
+        assertThat(again.dup()).isTrue();
+        assertThat(again.packetId()).isEqualTo(inFlight.packetId());
+        resumed.send(Packets.puback(again.packetId()));
+        publisher.publish(topic, "sentinel", 1);
+        assertThat(resumed.expect(PacketType.PUBLISH).payload()).isEqualTo("sentinel");
+    }
+
+    @Test
+    @DisplayName("[MQTT-4.3.3-1] [MQTT-4.4.0-1] a QoS 2 message the client answered with PUBREC on the node that died "
+            + "gets its PUBREL from the adopter, not the message again")
+    void releasedQos2MessageGetsPubrelFromTheAdopter() throws Exception {
+        start("takeover-released");
+        String topic = "takeover/released";
+        long known = cluster.counter(other, "cluster.subscriptions.remote_added");
+        RawClient first = raw(dying).connectAccepted(Packets.connect("released").cleanSession(false))
+                .subscribe(topic, 2);
+        patiently().until(() -> cluster.counter(other, "cluster.subscriptions.remote_added") > known);
+        paho(other, "publisher-released").publish(topic, "half", 2);
+        Packet qos2 = first.expect(PacketType.PUBLISH);
+        first.send(Packets.pubrec(qos2.packetId()));
+        first.expect(PacketType.PUBREL); // sent once the cluster holds the released state
+        first.close();
+        awaitOffline(dying, "released");
+
+        killAndAwaitAdoption(1);
+        RawClient resumed = raw(adopter);
+        assertThat(resumed.connect(Packets.connect("released").cleanSession(false)).sessionPresent()).isTrue();
+
+        assertThat(resumed.expect(PacketType.PUBREL).packetId()).isEqualTo(qos2.packetId());
+        resumed.send(Packets.pubcomp(qos2.packetId()));
+        resumed.send(Packets.pingreq()).expect(PacketType.PINGRESP);
+        assertThat(client(adopter, "released").inflight()).as("nothing left in flight").isZero();
+    }
+
+    @Test
+    @DisplayName("[MQTT-4.3.3-2] an incoming QoS 2 message received on the node that died and awaiting PUBREL: "
+            + "resent with DUP to the adopter it is acknowledged but not routed again")
+    void incomingQos2IsRoutedOnceAfterTheTakeover() throws Exception {
+        start("takeover-incoming");
+        String topic = "takeover/incoming";
+        long known = cluster.counter(dying, "cluster.subscriptions.remote_added");
+        Paho5 watcher = paho(other, "watcher").subscribe(topic, 2);
+        patiently().until(() -> cluster.counter(dying, "cluster.subscriptions.remote_added") > known);
+        RawClient first = raw(dying).connectAccepted(Packets.connect("sender").cleanSession(false));
+        first.send(Packets.publish(topic, "once", 2, 7));
+        assertThat(first.expect(PacketType.PUBREC).packetId()).isEqualTo(7); // once the cluster holds the id
+        first.close();
+        assertThat(watcher.next().payload()).isEqualTo("once");
+        awaitOffline(dying, "sender");
+
+        killAndAwaitAdoption(1);
+        RawClient resumed = raw(adopter);
+        assertThat(resumed.connect(Packets.connect("sender").cleanSession(false)).sessionPresent()).isTrue();
+        resumed.send(Packets.publish(Packets.utf8(topic), "once".getBytes(StandardCharsets.UTF_8), 2, false, true,
+                7));
+        assertThat(resumed.expect(PacketType.PUBREC).packetId()).isEqualTo(7);
+        resumed.send(Packets.pubrel(7));
+        assertThat(resumed.expect(PacketType.PUBCOMP).packetId()).isEqualTo(7);
+        resumed.send(Packets.publish(topic, "after", 2, 8));
+        resumed.expect(PacketType.PUBREC);
+        resumed.send(Packets.pubrel(8));
+        resumed.expect(PacketType.PUBCOMP);
+
+        assertThat(watcher.next().payload()).as("the next message, not the copy").isEqualTo("after");
+    }
+
+    private void start(String name) {
+        cluster = new ThreeNodes(name, 3, (node, builder) -> builder.set("persistence", "true")
+                .set("persistence_location", stores.resolve("node" + node).toString()));
+        adopter = cluster.oldest();
+        dying = (adopter + 1) % 3;
+        other = (adopter + 2) % 3;
+    }
+
+    private void killAndAwaitAdoption(int sessions) {
+        cluster.kill(dying);
+        patiently().until(() -> cluster.counter(adopter, "cluster.sessions.adopted") >= sessions);
+    }
+
+    /** Awaits, ignoring what the cluster's own threads throw (the refused writes, the dead node's member). */
+    private static org.awaitility.core.ConditionFactory patiently() {
+        return await().atMost(PATIENCE).dontCatchUncaughtExceptions();
+    }
+
+    private static List<String> numbered(String prefix) {
+        List<String> expected = new ArrayList<>(IntStream.rangeClosed(1, 30).mapToObj(i -> prefix + i).toList());
+        expected.add(prefix + "-end");
+        return expected;
+    }
+
+    private static MqttConnectionOptions persistent() {
+        MqttConnectionOptions options = Paho5.options();
+        options.setCleanStart(false);
+        options.setSessionExpiryInterval(3600L);
+        return options;
+    }
+
+    private RawClient raw(int node) {
+        RawClient c = RawClient.open(cluster.port(node));
+        clients.add(c);
+        return c;
+    }
+
+    private Paho5 paho(int node, String id) throws Exception {
+        Paho5 c = new Paho5(cluster.port(node), id);
+        clients.add(c);
+        return c.connect();
+    }
+
+    private ClientInfo client(int node, String id) {
+        return cluster.node(node).clients().stream().filter(c -> c.clientId().equals(id)).findFirst()
+                .orElseThrow(() -> new AssertionError("no session '" + id + "' on node " + (node + 1)));
+    }
+
+    private void awaitOffline(int node, String id) {
+        patiently().until(() -> !client(node, id).connected());
+    }
+
+    /** The directory keeps every entry: no node learns that the dead node's filters left. */
+    static final class RefuseRemovals implements MapInterceptor {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Object interceptRemove(Object removedValue) {
+            throw new IllegalStateException("test: the directory keeps its entries");
+        }
+
+        @Override public Object interceptGet(Object value) { return null; }
+        @Override public void afterGet(Object value) { }
+        @Override public Object interceptPut(Object oldValue, Object newValue) { return null; }
+        @Override public void afterPut(Object value) { }
+        @Override public void afterRemove(Object value) { }
+    }
+
+    /** No write reaches the map. */
+    static final class RefuseWrites implements MapInterceptor {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Object interceptPut(Object oldValue, Object newValue) {
+            throw new IllegalStateException("test: nothing is recorded");
+        }
+
+        @Override public Object interceptGet(Object value) { return null; }
+        @Override public void afterGet(Object value) { }
+        @Override public Object interceptRemove(Object removedValue) { return null; }
+        @Override public void afterPut(Object value) { }
+        @Override public void afterRemove(Object value) { }
+    }
+}

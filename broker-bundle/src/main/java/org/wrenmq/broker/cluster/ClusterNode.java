@@ -44,6 +44,8 @@ public final class ClusterNode implements AutoCloseable {
     private final MessageStore sessionStore;
     /** Null without a mirror. */
     private final InboxProgress progress;
+    private final MoveBarrier moveBarrier;
+    private final SessionMoves moves;
 
     private ClusterNode(HazelcastInstance hazelcast, Router router, SessionServices sessions,
                         Supplier<EventExecutor> loops) {
@@ -52,8 +54,9 @@ public final class ClusterNode implements AutoCloseable {
         this.directory = new SubscriptionDirectory(hazelcast, counters, writer);
         this.sessionStore = sessions.store();
         this.mirror = sessionStore instanceof MirroredStore ? new SessionMirror(hazelcast) : null;
-        this.clientOwners = new ClientOwners(hazelcast, sessions.sessions(), counters, writer,
-                new SessionMoves(hazelcast, sessions, counters, mirror));
+        this.moveBarrier = new MoveBarrier(hazelcast, directory, loops);
+        this.moves = new SessionMoves(hazelcast, sessions, counters, mirror, moveBarrier, directory);
+        this.clientOwners = new ClientOwners(hazelcast, sessions.sessions(), counters, writer, moves);
         if (sessionStore instanceof MirroredStore store) {
             store.connect(mirror, writer, counters);
             this.adoption = new SessionAdoption(hazelcast, mirror, sessions, loops, counters, writer);
@@ -104,11 +107,12 @@ public final class ClusterNode implements AutoCloseable {
                 directory.afterMerge();
             }
         });
-        NodeInbox inbox = new NodeInbox(router, counters);
+        NodeInbox inbox = new NodeInbox(router, counters, moveBarrier::marked);
         hazelcast.<byte[]>getTopic(NodeInbox.topicName(id())).addMessageListener(inbox);
         hazelcast.<byte[]>getReliableTopic(NodeInbox.reliableTopicName(id())).addMessageListener(
                 inbox.reliable(progress, -1));
         directory.start();
+        moveBarrier.start();
         localTree.observe(directory);
         clientOwners.start();
         RetainedSync retainedSync = new RetainedSync(hazelcast.getMap(RetainedSync.MAP), retained);
@@ -191,6 +195,8 @@ public final class ClusterNode implements AutoCloseable {
                     event.getMember().getAddress(), event.getMembers().size());
             UUID gone = event.getMember().getUuid();
             directory.nodeLeft(gone, oldest, adoption != null);
+            moveBarrier.nodeLeft(gone);
+            moves.nodeLeft(gone);
             if (oldest) {
                 writer.execute(() -> {
                     clientOwners.nodeLeft(gone);

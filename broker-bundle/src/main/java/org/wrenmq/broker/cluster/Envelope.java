@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.UUID;
 import org.wrenmq.broker.message.Publication;
 import org.wrenmq.broker.store.PublicationBytes;
 import org.wrenmq.broker.store.StoreCorruptException;
@@ -18,14 +19,17 @@ import org.wrenmq.broker.store.StoreCorruptException;
  * A message forwarded to one node: its number among the QoS 0 messages the sending node sent to that node, the
  * shared subscription groups the sending node picked that node for, then the message in the store's format.
  * Format: a version byte, the number (8 bytes, version 2 on), the number of groups, each group's name and filter,
- * the message.
+ * the nodes the message was sent to (version 3 on: their number, then each id; none when it went to one node
+ * only), the message.
  *
  * @param sequence     1, 2, 3... for the QoS 0 messages from one node to another (the receiver counts the gaps:
  *                     messages lost on the way); 0 when not numbered (QoS 1/2: their ring buffer counts losses)
  * @param sharedGroups the shared groups whose member on the receiving node takes the message
+ * @param sentTo       every node the sending node sent this message to, when more than one (a session moving
+ *                     between two of them gets it from the new node, not through the old one: {@link MoveStub})
  */
-record Envelope(long sequence, List<GroupKey> sharedGroups, Publication publication) {
-    private static final int VERSION = 2;
+record Envelope(long sequence, List<GroupKey> sharedGroups, List<UUID> sentTo, Publication publication) {
+    private static final int VERSION = 3;
     /** Where the sequence number is in an envelope's bytes. */
     private static final int SEQUENCE_OFFSET = 1;
 
@@ -34,7 +38,12 @@ record Envelope(long sequence, List<GroupKey> sharedGroups, Publication publicat
     }
 
     static byte[] write(List<GroupKey> groups, byte[] publication) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(publication.length + 8 + groups.size() * 32);
+        return write(groups, List.of(), publication);
+    }
+
+    static byte[] write(List<GroupKey> groups, List<UUID> sentTo, byte[] publication) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(publication.length + 12 + groups.size() * 32
+                + sentTo.size() * 16);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(VERSION);
             out.writeLong(0);
@@ -42,6 +51,11 @@ record Envelope(long sequence, List<GroupKey> sharedGroups, Publication publicat
             for (GroupKey g : groups) {
                 out.writeUTF(g.name());
                 out.writeUTF(g.topicFilter());
+            }
+            out.writeShort(sentTo.size());
+            for (UUID node : sentTo) {
+                out.writeLong(node.getMostSignificantBits());
+                out.writeLong(node.getLeastSignificantBits());
             }
             out.write(publication);
         } catch (IOException e) {
@@ -70,8 +84,13 @@ record Envelope(long sequence, List<GroupKey> sharedGroups, Publication publicat
             for (int i = 0; i < n; i++) {
                 groups.add(new GroupKey(data.readUTF(), data.readUTF()));
             }
+            int m = version >= 3 ? data.readUnsignedShort() : 0;
+            List<UUID> sentTo = m == 0 ? List.of() : new ArrayList<>(m);
+            for (int i = 0; i < m; i++) {
+                sentTo.add(new UUID(data.readLong(), data.readLong()));
+            }
             byte[] rest = Arrays.copyOfRange(bytes, bytes.length - in.available(), bytes.length);
-            return new Envelope(sequence, groups, PublicationBytes.decode(rest));
+            return new Envelope(sequence, groups, sentTo, PublicationBytes.decode(rest));
         } catch (IOException e) {
             throw new StoreCorruptException("forwarded message cut short: " + e.getMessage());
         }

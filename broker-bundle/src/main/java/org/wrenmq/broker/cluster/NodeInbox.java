@@ -7,6 +7,7 @@ import com.hazelcast.topic.ReliableMessageListener;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.wrenmq.broker.logging.LogThrottle;
 import java.util.List;
 import org.wrenmq.broker.routing.RemoteNodes.Forwarding;
@@ -32,16 +33,33 @@ final class NodeInbox implements MessageListener<byte[]> {
         }
     };
 
+    /**
+     * What this thread is routing from another node: who sent it and to which nodes ({@link MoveStub} reads it);
+     * not set while a message published on this node is routed.
+     */
+    static final ThreadLocal<Arrival> ARRIVING = new ThreadLocal<>();
+
+    /** A message from node {@code from} (null if it left), sent to {@code sentTo} when to more than this node. */
+    record Arrival(UUID from, List<UUID> sentTo) {
+    }
+
     private final Router router;
     private final ClusterCounters counters;
+    /** Takes the move barrier's markers found in the ring buffer ({@link MoveBarrier}). */
+    private final Consumer<byte[]> markers;
     private final LogThrottle unreadableLog = LogThrottle.perMinute();
     private final LogThrottle lostLog = LogThrottle.perMinute();
     /** The number of the last QoS 0 message from each node; read and written on the topic's one event thread. */
     private final Map<UUID, long[]> lastSequence = new ConcurrentHashMap<>();
 
     NodeInbox(Router router, ClusterCounters counters) {
+        this(router, counters, marker -> { });
+    }
+
+    NodeInbox(Router router, ClusterCounters counters, Consumer<byte[]> markers) {
         this.router = router;
         this.counters = counters;
+        this.markers = markers;
     }
 
     static String topicName(UUID node) {
@@ -86,6 +104,10 @@ final class NodeInbox implements MessageListener<byte[]> {
 
     @Override
     public void onMessage(Message<byte[]> message) {
+        if (MoveBarrier.isMarker(message.getMessageObject())) {
+            markers.accept(message.getMessageObject());
+            return;
+        }
         Envelope envelope;
         try {
             envelope = Envelope.read(message.getMessageObject());
@@ -103,12 +125,18 @@ final class NodeInbox implements MessageListener<byte[]> {
             countGaps(message.getPublishingMember(), envelope.sequence());
         }
         List<Envelope.GroupKey> groups = envelope.sharedGroups();
-        router.publishHere(envelope.publication(), groups.isEmpty() ? NO_SHARED_GROUPS : new Forwarding() {
-            @Override
-            public boolean takeSharedHere(Subscription picked) {
-                return groups.contains(new Envelope.GroupKey(picked.shareGroup(), picked.topicFilter()));
-            }
-        });
+        Member from = message.getPublishingMember();
+        ARRIVING.set(new Arrival(from == null ? null : from.getUuid(), envelope.sentTo()));
+        try {
+            router.publishHere(envelope.publication(), groups.isEmpty() ? NO_SHARED_GROUPS : new Forwarding() {
+                @Override
+                public boolean takeSharedHere(Subscription picked) {
+                    return groups.contains(new Envelope.GroupKey(picked.shareGroup(), picked.topicFilter()));
+                }
+            });
+        } finally {
+            ARRIVING.remove();
+        }
     }
 
     /**

@@ -1,8 +1,10 @@
 package org.wrenmq.broker.cluster;
 
+import com.hazelcast.core.Hazelcast;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
 import org.wrenmq.broker.Broker;
@@ -14,6 +16,7 @@ import org.wrenmq.broker.testing.FreePorts;
  */
 final class ThreeNodes implements AutoCloseable {
     final List<Broker> nodes = new ArrayList<>();
+    private final int[] clusterPorts;
 
     ThreeNodes(String clusterName) {
         this(clusterName, 3, (node, builder) -> builder);
@@ -22,6 +25,7 @@ final class ThreeNodes implements AutoCloseable {
     /** {@code count} nodes, each builder passed through {@code each} (with the node's index) before it starts. */
     ThreeNodes(String clusterName, int count, BiFunction<Integer, Broker.Builder, Broker.Builder> each) {
         int[] ports = FreePorts.loopback(count);
+        clusterPorts = ports;
         StringJoiner members = new StringJoiner(",");
         for (int port : ports) {
             members.add("127.0.0.1:" + port);
@@ -44,6 +48,14 @@ final class ThreeNodes implements AutoCloseable {
 
     int port(int i) {
         return nodes.get(i).port();
+    }
+
+    /** Node {@code i}'s cluster member id. */
+    UUID memberId(int i) {
+        return Hazelcast.getAllHazelcastInstances().stream()
+                .map(h -> h.getCluster().getLocalMember())
+                .filter(m -> m.getAddress().getPort() == clusterPorts[i])
+                .findFirst().orElseThrow().getUuid();
     }
 
     long counter(int i, String name) {

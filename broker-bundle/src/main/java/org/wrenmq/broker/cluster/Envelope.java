@@ -19,8 +19,8 @@ import org.wrenmq.broker.store.StoreCorruptException;
  * A message forwarded to one node: its number among the QoS 0 messages the sending node sent to that node, the
  * shared subscription groups the sending node picked that node for, then the message in the store's format.
  * Format: a version byte, the number (8 bytes, version 2 on), the number of groups, each group's name and filter,
- * the nodes the message was sent to (version 3 on: their number, then each id; none when it went to one node
- * only), the message.
+ * the nodes the message was sent to (version 3, written only when it went to more than one node, so that nodes of
+ * the previous version read the others: their number, then each id), the message.
  *
  * @param sequence     1, 2, 3... for the QoS 0 messages from one node to another (the receiver counts the gaps:
  *                     messages lost on the way); 0 when not numbered (QoS 1/2: their ring buffer counts losses)
@@ -45,17 +45,19 @@ record Envelope(long sequence, List<GroupKey> sharedGroups, List<UUID> sentTo, P
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(publication.length + 12 + groups.size() * 32
                 + sentTo.size() * 16);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(VERSION);
+            out.writeByte(sentTo.isEmpty() ? VERSION - 1 : VERSION); // as before when to one node only
             out.writeLong(0);
             out.writeShort(groups.size());
             for (GroupKey g : groups) {
                 out.writeUTF(g.name());
                 out.writeUTF(g.topicFilter());
             }
-            out.writeShort(sentTo.size());
-            for (UUID node : sentTo) {
-                out.writeLong(node.getMostSignificantBits());
-                out.writeLong(node.getLeastSignificantBits());
+            if (!sentTo.isEmpty()) {
+                out.writeShort(sentTo.size());
+                for (UUID node : sentTo) {
+                    out.writeLong(node.getMostSignificantBits());
+                    out.writeLong(node.getLeastSignificantBits());
+                }
             }
             out.write(publication);
         } catch (IOException e) {

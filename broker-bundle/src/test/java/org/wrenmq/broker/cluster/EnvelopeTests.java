@@ -7,6 +7,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.wrenmq.api.QoS;
@@ -32,6 +33,19 @@ class EnvelopeTests {
         assertThat(read.sharedGroups()).isEqualTo(groups);
         assertThat(read.publication().topic()).isEqualTo("plant/line-1");
         assertThat(new String(read.publication().payload(), StandardCharsets.UTF_8)).isEqualTo("21.5");
+    }
+
+    @Test
+    @DisplayName("names the nodes it was sent to when more than one, and reads as version 2 when sent to one only")
+    void sentTo() {
+        List<UUID> nodes = List.of(UUID.randomUUID(), UUID.randomUUID());
+        byte[] toTwo = Envelope.write(List.of(), nodes, PublicationBytes.encode(MESSAGE));
+        byte[] toOne = Envelope.write(List.of(), List.of(), PublicationBytes.encode(MESSAGE));
+
+        assertThat(Envelope.read(toTwo).sentTo()).isEqualTo(nodes);
+        assertThat(Envelope.read(toTwo).publication().topic()).isEqualTo("plant/line-1");
+        assertThat(toOne[0]).as("version").isEqualTo((byte) 2);
+        assertThat(Envelope.read(toOne).sentTo()).isEmpty();
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wrenmq.broker.auth.ClientAccess;
@@ -44,7 +45,7 @@ final class MoveStub implements Subscriber {
     private final SubscriptionDirectory directory;
     private final ITopic<byte[]> toNewNode;
     private final ClusterCounters counters;
-    private final Runnable whenClosed;
+    private final Consumer<MoveStub> whenClosed;
     private final List<Subscription> subscriptions = new ArrayList<>();
     /** Nodes whose marker has not come yet; guarded by this. */
     private final Set<UUID> awaited;
@@ -56,7 +57,7 @@ final class MoveStub implements Subscriber {
 
     MoveStub(String clientId, UUID newNode, long moveId, EventExecutor loop, ClientAccess access,
              SubscriptionTree tree, SubscriptionDirectory directory, ITopic<byte[]> toNewNode,
-             ClusterCounters counters, Set<UUID> awaited, Runnable whenClosed) {
+             ClusterCounters counters, Set<UUID> awaited, Consumer<MoveStub> whenClosed) {
         this.clientId = clientId;
         this.newNode = newNode;
         this.moveId = moveId;
@@ -145,7 +146,7 @@ final class MoveStub implements Subscriber {
             tree.remove(this, s.topicFilter(), s.shareGroup());
         }
         toNewNode.publish(SessionMoves.closed(clientId, moveId));
-        whenClosed.run();
+        whenClosed.accept(this);
     }
 
     private void limitReached() {

@@ -213,12 +213,11 @@ final class SessionMoves {
 
     /** The stub that keeps the session's subscriptions here while the other nodes learn of the move. */
     private MoveStub stub(Session session, UUID to, ITopic<byte[]> reply) {
-        MoveStub[] made = new MoveStub[1];
-        made[0] = new MoveStub(session.clientId(), to, barrier.nextMoveId(), session.executor(), session.access(),
-                services.subscriptions(), directory, reply, counters, barrier.members(),
-                () -> barrier.closed(made[0]));
-        made[0].subscribeAs(session.subscriptions());
-        return made[0];
+        MoveStub stub = new MoveStub(session.clientId(), to, barrier.nextMoveId(), session.executor(),
+                session.access(), services.subscriptions(), directory, reply, counters, barrier.members(),
+                barrier::closed);
+        stub.subscribeAs(session.subscriptions());
+        return stub;
     }
 
     private void arrived(Message<byte[]> message) {

@@ -38,6 +38,13 @@ final class ClusterCounters {
     /** Sessions restored from this node's store at start that a survivor had adopted meanwhile: dropped here. */
     final LongAdder sessionsAdoptedElsewhere = new LongAdder();
 
+    /** Messages this node passed on to the node a session moved to, received here after the hand-over. */
+    final LongAdder forwardedAfterMove = new LongAdder();
+    /** Messages a session moved here waited for until its old node passed nothing more on. */
+    final LongAdder heldDuringMove = new LongAdder();
+    /** Moves whose stub closed without every node's confirmation ({@link MoveBarrier#LIMIT_SECONDS}): logged. */
+    final LongAdder moveBarrierTimeouts = new LongAdder();
+
     Map<String, Long> snapshot(int members) {
         Map<String, Long> m = new LinkedHashMap<>();
         m.put("cluster.members", (long) members);
@@ -57,6 +64,9 @@ final class ClusterCounters {
         m.put("cluster.sessions.mirror_failed", sessionsMirrorFailed.sum());
         m.put("cluster.sessions.adopted_elsewhere", sessionsAdoptedElsewhere.sum());
         m.put("cluster.sessions.takeover_copies_dropped", takeoverCopies.sum());
+        m.put("cluster.sessions.forwarded_after_move", forwardedAfterMove.sum());
+        m.put("cluster.sessions.held_during_move", heldDuringMove.sum());
+        m.put("cluster.sessions.move_barrier_timeouts", moveBarrierTimeouts.sum());
         return m;
     }
 }

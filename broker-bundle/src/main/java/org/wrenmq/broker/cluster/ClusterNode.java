@@ -45,6 +45,8 @@ public final class ClusterNode implements AutoCloseable {
     /** Null without a mirror. */
     private final InboxProgress progress;
     private final Takeovers takeovers = new Takeovers();
+    private final MoveBarrier moveBarrier;
+    private final SessionMoves moves;
 
     private ClusterNode(HazelcastInstance hazelcast, Router router, SessionServices sessions,
                         Supplier<EventExecutor> loops) {
@@ -53,8 +55,9 @@ public final class ClusterNode implements AutoCloseable {
         this.directory = new SubscriptionDirectory(hazelcast, counters, writer);
         this.sessionStore = sessions.store();
         this.mirror = sessionStore instanceof MirroredStore ? new SessionMirror(hazelcast) : null;
-        this.clientOwners = new ClientOwners(hazelcast, sessions.sessions(), counters, writer,
-                new SessionMoves(hazelcast, sessions, counters, mirror, takeovers));
+        this.moveBarrier = new MoveBarrier(hazelcast, directory, loops);
+        this.moves = new SessionMoves(hazelcast, sessions, counters, mirror, takeovers, moveBarrier, directory);
+        this.clientOwners = new ClientOwners(hazelcast, sessions.sessions(), counters, writer, moves);
         if (sessionStore instanceof MirroredStore store) {
             store.connect(mirror, writer, counters);
             this.adoption = new SessionAdoption(hazelcast, mirror, sessions, loops, counters, writer, takeovers);
@@ -105,11 +108,12 @@ public final class ClusterNode implements AutoCloseable {
                 directory.afterMerge();
             }
         });
-        NodeInbox inbox = new NodeInbox(router, counters, takeovers);
+        NodeInbox inbox = new NodeInbox(router, counters, takeovers, moveBarrier::marked);
         hazelcast.<byte[]>getTopic(NodeInbox.topicName(id())).addMessageListener(inbox);
         hazelcast.<byte[]>getReliableTopic(NodeInbox.reliableTopicName(id())).addMessageListener(
                 inbox.reliable(progress, -1));
         directory.start();
+        moveBarrier.start();
         localTree.observe(directory);
         clientOwners.start();
         RetainedSync retainedSync = new RetainedSync(hazelcast.getMap(RetainedSync.MAP), retained);
@@ -199,6 +203,8 @@ public final class ClusterNode implements AutoCloseable {
             if (adoption != null) {
                 writer.execute(() -> adoption.originLeft(gone));
             }
+            moveBarrier.nodeLeft(gone);
+            moves.nodeLeft(gone);
             if (oldest) {
                 writer.execute(() -> {
                     clientOwners.nodeLeft(gone);

@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -131,21 +131,33 @@ final class Forwarder implements RemoteNodes {
             }
             byte[] bytes = PublicationBytes.encode(p);
             if (p.qos() == QoS.AT_MOST_ONCE) {
+                List<UUID> sentTo = sentTo();
                 nodes.forEach((node, groups) -> {
-                    node.sendAtMostOnce(Envelope.write(groups, bytes));
+                    node.sendAtMostOnce(Envelope.write(null, groups, sentTo, bytes));
                     counters.messagesForwarded.increment();
                 });
                 return NOTHING_TO_WAIT;
             }
             CompletableFuture<?>[] held = new CompletableFuture<?>[nodes.size()];
             int i = 0;
+            List<UUID> sentTo = sentTo();
             for (Map.Entry<RemoteNode, List<Envelope.GroupKey>> e : nodes.entrySet()) {
                 RemoteNode node = e.getKey();
-                held[i++] = node.sendReliably(Envelope.write(origin, e.getValue(), bytes))
+                held[i++] = node.sendReliably(Envelope.write(origin, e.getValue(), sentTo, bytes))
                         .whenComplete((ok, failure) -> notHeld(node, failure));
                 counters.messagesForwarded.increment();
             }
             return held.length == 1 ? held[0].thenApply(ok -> null) : CompletableFuture.allOf(held);
+        }
+
+        /** The nodes this message goes to, named in each copy when more than one (see {@link MoveStub}). */
+        private List<UUID> sentTo() {
+            if (nodes.size() < 2) {
+                return List.of();
+            }
+            List<UUID> ids = new ArrayList<>(nodes.size());
+            nodes.keySet().forEach(n -> ids.add(n.id()));
+            return ids;
         }
 
         @Override

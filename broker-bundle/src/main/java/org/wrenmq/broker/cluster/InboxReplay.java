@@ -62,7 +62,7 @@ final class InboxReplay {
 
             @Override
             public void onMessage(Message<byte[]> message) {
-                if (seq <= tail) {
+                if (seq <= tail && !MoveBarrier.isMarker(message.getMessageObject())) {
                     try {
                         Envelope envelope = Envelope.read(message.getMessageObject());
                         if (!envelope.isSwitchedMark()) {

@@ -7,6 +7,7 @@ import com.hazelcast.topic.ReliableMessageListener;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.wrenmq.broker.logging.LogThrottle;
 import java.util.List;
 import org.wrenmq.api.QoS;
@@ -45,18 +46,36 @@ final class NodeInbox implements MessageListener<byte[]> {
         }
     }
 
+    /**
+     * What this thread is routing from another node: who sent it and to which nodes ({@link MoveStub} reads it);
+     * not set while a message published on this node is routed.
+     */
+    static final ThreadLocal<Arrival> ARRIVING = new ThreadLocal<>();
+
+    /** A message from node {@code from} (null if it left), sent to {@code sentTo} when to more than this node. */
+    record Arrival(UUID from, List<UUID> sentTo) {
+    }
+
     private final Router router;
     private final ClusterCounters counters;
     private final Gate gate;
+    /** Takes the move barrier's markers found in the ring buffer ({@link MoveBarrier}). */
+    private final Consumer<byte[]> markers;
     private final LogThrottle unreadableLog = LogThrottle.perMinute();
     private final LogThrottle lostLog = LogThrottle.perMinute();
     /** The number of the last QoS 0 message from each node; read and written on the topic's one event thread. */
     private final Map<UUID, long[]> lastSequence = new ConcurrentHashMap<>();
 
+    /** A dead node's inbox, read by its adopter: the move barrier's markers there are its old node's business. */
     NodeInbox(Router router, ClusterCounters counters, Gate gate) {
+        this(router, counters, gate, marker -> { });
+    }
+
+    NodeInbox(Router router, ClusterCounters counters, Gate gate, Consumer<byte[]> markers) {
         this.router = router;
         this.counters = counters;
         this.gate = gate;
+        this.markers = markers;
     }
 
     static String topicName(UUID node) {
@@ -101,6 +120,10 @@ final class NodeInbox implements MessageListener<byte[]> {
 
     @Override
     public void onMessage(Message<byte[]> message) {
+        if (MoveBarrier.isMarker(message.getMessageObject())) {
+            markers.accept(message.getMessageObject());
+            return;
+        }
         Envelope envelope;
         try {
             envelope = Envelope.read(message.getMessageObject());
@@ -122,18 +145,25 @@ final class NodeInbox implements MessageListener<byte[]> {
             countGaps(message.getPublishingMember(), envelope.sequence());
         }
         List<Envelope.GroupKey> groups = envelope.sharedGroups();
-        router.publishHere(envelope.publication(), new Forwarding() {
-            @Override
-            public boolean takeSharedHere(Subscription picked) {
-                return !groups.isEmpty()
-                        && groups.contains(new Envelope.GroupKey(picked.shareGroup(), picked.topicFilter()));
-            }
+        Member from = message.getPublishingMember();
+        ARRIVING.set(new Arrival(from == null ? null : from.getUuid(), envelope.sentTo()));
+        try {
+            router.publishHere(envelope.publication(), new Forwarding() {
+                @Override
+                public boolean takeSharedHere(Subscription picked) {
+                    return !groups.isEmpty()
+                            && groups.contains(new Envelope.GroupKey(picked.shareGroup(), picked.topicFilter()));
+                }
 
-            @Override
-            public boolean takesDelivery(Subscriber target, Publication p, QoS qos, boolean retainFlag, int[] ids) {
-                return gate.takes(envelope.origin(), target, p, qos, retainFlag, ids);
-            }
-        });
+                @Override
+                public boolean takesDelivery(Subscriber target, Publication p, QoS qos, boolean retainFlag,
+                                             int[] ids) {
+                    return gate.takes(envelope.origin(), target, p, qos, retainFlag, ids);
+                }
+            });
+        } finally {
+            ARRIVING.remove();
+        }
     }
 
     /**

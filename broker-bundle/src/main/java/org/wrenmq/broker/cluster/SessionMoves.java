@@ -9,16 +9,22 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.wrenmq.api.QoS;
+import org.wrenmq.broker.message.Publication;
+import org.wrenmq.broker.routing.Delivery;
 import org.wrenmq.broker.session.Session;
 import org.wrenmq.broker.session.SessionServices;
+import org.wrenmq.broker.store.PublicationBytes;
 import org.wrenmq.broker.store.SessionBytes;
 import org.wrenmq.broker.store.StoreCorruptException;
 import org.wrenmq.broker.store.StoredSession;
@@ -32,6 +38,10 @@ import org.wrenmq.broker.store.StoredSession;
  *
  * <p>If the other node does not answer within {@link #MOVE_TIMEOUT_SECONDS} (it died), the client gets a new
  * session here.
+ *
+ * <p>The messages that still reach the old node for the session after the hand-over come after it on the same
+ * topic ({@link MoveStub}, {@link MoveBarrier}); this node holds what it routes to the session itself until the
+ * old node says nothing more comes, so they go out first.
  */
 final class SessionMoves {
     private static final Logger LOG = LoggerFactory.getLogger(SessionMoves.class);
@@ -39,13 +49,23 @@ final class SessionMoves {
     static final long MOVE_TIMEOUT_SECONDS = 5;
     private static final byte NO_SESSION = 0;
     private static final byte SESSION = 1;
+    /** The session, a move id, and a stub on the old node passing on what still comes there. */
+    private static final byte SESSION_AND_STUB = 2;
+    /** A message the stub passed on. */
+    private static final byte DELIVERY = 3;
+    /** The stub closed: nothing more comes. */
+    private static final byte STUB_CLOSED = 4;
 
     private final HazelcastInstance hazelcast;
     private final String self;
     private final SessionServices services;
     private final ClusterCounters counters;
     /** Sessions being fetched, by client id. */
-    private final Map<String, CompletableFuture<byte[]>> pending = new ConcurrentHashMap<>();
+    private final Map<String, Fetch> pending = new ConcurrentHashMap<>();
+    /** Sessions moved in whose old node still passes messages on, by client id. */
+    private final Map<String, MovingIn> movingIn = new ConcurrentHashMap<>();
+    private final MoveBarrier barrier;
+    private final SubscriptionDirectory directory;
     /** Client ids whose fetch is over (session adopted, or none to be had): the retried CONNECT goes on. */
     private final Set<String> settled = ConcurrentHashMap.newKeySet();
     /** Null without persistence: then a dead node's sessions are not adopted. */
@@ -57,9 +77,19 @@ final class SessionMoves {
     /** A session adopted from a dead node moves on only once every node switched over to this one. */
     private final Takeovers takeovers;
 
+    /** A session asked for, on {@code loop}, from {@code node}. */
+    private record Fetch(CompletableFuture<byte[]> reply, EventExecutor loop, UUID node) {
+    }
+
+    /** A session moved in from {@code from}, whose stub there is open; its deliveries go through {@code loop}. */
+    private record MovingIn(UUID from, long moveId, EventExecutor loop) {
+    }
+
     SessionMoves(HazelcastInstance hazelcast, SessionServices services, ClusterCounters counters,
-                 SessionMirror mirror, Takeovers takeovers) {
+                 SessionMirror mirror, Takeovers takeovers, MoveBarrier barrier, SubscriptionDirectory directory) {
         this.takeovers = takeovers;
+        this.barrier = barrier;
+        this.directory = directory;
         this.mirror = mirror;
         this.hazelcast = hazelcast;
         this.self = hazelcast.getCluster().getLocalMember().getUuid().toString();
@@ -88,9 +118,10 @@ final class SessionMoves {
             }
             awaitingAdoption.remove(clientId);
             CompletableFuture<byte[]> reply = new CompletableFuture<>();
-            pending.put(clientId, reply);
+            Fetch fetch = new Fetch(reply, loop, UUID.fromString(node));
+            pending.put(clientId, fetch);
             reply.orTimeout(MOVE_TIMEOUT_SECONDS, TimeUnit.SECONDS).whenComplete((bytes, late) -> loop.execute(() -> {
-                pending.remove(clientId, reply);
+                pending.remove(clientId, fetch);
                 if (late != null && !ClientOwners.isMember(hazelcast, node) && mirror != null) {
                     settleOrAwaitAdoption(clientId, loop, retry); // it died meanwhile: its session is adopted
                     return;
@@ -145,8 +176,16 @@ final class SessionMoves {
             return;
         }
         Session session = new Session(clientId, loop, services);
+        MovingIn stub = movingIn.get(clientId);
+        if (stub != null) {
+            session.holdForMove();
+        }
         session.adopt(moved);
         services.sessions().open(clientId, false, id -> session);
+        if (stub != null) {
+            barrier.adopted(stub.from(), stub.moveId());
+            loop.schedule(() -> release(clientId, stub), 2 * MoveBarrier.LIMIT_SECONDS, TimeUnit.SECONDS);
+        }
         counters.sessionsMovedIn.increment();
         LOG.info("client '{}': session moved here from another node ({} subscriptions, {} messages)", clientId,
                 moved.subscriptions().size(), moved.entries().size());
@@ -164,31 +203,129 @@ final class SessionMoves {
             return;
         }
         takeovers.beforeMove(session, () -> session.execute(() -> {
-            StoredSession state = session.handOver(services.clock().millis());
+            MoveStub stub = session.subscriptions().isEmpty() ? null : stub(session, UUID.fromString(requester), reply);
+            StoredSession state = session.handOver(services.clock().millis(), stub == null ? null : stub::enqueueOrSend);
             counters.sessionsMovedOut.increment();
-            reply.publish(answer(SESSION, clientId, SessionBytes.encode(state)));
+            if (stub == null) {
+                reply.publish(answer(SESSION, clientId, SessionBytes.encode(state)));
+                return;
+            }
+            reply.publish(answer(SESSION_AND_STUB, clientId, stub.moveId(), SessionBytes.encode(state)));
+            barrier.opened(stub);
         }));
+    }
+
+    /** The stub that keeps the session's subscriptions here while the other nodes learn of the move. */
+    private MoveStub stub(Session session, UUID to, ITopic<byte[]> reply) {
+        MoveStub stub = new MoveStub(session.clientId(), to, barrier.nextMoveId(), session.executor(),
+                session.access(), services.subscriptions(), directory, reply, counters, barrier.members(),
+                barrier::closed);
+        stub.subscribeAs(session.subscriptions());
+        return stub;
     }
 
     private void arrived(Message<byte[]> message) {
         byte[] bytes = message.getMessageObject();
         int idLength = ((bytes[1] & 0xFF) << 8) | (bytes[2] & 0xFF);
         String clientId = new String(bytes, 3, idLength, StandardCharsets.UTF_8);
-        CompletableFuture<byte[]> reply = pending.get(clientId);
-        if (reply != null) {
-            reply.complete(bytes[0] == SESSION ? Arrays.copyOfRange(bytes, 3 + idLength, bytes.length) : null);
+        int at = 3 + idLength;
+        byte kind = bytes[0];
+        if (kind == DELIVERY || kind == STUB_CLOSED) {
+            fromStub(clientId, kind, ByteBuffer.wrap(bytes, at, bytes.length - at));
+            return;
+        }
+        Fetch fetch = pending.get(clientId);
+        if (fetch == null) {
+            return;
+        }
+        if (kind == SESSION_AND_STUB) {
+            long moveId = ByteBuffer.wrap(bytes, at, 8).getLong();
+            movingIn.put(clientId, new MovingIn(fetch.node(), moveId, fetch.loop()));
+            at += 8;
+        }
+        fetch.reply().complete(kind == NO_SESSION ? null : Arrays.copyOfRange(bytes, at, bytes.length));
+    }
+
+    /**
+     * What the old node's stub sends, in order after the session: through the loop the session was adopted on, so
+     * after it, then on the session's own.
+     */
+    private void fromStub(String clientId, byte kind, ByteBuffer in) {
+        long moveId = in.getLong();
+        MovingIn moving = movingIn.get(clientId);
+        if (moving == null || moving.moveId() != moveId) {
+            return;
+        }
+        if (kind == STUB_CLOSED) {
+            moving.loop().execute(() -> release(clientId, moving));
+            return;
+        }
+        QoS qos = QoS.of(in.get());
+        boolean retainFlag = in.get() != 0;
+        int[] ids = new int[in.getShort() & 0xFFFF];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = in.getInt();
+        }
+        byte[] publication = new byte[in.remaining()];
+        in.get(publication);
+        Publication p = PublicationBytes.decode(publication);
+        moving.loop().execute(() -> {
+            Session session = services.sessions().get(clientId);
+            if (session != null) {
+                session.execute(() -> session.deliverMoved(p, qos, retainFlag, ids));
+            }
+        });
+    }
+
+    /** The old node passes nothing more on (or left, or took too long): what was held here goes out. */
+    private void release(String clientId, MovingIn moving) {
+        if (!movingIn.remove(clientId, moving)) {
+            return;
+        }
+        Session session = services.sessions().get(clientId);
+        if (session != null) {
+            session.execute(() -> counters.heldDuringMove.add(session.releaseHeldForMove()));
         }
     }
 
-    private static byte[] answer(byte kind, String clientId, byte[] session) {
+    /** A node left: sessions it was passing messages on for get what was held for them. */
+    void nodeLeft(UUID node) {
+        movingIn.forEach((clientId, moving) -> {
+            if (moving.from().equals(node)) {
+                moving.loop().execute(() -> release(clientId, moving));
+            }
+        });
+    }
+
+    static byte[] delivery(String clientId, long moveId, Delivery d) {
+        byte[] publication = PublicationBytes.encode(d.publication());
+        ByteBuffer bytes = ByteBuffer.allocate(8 + 4 + 4 * d.subscriptionIds().length + publication.length);
+        bytes.putLong(moveId).put((byte) d.qos().value()).put((byte) (d.retainFlag() ? 1 : 0))
+                .putShort((short) d.subscriptionIds().length);
+        for (int id : d.subscriptionIds()) {
+            bytes.putInt(id);
+        }
+        return answer(DELIVERY, clientId, bytes.put(publication).array());
+    }
+
+    static byte[] closed(String clientId, long moveId) {
+        return answer(STUB_CLOSED, clientId, ByteBuffer.allocate(8).putLong(moveId).array());
+    }
+
+    private static byte[] answer(byte kind, String clientId, long moveId, byte[] session) {
+        byte[] withId = ByteBuffer.allocate(8 + session.length).putLong(moveId).put(session).array();
+        return answer(kind, clientId, withId);
+    }
+
+    private static byte[] answer(byte kind, String clientId, byte[] rest) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(kind);
             byte[] id = clientId.getBytes(StandardCharsets.UTF_8);
             out.writeShort(id.length);
             out.write(id);
-            if (session != null) {
-                out.write(session);
+            if (rest != null) {
+                out.write(rest);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

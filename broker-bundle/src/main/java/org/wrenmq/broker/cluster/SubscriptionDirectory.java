@@ -5,6 +5,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
 import com.hazelcast.map.listener.EntryRemovedListener;
+import java.util.Collection;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,6 +13,7 @@ import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wrenmq.broker.routing.SubscriptionTree;
+import org.wrenmq.broker.routing.Topics;
 
 /**
  * Which node has which filters, cluster-wide: a Hazelcast map with one entry per node and filter (not per
@@ -38,6 +40,8 @@ final class SubscriptionDirectory implements SubscriptionTree.Observer {
     /** Writes this node's entries in the order the local tree changed. */
     private final Executor writer;
     private final ClusterCounters counters;
+    /** Told after each filter of another node taken in ({@link MoveBarrier} waits for some). */
+    private volatile Runnable onAdded = () -> { };
 
     SubscriptionDirectory(HazelcastInstance hazelcast, ClusterCounters counters, Executor writer) {
         this.writer = writer;
@@ -57,6 +61,35 @@ final class SubscriptionDirectory implements SubscriptionTree.Observer {
 
     SubscriptionTree remoteTree() {
         return remoteTree;
+    }
+
+    void onAdded(Runnable listener) {
+        this.onAdded = listener;
+    }
+
+    /** Whether this node knows that {@code node} has every filter of {@code keys}. */
+    boolean hasAll(UUID node, Collection<FilterKey> keys) {
+        RemoteNode n = nodes.get(node);
+        return n != null && n.filters().containsAll(keys);
+    }
+
+    /** Whether a message on {@code topic} published here now goes to {@code node} (for a plain subscription). */
+    boolean routesTo(UUID node, String topic) {
+        RemoteNode n = nodes.get(node);
+        if (n == null) {
+            return false;
+        }
+        for (FilterKey key : n.filters()) {
+            if (key.shareGroup() == null && Topics.matches(key.topicFilter(), topic)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The other node as this node sends to it, or null when it never had a filter here. */
+    RemoteNode node(UUID id) {
+        return nodes.get(id);
     }
 
     // ---- this node's filters (called under the local tree's lock) ----
@@ -88,6 +121,7 @@ final class SubscriptionDirectory implements SubscriptionTree.Observer {
             remoteTree.add(node.subscription(key));
             counters.remoteFilters.increment();
             counters.remoteFiltersAdded.increment();
+            onAdded.run();
         }
     }
 
@@ -171,12 +205,12 @@ final class SubscriptionDirectory implements SubscriptionTree.Observer {
     private final class Changes implements EntryAddedListener<String, String>, EntryRemovedListener<String, String> {
         @Override
         public void entryAdded(EntryEvent<String, String> event) {
-            added(FilterKey.parse(event.getKey()));
+            HeldEvents.apply(self, () -> added(FilterKey.parse(event.getKey())));
         }
 
         @Override
         public void entryRemoved(EntryEvent<String, String> event) {
-            removed(FilterKey.parse(event.getKey()));
+            HeldEvents.apply(self, () -> removed(FilterKey.parse(event.getKey())));
         }
     }
 }

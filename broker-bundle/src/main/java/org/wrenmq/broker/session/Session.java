@@ -3,9 +3,11 @@ package org.wrenmq.broker.session;
 import io.netty.util.concurrent.EventExecutor;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wrenmq.api.QoS;
@@ -53,6 +55,11 @@ public final class Session implements Subscriber {
     private final Outbox outbox;
     /** While a move to another loop settles: the deliveries it holds back; null otherwise. */
     private LoopMove move;
+    /** A session moved in from another cluster node: what is routed here waits behind what that node still
+     *  forwards ({@link #holdForMove}); null otherwise. */
+    private ArrayDeque<Delivery> heldForMove;
+    /** Handed over to another cluster node: where the deliveries that still reach this session go; null otherwise. */
+    private Consumer<Delivery> movedOn;
     /** Made when the first QoS 2 message comes in: most sessions never receive one. */
     private IncomingQos2 incomingQos2;
     private final WillAndExpiry willAndExpiry;
@@ -334,6 +341,15 @@ public final class Session implements Subscriber {
      *     keeping its packet id, and the packet ids of incoming QoS 2 messages awaiting PUBREL
      */
     public StoredSession handOver(long nowMillis) {
+        return handOver(nowMillis, null);
+    }
+
+    /**
+     * As {@link #handOver(long)}; the deliveries that still reach this session afterwards (routed to it just
+     * before, on their way to its loop) go to {@code movedOn}, their store entries removed here.
+     */
+    public StoredSession handOver(long nowMillis, Consumer<Delivery> movedOn) {
+        this.movedOn = movedOn;
         if (outlet != null) {
             outlet.takenOver();
             willAndExpiry.takenOver();
@@ -463,9 +479,63 @@ public final class Session implements Subscriber {
     }
 
     private void deliverNow(Delivery d) {
-        if (!ended) {
+        if (ended) {
+            if (movedOn != null) {
+                if (d.stored() != null) {
+                    services.store().removeEntry(clientId, d.stored());
+                }
+                movedOn.accept(d);
+            }
+        } else if (heldForMove != null) {
+            heldForMove.add(d);
+        } else {
             outbox.enqueueOrSend(d);
         }
+    }
+
+    /**
+     * Holds the deliveries routed to this session, until {@link #releaseHeldForMove}: a session moving in from
+     * another cluster node gets first what that node still forwards for it ({@link #deliverMoved}).
+     */
+    public void holdForMove() {
+        heldForMove = new ArrayDeque<>();
+    }
+
+    /**
+     * The old node forwards nothing more: the deliveries held go out, in the order they came.
+     *
+     * @return how many were held
+     */
+    public int releaseHeldForMove() {
+        ArrayDeque<Delivery> held = heldForMove;
+        heldForMove = null;
+        if (held == null || ended) {
+            return 0;
+        }
+        held.forEach(outbox::enqueueOrSend);
+        return held.size();
+    }
+
+    /**
+     * A message the node this session moved from received for it after the hand-over: it goes out ahead of what
+     * {@link #holdForMove} holds; QoS 1/2 written to the store as the router writes them.
+     */
+    public void deliverMoved(Publication p, QoS qos, boolean retainFlag, int[] subscriptionIds) {
+        if (ended) {
+            return;
+        }
+        StoredEntry entry = null;
+        if (qos != QoS.AT_MOST_ONCE && persistent && services.store().durable()) {
+            entry = new StoredEntry(nextStoreSeq(), services.store().addMessage(p), qos, retainFlag, subscriptionIds,
+                    false);
+            services.store().addEntry(clientId, entry);
+        }
+        outbox.enqueueOrSend(new Delivery(p, qos, retainFlag, subscriptionIds, entry, false));
+    }
+
+    /** Runs {@code then} on {@code loop} once every loop of its group finished the task it was running. */
+    public static void afterRoutingOn(EventExecutor loop, Runnable then) {
+        LoopMove.afterRoutingOn(loop, then);
     }
 
     /** Sends queued messages while the window and the transport allow. */

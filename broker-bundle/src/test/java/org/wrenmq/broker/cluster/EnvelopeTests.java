@@ -36,6 +36,23 @@ class EnvelopeTests {
     }
 
     @Test
+    @DisplayName("names the nodes it was sent to when more than one, with its identity; reads as version 2 when "
+            + "sent to one node without identity (a QoS 0 message)")
+    void sentTo() {
+        List<UUID> nodes = List.of(UUID.randomUUID(), UUID.randomUUID());
+        Envelope.Origin origin = new Envelope.Origin(UUID.randomUUID(), 3);
+        byte[] toTwo = Envelope.write(origin, List.of(), nodes, PublicationBytes.encode(MESSAGE));
+        byte[] toOne = Envelope.write(null, List.of(), List.of(), PublicationBytes.encode(MESSAGE));
+
+        assertThat(Envelope.read(toTwo).sentTo()).isEqualTo(nodes);
+        assertThat(Envelope.read(toTwo).origin()).isEqualTo(origin);
+        assertThat(Envelope.read(toTwo).publication().topic()).isEqualTo("plant/line-1");
+        assertThat(toOne[0]).as("version").isEqualTo((byte) 2);
+        assertThat(Envelope.read(toOne).sentTo()).isEmpty();
+        assertThat(Envelope.read(toOne).origin()).isNull();
+    }
+
+    @Test
     @DisplayName("unnumbered (a QoS 1/2 message, counted by its ring buffer instead) reads as number 0")
     void unnumbered() {
         assertThat(Envelope.read(Envelope.write(List.of(), PublicationBytes.encode(MESSAGE))).sequence()).isZero();
@@ -47,7 +64,7 @@ class EnvelopeTests {
     void originRoundTrip() {
         Envelope.Origin origin = new Envelope.Origin(UUID.randomUUID(), 7);
 
-        Envelope read = Envelope.read(Envelope.write(origin, List.of(), PublicationBytes.encode(MESSAGE)));
+        Envelope read = Envelope.read(Envelope.write(origin, List.of(), List.of(), PublicationBytes.encode(MESSAGE)));
 
         assertThat(read.origin()).isEqualTo(origin);
         assertThat(read.isSwitchedMark()).isFalse();

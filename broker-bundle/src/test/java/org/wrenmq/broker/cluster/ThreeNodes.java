@@ -5,6 +5,7 @@ import com.hazelcast.core.HazelcastInstance;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
 import org.wrenmq.broker.Broker;
@@ -73,6 +74,11 @@ final class ThreeNodes implements AutoCloseable {
      */
     void kill(int i) {
         hazelcast(i).getLifecycleService().terminate();
+    }
+
+    /** Node {@code i}'s cluster member id. */
+    UUID memberId(int i) {
+        return hazelcast(i).getCluster().getLocalMember().getUuid();
     }
 
     long counter(int i, String name) {

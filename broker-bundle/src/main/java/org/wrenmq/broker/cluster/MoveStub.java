@@ -1,0 +1,195 @@
+package org.wrenmq.broker.cluster;
+
+import com.hazelcast.topic.ITopic;
+import io.netty.util.concurrent.EventExecutor;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.wrenmq.broker.auth.ClientAccess;
+import org.wrenmq.broker.message.Publication;
+import org.wrenmq.broker.routing.Delivery;
+import org.wrenmq.broker.routing.Subscriber;
+import org.wrenmq.broker.routing.Subscription;
+import org.wrenmq.broker.routing.SubscriptionTree;
+
+/**
+ * What stays of a persistent session on the node it was handed over from, until every node sends the session's
+ * messages to the new node ({@link MoveBarrier}): the session's subscriptions, held by this stub in the node's tree
+ * (so the node's filters do not leave the directory meanwhile), and each message they still bring here passed on
+ * to the new node, in arrival order, after the session itself (same topic, same thread).
+ *
+ * <p>Which messages it passes on: exactly those the new node does not route to the session by itself. A message
+ * from another node that also sent it to the new node ({@link Envelope#sentTo}) is not, nor a message published
+ * on the new node after it adopted the session (its marker came), nor one published here once this node sends
+ * the topic to the new node itself. Deliveries that were on their way to the session when it was handed over
+ * come here too ({@code Session.handOver}); a message that reached both the session and this stub (routed in the
+ * instant both were in the tree) is passed on once.
+ *
+ * <p>Threading: deliveries and the closing run on the session's last event loop; {@link #acked} on any thread.
+ */
+final class MoveStub implements Subscriber {
+    private static final Logger LOG = LoggerFactory.getLogger(MoveStub.class);
+
+    private final String clientId;
+    private final UUID newNode;
+    private final long moveId;
+    private final EventExecutor loop;
+    private final ClientAccess access;
+    private final SubscriptionTree tree;
+    private final SubscriptionDirectory directory;
+    private final ITopic<byte[]> toNewNode;
+    private final ClusterCounters counters;
+    private final Consumer<MoveStub> whenClosed;
+    private final List<Subscription> subscriptions = new ArrayList<>();
+    /** Nodes whose marker has not come yet; guarded by this. */
+    private final Set<UUID> awaited;
+    /** The new node adopted the session: what is published there from now on reaches it there. */
+    private volatile boolean newNodeHasIt;
+    /** On the loop only. */
+    private boolean closed;
+    private Publication last;
+
+    MoveStub(String clientId, UUID newNode, long moveId, EventExecutor loop, ClientAccess access,
+             SubscriptionTree tree, SubscriptionDirectory directory, ITopic<byte[]> toNewNode,
+             ClusterCounters counters, Set<UUID> awaited, Consumer<MoveStub> whenClosed) {
+        this.clientId = clientId;
+        this.newNode = newNode;
+        this.moveId = moveId;
+        this.loop = loop;
+        this.access = access;
+        this.tree = tree;
+        this.directory = directory;
+        this.toNewNode = toNewNode;
+        this.counters = counters;
+        this.awaited = new HashSet<>(awaited);
+        this.whenClosed = whenClosed;
+    }
+
+    long moveId() {
+        return moveId;
+    }
+
+    UUID newNode() {
+        return newNode;
+    }
+
+    /** Takes the session's subscriptions over in this node's tree; on the loop, before the session ends. */
+    void subscribeAs(List<Subscription> sessions) {
+        for (Subscription s : sessions) {
+            Subscription mine = new Subscription(this, s.topicFilter(), s.shareGroup(), s.qos(), s.noLocal(),
+                    s.retainAsPublished(), s.retainHandling(), s.subscriptionId());
+            subscriptions.add(mine);
+            tree.add(mine);
+        }
+        loop.schedule(this::limitReached, MoveBarrier.LIMIT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** The filters the new node must have before a node may stop sending them here. */
+    List<FilterKey> filtersOnNewNode() {
+        List<FilterKey> keys = new ArrayList<>(subscriptions.size());
+        subscriptions.forEach(s -> keys.add(new FilterKey(newNode, s.shareGroup(), s.topicFilter())));
+        return keys;
+    }
+
+    /** {@code node}'s marker came (or it left): nothing more it sent before will come here. Any thread. */
+    void acked(UUID node) {
+        boolean last;
+        synchronized (this) {
+            if (node.equals(newNode)) {
+                newNodeHasIt = true;
+            }
+            last = awaited.remove(node) && awaited.isEmpty();
+        }
+        if (last) {
+            loop.execute(this::close);
+        }
+    }
+
+    /** Whether this node must pass a message on {@code topic} on: see the class comment. On the routing thread. */
+    @Override
+    public boolean mayRead(String topic) {
+        if (!access.mayRead(topic)) {
+            return false;
+        }
+        NodeInbox.Arrival from = NodeInbox.ARRIVING.get();
+        if (from == null) {
+            return !directory.routesTo(newNode, topic);
+        }
+        if (newNode.equals(from.from())) {
+            return !newNodeHasIt;
+        }
+        return !from.sentTo().contains(newNode);
+    }
+
+    @Override
+    public void enqueueOrSend(Delivery d) {
+        if (d.publication() == last) {
+            return;
+        }
+        last = d.publication();
+        toNewNode.publish(SessionMoves.delivery(clientId, moveId, d));
+        counters.forwardedAfterMove.increment();
+    }
+
+    private void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (Subscription s : subscriptions) {
+            tree.remove(this, s.topicFilter(), s.shareGroup());
+        }
+        toNewNode.publish(SessionMoves.closed(clientId, moveId));
+        whenClosed.accept(this);
+    }
+
+    private void limitReached() {
+        if (!closed) {
+            Set<UUID> missing;
+            synchronized (this) {
+                missing = Set.copyOf(awaited);
+            }
+            counters.moveBarrierTimeouts.increment();
+            LOG.warn("client '{}': after its hand-over to node {}, node(s) {} did not confirm within {} s that they "
+                    + "send its messages there; this node stops passing them on", clientId, newNode, missing,
+                    MoveBarrier.LIMIT_SECONDS);
+            close();
+        }
+    }
+
+    @Override
+    public String clientId() {
+        return clientId;
+    }
+
+    @Override
+    public EventExecutor executor() {
+        return loop;
+    }
+
+    @Override
+    public boolean isOnline() {
+        return false;
+    }
+
+    @Override
+    public boolean isPersistent() {
+        return false;
+    }
+
+    @Override
+    public long nextStoreSeq() {
+        return 0;
+    }
+
+    @Override
+    public String toString() {
+        return "moved session '" + clientId + "' (to node " + newNode + ")";
+    }
+}

@@ -1,0 +1,192 @@
+package org.wrenmq.broker.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.wrenmq.api.MqttBroker.ClientInfo;
+import org.wrenmq.broker.conformance.Packet;
+import org.wrenmq.broker.conformance.Packets;
+import org.wrenmq.broker.conformance.RawClient;
+import org.wrenmq.broker.mqtt5.Paho5;
+import org.wrenmq.broker.testing.PacketType;
+
+/**
+ * The instant of a persistent session's move from node 1 to node 2: node 3 has not learnt of it yet (its
+ * subscription directory's events held back by a test hook) and still sends the session's messages to node 1.
+ * They must reach the client resumed on node 2 all the same, once each, in each publisher's order. Three nodes in
+ * this JVM; raw MQTT 3.1.1 clients for the session, Paho MQTT 5 publishers.
+ */
+@Timeout(120)
+@DisplayName("a persistent session's hand-over to another node")
+class HandOverTests {
+    private static final Duration PATIENCE = Duration.ofSeconds(20);
+    private static final int OLD = 0;
+    private static final int NEW = 1;
+    private static final int LATE = 2;
+    private static ThreeNodes cluster;
+    private final List<AutoCloseable> clients = new ArrayList<>();
+    private UUID held;
+
+    @BeforeAll
+    static void startCluster() {
+        cluster = new ThreeNodes("handover");
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @AfterEach
+    void closeClients() throws Exception {
+        if (held != null) {
+            HeldEvents.release(held);
+        }
+        for (AutoCloseable c : clients) {
+            c.close();
+        }
+    }
+
+    @Test
+    @DisplayName("[MQTT-4.6.0-5] a QoS 1 message published on a node that still sends the session's messages to its "
+            + "old node reaches the resumed session on the new node once, before the messages published after it")
+    void messageSentToTheOldNodeAfterTheHandOverIsPassedOn() throws Exception {
+        String id = "handover-qos1";
+        String topic = "handover/qos1";
+        RawClient resumed = moveWhileNodeThreeIsLate(id, topic, 1);
+        long passedOn = cluster.counter(OLD, "cluster.sessions.forwarded_after_move");
+        Paho5 publisher = paho(LATE, "publisher-qos1");
+
+        publisher.publish(topic, "during", 1);
+        assertThat(receiveQos1(resumed)).isEqualTo("during");
+        assertThat(cluster.counter(OLD, "cluster.sessions.forwarded_after_move")).isEqualTo(passedOn + 1);
+
+        releaseNodeThree();
+        publisher.publish(topic, "after-1", 1);
+        publisher.publish(topic, "after-2", 1);
+        assertThat(receiveQos1(resumed)).isEqualTo("after-1");
+        assertThat(receiveQos1(resumed)).isEqualTo("after-2");
+        resumed.send(Packets.pingreq()).expect(PacketType.PINGRESP);
+    }
+
+    @Test
+    @DisplayName("[MQTT-4.3.3-2] [MQTT-4.6.0-5] QoS 2 messages from publishers on all three nodes during the move: "
+            + "each delivered once, each publisher's in order")
+    void qos2FromEveryNodeOnceAndInOrder() throws Exception {
+        String id = "handover-qos2";
+        String topic = "handover/qos2";
+        RawClient resumed = moveWhileNodeThreeIsLate(id, topic, 2);
+        Map<String, Paho5> publishers = new LinkedHashMap<>();
+        publishers.put("late", paho(LATE, "publisher-late"));
+        publishers.put("old", paho(OLD, "publisher-old"));
+        publishers.put("new", paho(NEW, "publisher-new"));
+
+        List<String> sent = new ArrayList<>();
+        for (int i = 1; i <= 6; i++) {
+            if (i == 4) {
+                releaseNodeThree();
+            }
+            for (Map.Entry<String, Paho5> p : publishers.entrySet()) {
+                String payload = p.getKey() + "-" + i;
+                p.getValue().publish(topic, payload, 2);
+                sent.add(payload);
+            }
+        }
+
+        List<String> received = receiveQos2(resumed, sent.size());
+        assertThat(received).as("each once").containsExactlyInAnyOrderElementsOf(sent);
+        for (String p : publishers.keySet()) {
+            assertThat(received.stream().filter(m -> m.startsWith(p + "-")))
+                    .as("in the order publisher %s sent them", p)
+                    .containsExactly(p + "-1", p + "-2", p + "-3", p + "-4", p + "-5", p + "-6");
+        }
+    }
+
+    /**
+     * Subscribes {@code id} on node 1 (known on node 3), holds node 3's directory events back, and resumes the
+     * session on node 2 after its client left node 1.
+     */
+    private RawClient moveWhileNodeThreeIsLate(String id, String topic, int qos) {
+        long known = cluster.counter(LATE, "cluster.subscriptions.remote_added");
+        RawClient first = raw(OLD).connectAccepted(Packets.connect(id).cleanSession(false)).subscribe(topic, qos);
+        await().atMost(PATIENCE).until(() -> cluster.counter(LATE, "cluster.subscriptions.remote_added") > known);
+        first.close();
+        await().atMost(PATIENCE).until(() -> !client(OLD, id).connected());
+
+        held = cluster.memberId(LATE);
+        HeldEvents.hold(held);
+        RawClient resumed = raw(NEW);
+        assertThat(resumed.connect(Packets.connect(id).cleanSession(false)).sessionPresent()).isTrue();
+        return resumed;
+    }
+
+    private void releaseNodeThree() {
+        HeldEvents.release(held);
+        held = null;
+    }
+
+    /** The next message's payload, acknowledged (QoS 1). */
+    private static String receiveQos1(RawClient client) {
+        Packet p = client.expect(PacketType.PUBLISH);
+        assertThat(p.qos()).isEqualTo(1);
+        client.send(Packets.puback(p.packetId()));
+        return p.payload();
+    }
+
+    /**
+     * Receives {@code count} QoS 2 messages, answering each PUBLISH with PUBREC and each PUBREL with PUBCOMP as
+     * they come (the broker sends the next PUBLISH before the last PUBREL), then asserts that nothing more comes.
+     */
+    private static List<String> receiveQos2(RawClient client, int count) {
+        List<String> received = new ArrayList<>();
+        boolean pinged = false;
+        while (true) {
+            Packet p = client.poll(PATIENCE).orElseThrow(() -> new AssertionError("only " + received));
+            if (p.type() == PacketType.PUBLISH) {
+                assertThat(p.qos()).isEqualTo(2);
+                assertThat(received.size()).as("a message more than sent: %s", p.payload()).isLessThan(count);
+                received.add(p.payload());
+                client.send(Packets.pubrec(p.packetId()));
+            } else if (p.type() == PacketType.PUBREL) {
+                client.send(Packets.pubcomp(p.packetId()));
+            } else if (p.type() == PacketType.PINGRESP) {
+                return received;
+            }
+            if (received.size() == count && !pinged) {
+                client.send(Packets.pingreq());
+                pinged = true;
+            }
+        }
+    }
+
+    private RawClient raw(int node) {
+        RawClient c = RawClient.open(cluster.port(node));
+        clients.add(c);
+        return c;
+    }
+
+    private Paho5 paho(int node, String id) throws Exception {
+        Paho5 c = new Paho5(cluster.port(node), id);
+        clients.add(c);
+        return c.connect();
+    }
+
+    private static ClientInfo client(int node, String id) {
+        return cluster.node(node).clients().stream().filter(c -> c.clientId().equals(id)).findFirst()
+                .orElseThrow(() -> new AssertionError("no session '" + id + "' on node " + (node + 1)));
+    }
+}

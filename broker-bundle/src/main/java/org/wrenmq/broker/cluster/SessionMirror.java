@@ -17,6 +17,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.wrenmq.broker.message.Publication;
 import org.wrenmq.broker.store.SessionBytes;
 import org.wrenmq.broker.store.StoredEntry;
@@ -47,6 +50,12 @@ final class SessionMirror {
     private final IMap<String, byte[]> messages;
     /** Message writes not confirmed yet, by key: a removal waits for the write, so it never arrives first. */
     private final Map<String, CompletableFuture<Void>> writing = new ConcurrentHashMap<>();
+    /**
+     * Where what waits for a message write runs (a publisher's acknowledgement, a removal): one thread of the
+     * mirror's own. Hazelcast's default for a callback starts a new thread per callback where the JVM's common pool
+     * has one thread (2 CPUs or fewer), and a Hazelcast thread itself must not invoke other operations.
+     */
+    private final Executor completions = completions();
 
     SessionMirror(HazelcastInstance hazelcast) {
         this.self = hazelcast.getCluster().getLocalMember().getUuid();
@@ -60,7 +69,7 @@ final class SessionMirror {
 
     /** The session's record, owned by this node (its messages are written one by one). */
     CompletionStage<Void> putSession(StoredSession s) {
-        return headers.setAsync(s.clientId(), header(self, withoutMessages(s)));
+        return onCompletions(headers.setAsync(s.clientId(), header(self, withoutMessages(s))));
     }
 
     /**
@@ -85,7 +94,7 @@ final class SessionMirror {
         byte[] record = SessionBytes.encode(new StoredSession(clientId, 0, 0, List.of(), null, 0, List.of(entry),
                 List.of(), Map.of(entry.messageId(), p)));
         byte[] value = ByteBuffer.allocate(Long.BYTES + record.length).putLong(ringSeq).put(record).array();
-        CompletableFuture<Void> written = messages.setAsync(key, value).toCompletableFuture();
+        CompletableFuture<Void> written = onCompletions(messages.setAsync(key, value));
         writing.put(key, written);
         written.whenComplete((ok, failure) -> writing.remove(key, written));
         return written;
@@ -163,6 +172,29 @@ final class SessionMirror {
     /** Drops what is left of a node's messages once its sessions were adopted (the adopter wrote its own). */
     void forget(UUID node) {
         messages.removeAll(new KeyPrefix(node.toString()));
+    }
+
+    /** {@code write}, completing on {@link #completions}. */
+    private CompletableFuture<Void> onCompletions(CompletionStage<Void> write) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        write.whenCompleteAsync((ok, failure) -> {
+            if (failure == null) {
+                done.complete(null);
+            } else {
+                done.completeExceptionally(failure);
+            }
+        }, completions);
+        return done;
+    }
+
+    private static Executor completions() {
+        ThreadPoolExecutor thread = new ThreadPoolExecutor(1, 1, 1, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "wrenmq-cluster-mirror");
+            t.setDaemon(true);
+            return t;
+        });
+        thread.allowCoreThreadTimeOut(true);
+        return thread;
     }
 
     private static StoredSession withoutMessages(StoredSession s) {

@@ -51,9 +51,8 @@ final class SessionMirror {
     /** Message writes not confirmed yet, by key: a removal waits for the write, so it never arrives first. */
     private final Map<String, CompletableFuture<Void>> writing = new ConcurrentHashMap<>();
     /**
-     * Where what waits for a message write runs (a publisher's acknowledgement, a removal): one thread of the
-     * mirror's own. Hazelcast's default for a callback starts a new thread per callback where the JVM's common pool
-     * has one thread (2 CPUs or fewer), and a Hazelcast thread itself must not invoke other operations.
+     * Where what waits for a mirror write runs (a removal, a publisher's acknowledgement): one thread of the
+     * mirror's own, as a Hazelcast thread must not invoke other operations.
      */
     private final Executor completions = completions();
 

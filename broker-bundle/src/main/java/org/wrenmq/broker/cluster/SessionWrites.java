@@ -16,13 +16,10 @@ import java.util.concurrent.CompletionStage;
  * remove it from there.
  */
 final class SessionWrites {
-    /**
-     * The most messages one write carries; more wait for the next one. Small, as each removal rewrites the rest of
-     * its batch; a publisher's window of 20 fills a few batches anyway.
-     */
-    static final int MAX_BATCH = 64;
+    /** The most messages one write carries; more wait for the next one. */
+    static final int MAX_BATCH = 1_000;
     /** The most bytes one write carries (but at least one message). */
-    static final int MAX_BATCH_BYTES = 64 << 10;
+    static final int MAX_BATCH_BYTES = 1 << 20;
 
     /** Writes one batch under the key of its first message; completes once the cluster holds it with its backups. */
     interface Writer {

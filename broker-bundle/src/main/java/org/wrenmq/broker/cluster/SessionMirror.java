@@ -20,7 +20,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.wrenmq.broker.message.Publication;
 import org.wrenmq.broker.store.SessionBytes;
 import org.wrenmq.broker.store.StoredEntry;
@@ -33,10 +32,8 @@ import org.wrenmq.broker.store.StoredSession;
  * <ul>
  *   <li>{@code wrenmq.sessions}: per client id, the node that holds the session and its record (subscriptions,
  *   expiry, will), without messages;</li>
- *   <li>{@code wrenmq.session-messages}: per node, client id and entry number, queued or in-flight QoS 1/2
- *   messages, written when the node's store writes them (a {@link MessageBatch}: those of a session that queued while
- *   its previous write was under way, keyed by the first one's number) and removed when the client finished
- *   them.</li>
+ *   <li>{@code wrenmq.session-messages}: per node, client id and entry number, one queued or in-flight QoS 1/2
+ *   message, written when the node's store writes it and removed when the client finished it.</li>
  * </ul>
  * An entry's key starts with its node's id, so the keys of two nodes never meet (a session moving from one to the
  * other writes new ones while the old ones are removed).
@@ -54,12 +51,10 @@ final class SessionMirror {
     /** Message writes not confirmed yet, by key: a removal waits for the write, so it never arrives first. */
     private final Map<String, CompletableFuture<Void>> writing = new ConcurrentHashMap<>();
     /**
-     * Where what waits for a mirror write runs (the session's next write, a removal, a publisher's acknowledgement):
-     * one thread of the mirror's own, as a Hazelcast thread must not invoke other operations.
+     * Where what waits for a mirror write runs (a removal, a publisher's acknowledgement): one thread of the
+     * mirror's own, as a Hazelcast thread must not invoke other operations.
      */
     private final Executor completions = completions();
-    /** Per client id, its messages on their way to the mirror and where each written one is held. */
-    private final Map<String, SessionWrites> sessionWrites = new ConcurrentHashMap<>();
 
     SessionMirror(HazelcastInstance hazelcast) {
         this.self = hazelcast.getCluster().getLocalMember().getUuid();
@@ -71,9 +66,9 @@ final class SessionMirror {
         return self;
     }
 
-    /** The session's record, owned by this node (its messages are written apart, {@link #putMessage}). */
+    /** The session's record, owned by this node (its messages are written one by one). */
     CompletionStage<Void> putSession(StoredSession s) {
-        return onCompletions(() -> headers.setAsync(s.clientId(), header(self, withoutMessages(s))));
+        return onCompletions(headers.setAsync(s.clientId(), header(self, withoutMessages(s))));
     }
 
     /**
@@ -85,13 +80,8 @@ final class SessionMirror {
         String prefix = prefix(self, clientId);
         CompletableFuture<?>[] before = writing.entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
                 .map(Map.Entry::getValue).toArray(CompletableFuture[]::new);
-        CompletableFuture.allOf(before).whenComplete((ok, failure) -> writer.execute(() -> {
-            messages.removeAll(new KeyPrefix(prefix));
-            sessionWrites.computeIfPresent(clientId, (id, writes) -> {
-                writes.forgetWritten();
-                return writes.idle() ? null : writes;
-            });
-        }));
+        CompletableFuture.allOf(before).whenComplete((ok, failure) -> writer.execute(
+                () -> messages.removeAll(new KeyPrefix(prefix))));
     }
 
     /**
@@ -102,45 +92,20 @@ final class SessionMirror {
         String key = key(self, clientId, entry.seq());
         byte[] record = SessionBytes.encode(new StoredSession(clientId, 0, 0, List.of(), null, 0, List.of(entry),
                 List.of(), Map.of(entry.messageId(), p)));
-        CompletableFuture<Void> written = new CompletableFuture<>();
+        byte[] value = ByteBuffer.allocate(Long.BYTES + record.length).putLong(ringSeq).put(record).array();
+        CompletableFuture<Void> written = onCompletions(messages.setAsync(key, value));
         writing.put(key, written);
-        // added within compute: a session's writes are forgotten (below) only while they are idle
-        sessionWrites.compute(clientId, (id, writes) -> {
-            SessionWrites mine = writes != null ? writes : new SessionWrites((firstSeq, batch) -> onCompletions(
-                    () -> messages.setAsync(key(self, id, firstSeq), batch.encode())));
-            mine.add(new MessageBatch.Message(entry.seq(), ringSeq, record)).whenComplete((ok, failure) -> {
-                writing.remove(key, written);
-                if (failure == null) {
-                    written.complete(null);
-                } else {
-                    written.completeExceptionally(failure);
-                }
-            });
-            return mine;
-        });
+        written.whenComplete((ok, failure) -> writing.remove(key, written));
         return written;
     }
 
     void removeMessage(String clientId, long seq) {
-        CompletableFuture<Void> before = writing.get(key(self, clientId, seq));
+        String key = key(self, clientId, seq);
+        CompletableFuture<Void> before = writing.get(key);
         if (before == null) {
-            removeWritten(clientId, seq);
+            messages.deleteAsync(key);
         } else {
-            before.whenComplete((ok, failure) -> removeWritten(clientId, seq));
-        }
-    }
-
-    /** Removes a message whose write completed: from its batch, or with its batch when it was the last there. */
-    private void removeWritten(String clientId, long seq) {
-        SessionWrites.Removal[] removal = {new SessionWrites.Removal.Entry(seq)};
-        sessionWrites.computeIfPresent(clientId, (id, writes) -> {
-            removal[0] = writes.remove(seq);
-            return writes.idle() ? null : writes;
-        });
-        if (removal[0] instanceof SessionWrites.Removal.FromBatch b) {
-            messages.submitToKey(key(self, clientId, b.firstSeq()), new MessageBatch.Drop(seq));
-        } else if (removal[0] instanceof SessionWrites.Removal.Entry e) {
-            messages.deleteAsync(key(self, clientId, e.firstSeq()));
+            before.whenComplete((ok, failure) -> messages.deleteAsync(key));
         }
     }
 
@@ -175,13 +140,13 @@ final class SessionMirror {
         Map<String, List<StoredSession>> messagesByClient = new LinkedHashMap<>();
         Map<String, Map<Long, Long>> fromRing = new HashMap<>();
         for (Map.Entry<String, byte[]> e : messages.entrySet(new KeyPrefix(node.toString()))) {
-            for (MessageBatch.Message m : MessageBatch.decode(e.getValue(), -1).messages()) {
-                StoredSession one = SessionBytes.decode(m.record());
-                messagesByClient.computeIfAbsent(one.clientId(), id -> new ArrayList<>()).add(one);
-                if (m.ringSeq() >= 0) {
-                    fromRing.computeIfAbsent(one.clientId(), id -> new HashMap<>()).put(one.entries().get(0).seq(),
-                            m.ringSeq());
-                }
+            byte[] value = e.getValue();
+            StoredSession one = SessionBytes.decode(Arrays.copyOfRange(value, Long.BYTES, value.length));
+            messagesByClient.computeIfAbsent(one.clientId(), id -> new ArrayList<>()).add(one);
+            long ringSeq = ByteBuffer.wrap(value).getLong();
+            if (ringSeq >= 0) {
+                fromRing.computeIfAbsent(one.clientId(), id -> new HashMap<>()).put(one.entries().get(0).seq(),
+                        ringSeq);
             }
         }
         List<Held> sessions = new ArrayList<>();
@@ -208,14 +173,8 @@ final class SessionMirror {
         messages.removeAll(new KeyPrefix(node.toString()));
     }
 
-    /** Starts {@code write}; what waits for it runs on {@link #completions}, even when it fails at once. */
-    private CompletableFuture<Void> onCompletions(Supplier<CompletionStage<Void>> start) {
-        CompletionStage<Void> write;
-        try {
-            write = start.get();
-        } catch (RuntimeException notStarted) { // the member is shutting down
-            write = CompletableFuture.failedFuture(notStarted);
-        }
+    /** {@code write}, completing on {@link #completions}. */
+    private CompletableFuture<Void> onCompletions(CompletionStage<Void> write) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         write.whenCompleteAsync((ok, failure) -> {
             if (failure == null) {
@@ -228,13 +187,13 @@ final class SessionMirror {
     }
 
     private static Executor completions() {
-        ThreadPoolExecutor one = new ThreadPoolExecutor(1, 1, 1, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+        ThreadPoolExecutor thread = new ThreadPoolExecutor(1, 1, 1, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "wrenmq-cluster-mirror");
             t.setDaemon(true);
             return t;
         });
-        one.allowCoreThreadTimeOut(true); // ends after a second idle: a stopped node leaves no thread behind
-        return one;
+        thread.allowCoreThreadTimeOut(true);
+        return thread;
     }
 
     private static StoredSession withoutMessages(StoredSession s) {

@@ -187,13 +187,13 @@ final class SessionMirror {
     }
 
     private static Executor completions() {
-        ThreadPoolExecutor thread = new ThreadPoolExecutor(1, 1, 1, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+        ThreadPoolExecutor one = new ThreadPoolExecutor(1, 1, 1, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "wrenmq-cluster-mirror");
             t.setDaemon(true);
             return t;
         });
-        thread.allowCoreThreadTimeOut(true);
-        return thread;
+        one.allowCoreThreadTimeOut(true); // ends after a second idle: a stopped node leaves no thread behind
+        return one;
     }
 
     private static StoredSession withoutMessages(StoredSession s) {

@@ -21,6 +21,9 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.wrenmq.broker.message.Publication;
 import org.wrenmq.broker.store.SessionBytes;
 import org.wrenmq.broker.store.StoredEntry;
@@ -62,6 +65,11 @@ final class SessionMirror {
 
     private record Tombstone(String key, long ringSeq, CompletableFuture<Void> written) {
     }
+    /**
+     * Where what waits for a mirror write runs (a removal, a publisher's acknowledgement): one thread of the
+     * mirror's own, as a Hazelcast thread must not invoke other operations.
+     */
+    private final Executor completions = completions();
 
     SessionMirror(HazelcastInstance hazelcast) {
         this.self = hazelcast.getCluster().getLocalMember().getUuid();
@@ -75,7 +83,7 @@ final class SessionMirror {
 
     /** The session's record, owned by this node (its messages are written one by one). */
     CompletionStage<Void> putSession(StoredSession s) {
-        return headers.setAsync(s.clientId(), header(self, withoutMessages(s)));
+        return onCompletions(headers.setAsync(s.clientId(), header(self, withoutMessages(s))));
     }
 
     /**
@@ -147,7 +155,7 @@ final class SessionMirror {
     private CompletionStage<Void> write(String key, long ringSeq, StoredSession one) {
         byte[] record = SessionBytes.encode(one);
         byte[] value = ByteBuffer.allocate(Long.BYTES + record.length).putLong(ringSeq).put(record).array();
-        CompletableFuture<Void> written = messages.setAsync(key, value).toCompletableFuture();
+        CompletableFuture<Void> written = onCompletions(messages.setAsync(key, value));
         writing.put(key, written);
         written.whenComplete((ok, failure) -> writing.remove(key, written));
         return written;
@@ -236,6 +244,29 @@ final class SessionMirror {
     /** Drops what is left of a node's messages once its sessions were adopted (the adopter wrote its own). */
     void forget(UUID node) {
         messages.removeAll(new KeyPrefix(node.toString()));
+    }
+
+    /** {@code write}, completing on {@link #completions}. */
+    private CompletableFuture<Void> onCompletions(CompletionStage<Void> write) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        write.whenCompleteAsync((ok, failure) -> {
+            if (failure == null) {
+                done.complete(null);
+            } else {
+                done.completeExceptionally(failure);
+            }
+        }, completions);
+        return done;
+    }
+
+    private static Executor completions() {
+        ThreadPoolExecutor one = new ThreadPoolExecutor(1, 1, 1, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "wrenmq-cluster-mirror");
+            t.setDaemon(true);
+            return t;
+        });
+        one.allowCoreThreadTimeOut(true); // ends after a second idle: a stopped node leaves no thread behind
+        return one;
     }
 
     /** The record without its messages and incoming QoS 2 packet ids: each has a key of its own. */

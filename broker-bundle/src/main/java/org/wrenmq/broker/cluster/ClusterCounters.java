@@ -35,6 +35,10 @@ final class ClusterCounters {
     final LongAdder sessionsMirrorFailed = new LongAdder();
     /** Sessions restored from this node's store at start that a survivor had adopted meanwhile: dropped here. */
     final LongAdder sessionsAdoptedElsewhere = new LongAdder();
+    /** Times another node's window filled ({@code cluster_max_inflight_messages}): publishers to it paused, logged. */
+    final LongAdder forwardingPaused = new LongAdder();
+    /** How long, in all, windows towards other nodes stayed full (publishers sending there not read). */
+    final LongAdder forwardingPausedMillis = new LongAdder();
 
     Map<String, Long> snapshot(int members) {
         Map<String, Long> m = new LinkedHashMap<>();
@@ -54,6 +58,8 @@ final class ClusterCounters {
         m.put("cluster.sessions.not_adopted", sessionsNotAdopted.sum());
         m.put("cluster.sessions.mirror_failed", sessionsMirrorFailed.sum());
         m.put("cluster.sessions.adopted_elsewhere", sessionsAdoptedElsewhere.sum());
+        m.put("cluster.forwarding.paused", forwardingPaused.sum());
+        m.put("cluster.forwarding.paused_millis", forwardingPausedMillis.sum());
         return m;
     }
 }

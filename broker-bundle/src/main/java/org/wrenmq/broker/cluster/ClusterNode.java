@@ -45,11 +45,17 @@ public final class ClusterNode implements AutoCloseable {
     /** Null without a mirror. */
     private final InboxProgress progress;
 
+    /** This node's windows towards the others, and its reports to them of what it routed. */
+    private final ForwardingWindows windows;
+    private final ForwardingProgress forwardingProgress;
+
     private ClusterNode(HazelcastInstance hazelcast, Router router, SessionServices sessions,
-                        Supplier<EventExecutor> loops) {
+                        Supplier<EventExecutor> loops, int maxInflightMessages) {
         this.hazelcast = hazelcast;
         this.router = router;
-        this.directory = new SubscriptionDirectory(hazelcast, counters, writer);
+        this.windows = new ForwardingWindows(maxInflightMessages, counters);
+        this.forwardingProgress = new ForwardingProgress(hazelcast, maxInflightMessages);
+        this.directory = new SubscriptionDirectory(hazelcast, counters, writer, windows);
         this.sessionStore = sessions.store();
         this.mirror = sessionStore instanceof MirroredStore ? new SessionMirror(hazelcast) : null;
         this.clientOwners = new ClientOwners(hazelcast, sessions.sessions(), counters, writer,
@@ -86,7 +92,7 @@ public final class ClusterNode implements AutoCloseable {
                                     SessionServices sessions, RetainedTree retained, boolean retainAvailable,
                                     Supplier<EventExecutor> loops) {
         HazelcastInstance hazelcast = Hazelcast.newHazelcastInstance(HazelcastSetup.config(config));
-        ClusterNode node = new ClusterNode(hazelcast, router, sessions, loops);
+        ClusterNode node = new ClusterNode(hazelcast, router, sessions, loops, config.maxInflightMessages());
         node.connect(localTree, retained, retainAvailable);
         for (Session s : sessions.sessions().all()) {
             s.subscriptions().forEach(sub -> node.directory.firstSubscriber(sub.topicFilter(), sub.shareGroup()));
@@ -104,7 +110,8 @@ public final class ClusterNode implements AutoCloseable {
                 directory.afterMerge();
             }
         });
-        NodeInbox inbox = new NodeInbox(router, counters);
+        windows.listen(hazelcast, id());
+        NodeInbox inbox = new NodeInbox(router, counters, forwardingProgress);
         hazelcast.<byte[]>getTopic(NodeInbox.topicName(id())).addMessageListener(inbox);
         hazelcast.<byte[]>getReliableTopic(NodeInbox.reliableTopicName(id())).addMessageListener(
                 inbox.reliable(progress, -1));
@@ -170,6 +177,7 @@ public final class ClusterNode implements AutoCloseable {
         router.connect(org.wrenmq.broker.routing.RemoteNodes.NONE);
         directory.stop();
         writer.stop();
+        forwardingProgress.close();
         if (progress != null) {
             progress.close();
         }
@@ -190,6 +198,8 @@ public final class ClusterNode implements AutoCloseable {
             LOG.warn("cluster: node {} left ({}); {} member(s) now", event.getMember().getUuid(),
                     event.getMember().getAddress(), event.getMembers().size());
             UUID gone = event.getMember().getUuid();
+            windows.nodeLeft(gone); // no publisher waits for a node that died
+            forwardingProgress.nodeLeft(gone);
             directory.nodeLeft(gone, oldest, adoption != null);
             if (oldest) {
                 writer.execute(() -> {

@@ -21,7 +21,9 @@ import org.wrenmq.broker.store.StoreCorruptException;
  * the message.
  *
  * @param sequence     1, 2, 3... for the QoS 0 messages from one node to another (the receiver counts the gaps:
- *                     messages lost on the way); 0 when not numbered (QoS 1/2: their ring buffer counts losses)
+ *                     messages lost on the way), and separately for its QoS 1/2 messages (their ring buffer counts
+ *                     losses); the receiver reports the last numbers it routed ({@link ForwardingWindow}); 0 when
+ *                     not numbered (a node of an earlier version)
  * @param sharedGroups the shared groups whose member on the receiving node takes the message
  */
 record Envelope(long sequence, List<GroupKey> sharedGroups, Publication publication) {

@@ -38,10 +38,17 @@ final class NodeInbox implements MessageListener<byte[]> {
     private final LogThrottle lostLog = LogThrottle.perMinute();
     /** The number of the last QoS 0 message from each node; read and written on the topic's one event thread. */
     private final Map<UUID, long[]> lastSequence = new ConcurrentHashMap<>();
+    /** Told of each message routed, for the sending node's window; null for a dead node's inbox read here. */
+    private final ForwardingProgress receipts;
 
     NodeInbox(Router router, ClusterCounters counters) {
+        this(router, counters, null);
+    }
+
+    NodeInbox(Router router, ClusterCounters counters, ForwardingProgress receipts) {
         this.router = router;
         this.counters = counters;
+        this.receipts = receipts;
     }
 
     static String topicName(UUID node) {
@@ -86,6 +93,11 @@ final class NodeInbox implements MessageListener<byte[]> {
 
     @Override
     public void onMessage(Message<byte[]> message) {
+        route(message, false);
+    }
+
+    /** @param reliable from the ring buffer: its numbers are those of the QoS 1/2 path, whose losses it counts */
+    private void route(Message<byte[]> message, boolean reliable) {
         Envelope envelope;
         try {
             envelope = Envelope.read(message.getMessageObject());
@@ -99,7 +111,7 @@ final class NodeInbox implements MessageListener<byte[]> {
             return;
         }
         counters.messagesReceived.increment();
-        if (envelope.sequence() > 0 && message.getPublishingMember() != null) {
+        if (!reliable && envelope.sequence() > 0 && message.getPublishingMember() != null) {
             countGaps(message.getPublishingMember(), envelope.sequence());
         }
         List<Envelope.GroupKey> groups = envelope.sharedGroups();
@@ -109,6 +121,9 @@ final class NodeInbox implements MessageListener<byte[]> {
                 return groups.contains(new Envelope.GroupKey(picked.shareGroup(), picked.topicFilter()));
             }
         });
+        if (receipts != null) {
+            receipts.routed(message.getPublishingMember(), envelope.sequence(), reliable);
+        }
     }
 
     /**
@@ -132,11 +147,11 @@ final class NodeInbox implements MessageListener<byte[]> {
         @Override
         public void onMessage(Message<byte[]> message) {
             if (progress == null) {
-                NodeInbox.this.onMessage(message);
+                route(message, true);
                 return;
             }
             progress.routing(lastSequence);
-            NodeInbox.this.onMessage(message);
+            route(message, true);
             progress.routed(lastSequence);
         }
 

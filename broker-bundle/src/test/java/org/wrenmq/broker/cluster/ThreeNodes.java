@@ -1,5 +1,7 @@
 package org.wrenmq.broker.cluster;
 
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
@@ -14,6 +16,8 @@ import org.wrenmq.broker.testing.FreePorts;
  */
 final class ThreeNodes implements AutoCloseable {
     final List<Broker> nodes = new ArrayList<>();
+    private final String clusterName;
+    private final int[] memberPorts;
 
     ThreeNodes(String clusterName) {
         this(clusterName, 3, (node, builder) -> builder);
@@ -22,6 +26,8 @@ final class ThreeNodes implements AutoCloseable {
     /** {@code count} nodes, each builder passed through {@code each} (with the node's index) before it starts. */
     ThreeNodes(String clusterName, int count, BiFunction<Integer, Broker.Builder, Broker.Builder> each) {
         int[] ports = FreePorts.loopback(count);
+        this.clusterName = clusterName;
+        this.memberPorts = ports;
         StringJoiner members = new StringJoiner(",");
         for (int port : ports) {
             members.add("127.0.0.1:" + port);
@@ -40,6 +46,11 @@ final class ThreeNodes implements AutoCloseable {
 
     Broker node(int i) {
         return nodes.get(i);
+    }
+
+    /** Node {@code i}'s Hazelcast member (each broker names its own after the cluster and its member port). */
+    HazelcastInstance hazelcast(int i) {
+        return Hazelcast.getHazelcastInstanceByName("wrenmq-" + clusterName + "-" + memberPorts[i]);
     }
 
     int port(int i) {

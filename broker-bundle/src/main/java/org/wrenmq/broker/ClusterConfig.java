@@ -28,10 +28,10 @@ public record ClusterConfig(String name, int port, String bindAddress, List<Stri
     /** {@code cluster_backup_count}: one copy on another node survives one node's loss. */
     public static final int DEFAULT_BACKUP_COUNT = 1;
     /**
-     * {@code cluster_max_inflight_messages}: enough for a node pair's full speed on loopback (reports come back every
-     * quarter of it), small enough that a node that falls behind holds at most this many per sending node.
+     * {@code cluster_max_inflight_messages}: as mosquitto's {@code max_queued_messages} default, so that a burst
+     * within the window fits the receiving node's subscriber queues; reports come back every quarter of it.
      */
-    public static final int DEFAULT_MAX_INFLIGHT_MESSAGES = 10_000;
+    public static final int DEFAULT_MAX_INFLIGHT_MESSAGES = 1_000;
     /** At most what a node's QoS 1/2 ring buffer keeps (cluster's HazelcastSetup.INBOX_CAPACITY). */
     private static final int MAX_INFLIGHT_MESSAGES = 100_000;
     /** Hazelcast keeps at most six synchronous backups. */

@@ -54,7 +54,7 @@ public final class ClusterNode implements AutoCloseable {
         this.hazelcast = hazelcast;
         this.router = router;
         this.windows = new ForwardingWindows(maxInflightMessages, counters);
-        this.forwardingProgress = new ForwardingProgress(hazelcast, maxInflightMessages);
+        this.forwardingProgress = new ForwardingProgress(hazelcast, maxInflightMessages, allOf(loops));
         this.directory = new SubscriptionDirectory(hazelcast, counters, writer, windows);
         this.sessionStore = sessions.store();
         this.mirror = sessionStore instanceof MirroredStore ? new SessionMirror(hazelcast) : null;
@@ -68,6 +68,16 @@ public final class ClusterNode implements AutoCloseable {
             this.adoption = null;
             this.progress = null;
         }
+    }
+
+    /** Every event loop {@code loops} hands out: it goes round them, so until it gives the first one again. */
+    private static List<EventExecutor> allOf(Supplier<EventExecutor> loops) {
+        List<EventExecutor> all = new ArrayList<>();
+        EventExecutor first = loops.get();
+        for (EventExecutor next = first; all.size() < 1024 && (all.isEmpty() || next != first); next = loops.get()) {
+            all.add(next);
+        }
+        return all;
     }
 
     /**

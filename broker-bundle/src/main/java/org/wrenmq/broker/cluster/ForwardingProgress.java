@@ -3,19 +3,26 @@ package org.wrenmq.broker.cluster;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.topic.ITopic;
+import io.netty.util.concurrent.EventExecutor;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * Tells each node that forwards messages here how far this node has routed them, so that its
  * {@link ForwardingWindow} towards this node opens again: the last QoS 0 and QoS 1/2 numbers routed from it, on that
  * node's progress topic, each time another quarter of this node's {@code cluster_max_inflight_messages} was routed
- * from it. The numbers only grow, so reports may cross or be lost: the next one says all. In case the sending node
- * has a smaller window than this one (nodes configured differently), what is left unreported also goes out every
+ * from it. Routing hands each delivery to its subscriber's event loop as a task; a report leaves only once every
+ * event loop has run the tasks queued before it, so the window also bounds what waits there (without that a node
+ * routed into its loops' unbounded task queues as fast as it was sent, and ran out of memory in bench/cluster.sh).
+ * The numbers only grow, so reports may cross or be lost: the next one says all. In case the sending node has a
+ * smaller window than this one (nodes configured differently), what is left unreported also goes out every
  * {@value #FLUSH_MILLIS} ms.
  */
 final class ForwardingProgress implements AutoCloseable {
@@ -26,6 +33,8 @@ final class ForwardingProgress implements AutoCloseable {
     private final HazelcastInstance hazelcast;
     private final UUID self;
     private final int reportEvery;
+    /** This node's event loops, which the deliveries routed here run on. */
+    private final List<EventExecutor> loops;
     private final Map<UUID, FromNode> senders = new ConcurrentHashMap<>();
     private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "wrenmq-cluster-forwarding-progress");
@@ -35,8 +44,9 @@ final class ForwardingProgress implements AutoCloseable {
     /** Test hook: reports held back, as a node that routes nothing sends none. */
     private volatile boolean held;
 
-    ForwardingProgress(HazelcastInstance hazelcast, int maxInflightMessages) {
+    ForwardingProgress(HazelcastInstance hazelcast, int maxInflightMessages, List<EventExecutor> loops) {
         this.hazelcast = hazelcast;
+        this.loops = List.copyOf(loops);
         this.self = hazelcast.getCluster().getLocalMember().getUuid();
         this.reportEvery = Math.max(1, maxInflightMessages / 4);
         NODES.put(self, this);
@@ -59,10 +69,26 @@ final class ForwardingProgress implements AutoCloseable {
             return;
         }
         FromNode from = senders.computeIfAbsent(sender.getUuid(),
-                id -> new FromNode(hazelcast.getTopic(topicName(id))));
+                id -> new FromNode(hazelcast.getTopic(topicName(id)), this::afterLoops));
         from.routed(number, reliable);
         if (!held) {
             from.reportIfDue(reportEvery);
+        }
+    }
+
+    /** Runs {@code report} once each event loop has run what was queued on it before. */
+    private void afterLoops(Runnable report) {
+        if (loops.isEmpty()) {
+            report.run();
+            return;
+        }
+        AtomicInteger left = new AtomicInteger(loops.size());
+        for (EventExecutor loop : loops) {
+            loop.execute(() -> {
+                if (left.decrementAndGet() == 0) {
+                    report.run();
+                }
+            });
         }
     }
 
@@ -97,12 +123,14 @@ final class ForwardingProgress implements AutoCloseable {
     /** What was routed from one node, and how much of it is not reported yet. */
     private static final class FromNode {
         private final ITopic<long[]> topic;
+        private final Consumer<Runnable> afterLoops;
         private long atMostOnce;
         private long reliably;
         private long unreported;
 
-        FromNode(ITopic<long[]> topic) {
+        FromNode(ITopic<long[]> topic, Consumer<Runnable> afterLoops) {
             this.topic = topic;
+            this.afterLoops = afterLoops;
         }
 
         synchronized void routed(long number, boolean reliable) {
@@ -124,7 +152,7 @@ final class ForwardingProgress implements AutoCloseable {
                 unreported = 0;
                 report = new long[] {atMostOnce, reliably};
             }
-            topic.publish(report);
+            afterLoops.accept(() -> topic.publish(report));
         }
     }
 }

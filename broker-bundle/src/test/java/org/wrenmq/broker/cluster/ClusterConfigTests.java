@@ -38,7 +38,7 @@ class ClusterConfigTests {
                 ClusterConfig.DEFAULT_BIND_ADDRESS, List.of(), ClusterConfig.DEFAULT_BACKUP_COUNT));
         assertThat(c.port()).isEqualTo(5701);
         assertThat(c.backupCount()).isEqualTo(1);
-        assertThat(c.maxInflightMessages()).isEqualTo(10_000);
+        assertThat(c.maxInflightMessages()).isEqualTo(1_000);
     }
 
     @Test

@@ -356,9 +356,12 @@ public final class Broker implements MqttBroker, MqttPublisher, AutoCloseable {
         } else {
             stored.complete(null);
         }
-        // in a cluster, also the copies for other nodes held there (as a client's PUBACK waits for)
-        return routed.forwarded() == RemoteNodes.NOTHING_TO_WAIT ? stored
+        // in a cluster, also the copies for other nodes held there (as a client's PUBACK waits for), and room on
+        // the nodes it went to (as a client's connection is not read before): a caller that waits is slowed
+        CompletionStage<Void> done = routed.forwarded() == RemoteNodes.NOTHING_TO_WAIT ? stored
                 : stored.thenCombine(routed.forwarded(), (here, there) -> null);
+        return routed.nodesHaveRoom() == RemoteNodes.NOTHING_TO_WAIT ? done
+                : done.thenCombine(routed.nodesHaveRoom(), (held, room) -> null);
     }
 
     @Override

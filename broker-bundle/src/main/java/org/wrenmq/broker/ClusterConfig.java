@@ -15,8 +15,11 @@ import java.util.Set;
  * @param bindAddress {@code cluster_listener PORT ADDRESS}: the interface it listens on
  * @param members     {@code cluster_members}: the static TCP/IP join list (host:port), empty for none yet
  * @param backupCount {@code cluster_backup_count}: synchronous copies of each cluster map entry on other nodes
+ * @param maxInflightMessages {@code cluster_max_inflight_messages}: messages this node may have sent to another
+ *                    node that it has not yet reported routed; beyond it, the publishers sending there are paused
  */
-public record ClusterConfig(String name, int port, String bindAddress, List<String> members, int backupCount) {
+public record ClusterConfig(String name, int port, String bindAddress, List<String> members, int backupCount,
+                            int maxInflightMessages) {
 
     /** {@code cluster_listener}'s port when none is given: Hazelcast's own default member port. */
     public static final int DEFAULT_PORT = 5701;
@@ -24,14 +27,26 @@ public record ClusterConfig(String name, int port, String bindAddress, List<Stri
     public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
     /** {@code cluster_backup_count}: one copy on another node survives one node's loss. */
     public static final int DEFAULT_BACKUP_COUNT = 1;
+    /**
+     * {@code cluster_max_inflight_messages}: as mosquitto's {@code max_queued_messages} default, so that a burst
+     * within the window fits the receiving node's subscriber queues; reports come back every quarter of it.
+     */
+    public static final int DEFAULT_MAX_INFLIGHT_MESSAGES = 1_000;
+    /** At most what a node's QoS 1/2 ring buffer keeps (cluster's HazelcastSetup.INBOX_CAPACITY). */
+    private static final int MAX_INFLIGHT_MESSAGES = 100_000;
     /** Hazelcast keeps at most six synchronous backups. */
     private static final int MAX_BACKUP_COUNT = 6;
 
     static final Set<String> KEYS = Set.of("cluster_name", "cluster_listener", "cluster_members",
-            "cluster_backup_count");
+            "cluster_backup_count", "cluster_max_inflight_messages");
 
     public ClusterConfig {
         members = List.copyOf(members);
+    }
+
+    /** With the default {@code cluster_max_inflight_messages}. */
+    public ClusterConfig(String name, int port, String bindAddress, List<String> members, int backupCount) {
+        this(name, port, bindAddress, members, backupCount, DEFAULT_MAX_INFLIGHT_MESSAGES);
     }
 
     /** Collects the cluster keys as they come; {@link #build()} is null without {@code cluster_name}. */
@@ -41,6 +56,7 @@ public record ClusterConfig(String name, int port, String bindAddress, List<Stri
         private String bindAddress = DEFAULT_BIND_ADDRESS;
         private List<String> members = List.of();
         private int backupCount = DEFAULT_BACKUP_COUNT;
+        private int maxInflightMessages = DEFAULT_MAX_INFLIGHT_MESSAGES;
         /**
          * Where {@code cluster_listener} or {@code cluster_members} was first set, for the error when
          * {@code cluster_name} is missing ({@code cluster_backup_count} alone is harmless: configuration tools
@@ -59,6 +75,9 @@ public record ClusterConfig(String name, int port, String bindAddress, List<Stri
                 case "cluster_listener": listener(v); break;
                 case "cluster_members": members = members(v); break;
                 case "cluster_backup_count": backupCount = integer(key, v, 0, MAX_BACKUP_COUNT); return;
+                case "cluster_max_inflight_messages":
+                    maxInflightMessages = integer(key, v, 2, MAX_INFLIGHT_MESSAGES);
+                    return;
                 default: throw new IllegalArgumentException(key);
             }
             if (firstKeyWithoutName == null) {
@@ -74,7 +93,7 @@ public record ClusterConfig(String name, int port, String bindAddress, List<Stri
                 }
                 return null;
             }
-            return new ClusterConfig(name, port, bindAddress, members, backupCount);
+            return new ClusterConfig(name, port, bindAddress, members, backupCount, maxInflightMessages);
         }
 
         private void listener(String v) {

@@ -66,6 +66,7 @@ public class WrenResourceAdapter implements ResourceAdapter, Serializable {
     private String clusterListener;       // cluster_listener: "PORT [ADDRESS]" of the Hazelcast member
     private String clusterMembers;        // cluster_members: "HOST:PORT[,HOST:PORT...]"
     private Integer clusterBackupCount;   // cluster_backup_count
+    private Integer clusterMaxInflightMessages; // cluster_max_inflight_messages
     private String httpListenerCertfile;  // http_listener.certfile: with the keyfile, HTTPS
     private String httpListenerKeyfile;   // http_listener.keyfile
     private Boolean jmxRegistration;      // jmx_registration
@@ -210,6 +211,7 @@ public class WrenResourceAdapter implements ResourceAdapter, Serializable {
         putIfSet(settings, "cluster_listener", clusterListener);
         putIfSet(settings, "cluster_members", clusterMembers);
         putIfSet(settings, "cluster_backup_count", clusterBackupCount);
+        putIfSet(settings, "cluster_max_inflight_messages", clusterMaxInflightMessages);
         putIfSet(settings, "http_listener.certfile", httpListenerCertfile);
         putIfSet(settings, "http_listener.keyfile", httpListenerKeyfile);
         putIfSet(settings, "jmx_registration", jmxRegistration);
@@ -275,6 +277,8 @@ public class WrenResourceAdapter implements ResourceAdapter, Serializable {
     public void setClusterMembers(String clusterMembers) { this.clusterMembers = clusterMembers; }
     public Integer getClusterBackupCount() { return clusterBackupCount; }
     public void setClusterBackupCount(Integer count) { this.clusterBackupCount = count; }
+    public Integer getClusterMaxInflightMessages() { return clusterMaxInflightMessages; }
+    public void setClusterMaxInflightMessages(Integer max) { this.clusterMaxInflightMessages = max; }
     public String getHttpListenerCertfile() { return httpListenerCertfile; }
     public void setHttpListenerCertfile(String certfile) { this.httpListenerCertfile = certfile; }
     public String getHttpListenerKeyfile() { return httpListenerKeyfile; }

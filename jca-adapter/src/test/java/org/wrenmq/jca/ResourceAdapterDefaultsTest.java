@@ -43,6 +43,8 @@ class ResourceAdapterDefaultsTest {
                 "messageSizeLimit", String.valueOf(BrokerConfig.DEFAULT_MESSAGE_SIZE_LIMIT),
                 "maxConnections", String.valueOf(BrokerConfig.DEFAULT_MAX_CONNECTIONS),
                 "clusterBackupCount", String.valueOf(org.wrenmq.broker.ClusterConfig.DEFAULT_BACKUP_COUNT),
+                "clusterMaxInflightMessages",
+                String.valueOf(org.wrenmq.broker.ClusterConfig.DEFAULT_MAX_INFLIGHT_MESSAGES),
                 "jmxRegistration", String.valueOf(BrokerConfig.DEFAULT_JMX_REGISTRATION));
 
         Map<String, String> stated = new LinkedHashMap<>();

@@ -37,6 +37,10 @@ final class ClusterCounters {
     final LongAdder takeoverCopies = new LongAdder();
     /** Sessions restored from this node's store at start that a survivor had adopted meanwhile: dropped here. */
     final LongAdder sessionsAdoptedElsewhere = new LongAdder();
+    /** Times another node's window filled ({@code cluster_max_inflight_messages}): publishers to it paused, logged. */
+    final LongAdder forwardingPaused = new LongAdder();
+    /** How long, in all, windows towards other nodes stayed full (publishers sending there not read). */
+    final LongAdder forwardingPausedMillis = new LongAdder();
 
     /** Messages this node passed on to the node a session moved to, received here after the hand-over. */
     final LongAdder forwardedAfterMove = new LongAdder();
@@ -67,6 +71,8 @@ final class ClusterCounters {
         m.put("cluster.sessions.forwarded_after_move", forwardedAfterMove.sum());
         m.put("cluster.sessions.held_during_move", heldDuringMove.sum());
         m.put("cluster.sessions.move_barrier_timeouts", moveBarrierTimeouts.sum());
+        m.put("cluster.forwarding.paused", forwardingPaused.sum());
+        m.put("cluster.forwarding.paused_millis", forwardingPausedMillis.sum());
         return m;
     }
 }

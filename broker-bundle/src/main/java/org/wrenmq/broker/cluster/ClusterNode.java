@@ -48,11 +48,17 @@ public final class ClusterNode implements AutoCloseable {
     private final MoveBarrier moveBarrier;
     private final SessionMoves moves;
 
+    /** This node's windows towards the others, and its reports to them of what it routed. */
+    private final ForwardingWindows windows;
+    private final ForwardingProgress forwardingProgress;
+
     private ClusterNode(HazelcastInstance hazelcast, Router router, SessionServices sessions,
-                        Supplier<EventExecutor> loops) {
+                        Supplier<EventExecutor> loops, int maxInflightMessages) {
         this.hazelcast = hazelcast;
         this.router = router;
-        this.directory = new SubscriptionDirectory(hazelcast, counters, writer);
+        this.windows = new ForwardingWindows(maxInflightMessages, counters);
+        this.forwardingProgress = new ForwardingProgress(hazelcast, maxInflightMessages, allOf(loops));
+        this.directory = new SubscriptionDirectory(hazelcast, counters, writer, windows);
         this.sessionStore = sessions.store();
         this.mirror = sessionStore instanceof MirroredStore ? new SessionMirror(hazelcast) : null;
         this.moveBarrier = new MoveBarrier(hazelcast, directory, loops);
@@ -66,6 +72,16 @@ public final class ClusterNode implements AutoCloseable {
             this.adoption = null;
             this.progress = null;
         }
+    }
+
+    /** Every event loop {@code loops} hands out: it goes round them, so until it gives the first one again. */
+    private static List<EventExecutor> allOf(Supplier<EventExecutor> loops) {
+        List<EventExecutor> all = new ArrayList<>();
+        EventExecutor first = loops.get();
+        for (EventExecutor next = first; all.size() < 1024 && (all.isEmpty() || next != first); next = loops.get()) {
+            all.add(next);
+        }
+        return all;
     }
 
     /**
@@ -90,7 +106,7 @@ public final class ClusterNode implements AutoCloseable {
                                     SessionServices sessions, RetainedTree retained, boolean retainAvailable,
                                     Supplier<EventExecutor> loops) {
         HazelcastInstance hazelcast = Hazelcast.newHazelcastInstance(HazelcastSetup.config(config));
-        ClusterNode node = new ClusterNode(hazelcast, router, sessions, loops);
+        ClusterNode node = new ClusterNode(hazelcast, router, sessions, loops, config.maxInflightMessages());
         node.connect(localTree, retained, retainAvailable);
         for (Session s : sessions.sessions().all()) {
             s.subscriptions().forEach(sub -> node.directory.firstSubscriber(sub.topicFilter(), sub.shareGroup()));
@@ -108,7 +124,8 @@ public final class ClusterNode implements AutoCloseable {
                 directory.afterMerge();
             }
         });
-        NodeInbox inbox = new NodeInbox(router, counters, takeovers, moveBarrier::marked);
+        windows.listen(hazelcast, id());
+        NodeInbox inbox = new NodeInbox(router, counters, takeovers, moveBarrier::marked, forwardingProgress);
         hazelcast.<byte[]>getTopic(NodeInbox.topicName(id())).addMessageListener(inbox);
         hazelcast.<byte[]>getReliableTopic(NodeInbox.reliableTopicName(id())).addMessageListener(
                 inbox.reliable(progress, -1));
@@ -179,6 +196,7 @@ public final class ClusterNode implements AutoCloseable {
         router.connect(org.wrenmq.broker.routing.RemoteNodes.NONE);
         directory.stop();
         writer.stop();
+        forwardingProgress.close();
         if (progress != null) {
             progress.close();
         }
@@ -199,6 +217,8 @@ public final class ClusterNode implements AutoCloseable {
             LOG.warn("cluster: node {} left ({}); {} member(s) now", event.getMember().getUuid(),
                     event.getMember().getAddress(), event.getMembers().size());
             UUID gone = event.getMember().getUuid();
+            windows.nodeLeft(gone); // no publisher waits for a node that died
+            forwardingProgress.nodeLeft(gone);
             directory.nodeLeft(gone, oldest, adoption != null);
             if (adoption != null) {
                 writer.execute(() -> adoption.originLeft(gone));

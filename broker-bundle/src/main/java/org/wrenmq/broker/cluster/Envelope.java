@@ -26,7 +26,9 @@ import org.wrenmq.broker.store.StoreCorruptException;
  * the previous version read.
  *
  * @param sequence     1, 2, 3... for the QoS 0 messages from one node to another (the receiver counts the gaps:
- *                     messages lost on the way); 0 when not numbered (QoS 1/2: their ring buffer counts losses)
+ *                     messages lost on the way), and separately for its QoS 1/2 messages (their ring buffer counts
+ *                     losses); the receiver reports the last numbers it routed ({@link ForwardingWindow}); 0 when
+ *                     not numbered (a node of an earlier version)
  * @param origin       the node that routed the message first and its number there, the same in every copy; null
  *                     when not numbered (QoS 0, a node of an earlier version)
  * @param sharedGroups the shared groups whose member on the receiving node takes the message

@@ -36,7 +36,8 @@ import org.wrenmq.broker.store.PublicationBytes;
  * it, so a message acknowledged here survives this node's death on its way to the other node. Both keep the
  * messages one member publishes in that order (the ring buffer's writes one after the other, {@link OrderedWrites}),
  * so messages from one publisher reach the other node in publish order, per QoS [MQTT-4.6.0-5]. Each node's
- * {@code $SYS} topics are its own and never forwarded.
+ * {@code $SYS} topics are its own and never forwarded. A node too far behind with what it was sent
+ * ({@link ForwardingWindow}) makes {@link Forwarding#whenNodesHaveRoom} wait: the publisher is paused.
  */
 final class Forwarder implements RemoteNodes {
     private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
@@ -158,6 +159,18 @@ final class Forwarder implements RemoteNodes {
             List<UUID> ids = new ArrayList<>(nodes.size());
             nodes.keySet().forEach(n -> ids.add(n.id()));
             return ids;
+        }
+
+        @Override
+        public CompletionStage<Void> whenNodesHaveRoom() {
+            CompletionStage<Void> room = NOTHING_TO_WAIT;
+            for (RemoteNode node : nodes.keySet()) {
+                CompletionStage<Void> open = node.whenOpen();
+                if (open != NOTHING_TO_WAIT) {
+                    room = room == NOTHING_TO_WAIT ? open : room.thenCombine(open, (a, b) -> null);
+                }
+            }
+            return room;
         }
 
         @Override

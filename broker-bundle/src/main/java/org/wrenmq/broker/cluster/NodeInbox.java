@@ -65,17 +65,25 @@ final class NodeInbox implements MessageListener<byte[]> {
     private final LogThrottle lostLog = LogThrottle.perMinute();
     /** The number of the last QoS 0 message from each node; read and written on the topic's one event thread. */
     private final Map<UUID, long[]> lastSequence = new ConcurrentHashMap<>();
+    /** Told of each message routed, for the sending node's window; null for a dead node's inbox read here. */
+    private final ForwardingProgress receipts;
 
-    /** A dead node's inbox, read by its adopter: the move barrier's markers there are its old node's business. */
+    /**
+     * A dead node's inbox, read by its adopter: the move barrier's markers there are its old node's business, and
+     * the dead node's senders are not waiting for its progress reports.
+     */
     NodeInbox(Router router, ClusterCounters counters, Gate gate) {
-        this(router, counters, gate, marker -> { });
+        this(router, counters, gate, marker -> { }, null);
     }
 
-    NodeInbox(Router router, ClusterCounters counters, Gate gate, Consumer<byte[]> markers) {
+    /** @param receipts told of each message routed (the senders' forwarding windows), or null */
+    NodeInbox(Router router, ClusterCounters counters, Gate gate, Consumer<byte[]> markers,
+              ForwardingProgress receipts) {
         this.router = router;
         this.counters = counters;
         this.gate = gate;
         this.markers = markers;
+        this.receipts = receipts;
     }
 
     static String topicName(UUID node) {
@@ -120,6 +128,11 @@ final class NodeInbox implements MessageListener<byte[]> {
 
     @Override
     public void onMessage(Message<byte[]> message) {
+        route(message, false);
+    }
+
+    /** @param reliable from the ring buffer: its numbers are those of the QoS 1/2 path, whose losses it counts */
+    private void route(Message<byte[]> message, boolean reliable) {
         if (MoveBarrier.isMarker(message.getMessageObject())) {
             markers.accept(message.getMessageObject());
             return;
@@ -141,7 +154,7 @@ final class NodeInbox implements MessageListener<byte[]> {
             return;
         }
         counters.messagesReceived.increment();
-        if (envelope.sequence() > 0 && message.getPublishingMember() != null) {
+        if (!reliable && envelope.sequence() > 0 && message.getPublishingMember() != null) {
             countGaps(message.getPublishingMember(), envelope.sequence());
         }
         List<Envelope.GroupKey> groups = envelope.sharedGroups();
@@ -163,6 +176,9 @@ final class NodeInbox implements MessageListener<byte[]> {
             });
         } finally {
             ARRIVING.remove();
+        }
+        if (receipts != null) {
+            receipts.routed(from, envelope.sequence(), reliable);
         }
     }
 
@@ -187,10 +203,10 @@ final class NodeInbox implements MessageListener<byte[]> {
         @Override
         public void onMessage(Message<byte[]> message) {
             if (progress == null) {
-                NodeInbox.this.onMessage(message);
+                route(message, true);
             } else {
                 progress.routing(lastSequence);
-                NodeInbox.this.onMessage(message);
+                route(message, true);
                 progress.routed(lastSequence);
             }
             gate.read(lastSequence);

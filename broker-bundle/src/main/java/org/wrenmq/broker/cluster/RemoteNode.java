@@ -5,6 +5,7 @@ import io.netty.util.concurrent.EventExecutor;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import org.wrenmq.api.QoS;
 import org.wrenmq.broker.routing.Delivery;
@@ -20,17 +21,24 @@ final class RemoteNode implements Subscriber {
     private final UUID id;
     private final ITopic<byte[]> inbox;
     private final OrderedWrites reliableInbox;
-    /** The QoS 0 messages sent to it so far: the number of the last one. */
-    private long sentAtMostOnce;
+    /** Held while a QoS 1/2 message is numbered and queued, so the numbers are queued in order. */
+    private final Object reliableOrder = new Object();
+    /** Numbers the messages sent to it, and pauses publishers while it is too far behind. */
+    private final ForwardingWindow window;
     /** The filters it has in the remote tree, to take them out when it leaves. */
     private final Set<FilterKey> filters = ConcurrentHashMap.newKeySet();
     /** The node died and a survivor adopts its sessions: its filters leave once adopted. */
     private volatile boolean left;
 
     RemoteNode(UUID id, ITopic<byte[]> inbox, ITopic<byte[]> reliableInbox) {
+        this(id, inbox, reliableInbox, ForwardingWindow.unbounded(id));
+    }
+
+    RemoteNode(UUID id, ITopic<byte[]> inbox, ITopic<byte[]> reliableInbox, ForwardingWindow window) {
         this.id = id;
         this.inbox = inbox;
         this.reliableInbox = new OrderedWrites(reliableInbox);
+        this.window = window;
     }
 
     UUID id() {
@@ -42,17 +50,26 @@ final class RemoteNode implements Subscriber {
      * numbering and the publish are one step, so the numbers leave in order whichever event loop sends.
      */
     synchronized void sendAtMostOnce(byte[] envelope) {
-        Envelope.number(envelope, ++sentAtMostOnce);
+        Envelope.number(envelope, window.nextAtMostOnce());
         inbox.publish(envelope);
     }
 
     /**
-     * Sends a QoS 1/2 message to the node's ring buffer (with backups), after the ones sent before it.
+     * Sends a QoS 1/2 message to the node's ring buffer (with backups), after the ones sent before it, numbered
+     * as the window counts them.
      *
      * @return completes once the message is held there: the publisher's acknowledgement waits for it
      */
     CompletableFuture<Void> sendReliably(byte[] envelope) {
-        return reliableInbox.send(envelope);
+        synchronized (reliableOrder) {
+            Envelope.number(envelope, window.nextReliable());
+            return reliableInbox.send(envelope);
+        }
+    }
+
+    /** @return completes when the node has room for more from this one (at once unless it is too far behind) */
+    CompletionStage<Void> whenOpen() {
+        return window.whenOpen();
     }
 
     /** @return whether {@code key} is new for this node */

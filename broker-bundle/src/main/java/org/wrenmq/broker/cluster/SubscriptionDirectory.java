@@ -42,8 +42,12 @@ final class SubscriptionDirectory implements SubscriptionTree.Observer {
     private final ClusterCounters counters;
     /** Told after each filter of another node taken in ({@link MoveBarrier} waits for some). */
     private volatile Runnable onAdded = () -> { };
+    /** The window towards each node, given to its {@link RemoteNode}. */
+    private final ForwardingWindows windows;
 
-    SubscriptionDirectory(HazelcastInstance hazelcast, ClusterCounters counters, Executor writer) {
+    SubscriptionDirectory(HazelcastInstance hazelcast, ClusterCounters counters, Executor writer,
+                          ForwardingWindows windows) {
+        this.windows = windows;
         this.writer = writer;
         this.hazelcast = hazelcast;
         this.self = hazelcast.getCluster().getLocalMember().getUuid();
@@ -116,7 +120,7 @@ final class SubscriptionDirectory implements SubscriptionTree.Observer {
         }
         RemoteNode node = nodes.computeIfAbsent(key.node(),
                 id -> new RemoteNode(id, hazelcast.getTopic(NodeInbox.topicName(id)),
-                        hazelcast.getReliableTopic(NodeInbox.reliableTopicName(id))));
+                        hazelcast.getReliableTopic(NodeInbox.reliableTopicName(id)), windows.of(id)));
         if (node.remember(key)) {
             remoteTree.add(node.subscription(key));
             counters.remoteFilters.increment();

@@ -67,7 +67,7 @@ public final class KeepAliveSweep {
         // backwards, so that removing one (the last moves into its slot) skips none still to be looked at
         for (int i = connections.size() - 1; i >= 0; i--) {
             MqttConnectionHandler c = connections.get(i);
-            if (now - c.lastPacketNanos > c.keepAliveLimitNanos) {
+            if (now - c.lastPacketNanos > c.keepAliveLimitNanos && !ReadPause.paused(c)) {
                 remove(c);
                 c.keepAliveExpired();
             }

@@ -74,11 +74,12 @@ final class PublishHandler {
     private static void route(MqttConnectionHandler c, Session session, Publication p, int packetId) {
         switch (p.qos()) {
             case AT_MOST_ONCE:
-                c.broker.router().publish(p);
+                ReadPause.until(c, c.broker.router().route(p).nodesHaveRoom());
                 break;
             case AT_LEAST_ONCE:
                 Router.Routed routed = c.broker.router().route(p);
                 acknowledge(c, session, routed.wrote(), routed.forwarded(), Packets.pubAck(packetId, (byte) 0, null));
+                ReadPause.until(c, routed.nodesHaveRoom());
                 break;
             default:
                 boolean wrote = false;
@@ -94,6 +95,7 @@ final class PublishHandler {
                     Router.Routed qos2 = c.broker.router().route(p);
                     wrote = qos2.wrote() | session.isPersistent();
                     forwarded = qos2.forwarded();
+                    ReadPause.until(c, qos2.nodesHaveRoom());
                 }
                 acknowledge(c, session, wrote, forwarded, Packets.pubRec(packetId, (byte) 0, null));
         }

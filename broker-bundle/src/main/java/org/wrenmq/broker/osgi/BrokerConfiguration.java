@@ -180,4 +180,9 @@ import org.wrenmq.broker.ClusterConfig;
     @AttributeDefinition(name = "cluster_backup_count", description = "Synchronous copies of each cluster map "
             + "entry (retained messages, client ids, subscriptions) on other nodes.", min = "0", max = "6")
     int cluster__backup__count() default ClusterConfig.DEFAULT_BACKUP_COUNT;
+
+    @AttributeDefinition(name = "cluster_max_inflight_messages", description = "Messages this node may have sent to "
+            + "another node that it has not reported routed; beyond, publishers sending there are paused.",
+            min = "2", max = "100000")
+    int cluster__max__inflight__messages() default ClusterConfig.DEFAULT_MAX_INFLIGHT_MESSAGES;
 }

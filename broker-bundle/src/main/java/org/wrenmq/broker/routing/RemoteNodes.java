@@ -55,5 +55,15 @@ public interface RemoteNodes {
         default boolean takesDelivery(Subscriber target, Publication p, QoS qos, boolean retainFlag, int[] ids) {
             return false;
         }
+
+        /**
+         * After {@link #send}: whether the nodes the message went to can take more from this node now.
+         *
+         * @return completes once every one of them has caught up enough ({@code cluster_max_inflight_messages}): the
+         *     publisher is not read meanwhile; {@link #NOTHING_TO_WAIT} when none is too far behind
+         */
+        default CompletionStage<Void> whenNodesHaveRoom() {
+            return NOTHING_TO_WAIT;
+        }
     }
 }

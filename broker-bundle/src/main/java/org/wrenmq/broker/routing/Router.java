@@ -55,10 +55,11 @@ public final class Router {
         RemoteNodes.Forwarding forwarding = remoteNodes.begin(p);
         boolean wrote = publishHere(p, forwarding);
         CompletionStage<Void> forwarded = forwarding.send();
-        if (forwarded == RemoteNodes.NOTHING_TO_WAIT) {
+        CompletionStage<Void> room = forwarding.whenNodesHaveRoom();
+        if (forwarded == RemoteNodes.NOTHING_TO_WAIT && room == RemoteNodes.NOTHING_TO_WAIT) {
             return wrote ? Routed.WROTE : Routed.NOTHING;
         }
-        return new Routed(wrote, forwarded);
+        return new Routed(wrote, forwarded, room);
     }
 
     /**
@@ -66,10 +67,16 @@ public final class Router {
      *
      * @param wrote     something was written to this node's durable store ({@link MessageStore#afterCommit})
      * @param forwarded the copies sent to other nodes are held by the cluster ({@link RemoteNodes.Forwarding#send})
+     * @param nodesHaveRoom the nodes it went to can take more from this node: the publisher is not read before
+     *                  ({@link RemoteNodes.Forwarding#whenNodesHaveRoom})
      */
-    public record Routed(boolean wrote, CompletionStage<Void> forwarded) {
+    public record Routed(boolean wrote, CompletionStage<Void> forwarded, CompletionStage<Void> nodesHaveRoom) {
         public static final Routed NOTHING = new Routed(false, RemoteNodes.NOTHING_TO_WAIT);
         static final Routed WROTE = new Routed(true, RemoteNodes.NOTHING_TO_WAIT);
+
+        public Routed(boolean wrote, CompletionStage<Void> forwarded) {
+            this(wrote, forwarded, RemoteNodes.NOTHING_TO_WAIT);
+        }
     }
 
     /** Connects this node's router to the other nodes of its cluster. */

@@ -38,16 +38,18 @@ class ClusterConfigTests {
                 ClusterConfig.DEFAULT_BIND_ADDRESS, List.of(), ClusterConfig.DEFAULT_BACKUP_COUNT));
         assertThat(c.port()).isEqualTo(5701);
         assertThat(c.backupCount()).isEqualTo(1);
+        assertThat(c.maxInflightMessages()).isEqualTo(1_000);
     }
 
     @Test
     @DisplayName("a config file sets every cluster key")
     void fromFile() throws IOException {
         Path conf = write("cluster_name plant-7\ncluster_listener 5801 10.0.0.5\n"
-                + "cluster_members 10.0.0.5:5801, 10.0.0.6:5801,node-c:5801\ncluster_backup_count 2\n");
+                + "cluster_members 10.0.0.5:5801, 10.0.0.6:5801,node-c:5801\ncluster_backup_count 2\n"
+                + "cluster_max_inflight_messages 500\n");
 
         assertThat(BrokerConfig.parse(conf).cluster()).isEqualTo(new ClusterConfig("plant-7", 5801, "10.0.0.5",
-                List.of("10.0.0.5:5801", "10.0.0.6:5801", "node-c:5801"), 2));
+                List.of("10.0.0.5:5801", "10.0.0.6:5801", "node-c:5801"), 2, 500));
     }
 
     @Test
@@ -67,6 +69,7 @@ class ClusterConfigTests {
             "cluster_members|node-a|cluster_members takes HOST:PORT[,HOST:PORT...], not 'node-a'",
             "cluster_members|node-a:x|cluster_members port must be a whole number, not 'x'",
             "cluster_backup_count|7|cluster_backup_count must be between 0 and 6, not 7",
+            "cluster_max_inflight_messages|1|cluster_max_inflight_messages must be between 2 and 100000, not 1",
             "cluster_name|two words|cluster_name takes one word, not 'two words'"})
     @DisplayName("a bad value is refused with FILE:LINE")
     void badValues(String key, String value, String message) throws IOException {

@@ -74,6 +74,7 @@ class ConfigDefaultsTests {
         d.put("persistence_on_corruption", DEFAULT_PERSISTENCE_ON_CORRUPTION);
         d.put("cluster_backup_count", str(org.wrenmq.broker.ClusterConfig.DEFAULT_BACKUP_COUNT));
         d.put("jmx_registration", str(BrokerConfig.DEFAULT_JMX_REGISTRATION));
+        d.put("cluster_max_inflight_messages", str(org.wrenmq.broker.ClusterConfig.DEFAULT_MAX_INFLIGHT_MESSAGES));
         return d;
     }
 

@@ -161,7 +161,7 @@ final class MoveBarrier {
                 .putLong(self.getLeastSignificantBits()).array();
         RemoteNode node = directory.node(oldNode);
         if (node != null) {
-            node.sendReliably(marker); // behind what this node sent it before
+            node.sendMark(marker); // behind what this node sent it before
         } else {
             hazelcast.<byte[]>getReliableTopic(NodeInbox.reliableTopicName(oldNode)).publishAsync(marker);
         }

@@ -67,6 +67,16 @@ final class RemoteNode implements Subscriber {
         }
     }
 
+    /**
+     * Writes a mark into the node's ring buffer behind the messages sent before it (a move's barrier marker, a
+     * switched mark): not a message, so neither numbered nor counted in the window.
+     */
+    CompletableFuture<Void> sendMark(byte[] mark) {
+        synchronized (reliableOrder) {
+            return reliableInbox.send(mark);
+        }
+    }
+
     /** @return completes when the node has room for more from this one (at once unless it is too far behind) */
     CompletionStage<Void> whenOpen() {
         return window.whenOpen();

@@ -136,7 +136,7 @@ final class SubscriptionDirectory implements SubscriptionTree.Observer {
             counters.remoteFilters.decrement();
             if (node.hasLeft() && node.filters().isEmpty() && nodes.remove(key.node(), node)) {
                 // after all this node wrote into the dead node's ring buffer: the adopter may switch over
-                node.sendReliably(Envelope.switched(self));
+                node.sendMark(Envelope.switched(self));
             }
         }
     }

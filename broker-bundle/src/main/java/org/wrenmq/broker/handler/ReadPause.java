@@ -9,7 +9,8 @@ import org.wrenmq.broker.routing.RemoteNodes;
  * Stops reading a publisher's connection while a cluster node its messages go to is too far behind with what this
  * node sent it ({@code cluster_max_inflight_messages}): the client's next packets wait in its socket, so the
  * publisher is slowed as by a full TCP window, and nothing is dropped. Reading resumes once the node has caught up
- * (or left the cluster). The packets already read are handled, so a connection reads at most one buffer more.
+ * (or left the cluster). The codec stops at the packet that paused it and keeps the rest of what it read until then
+ * ({@link ReadingResumed}).
  * Meanwhile the keepalive check leaves the connection alone: its silence is the broker's doing.
  */
 final class ReadPause {
@@ -62,6 +63,7 @@ final class ReadPause {
         c.lastPacketNanos = c.broker.clock().nanos();
         if (!c.closing) {
             c.channel.config().setAutoRead(true);
+            c.channel.pipeline().fireUserEventTriggered(ReadingResumed.EVENT);
         }
     }
 }

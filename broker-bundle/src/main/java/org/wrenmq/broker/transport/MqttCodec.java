@@ -1,6 +1,7 @@
 package org.wrenmq.broker.transport;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandler;
 import io.netty.channel.ChannelPromise;
@@ -9,6 +10,7 @@ import io.netty.handler.codec.mqtt.MqttEncoder;
 import java.net.SocketAddress;
 import java.util.List;
 import org.wrenmq.broker.handler.PrivateBridge;
+import org.wrenmq.broker.handler.ReadingResumed;
 
 /**
  * A connection's MQTT codec, one pipeline stage: cuts the byte stream into MQTT packets, has each whole packet
@@ -49,7 +51,8 @@ public final class MqttCodec extends ByteToMessageDecoder implements ChannelOutb
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
-        while (!failed && in.readableBytes() >= 1) {
+        // a packet may pause reading (ReadPause): the packets after it wait in the buffer until reading resumes
+        while (!failed && in.readableBytes() >= 1 && ctx.channel().config().isAutoRead()) {
             int start = in.readerIndex();
             String headerError = fixedHeaderError(in.getUnsignedByte(start));
             if (headerError != null) {
@@ -99,6 +102,30 @@ public final class MqttCodec extends ByteToMessageDecoder implements ChannelOutb
                 return;
             }
         }
+    }
+
+    /**
+     * While reading is paused, {@code ByteToMessageDecoder} would ask for one more read here (its own output stays
+     * empty: {@link LentDecoder} passes the packets on), which would undo the pause.
+     */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        if (ctx.channel().config().isAutoRead()) {
+            super.channelReadComplete(ctx);
+        } else {
+            discardSomeReadBytes();
+            ctx.fireChannelReadComplete();
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt == ReadingResumed.EVENT) {
+            channelRead(ctx, Unpooled.EMPTY_BUFFER); // decodes what was kept back
+            channelReadComplete(ctx);
+            return;
+        }
+        super.userEventTriggered(ctx, evt);
     }
 
     /**

@@ -33,7 +33,7 @@ import org.wrenmq.broker.testing.PacketType;
 class ForwardingWindowTests {
     private static final Duration PATIENCE = Duration.ofSeconds(20);
     private static final int WINDOW = 20;
-    /** Messages per stream: more than a node reads past a full window (what is in its socket buffer then). */
+    /** Messages per stream: far more than the window, and more than one socket read brings. */
     private static final int STREAM = 1_000;
     private static final String PAYLOAD = "x".repeat(1_000);
     private static ThreeNodes cluster;
@@ -81,8 +81,9 @@ class ForwardingWindowTests {
 
         await().atMost(PATIENCE).until(() -> cluster.counter(0, "cluster.forwarding.paused") > pausedBefore);
         assertThat(cluster.counter(0, "messages.received") - readBefore)
-                .as("messages node 1 read from the publisher while node 2 is held: the window and its socket buffer")
-                .isLessThan(STREAM);
+                .as("messages node 1 read from the publisher while node 2 is held: the window, not what its socket "
+                        + "buffer held")
+                .isLessThanOrEqualTo(2L * WINDOW);
         assertThat(cluster.counter(0, "cluster.forwarding.paused_millis")).isNotNegative();
 
         held.remove(node2);

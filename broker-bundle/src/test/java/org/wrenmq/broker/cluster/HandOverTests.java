@@ -15,7 +15,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.wrenmq.api.MqttBroker.ClientInfo;
 import org.wrenmq.broker.conformance.Packet;
 import org.wrenmq.broker.conformance.Packets;
 import org.wrenmq.broker.conformance.RawClient;
@@ -36,7 +35,7 @@ class HandOverTests {
     private static final int NEW = 1;
     private static final int LATE = 2;
     private static ThreeNodes cluster;
-    private final List<AutoCloseable> clients = new ArrayList<>();
+    private final NodeClients clients = new NodeClients(() -> cluster);
     private UUID held;
 
     @BeforeAll
@@ -56,9 +55,7 @@ class HandOverTests {
         if (held != null) {
             HeldEvents.release(held);
         }
-        for (AutoCloseable c : clients) {
-            c.close();
-        }
+        clients.close();
     }
 
     @Test
@@ -69,7 +66,7 @@ class HandOverTests {
         String topic = "handover/qos1";
         RawClient resumed = moveWhileNodeThreeIsLate(id, topic, 1);
         long passedOn = cluster.counter(OLD, "cluster.sessions.forwarded_after_move");
-        Paho5 publisher = paho(LATE, "publisher-qos1");
+        Paho5 publisher = clients.paho(LATE, "publisher-qos1");
 
         publisher.publish(topic, "during", 1);
         assertThat(receiveQos1(resumed)).isEqualTo("during");
@@ -91,9 +88,9 @@ class HandOverTests {
         String topic = "handover/qos2";
         RawClient resumed = moveWhileNodeThreeIsLate(id, topic, 2);
         Map<String, Paho5> publishers = new LinkedHashMap<>();
-        publishers.put("late", paho(LATE, "publisher-late"));
-        publishers.put("old", paho(OLD, "publisher-old"));
-        publishers.put("new", paho(NEW, "publisher-new"));
+        publishers.put("late", clients.paho(LATE, "publisher-late"));
+        publishers.put("old", clients.paho(OLD, "publisher-old"));
+        publishers.put("new", clients.paho(NEW, "publisher-new"));
 
         List<String> sent = new ArrayList<>();
         for (int i = 1; i <= 6; i++) {
@@ -122,14 +119,15 @@ class HandOverTests {
      */
     private RawClient moveWhileNodeThreeIsLate(String id, String topic, int qos) {
         long known = cluster.counter(LATE, "cluster.subscriptions.remote_added");
-        RawClient first = raw(OLD).connectAccepted(Packets.connect(id).cleanSession(false)).subscribe(topic, qos);
+        RawClient first = clients.raw(OLD).connectAccepted(Packets.connect(id).cleanSession(false))
+                .subscribe(topic, qos);
         await().atMost(PATIENCE).until(() -> cluster.counter(LATE, "cluster.subscriptions.remote_added") > known);
         first.close();
-        await().atMost(PATIENCE).until(() -> !client(OLD, id).connected());
+        await().atMost(PATIENCE).until(() -> !cluster.session(OLD, id).connected());
 
         held = cluster.memberId(LATE);
         HeldEvents.hold(held);
-        RawClient resumed = raw(NEW);
+        RawClient resumed = clients.raw(NEW);
         assertThat(resumed.connect(Packets.connect(id).cleanSession(false)).sessionPresent()).isTrue();
         return resumed;
     }
@@ -173,20 +171,4 @@ class HandOverTests {
         }
     }
 
-    private RawClient raw(int node) {
-        RawClient c = RawClient.open(cluster.port(node));
-        clients.add(c);
-        return c;
-    }
-
-    private Paho5 paho(int node, String id) throws Exception {
-        Paho5 c = new Paho5(cluster.port(node), id);
-        clients.add(c);
-        return c.connect();
-    }
-
-    private static ClientInfo client(int node, String id) {
-        return cluster.node(node).clients().stream().filter(c -> c.clientId().equals(id)).findFirst()
-                .orElseThrow(() -> new AssertionError("no session '" + id + "' on node " + (node + 1)));
-    }
 }

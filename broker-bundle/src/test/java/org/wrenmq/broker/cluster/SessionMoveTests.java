@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
@@ -18,7 +16,6 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.wrenmq.api.MqttBroker.ClientInfo;
 import org.wrenmq.broker.conformance.Packet;
 import org.wrenmq.broker.conformance.Packets;
 import org.wrenmq.broker.conformance.RawClient;
@@ -38,7 +35,7 @@ class SessionMoveTests {
     private static final Duration PATIENCE = Duration.ofSeconds(20);
     private static final ManualClock CLOCK = new ManualClock();
     private static ThreeNodes cluster;
-    private final List<AutoCloseable> clients = new ArrayList<>();
+    private final NodeClients clients = new NodeClients(() -> cluster);
 
     @BeforeAll
     static void startCluster(@TempDir Path stores) throws Exception {
@@ -55,9 +52,7 @@ class SessionMoveTests {
 
     @AfterEach
     void closeClients() throws Exception {
-        for (AutoCloseable c : clients) {
-            c.close();
-        }
+        clients.close();
     }
 
     @Test
@@ -67,8 +62,8 @@ class SessionMoveTests {
     void outgoingExchangesContinue() throws Exception {
         String id = "meter-out";
         String topic = "moves/out";
-        RawClient first = raw(0).connectAccepted(Packets.connect(id).cleanSession(false)).subscribe(topic, 2);
-        Paho5 publisher = paho(0, "publisher-out");
+        RawClient first = clients.raw(0).connectAccepted(Packets.connect(id).cleanSession(false)).subscribe(topic, 2);
+        Paho5 publisher = clients.paho(0, "publisher-out");
         publisher.publish(topic, "half", 2);
         Packet qos2 = first.expect(PacketType.PUBLISH);
         first.send(Packets.pubrec(qos2.packetId()));
@@ -78,7 +73,7 @@ class SessionMoveTests {
         first.close();
         awaitOffline(0, id);
 
-        RawClient resumed = raw(1);
+        RawClient resumed = clients.raw(1);
         assertThat(resumed.connect(Packets.connect(id).cleanSession(false)).sessionPresent()).isTrue();
 
         assertThat(resumed.expect(PacketType.PUBREL).packetId()).isEqualTo(qos2.packetId());
@@ -89,33 +84,33 @@ class SessionMoveTests {
         assertThat(again.packetId()).isEqualTo(qos1.packetId());
         resumed.send(Packets.pubcomp(qos2.packetId()), Packets.puback(qos1.packetId()));
         resumed.send(Packets.pingreq()).expect(PacketType.PINGRESP);
-        assertThat(client(1, id).inflight()).as("nothing left in flight").isZero();
+        assertThat(cluster.session(1, id).inflight()).as("nothing left in flight").isZero();
     }
 
     @Test
-    @DisplayName("[MQTT-4.3.3-2] [MQTT-4.4.0-1] an incoming QoS 2 message received on node 1 and awaiting PUBREL: resent with DUP "
-            + "on node 2 it is acknowledged but not routed again, and its PUBREL gets PUBCOMP")
+    @DisplayName("[MQTT-4.3.3-2] [MQTT-4.4.0-1] an incoming QoS 2 message received on node 1 and awaiting PUBREL: "
+            + "resent with DUP on node 2 it is acknowledged but not routed again, and its PUBREL gets PUBCOMP")
     void incomingQos2IsRoutedOnce() throws Exception {
         String id = "meter-in";
         String topic = "moves/in";
         long known = remoteFilters(0);
-        Paho5 subscriber = paho(1, "subscriber-in").subscribe(topic, 2);
+        Paho5 subscriber = clients.paho(1, "subscriber-in").subscribe(topic, 2);
         await().atMost(PATIENCE).until(() -> remoteFilters(0) > known);
-        RawClient first = raw(0).connectAccepted(Packets.connect(id).cleanSession(false));
+        RawClient first = clients.raw(0).connectAccepted(Packets.connect(id).cleanSession(false));
         first.send(Packets.publish(topic, "once", 2, 7));
         assertThat(first.expect(PacketType.PUBREC).packetId()).isEqualTo(7);
         first.close();
         assertThat(subscriber.next().payload()).isEqualTo("once");
         awaitOffline(0, id);
 
-        RawClient resumed = raw(1);
+        RawClient resumed = clients.raw(1);
         assertThat(resumed.connect(Packets.connect(id).cleanSession(false)).sessionPresent()).isTrue();
         resumed.send(Packets.publish(Packets.utf8(topic), "once".getBytes(StandardCharsets.UTF_8), 2, false, true,
                 7));
         assertThat(resumed.expect(PacketType.PUBREC).packetId()).isEqualTo(7);
         resumed.send(Packets.pubrel(7));
         assertThat(resumed.expect(PacketType.PUBCOMP).packetId()).isEqualTo(7);
-        assertThat(client(1, id).persistent()).isTrue();
+        assertThat(cluster.session(1, id).persistent()).isTrue();
 
         resumed.send(Packets.publish(topic, "after", 2, 8));
         resumed.expect(PacketType.PUBREC);
@@ -131,9 +126,9 @@ class SessionMoveTests {
         String id = "meter-will";
         String topic = "moves/will";
         long known = remoteFilters(0);
-        Paho5 watcher = paho(1, "watcher").subscribe(topic, 1);
+        Paho5 watcher = clients.paho(1, "watcher").subscribe(topic, 1);
         await().atMost(PATIENCE).until(() -> remoteFilters(0) > known);
-        MqttConnectionOptions withWill = persistent();
+        MqttConnectionOptions withWill = NodeClients.persistent();
         MqttProperties delay = new MqttProperties();
         delay.setWillDelayInterval(2L);
         withWill.setWill(topic, new MqttMessage("gone".getBytes(StandardCharsets.UTF_8)));
@@ -146,7 +141,7 @@ class SessionMoveTests {
 
         Paho5 resumed = new Paho5(cluster.port(1), id);
         clients.add(resumed);
-        assertThat(resumed.connect(persistent()).getSessionPresent()).isTrue();
+        assertThat(resumed.connect(NodeClients.persistent()).getSessionPresent()).isTrue();
         CLOCK.advance(Duration.ofSeconds(3));
 
         // the will, had it gone out, was routed before this message
@@ -154,35 +149,11 @@ class SessionMoveTests {
         assertThat(watcher.next().payload()).isEqualTo("sentinel");
     }
 
-    private static MqttConnectionOptions persistent() {
-        MqttConnectionOptions options = Paho5.options();
-        options.setCleanStart(false);
-        options.setSessionExpiryInterval(3600L);
-        return options;
-    }
-
-    private RawClient raw(int node) {
-        RawClient c = RawClient.open(cluster.port(node));
-        clients.add(c);
-        return c;
-    }
-
-    private Paho5 paho(int node, String id) throws Exception {
-        Paho5 c = new Paho5(cluster.port(node), id);
-        clients.add(c);
-        return c.connect();
-    }
-
     private static long remoteFilters(int node) {
         return cluster.counter(node, "cluster.subscriptions.remote_added");
     }
 
-    private static ClientInfo client(int node, String id) {
-        return cluster.node(node).clients().stream().filter(c -> c.clientId().equals(id)).findFirst()
-                .orElseThrow(() -> new AssertionError("no session '" + id + "' on node " + (node + 1)));
-    }
-
     private static void awaitOffline(int node, String id) {
-        await().atMost(PATIENCE).until(() -> !client(node, id).connected());
+        await().atMost(PATIENCE).until(() -> !cluster.session(node, id).connected());
     }
 }

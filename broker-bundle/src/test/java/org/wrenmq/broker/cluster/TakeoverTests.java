@@ -10,13 +10,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.wrenmq.api.MqttBroker.ClientInfo;
 import org.wrenmq.broker.conformance.Packet;
 import org.wrenmq.broker.conformance.Packets;
 import org.wrenmq.broker.conformance.RawClient;
@@ -39,13 +37,11 @@ class TakeoverTests {
     private int adopter;
     private int dying;
     private int other;
-    private final List<AutoCloseable> clients = new ArrayList<>();
+    private final NodeClients clients = new NodeClients(() -> cluster);
 
     @AfterEach
     void stop() throws Exception {
-        for (AutoCloseable c : clients) {
-            c.close();
-        }
+        clients.close();
         if (cluster != null) {
             cluster.close();
         }
@@ -58,7 +54,7 @@ class TakeoverTests {
         start("takeover-stream");
         String topic = "takeover/stream";
         Paho5 first = new Paho5(cluster.port(dying), "stream");
-        first.connect(persistent());
+        first.connect(NodeClients.persistent());
         first.subscribe(topic, 1);
         first.disconnect();
         awaitOffline(dying, "stream");
@@ -68,8 +64,8 @@ class TakeoverTests {
 
         killAndAwaitAdoption(1);
         patiently().until(() -> cluster.counter(other, "cluster.subscriptions.remote_added") > known);
-        Paho5 fromOther = paho(other, "publisher-other");
-        Paho5 fromAdopter = paho(adopter, "publisher-adopter");
+        Paho5 fromOther = clients.paho(other, "publisher-other");
+        Paho5 fromAdopter = clients.paho(adopter, "publisher-adopter");
         for (int i = 1; i <= 30; i++) {
             fromOther.publish(topic, "o" + i, 1);
             fromAdopter.publish(topic, "a" + i, 1);
@@ -79,7 +75,7 @@ class TakeoverTests {
 
         Paho5 resumed = new Paho5(cluster.port(adopter), "stream");
         clients.add(resumed);
-        assertThat(resumed.connect(persistent()).getSessionPresent()).isTrue();
+        assertThat(resumed.connect(NodeClients.persistent()).getSessionPresent()).isTrue();
         List<String> got = new ArrayList<>();
         while (!got.contains("o-end") || !got.contains("a-end")) {
             got.add(resumed.next().payload());
@@ -97,9 +93,10 @@ class TakeoverTests {
         cluster.hazelcast(adopter).getMap(InboxProgress.MAP).addInterceptor(new RefuseWrites());
         String topic = "takeover/acked";
         long known = cluster.counter(other, "cluster.subscriptions.remote_added");
-        RawClient first = raw(dying).connectAccepted(Packets.connect("acked").cleanSession(false)).subscribe(topic, 1);
+        RawClient first = clients.raw(dying).connectAccepted(Packets.connect("acked").cleanSession(false))
+                .subscribe(topic, 1);
         patiently().until(() -> cluster.counter(other, "cluster.subscriptions.remote_added") > known);
-        Paho5 publisher = paho(other, "publisher-acked");
+        Paho5 publisher = clients.paho(other, "publisher-acked");
         publisher.publish(topic, "acknowledged", 1);
         Packet acknowledged = first.expect(PacketType.PUBLISH);
         assertThat(acknowledged.payload()).isEqualTo("acknowledged");
@@ -111,7 +108,7 @@ class TakeoverTests {
         awaitOffline(dying, "acked");
 
         killAndAwaitAdoption(1);
-        RawClient resumed = raw(adopter);
+        RawClient resumed = clients.raw(adopter);
         assertThat(resumed.connect(Packets.connect("acked").cleanSession(false)).sessionPresent()).isTrue();
 
         Packet again = resumed.expect(PacketType.PUBLISH);
@@ -130,10 +127,10 @@ class TakeoverTests {
         start("takeover-released");
         String topic = "takeover/released";
         long known = cluster.counter(other, "cluster.subscriptions.remote_added");
-        RawClient first = raw(dying).connectAccepted(Packets.connect("released").cleanSession(false))
+        RawClient first = clients.raw(dying).connectAccepted(Packets.connect("released").cleanSession(false))
                 .subscribe(topic, 2);
         patiently().until(() -> cluster.counter(other, "cluster.subscriptions.remote_added") > known);
-        paho(other, "publisher-released").publish(topic, "half", 2);
+        clients.paho(other, "publisher-released").publish(topic, "half", 2);
         Packet qos2 = first.expect(PacketType.PUBLISH);
         first.send(Packets.pubrec(qos2.packetId()));
         first.expect(PacketType.PUBREL); // sent once the cluster holds the released state
@@ -141,13 +138,13 @@ class TakeoverTests {
         awaitOffline(dying, "released");
 
         killAndAwaitAdoption(1);
-        RawClient resumed = raw(adopter);
+        RawClient resumed = clients.raw(adopter);
         assertThat(resumed.connect(Packets.connect("released").cleanSession(false)).sessionPresent()).isTrue();
 
         assertThat(resumed.expect(PacketType.PUBREL).packetId()).isEqualTo(qos2.packetId());
         resumed.send(Packets.pubcomp(qos2.packetId()));
         resumed.send(Packets.pingreq()).expect(PacketType.PINGRESP);
-        assertThat(client(adopter, "released").inflight()).as("nothing left in flight").isZero();
+        assertThat(cluster.session(adopter, "released").inflight()).as("nothing left in flight").isZero();
     }
 
     @Test
@@ -157,9 +154,9 @@ class TakeoverTests {
         start("takeover-incoming");
         String topic = "takeover/incoming";
         long known = cluster.counter(dying, "cluster.subscriptions.remote_added");
-        Paho5 watcher = paho(other, "watcher").subscribe(topic, 2);
+        Paho5 watcher = clients.paho(other, "watcher").subscribe(topic, 2);
         patiently().until(() -> cluster.counter(dying, "cluster.subscriptions.remote_added") > known);
-        RawClient first = raw(dying).connectAccepted(Packets.connect("sender").cleanSession(false));
+        RawClient first = clients.raw(dying).connectAccepted(Packets.connect("sender").cleanSession(false));
         first.send(Packets.publish(topic, "once", 2, 7));
         assertThat(first.expect(PacketType.PUBREC).packetId()).isEqualTo(7); // once the cluster holds the id
         first.close();
@@ -167,7 +164,7 @@ class TakeoverTests {
         awaitOffline(dying, "sender");
 
         killAndAwaitAdoption(1);
-        RawClient resumed = raw(adopter);
+        RawClient resumed = clients.raw(adopter);
         assertThat(resumed.connect(Packets.connect("sender").cleanSession(false)).sessionPresent()).isTrue();
         resumed.send(Packets.publish(Packets.utf8(topic), "once".getBytes(StandardCharsets.UTF_8), 2, false, true,
                 7));
@@ -206,32 +203,8 @@ class TakeoverTests {
         return expected;
     }
 
-    private static MqttConnectionOptions persistent() {
-        MqttConnectionOptions options = Paho5.options();
-        options.setCleanStart(false);
-        options.setSessionExpiryInterval(3600L);
-        return options;
-    }
-
-    private RawClient raw(int node) {
-        RawClient c = RawClient.open(cluster.port(node));
-        clients.add(c);
-        return c;
-    }
-
-    private Paho5 paho(int node, String id) throws Exception {
-        Paho5 c = new Paho5(cluster.port(node), id);
-        clients.add(c);
-        return c.connect();
-    }
-
-    private ClientInfo client(int node, String id) {
-        return cluster.node(node).clients().stream().filter(c -> c.clientId().equals(id)).findFirst()
-                .orElseThrow(() -> new AssertionError("no session '" + id + "' on node " + (node + 1)));
-    }
-
     private void awaitOffline(int node, String id) {
-        patiently().until(() -> !client(node, id).connected());
+        patiently().until(() -> !cluster.session(node, id).connected());
     }
 
     /** The directory keeps every entry: no node learns that the dead node's filters left. */

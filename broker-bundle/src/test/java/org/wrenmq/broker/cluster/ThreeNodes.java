@@ -8,6 +8,7 @@ import java.util.StringJoiner;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
+import org.wrenmq.api.MqttBroker.ClientInfo;
 import org.wrenmq.broker.Broker;
 import org.wrenmq.broker.testing.FreePorts;
 
@@ -79,6 +80,12 @@ final class ThreeNodes implements AutoCloseable {
     /** Node {@code i}'s cluster member id. */
     UUID memberId(int i) {
         return hazelcast(i).getCluster().getLocalMember().getUuid();
+    }
+
+    /** The session {@code id} on node {@code node}, as the node reports its clients. */
+    ClientInfo session(int node, String id) {
+        return nodes.get(node).clients().stream().filter(c -> c.clientId().equals(id)).findFirst()
+                .orElseThrow(() -> new AssertionError("no session '" + id + "' on node " + (node + 1)));
     }
 
     long counter(int i, String name) {

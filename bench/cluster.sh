@@ -28,9 +28,8 @@ BENCH_CP="bench/target/classes:bench/target/lib/*"
 rm -rf "$WORK" && mkdir -p "$WORK" "$RESULTS"
 cp broker-bundle/target/broker-bundle-0.1.0-SNAPSHOT.jar "$WORK/" && cp -r broker-bundle/target/lib "$WORK/lib"
 
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
+. bench/lib/processes.sh
+trap stop_processes EXIT
 free_ports() { python3 -c "
 import socket
 ss=[socket.socket() for _ in range($1)]

@@ -112,18 +112,8 @@ fi
 } > "$RESULTS/machine.txt"
 cat "$RESULTS/machine.txt" >&2
 
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do
-    kill "$pid" 2>/dev/null || true
-  done
-  for pid in "${PIDS[@]}"; do
-    # bounded wait, then force: never leave a broker behind
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$pid" 2>/dev/null || true
-  done
-}
-trap cleanup EXIT
+. bench/lib/processes.sh
+trap stop_processes EXIT
 
 free_port() {
   for _ in $(seq 100); do
@@ -222,7 +212,7 @@ start_brokers() {
 }
 
 stop_brokers() {
-  cleanup
+  stop_processes
   PIDS=()
 }
 

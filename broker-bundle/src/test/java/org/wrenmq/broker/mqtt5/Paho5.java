@@ -1,6 +1,7 @@
 package org.wrenmq.broker.mqtt5;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.util.concurrent.TimeoutException;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttClientException;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
@@ -111,11 +113,22 @@ public final class Paho5 extends QueuingClient<Paho5.Received> {
         return this;
     }
 
-    /** Publishes and, for QoS 1 and 2, waits for the broker's acknowledgement; returns the completed token. */
+    /**
+     * Publishes and, for QoS 1 and 2, waits for the broker's acknowledgement; returns the completed token.
+     * Paho 1.2.5 at times refuses a publish with "too many publishes in progress" right after the previous one was
+     * acknowledged (its in-flight count lags the acknowledgement: eclipse-paho/paho.mqtt.java#993): that refusal,
+     * made by the client before anything is sent, is tried again.
+     */
     public IMqttToken publish(String topic, MqttMessage message) throws MqttException {
-        IMqttToken token = client.publish(topic, message);
+        IMqttToken token = await().atMost(RawClient5.PATIENCE).pollInterval(Duration.ofMillis(10))
+                .ignoreExceptionsMatching(Paho5::inFlightCountLags)
+                .until(() -> client.publish(topic, message), sent -> true);
         token.waitForCompletion(RawClient5.PATIENCE.toMillis());
         return token;
+    }
+
+    private static boolean inFlightCountLags(Throwable e) {
+        return e instanceof MqttException m && m.getReasonCode() == MqttClientException.REASON_CODE_MAX_INFLIGHT;
     }
 
     public IMqttToken publish(String topic, String payload, int qos) throws MqttException {

@@ -47,6 +47,9 @@ public final class EmbeddedBrokerStart {
         if (rarJars.isEmpty()) {
             return EmbeddedBrokerAccess.start(settings, configFile, credentials);
         }
+        LOG.info("WRENMQ-JCA-004 the server's own Hazelcast ({}) comes before the adapter's: the embedded broker "
+                + "runs in a class loader of its own, from the jars in {}",
+                hazelcastLocation(adapterLoader).orElseThrow(), rarJars.get());
         return startIsolated(loader(rarJars.get(), adapterLoader), settings, configFile, credentials);
     }
 
@@ -58,21 +61,22 @@ public final class EmbeddedBrokerStart {
         if (rarJars.isEmpty()) {
             return Optional.empty();
         }
-        Class<?> hazelcast;
+        Optional<String> hazelcast = hazelcastLocation(adapterLoader);
+        if (hazelcast.isEmpty() || folderOf(hazelcast.get()).equals(rarJars)) {
+            return Optional.empty();
+        }
+        return rarJars;
+    }
+
+    /** Where the Hazelcast the adapter sees comes from; empty when it sees none. */
+    private static Optional<String> hazelcastLocation(ClassLoader adapterLoader) {
         try {
-            hazelcast = Class.forName(HAZELCAST, false, adapterLoader);
+            CodeSource source = Class.forName(HAZELCAST, false, adapterLoader).getProtectionDomain().getCodeSource();
+            return Optional.of(source == null || source.getLocation() == null ? "no code source"
+                    : source.getLocation().toString());
         } catch (ClassNotFoundException | LinkageError e) {
             return Optional.empty();
         }
-        CodeSource source = hazelcast.getProtectionDomain().getCodeSource();
-        String location = source == null || source.getLocation() == null ? "no code source"
-                : source.getLocation().toString();
-        if (folderOf(location).equals(rarJars)) {
-            return Optional.empty();
-        }
-        LOG.info("WRENMQ-JCA-004 the server's own Hazelcast ({}) comes before the adapter's: the embedded broker "
-                + "runs in a class loader of its own, from the jars in {}", location, rarJars.get());
-        return rarJars;
     }
 
     /** The folder of a {@code file:} jar; empty for other locations (WildFly's vfs:, an OSGi bundle's). */

@@ -74,6 +74,10 @@ class ClusterMemberIT {
             assertThat(domain.serverLog()).as("the adapter's member joined, in server.log")
                     .containsPattern("cluster 'plant-7': node \\S+ on 127.0.0.1:" + adapterMember
                             + ", 2 member\\(s\\) now");
+            // the adapter keeps Payara's own Hazelcast away from its broker, and only there
+            assertThat(domain.serverLog().contains("WRENMQ-JCA-004 the server's own Hazelcast"))
+                    .as("the broker loaded from the RAR's own jars, in server.log")
+                    .isEqualTo(server.startsWith("payara"));
 
             WebArchive application = Deployments.boundForGlassFish(TestApplication.archive(
                     ADAPTER + "/ConnectionFactory", Map.of()), ADAPTER);

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 import org.wrenmq.broker.BrokerConfig;
 import org.wrenmq.jca.broker.BrokerAccess;
 import org.wrenmq.jca.broker.Credentials;
-import org.wrenmq.jca.broker.EmbeddedBrokerAccess;
+import org.wrenmq.jca.broker.EmbeddedBrokerStart;
 import org.wrenmq.jca.broker.RemoteBrokerAccess;
 import org.wrenmq.jca.inbound.EndpointActivation;
 import org.wrenmq.jca.inbound.WrenActivationSpec;
@@ -93,8 +93,9 @@ public class WrenResourceAdapter implements ResourceAdapter, Serializable {
                 brokerAccess = new RemoteBrokerAccess(serverUri, Credentials.of(userName, password), clientIdPrefix);
                 LOG.info("WRENMQ-JCA-001 resource adapter started for the MQTT server {}", serverUri);
             } else {
-                brokerAccess = EmbeddedBrokerAccess.start(brokerSettings(),
-                        hasConfigFile() ? Path.of(configFile) : null, Credentials.of(userName, password));
+                brokerAccess = EmbeddedBrokerStart.start(brokerSettings(),
+                        hasConfigFile() ? Path.of(configFile) : null, Credentials.of(userName, password),
+                        embeddedBrokerConfig().cluster() != null);
                 LOG.info("WRENMQ-JCA-002 resource adapter started with an embedded broker {}", brokerSettings());
             }
         } catch (RuntimeException e) {

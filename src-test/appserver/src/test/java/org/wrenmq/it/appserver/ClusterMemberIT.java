@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jboss.shrinkwrap.api.exporter.ZipExporter;
@@ -25,17 +23,13 @@ import org.wrenmq.it.support.DocPage;
 import org.wrenmq.it.support.Ports;
 
 /**
- * The adapter beside a WrenMQ cluster, in the domains of the asadmin run, as docs/cluster.md prints it; messages
- * cross both ways through real clients: {@code mosquitto_pub} on a {@code ./wrenmq} node to a message-driven bean in
- * the server, an EJB in the server to {@code mosquitto_sub} on that node.
- * <ul>
- * <li>GlassFish: the adapter's embedded broker is a cluster node ({@code clusterName}, {@code clusterListener},
- * {@code clusterMembers}) beside one {@code ./wrenmq} node;</li>
- * <li>Payara Server, where the embedded member cannot start (Payara's own Hazelcast comes first): two
- * {@code ./wrenmq} nodes, the adapter connected to the second with {@code serverUri}, the clients on the first.</li>
- * </ul>
- * The adapter is deployed beside the contract's under other names and removed at the end; what the test changes is
- * listed on the page.
+ * The adapter's embedded broker as a node of a WrenMQ cluster ({@code clusterName}, {@code clusterListener},
+ * {@code clusterMembers}) beside one {@code ./wrenmq} node, in the domains of the asadmin run, as docs/cluster.md
+ * prints it: in GlassFish, and in Payara Server, whose own Hazelcast the adapter must keep away from its broker.
+ * Messages cross both ways through real clients: {@code mosquitto_pub} on the {@code ./wrenmq} node to a
+ * message-driven bean in the server, an EJB in the server to {@code mosquitto_sub} on that node. The adapter is
+ * deployed beside the contract's under other names and removed at the end; what the test changes is listed on the
+ * page.
  */
 @EnabledIfSystemProperty(named = "arquillian.launch", matches = "asadmin")
 class ClusterMemberIT {
@@ -55,40 +49,35 @@ class ClusterMemberIT {
         assumeTrue(started.isPresent(), server + " is not in this run (wrenmq.asadmin.servers)");
         AsadminDomain domain = started.get();
         Path work = AsadminServers.work(server).resolve("cluster");
-        boolean embedded = !server.startsWith("payara");
         int[] ports = Ports.free(4);
         int nodeMqtt = ports[0];
         int nodeMember = ports[1];
-        // the adapter's own member (GlassFish), or the second ./wrenmq node's (Payara)
-        int otherMqtt = ports[2];
-        int otherMember = ports[3];
-        String members = "cluster_members 127.0.0.1:" + nodeMember + ",127.0.0.1:" + otherMember;
+        int adapterMqtt = ports[2];
+        int adapterMember = ports[3];
 
-        List<WrenmqNode> nodes = new ArrayList<>();
+        WrenmqNode node = null;
         try {
-            nodes.add(WrenmqNode.start(work.resolve("node1"), "listener " + nodeMqtt + " 127.0.0.1",
+            node = WrenmqNode.start(work.resolve("node1"), "listener " + nodeMqtt + " 127.0.0.1",
                     "allow_anonymous true", "persistence false", "cluster_name plant-7",
-                    "cluster_listener " + nodeMember + " 127.0.0.1", members));
-            if (!embedded) {
-                nodes.add(WrenmqNode.start(work.resolve("node2"), "listener " + otherMqtt + " 127.0.0.1",
-                        "allow_anonymous true", "persistence false", "cluster_name plant-7",
-                        "cluster_listener " + otherMember + " 127.0.0.1", members));
-            }
+                    "cluster_listener " + nodeMember + " 127.0.0.1",
+                    "cluster_members 127.0.0.1:" + nodeMember + ",127.0.0.1:" + adapterMember);
             Path user = AsadminServers.userDirectory(work);
             domain.sh(AsadminServers.besideTheContractsAdapter(AsadminServers.asPrintedHere(DocPage.read(PAGE),
-                    heading, embedded ? Map.of(
+                    heading, Map.of(
                             AsadminServers.BROKER_AS_PRINTED,
-                            "port=" + otherMqtt + ":bindAddress=127.0.0.1:persistence=false:",
-                            "clusterListener=5701 10.0.0.21", "clusterListener=" + otherMember + " 127.0.0.1",
+                            "port=" + adapterMqtt + ":bindAddress=127.0.0.1:persistence=false:",
+                            "clusterListener=5701 10.0.0.21", "clusterListener=" + adapterMember + " 127.0.0.1",
                             "clusterMembers=10.0.0.11\\:5701,10.0.0.21\\:5701",
-                            "clusterMembers=127.0.0.1\\:" + nodeMember + ",127.0.0.1\\:" + otherMember)
-                            : Map.of("10.0.0.12\\:1883", "127.0.0.1\\:" + otherMqtt)), ADAPTER), user);
-            nodes.get(0).awaitOutput("2 member(s) now", PATIENCE);
-            if (embedded) {
-                assertThat(domain.serverLog()).as("the adapter's member joined, in server.log")
-                        .containsPattern("cluster 'plant-7': node \\S+ on 127.0.0.1:" + otherMember
-                                + ", 2 member\\(s\\) now");
-            }
+                            "clusterMembers=127.0.0.1\\:" + nodeMember + ",127.0.0.1\\:" + adapterMember)),
+                    ADAPTER), user);
+            node.awaitOutput("2 member(s) now", PATIENCE);
+            assertThat(domain.serverLog()).as("the adapter's member joined, in server.log")
+                    .containsPattern("cluster 'plant-7': node \\S+ on 127.0.0.1:" + adapterMember
+                            + ", 2 member\\(s\\) now");
+            // the adapter keeps Payara's own Hazelcast away from its broker, and only there
+            assertThat(domain.serverLog().contains("WRENMQ-JCA-004 the server's own Hazelcast"))
+                    .as("the broker loaded from the RAR's own jars, in server.log")
+                    .isEqualTo(server.startsWith("payara"));
 
             WebArchive application = Deployments.boundForGlassFish(TestApplication.archive(
                     ADAPTER + "/ConnectionFactory", Map.of()), ADAPTER);
@@ -111,7 +100,9 @@ class ClusterMemberIT {
         } finally {
             // a second WrenMQ adapter would stop Payara binding the contract's beans by listener interface
             domain.sh(REMOVE.replace("APPLICATION", APPLICATION).replace("ADAPTER", ADAPTER), work);
-            nodes.forEach(WrenmqNode::close);
+            if (node != null) {
+                node.close();
+            }
         }
     }
 

@@ -199,16 +199,6 @@ final class MoveStub implements Subscriber {
     }
 
     @Override
-    public boolean isPersistent() {
-        return false;
-    }
-
-    @Override
-    public long nextStoreSeq() {
-        return 0;
-    }
-
-    @Override
     public String toString() {
         return "moved session '" + clientId + "' (to node " + newNode + ")";
     }

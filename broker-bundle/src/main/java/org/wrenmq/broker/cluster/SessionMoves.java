@@ -47,14 +47,15 @@ final class SessionMoves {
     private static final Logger LOG = LoggerFactory.getLogger(SessionMoves.class);
     /** How long a resuming client waits for the node that had its session. */
     static final long MOVE_TIMEOUT_SECONDS = 5;
+    /** How long a node keeps what it knows of a move in ({@link MoveIn}): twice the stub's longest life. */
+    static final long MOVE_STATE_SECONDS = 2 * MoveBarrier.LIMIT_SECONDS;
+    private static final long ADOPTION_POLL_MILLIS = 200;
     private static final byte NO_SESSION = 0;
     private static final byte SESSION = 1;
     /** The session, a move id, and a stub on the old node passing on what still comes there. */
     private static final byte SESSION_AND_STUB = 2;
     /** A message the stub passed on. */
     private static final byte DELIVERY = 3;
-    /** How long a node keeps what it knows of a move in ({@link MoveIn}): twice the stub's longest life. */
-    static final long MOVE_STATE_SECONDS = 2 * MoveBarrier.LIMIT_SECONDS;
     /** The stub closed: nothing more comes. */
     private static final byte STUB_CLOSED = 4;
 
@@ -62,8 +63,18 @@ final class SessionMoves {
     private final String self;
     private final SessionServices services;
     private final ClusterCounters counters;
+    private final MoveBarrier barrier;
+    private final SubscriptionDirectory directory;
+    /** Null without persistence: then a dead node's sessions are not adopted. */
+    private final SessionMirror mirror;
+    /** A session adopted from a dead node moves on only once every node switched over to this one. */
+    private final Takeovers takeovers;
     /** Sessions being fetched, by client id. */
     private final Map<String, Fetch> pending = new ConcurrentHashMap<>();
+    /** Client ids whose fetch is over (session adopted, or none to be had): the retried CONNECT goes on. */
+    private final Set<String> settled = ConcurrentHashMap.newKeySet();
+    /** Client ids waiting for their dead node's session to be adopted, since when (nanoseconds). */
+    private final Map<String, Long> awaitingAdoption = new ConcurrentHashMap<>();
     /** Sessions moved in whose old node passes messages on (or did, lately), by client id. */
     private final Map<String, MovingIn> movingIn = new ConcurrentHashMap<>();
     /** The moves in, by old node and move id (a node's marker may come before the session). */
@@ -71,18 +82,6 @@ final class SessionMoves {
     private final MovingSessions moving;
     /** The key a test holds the answers to this node's session requests back with ({@link HeldEvents}). */
     private final Object sessionRequests;
-    private final MoveBarrier barrier;
-    private final SubscriptionDirectory directory;
-    /** Client ids whose fetch is over (session adopted, or none to be had): the retried CONNECT goes on. */
-    private final Set<String> settled = ConcurrentHashMap.newKeySet();
-    /** Null without persistence: then a dead node's sessions are not adopted. */
-    private final SessionMirror mirror;
-    /** Client ids waiting for their dead node's session to be adopted, since when (nanoseconds). */
-    private final Map<String, Long> awaitingAdoption = new ConcurrentHashMap<>();
-    private static final long ADOPTION_POLL_MILLIS = 200;
-    /** A session adopted from a dead node moves on only once every node switched over to this one. */
-    private final Takeovers takeovers;
-
 
     /** A session asked for, on {@code loop}, from {@code node}. */
     private record Fetch(CompletableFuture<byte[]> reply, EventExecutor loop, UUID node) {
@@ -97,14 +96,14 @@ final class SessionMoves {
 
     SessionMoves(HazelcastInstance hazelcast, SessionServices services, ClusterCounters counters,
                  SessionMirror mirror, Takeovers takeovers, MoveBarrier barrier, SubscriptionDirectory directory) {
-        this.takeovers = takeovers;
-        this.barrier = barrier;
-        this.directory = directory;
-        this.mirror = mirror;
         this.hazelcast = hazelcast;
         this.self = hazelcast.getCluster().getLocalMember().getUuid().toString();
         this.services = services;
         this.counters = counters;
+        this.mirror = mirror;
+        this.takeovers = takeovers;
+        this.barrier = barrier;
+        this.directory = directory;
         this.moving = new MovingSessions(takeovers, counters);
         this.sessionRequests = HeldEvents.sessionRequests(hazelcast.getCluster().getLocalMember().getUuid());
         barrier.onMarkerAtNewNode((oldNode, moveId, node) -> moveIn(oldNode, moveId).marked(node));

@@ -44,8 +44,9 @@ import org.wrenmq.broker.session.Session;
  * marker into A's ring buffer and one into B's (A tells its stub directly; B writes its marker once it adopted
  * the session and its loops finished what they were routing). B holds what it routes to the session itself until
  * the stub closes, so the messages A passes on come first and each publisher's order holds [MQTT-4.6.0-5], and
- * keeps one copy of each message ({@link MoveIn}: B's marker tells it which ones A had). A node that leaves counts as having answered. Should a node not
- * answer within {@link #LIMIT_SECONDS}, the stub closes all the same, logged and counted.
+ * keeps one copy of each message ({@link MoveIn}: the markers in B's ring buffer tell it which ones A had). A node
+ * that leaves counts as having answered. Should a node not answer within {@link #LIMIT_SECONDS}, the stub closes
+ * all the same, logged and counted.
  */
 final class MoveBarrier {
     private static final Logger LOG = LoggerFactory.getLogger(MoveBarrier.class);

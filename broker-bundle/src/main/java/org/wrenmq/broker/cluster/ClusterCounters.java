@@ -46,6 +46,8 @@ final class ClusterCounters {
     final LongAdder forwardedAfterMove = new LongAdder();
     /** Messages a session moved here waited for until its old node passed nothing more on. */
     final LongAdder heldDuringMove = new LongAdder();
+    /** Second copies of a message for a session moving in (passed on by its old node and routed here): dropped. */
+    final LongAdder moveCopies = new LongAdder();
     /** Moves whose stub closed without every node's confirmation ({@link MoveBarrier#LIMIT_SECONDS}): logged. */
     final LongAdder moveBarrierTimeouts = new LongAdder();
 
@@ -70,6 +72,7 @@ final class ClusterCounters {
         m.put("cluster.sessions.takeover_copies_dropped", takeoverCopies.sum());
         m.put("cluster.sessions.forwarded_after_move", forwardedAfterMove.sum());
         m.put("cluster.sessions.held_during_move", heldDuringMove.sum());
+        m.put("cluster.sessions.move_copies_dropped", moveCopies.sum());
         m.put("cluster.sessions.move_barrier_timeouts", moveBarrierTimeouts.sum());
         m.put("cluster.forwarding.paused", forwardingPaused.sum());
         m.put("cluster.forwarding.paused_millis", forwardingPausedMillis.sum());

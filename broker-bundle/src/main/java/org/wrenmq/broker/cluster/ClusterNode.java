@@ -125,7 +125,8 @@ public final class ClusterNode implements AutoCloseable {
             }
         });
         windows.listen(hazelcast, id());
-        NodeInbox inbox = new NodeInbox(router, counters, takeovers, moveBarrier::marked, forwardingProgress);
+        NodeInbox inbox = new NodeInbox(router, counters, moves.gate(), moveBarrier::marked, forwardingProgress)
+                .heldAs(HeldEvents.inbox(id()));
         hazelcast.<byte[]>getTopic(NodeInbox.topicName(id())).addMessageListener(inbox);
         hazelcast.<byte[]>getReliableTopic(NodeInbox.reliableTopicName(id())).addMessageListener(
                 inbox.reliable(progress, -1));
@@ -138,7 +139,7 @@ public final class ClusterNode implements AutoCloseable {
             retainedSync.start();
         }
         router.connect(new Forwarder(directory.remoteTree(), counters, retainedSync, retainAvailable, id(),
-                takeovers));
+                moves.gate(), moveBarrier.sendOrder()));
     }
 
     /**

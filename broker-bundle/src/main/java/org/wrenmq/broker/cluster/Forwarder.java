@@ -51,12 +51,16 @@ final class Forwarder implements RemoteNodes {
     private final UUID self;
     /** The QoS 1/2 messages routed here so far: each copy carries its number ({@link Envelope.Origin}). */
     private final AtomicLong routedReliably = new AtomicLong();
-    private final Takeovers takeovers;
+    /** Decides the deliveries to sessions moving or adopted ({@link MovingSessions}, {@link Takeovers}). */
+    private final NodeInbox.Gate deliveries;
+    /** Held while a QoS 1/2 message is written to several nodes ({@link MoveBarrier#sendOrder}). */
+    private final Object sendOrder;
 
     Forwarder(SubscriptionTree remoteTree, ClusterCounters counters, RetainedSync retained, boolean retainAvailable,
-              UUID self, Takeovers takeovers) {
+              UUID self, NodeInbox.Gate deliveries, Object sendOrder) {
         this.self = self;
-        this.takeovers = takeovers;
+        this.deliveries = deliveries;
+        this.sendOrder = sendOrder;
         this.remoteTree = remoteTree;
         this.counters = counters;
         this.retained = retained;
@@ -102,7 +106,7 @@ final class Forwarder implements RemoteNodes {
 
         @Override
         public boolean takesDelivery(Subscriber target, Publication p, QoS qos, boolean retainFlag, int[] ids) {
-            return takeovers.takes(origin, target, p, qos, retainFlag, ids);
+            return deliveries.takes(origin, target, p, qos, retainFlag, ids);
         }
 
         @Override
@@ -139,16 +143,24 @@ final class Forwarder implements RemoteNodes {
                 });
                 return NOTHING_TO_WAIT;
             }
+            if (nodes.size() == 1) {
+                return sendReliably(bytes, List.of())[0].thenApply(ok -> null);
+            }
+            synchronized (sendOrder) {
+                return CompletableFuture.allOf(sendReliably(bytes, sentTo()));
+            }
+        }
+
+        private CompletableFuture<?>[] sendReliably(byte[] bytes, List<UUID> sentTo) {
             CompletableFuture<?>[] held = new CompletableFuture<?>[nodes.size()];
             int i = 0;
-            List<UUID> sentTo = sentTo();
             for (Map.Entry<RemoteNode, List<Envelope.GroupKey>> e : nodes.entrySet()) {
                 RemoteNode node = e.getKey();
                 held[i++] = node.sendReliably(Envelope.write(origin, e.getValue(), sentTo, bytes))
                         .whenComplete((ok, failure) -> notHeld(node, failure));
                 counters.messagesForwarded.increment();
             }
-            return held.length == 1 ? held[0].thenApply(ok -> null) : CompletableFuture.allOf(held);
+            return held;
         }
 
         /** The nodes this message goes to, named in each copy when more than one (see {@link MoveStub}). */

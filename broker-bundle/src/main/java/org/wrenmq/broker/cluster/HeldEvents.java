@@ -7,39 +7,56 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A test hook: holds back the subscription directory's events on one node, as when they reach it late, so that
- * tests reproduce deterministically what happens in the few milliseconds a change takes to reach every node.
- * Nothing is held unless a test asks.
+ * A test hook: holds back events on one node, as when they reach it late, so that tests reproduce
+ * deterministically what happens in the few milliseconds a change takes to reach every node: the subscription
+ * directory's events (held by the node's id), what other nodes send its {@link #inbox} (both topics), the answers
+ * to the {@link #sessionRequests} it made. Nothing is held unless a test asks.
  */
 final class HeldEvents {
-    private static final Map<UUID, List<Runnable>> HELD = new ConcurrentHashMap<>();
+    private static final Map<Object, List<Runnable>> HELD = new ConcurrentHashMap<>();
+
+    private record Inbox(UUID node) {
+    }
+
+    private record SessionRequests(UUID node) {
+    }
 
     private HeldEvents() {
     }
 
-    /** From now on, {@code node} applies no directory event until {@link #release}. */
-    static void hold(UUID node) {
-        HELD.putIfAbsent(node, new ArrayList<>());
+    /** What is held back of {@code node}'s inbox: the messages and markers other nodes send it. */
+    static Object inbox(UUID node) {
+        return new Inbox(node);
     }
 
-    /** {@code node} applies the events held back, in order, and the next ones at once. */
-    static void release(UUID node) {
-        List<Runnable> held = HELD.get(node);
+    /** What is held back of the answers to {@code node}'s session requests (the sessions, what stubs pass on). */
+    static Object sessionRequests(UUID node) {
+        return new SessionRequests(node);
+    }
+
+    /** From now on, the events of {@code what} (a node's id: its directory events) wait until {@link #release}. */
+    static void hold(Object what) {
+        HELD.putIfAbsent(what, new ArrayList<>());
+    }
+
+    /** The events held back of {@code what} are applied, in order, and the next ones at once. */
+    static void release(Object what) {
+        List<Runnable> held = HELD.get(what);
         if (held == null) {
             return;
         }
         synchronized (held) {
-            HELD.remove(node);
+            HELD.remove(what);
             held.forEach(Runnable::run);
         }
     }
 
-    /** Applies {@code event} on {@code node} now, or later when held. */
-    static void apply(UUID node, Runnable event) {
-        List<Runnable> held = HELD.isEmpty() ? null : HELD.get(node);
+    /** Applies {@code event} of {@code what} now, or later when held. */
+    static void apply(Object what, Runnable event) {
+        List<Runnable> held = HELD.isEmpty() ? null : HELD.get(what);
         if (held != null) {
             synchronized (held) {
-                if (HELD.get(node) == held) {
+                if (HELD.get(what) == held) {
                     held.add(event);
                     return;
                 }

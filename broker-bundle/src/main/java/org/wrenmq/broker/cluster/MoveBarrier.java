@@ -41,10 +41,12 @@ import org.wrenmq.broker.session.Session;
  *
  * <p>The steps: A hands the session over (the stub takes its subscriptions over in A's tree) and tells every node
  * ({@code wrenmq.moves}) which filters B must have; each node, once its directory shows them on B, writes its
- * marker into A's ring buffer (A tells its stub directly; B writes its marker right after adopting the session). B
- * holds what it routes to the session itself until the stub closes, so the messages A passes on come first and
- * each publisher's order holds [MQTT-4.6.0-5]. A node that leaves counts as having answered. Should a node not
- * answer within {@link #LIMIT_SECONDS}, the stub closes all the same, logged and counted.
+ * marker into A's ring buffer and one into B's (A tells its stub directly; B writes its marker once it adopted
+ * the session and its loops finished what they were routing). B holds what it routes to the session itself until
+ * the stub closes, so the messages A passes on come first and each publisher's order holds [MQTT-4.6.0-5], and
+ * keeps one copy of each message ({@link MoveIn}: the markers in B's ring buffer tell it which ones A had). A node
+ * that leaves counts as having answered. Should a node not answer within {@link #LIMIT_SECONDS}, the stub closes
+ * all the same, logged and counted.
  */
 final class MoveBarrier {
     private static final Logger LOG = LoggerFactory.getLogger(MoveBarrier.class);
@@ -53,6 +55,8 @@ final class MoveBarrier {
     static final String TOPIC = HazelcastSetup.MAP_PREFIX + "moves";
     /** The first byte of a marker in a ring buffer; an envelope's first byte is its version (1 to 3). */
     private static final byte MARKER = 0x7F;
+    /** The first byte of the marker a node writes into the new node's ring buffer at the same time. */
+    private static final byte MARKER_AT_NEW_NODE = 0x7E;
 
     private final HazelcastInstance hazelcast;
     private final UUID self;
@@ -64,6 +68,18 @@ final class MoveBarrier {
     private final Map<Long, MoveStub> stubs = new ConcurrentHashMap<>();
     /** Moves this node has still to confirm. */
     private final List<Awaited> awaited = new CopyOnWriteArrayList<>();
+    /**
+     * Held while one QoS 1/2 message is written to several nodes ({@link Forwarder}) and while a move's two markers
+     * are: a message is then before both markers or after both, in the old node's ring buffer and the new one's.
+     */
+    private final Object sendOrder = new Object();
+    /** Told of each marker read from this node's ring buffer for a session moving in: old node, move id, sender. */
+    private MarkerListener atNewNode = (oldNode, moveId, node) -> { };
+
+    /** See {@link #onMarkerAtNewNode}. */
+    interface MarkerListener {
+        void marked(UUID oldNode, long moveId, UUID node);
+    }
 
     /** A move this node confirms once its directory shows {@code filters} on the new node. */
     private record Awaited(UUID oldNode, long moveId, UUID newNode, List<FilterKey> filters) {
@@ -80,6 +96,15 @@ final class MoveBarrier {
     void start() {
         moves.addMessageListener(this::announced);
         directory.onAdded(this::check);
+    }
+
+    Object sendOrder() {
+        return sendOrder;
+    }
+
+    /** {@code listener} is told of each marker a node wrote here for a session moving in ({@link MoveIn}). */
+    void onMarkerAtNewNode(MarkerListener listener) {
+        this.atNewNode = listener;
     }
 
     long nextMoveId() {
@@ -107,9 +132,12 @@ final class MoveBarrier {
         stubs.remove(stub.moveId());
     }
 
-    /** The new node adopted a session {@code oldNode} handed over: its marker goes at once (see the class comment). */
+    /**
+     * The new node adopted a session {@code oldNode} handed over: its marker goes once every loop finished what it
+     * was routing, so that a message routed here without the session is before it, in the old node's ring buffer.
+     */
     void adopted(UUID oldNode, long moveId) {
-        mark(oldNode, moveId);
+        Session.afterRoutingOn(loops.get(), () -> mark(oldNode, moveId, self));
     }
 
     private void announced(Message<byte[]> message) {
@@ -144,36 +172,58 @@ final class MoveBarrier {
         for (Awaited move : awaited) {
             if (directory.hasAll(move.newNode(), move.filters()) && awaited.remove(move)) {
                 // once every loop finished what it was routing, nothing matched without the new node is unwritten
-                Session.afterRoutingOn(loops.get(), () -> mark(move.oldNode(), move.moveId()));
+                Session.afterRoutingOn(loops.get(), () -> mark(move.oldNode(), move.moveId(), move.newNode()));
             }
         }
     }
 
-    private void mark(UUID oldNode, long moveId) {
+    /**
+     * Writes this node's marker into the old node's ring buffer and, with it, one into the new node's: the new node
+     * then knows which of this node's messages the old node had before its stub closed ({@link MoveIn}).
+     */
+    private void mark(UUID oldNode, long moveId, UUID newNode) {
+        byte[] marker = ByteBuffer.allocate(25).put(MARKER).putLong(moveId).putLong(self.getMostSignificantBits())
+                .putLong(self.getLeastSignificantBits()).array();
+        byte[] atNew = ByteBuffer.allocate(41).put(MARKER_AT_NEW_NODE).putLong(oldNode.getMostSignificantBits())
+                .putLong(oldNode.getLeastSignificantBits()).putLong(moveId).putLong(self.getMostSignificantBits())
+                .putLong(self.getLeastSignificantBits()).array();
+        synchronized (sendOrder) {
+            if (!newNode.equals(self)) {
+                send(newNode, atNew);
+            }
+            if (!oldNode.equals(self)) {
+                send(oldNode, marker);
+            }
+        }
         if (oldNode.equals(self)) {
             MoveStub stub = stubs.get(moveId);
             if (stub != null) {
                 stub.acked(self);
             }
-            return;
         }
-        byte[] marker = ByteBuffer.allocate(25).put(MARKER).putLong(moveId).putLong(self.getMostSignificantBits())
-                .putLong(self.getLeastSignificantBits()).array();
-        RemoteNode node = directory.node(oldNode);
-        if (node != null) {
-            node.sendMark(marker); // behind what this node sent it before
+    }
+
+    /** Into {@code node}'s ring buffer, behind what this node sent it before. */
+    private void send(UUID node, byte[] marker) {
+        RemoteNode remote = directory.node(node);
+        if (remote != null) {
+            remote.sendMark(marker);
         } else {
-            hazelcast.<byte[]>getReliableTopic(NodeInbox.reliableTopicName(oldNode)).publishAsync(marker);
+            hazelcast.<byte[]>getReliableTopic(NodeInbox.reliableTopicName(node)).publishAsync(marker);
         }
     }
 
     static boolean isMarker(byte[] bytes) {
-        return bytes.length > 0 && bytes[0] == MARKER;
+        return bytes.length > 0 && (bytes[0] == MARKER || bytes[0] == MARKER_AT_NEW_NODE);
     }
 
     /** A node's marker read from this node's ring buffer. */
     void marked(byte[] marker) {
         ByteBuffer in = ByteBuffer.wrap(marker, 1, marker.length - 1);
+        if (marker[0] == MARKER_AT_NEW_NODE) {
+            atNewNode.marked(new UUID(in.getLong(), in.getLong()), in.getLong(), new UUID(in.getLong(), in.getLong()));
+            return;
+        }
         MoveStub stub = stubs.get(in.getLong());
         if (stub != null) {
             stub.acked(new UUID(in.getLong(), in.getLong()));

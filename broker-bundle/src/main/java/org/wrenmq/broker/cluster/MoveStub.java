@@ -4,7 +4,9 @@ import com.hazelcast.topic.ITopic;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -24,12 +26,13 @@ import org.wrenmq.broker.routing.SubscriptionTree;
  * (so the node's filters do not leave the directory meanwhile), and each message they still bring here passed on
  * to the new node, in arrival order, after the session itself (same topic, same thread).
  *
- * <p>Which messages it passes on: exactly those the new node does not route to the session by itself. A message
- * from another node that also sent it to the new node ({@link Envelope#sentTo}) is not, nor a message published
- * on the new node after it adopted the session (its marker came), nor one published here once this node sends
- * the topic to the new node itself. Deliveries that were on their way to the session when it was handed over
- * come here too ({@code Session.handOver}); a message that reached both the session and this stub (routed in the
- * instant both were in the tree) is passed on once.
+ * <p>Which messages it passes on: every QoS 1/2 message, with its identity ({@link Envelope.Origin}), whether or not
+ * the new node got it too: only the new node knows what it routed to the session, and it keeps one copy of each
+ * ({@link MoveIn}). A QoS 0 message has no identity: it is passed on only when the new node does not route it to
+ * the session by itself, as far as this node can tell (not sent there too ({@link Envelope#sentTo}), not published
+ * there after the session was adopted, not published here once this node sends the topic there). Deliveries that
+ * were on their way to the session when it was handed over come here too ({@code Session.handOver}); a message
+ * that reached both the session and this stub (routed in the instant both were in the tree) is passed on once.
  *
  * <p>Threading: deliveries and the closing run on the session's last event loop; {@link #acked} on any thread.
  */
@@ -54,6 +57,8 @@ final class MoveStub implements Subscriber {
     /** On the loop only. */
     private boolean closed;
     private Publication last;
+    /** The identity of each QoS 1/2 message routed to this stub, until its delivery reaches the loop. */
+    private final Map<Publication, Envelope.Origin> numbered = new IdentityHashMap<>();
 
     MoveStub(String clientId, UUID newNode, long moveId, EventExecutor loop, ClientAccess access,
              SubscriptionTree tree, SubscriptionDirectory directory, ITopic<byte[]> toNewNode,
@@ -107,37 +112,52 @@ final class MoveStub implements Subscriber {
             last = awaited.remove(node) && awaited.isEmpty();
         }
         if (last) {
-            loop.execute(this::close);
+            loop.execute(() -> close(true));
         }
     }
 
-    /** Whether this node must pass a message on {@code topic} on: see the class comment. On the routing thread. */
-    @Override
-    public boolean mayRead(String topic) {
-        if (!access.mayRead(topic)) {
+    /**
+     * Whether the stub leaves out a message routed to it (on the routing thread): one with an identity goes on with
+     * it; one without only when the new node does not get it by itself, see the class comment.
+     */
+    boolean leavesOut(Envelope.Origin origin, Publication p) {
+        if (origin != null) {
+            synchronized (numbered) {
+                numbered.put(p, origin);
+            }
             return false;
         }
         NodeInbox.Arrival from = NodeInbox.ARRIVING.get();
         if (from == null) {
-            return !directory.routesTo(newNode, topic);
+            return directory.routesTo(newNode, p.topic());
         }
         if (newNode.equals(from.from())) {
-            return !newNodeHasIt;
+            return newNodeHasIt;
         }
-        return !from.sentTo().contains(newNode);
+        return from.sentTo().contains(newNode);
+    }
+
+    @Override
+    public boolean mayRead(String topic) {
+        return access.mayRead(topic);
     }
 
     @Override
     public void enqueueOrSend(Delivery d) {
-        if (d.publication() == last) {
-            return;
+        Envelope.Origin origin;
+        synchronized (numbered) {
+            origin = numbered.remove(d.publication());
+        }
+        if (closed || d.publication() == last) {
+            return; // reached the loop after it closed: the new node routes what it lacks itself (MoveIn)
         }
         last = d.publication();
-        toNewNode.publish(SessionMoves.delivery(clientId, moveId, d));
+        toNewNode.publish(SessionMoves.delivery(clientId, moveId, origin, d));
         counters.forwardedAfterMove.increment();
     }
 
-    private void close() {
+    /** @param complete every node's marker came: the new node may rely on them ({@link MoveIn}) */
+    private void close(boolean complete) {
         if (closed) {
             return;
         }
@@ -145,7 +165,7 @@ final class MoveStub implements Subscriber {
         for (Subscription s : subscriptions) {
             tree.remove(this, s.topicFilter(), s.shareGroup());
         }
-        toNewNode.publish(SessionMoves.closed(clientId, moveId));
+        toNewNode.publish(SessionMoves.closed(clientId, moveId, complete));
         whenClosed.accept(this);
     }
 
@@ -159,7 +179,7 @@ final class MoveStub implements Subscriber {
             LOG.warn("client '{}': after its hand-over to node {}, node(s) {} did not confirm within {} s that they "
                     + "send its messages there; this node stops passing them on", clientId, newNode, missing,
                     MoveBarrier.LIMIT_SECONDS);
-            close();
+            close(false);
         }
     }
 
@@ -176,16 +196,6 @@ final class MoveStub implements Subscriber {
     @Override
     public boolean isOnline() {
         return false;
-    }
-
-    @Override
-    public boolean isPersistent() {
-        return false;
-    }
-
-    @Override
-    public long nextStoreSeq() {
-        return 0;
     }
 
     @Override

@@ -67,6 +67,8 @@ final class NodeInbox implements MessageListener<byte[]> {
     private final Map<UUID, long[]> lastSequence = new ConcurrentHashMap<>();
     /** Told of each message routed, for the sending node's window; null for a dead node's inbox read here. */
     private final ForwardingProgress receipts;
+    /** The key a test holds this inbox back with ({@link HeldEvents#inbox}); null: never held. */
+    private Object heldAs;
 
     /**
      * A dead node's inbox, read by its adopter: the move barrier's markers there are its old node's business, and
@@ -84,6 +86,12 @@ final class NodeInbox implements MessageListener<byte[]> {
         this.gate = gate;
         this.markers = markers;
         this.receipts = receipts;
+    }
+
+    /** Lets tests hold this inbox back ({@link HeldEvents#inbox}). */
+    NodeInbox heldAs(Object key) {
+        this.heldAs = key;
+        return this;
     }
 
     static String topicName(UUID node) {
@@ -133,6 +141,14 @@ final class NodeInbox implements MessageListener<byte[]> {
 
     /** @param reliable from the ring buffer: its numbers are those of the QoS 1/2 path, whose losses it counts */
     private void route(Message<byte[]> message, boolean reliable) {
+        if (heldAs != null) {
+            HeldEvents.apply(heldAs, () -> routeNow(message, reliable));
+        } else {
+            routeNow(message, reliable);
+        }
+    }
+
+    private void routeNow(Message<byte[]> message, boolean reliable) {
         if (MoveBarrier.isMarker(message.getMessageObject())) {
             markers.accept(message.getMessageObject());
             return;

@@ -125,16 +125,6 @@ final class RemoteNode implements Subscriber {
     }
 
     @Override
-    public boolean isPersistent() {
-        return false;
-    }
-
-    @Override
-    public long nextStoreSeq() {
-        return 0;
-    }
-
-    @Override
     public void enqueueOrSend(Delivery d) {
         throw new UnsupportedOperationException("a remote node is sent to by the forwarder");
     }

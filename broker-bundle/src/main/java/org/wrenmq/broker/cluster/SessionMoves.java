@@ -41,12 +41,15 @@ import org.wrenmq.broker.store.StoredSession;
  *
  * <p>The messages that still reach the old node for the session after the hand-over come after it on the same
  * topic ({@link MoveStub}, {@link MoveBarrier}); this node holds what it routes to the session itself until the
- * old node says nothing more comes, so they go out first.
+ * old node says nothing more comes, so they go out first, and keeps one copy of each ({@link MoveIn}).
  */
 final class SessionMoves {
     private static final Logger LOG = LoggerFactory.getLogger(SessionMoves.class);
     /** How long a resuming client waits for the node that had its session. */
     static final long MOVE_TIMEOUT_SECONDS = 5;
+    /** How long a node keeps what it knows of a move in ({@link MoveIn}): twice the stub's longest life. */
+    static final long MOVE_STATE_SECONDS = 2 * MoveBarrier.LIMIT_SECONDS;
+    private static final long ADOPTION_POLL_MILLIS = 200;
     private static final byte NO_SESSION = 0;
     private static final byte SESSION = 1;
     /** The session, a move id, and a stub on the old node passing on what still comes there. */
@@ -60,41 +63,66 @@ final class SessionMoves {
     private final String self;
     private final SessionServices services;
     private final ClusterCounters counters;
-    /** Sessions being fetched, by client id. */
-    private final Map<String, Fetch> pending = new ConcurrentHashMap<>();
-    /** Sessions moved in whose old node still passes messages on, by client id. */
-    private final Map<String, MovingIn> movingIn = new ConcurrentHashMap<>();
     private final MoveBarrier barrier;
     private final SubscriptionDirectory directory;
-    /** Client ids whose fetch is over (session adopted, or none to be had): the retried CONNECT goes on. */
-    private final Set<String> settled = ConcurrentHashMap.newKeySet();
     /** Null without persistence: then a dead node's sessions are not adopted. */
     private final SessionMirror mirror;
-    /** Client ids waiting for their dead node's session to be adopted, since when (nanoseconds). */
-    private final Map<String, Long> awaitingAdoption = new ConcurrentHashMap<>();
-    private static final long ADOPTION_POLL_MILLIS = 200;
-
     /** A session adopted from a dead node moves on only once every node switched over to this one. */
     private final Takeovers takeovers;
+    /** Sessions being fetched, by client id. */
+    private final Map<String, Fetch> pending = new ConcurrentHashMap<>();
+    /** Client ids whose fetch is over (session adopted, or none to be had): the retried CONNECT goes on. */
+    private final Set<String> settled = ConcurrentHashMap.newKeySet();
+    /** Client ids waiting for their dead node's session to be adopted, since when (nanoseconds). */
+    private final Map<String, Long> awaitingAdoption = new ConcurrentHashMap<>();
+    /** Sessions moved in whose old node passes messages on (or did, lately), by client id. */
+    private final Map<String, MovingIn> movingIn = new ConcurrentHashMap<>();
+    /** The moves in, by old node and move id (a node's marker may come before the session). */
+    private final Map<MoveKey, MoveIn> moves = new ConcurrentHashMap<>();
+    private final MovingSessions moving;
+    /** The key a test holds the answers to this node's session requests back with ({@link HeldEvents}). */
+    private final Object sessionRequests;
 
     /** A session asked for, on {@code loop}, from {@code node}. */
     private record Fetch(CompletableFuture<byte[]> reply, EventExecutor loop, UUID node) {
     }
 
-    /** A session moved in from {@code from}, whose stub there is open; its deliveries go through {@code loop}. */
-    private record MovingIn(UUID from, long moveId, EventExecutor loop) {
+    /** A session moved in, whose stub on its old node passes messages on; they go through {@code loop}. */
+    private record MovingIn(MoveIn move, EventExecutor loop) {
+    }
+
+    private record MoveKey(UUID from, long moveId) {
     }
 
     SessionMoves(HazelcastInstance hazelcast, SessionServices services, ClusterCounters counters,
                  SessionMirror mirror, Takeovers takeovers, MoveBarrier barrier, SubscriptionDirectory directory) {
-        this.takeovers = takeovers;
-        this.barrier = barrier;
-        this.directory = directory;
-        this.mirror = mirror;
         this.hazelcast = hazelcast;
         this.self = hazelcast.getCluster().getLocalMember().getUuid().toString();
         this.services = services;
         this.counters = counters;
+        this.mirror = mirror;
+        this.takeovers = takeovers;
+        this.barrier = barrier;
+        this.directory = directory;
+        this.moving = new MovingSessions(takeovers, counters);
+        this.sessionRequests = HeldEvents.sessionRequests(hazelcast.getCluster().getLocalMember().getUuid());
+        barrier.onMarkerAtNewNode((oldNode, moveId, node) -> moveIn(oldNode, moveId).marked(node));
+    }
+
+    /** Decides routing's deliveries to sessions on the move ({@link MovingSessions}). */
+    NodeInbox.Gate gate() {
+        return moving;
+    }
+
+    /** What this node knows of the move {@code moveId} from {@code from}; stale ones (never adopted) go. */
+    private MoveIn moveIn(UUID from, long moveId) {
+        MoveIn known = moves.get(new MoveKey(from, moveId));
+        if (known != null) {
+            return known;
+        }
+        long stale = System.nanoTime() - TimeUnit.SECONDS.toNanos(MOVE_STATE_SECONDS);
+        moves.values().removeIf(m -> m.session() == null && m.createdNanos - stale < 0);
+        return moves.computeIfAbsent(new MoveKey(from, moveId), k -> new MoveIn(from, moveId));
     }
 
     static String replyTopic(String node) {
@@ -177,14 +205,18 @@ final class SessionMoves {
         }
         Session session = new Session(clientId, loop, services);
         MovingIn stub = movingIn.get(clientId);
-        if (stub != null) {
+        if (stub != null && !stub.move().released()) {
             session.holdForMove();
+            Set<UUID> others = barrier.members();
+            others.remove(hazelcast.getCluster().getLocalMember().getUuid());
+            stub.move().adopted(session, others);
+            moving.add(session, stub.move());
         }
         session.adopt(moved);
         services.sessions().open(clientId, false, id -> session);
         if (stub != null) {
-            barrier.adopted(stub.from(), stub.moveId());
-            loop.schedule(() -> release(clientId, stub), 2 * MoveBarrier.LIMIT_SECONDS, TimeUnit.SECONDS);
+            barrier.adopted(stub.move().from, stub.move().moveId);
+            loop.schedule(() -> forget(clientId, stub), MOVE_STATE_SECONDS, TimeUnit.SECONDS);
         }
         counters.sessionsMovedIn.increment();
         LOG.info("client '{}': session moved here from another node ({} subscriptions, {} messages)", clientId,
@@ -225,6 +257,10 @@ final class SessionMoves {
     }
 
     private void arrived(Message<byte[]> message) {
+        HeldEvents.apply(sessionRequests, () -> arrivedNow(message));
+    }
+
+    private void arrivedNow(Message<byte[]> message) {
         byte[] bytes = message.getMessageObject();
         int idLength = ((bytes[1] & 0xFF) << 8) | (bytes[2] & 0xFF);
         String clientId = new String(bytes, 3, idLength, StandardCharsets.UTF_8);
@@ -240,7 +276,7 @@ final class SessionMoves {
         }
         if (kind == SESSION_AND_STUB) {
             long moveId = ByteBuffer.wrap(bytes, at, 8).getLong();
-            movingIn.put(clientId, new MovingIn(fetch.node(), moveId, fetch.loop()));
+            movingIn.put(clientId, new MovingIn(moveIn(fetch.node(), moveId), fetch.loop()));
             at += 8;
         }
         fetch.reply().complete(kind == NO_SESSION ? null : Arrays.copyOfRange(bytes, at, bytes.length));
@@ -253,11 +289,17 @@ final class SessionMoves {
     private void fromStub(String clientId, byte kind, ByteBuffer in) {
         long moveId = in.getLong();
         MovingIn moving = movingIn.get(clientId);
-        if (moving == null || moving.moveId() != moveId) {
+        if (moving == null || moving.move().moveId != moveId) {
             return;
         }
         if (kind == STUB_CLOSED) {
-            moving.loop().execute(() -> release(clientId, moving));
+            boolean complete = in.get() != 0;
+            moving.loop().execute(() -> release(moving, complete));
+            return;
+        }
+        Envelope.Origin origin = in.get() == 0 ? null
+                : new Envelope.Origin(new UUID(in.getLong(), in.getLong()), in.getLong());
+        if (origin != null && !moving.move().passedOn(origin, counters)) {
             return;
         }
         QoS qos = QoS.of(in.get());
@@ -277,30 +319,51 @@ final class SessionMoves {
         });
     }
 
-    /** The old node passes nothing more on (or left, or took too long): what was held here goes out. */
-    private void release(String clientId, MovingIn moving) {
-        if (!movingIn.remove(clientId, moving)) {
-            return;
-        }
-        Session session = services.sessions().get(clientId);
+    /**
+     * The old node passes nothing more on (or left, or took too long): what was held here goes out.
+     *
+     * @param complete every node's marker reached the old node
+     */
+    private void release(MovingIn moving, boolean complete) {
+        int held = moving.move().release(complete);
+        Session session = moving.move().session();
         if (session != null) {
-            session.execute(() -> counters.heldDuringMove.add(session.releaseHeldForMove()));
+            session.execute(() -> counters.heldDuringMove.add(held + session.releaseHeldForMove()));
         }
     }
 
-    /** A node left: sessions it was passing messages on for get what was held for them. */
+    /** Long after the move: the copies still on their way here are in. */
+    private void forget(String clientId, MovingIn moving) {
+        release(moving, false);
+        movingIn.remove(clientId, moving);
+        moves.remove(new MoveKey(moving.move().from, moving.move().moveId));
+        Session session = moving.move().session();
+        if (session != null) {
+            this.moving.remove(session, moving.move());
+        }
+    }
+
+    /** A node left: sessions it was passing messages on for get what was held for them; it writes no marker. */
     void nodeLeft(UUID node) {
+        moves.values().forEach(move -> move.marked(node));
         movingIn.forEach((clientId, moving) -> {
-            if (moving.from().equals(node)) {
-                moving.loop().execute(() -> release(clientId, moving));
+            if (moving.move().from.equals(node)) {
+                moving.loop().execute(() -> release(moving, false));
             }
         });
     }
 
-    static byte[] delivery(String clientId, long moveId, Delivery d) {
+    /** @param origin the message's identity, or null (QoS 0) */
+    static byte[] delivery(String clientId, long moveId, Envelope.Origin origin, Delivery d) {
         byte[] publication = PublicationBytes.encode(d.publication());
-        ByteBuffer bytes = ByteBuffer.allocate(8 + 4 + 4 * d.subscriptionIds().length + publication.length);
-        bytes.putLong(moveId).put((byte) d.qos().value()).put((byte) (d.retainFlag() ? 1 : 0))
+        ByteBuffer bytes = ByteBuffer.allocate(8 + 1 + (origin == null ? 0 : 24) + 4 + 4 * d.subscriptionIds().length
+                + publication.length);
+        bytes.putLong(moveId).put((byte) (origin == null ? 0 : 1));
+        if (origin != null) {
+            bytes.putLong(origin.node().getMostSignificantBits()).putLong(origin.node().getLeastSignificantBits())
+                    .putLong(origin.seq());
+        }
+        bytes.put((byte) d.qos().value()).put((byte) (d.retainFlag() ? 1 : 0))
                 .putShort((short) d.subscriptionIds().length);
         for (int id : d.subscriptionIds()) {
             bytes.putInt(id);
@@ -308,8 +371,10 @@ final class SessionMoves {
         return answer(DELIVERY, clientId, bytes.put(publication).array());
     }
 
-    static byte[] closed(String clientId, long moveId) {
-        return answer(STUB_CLOSED, clientId, ByteBuffer.allocate(8).putLong(moveId).array());
+    /** @param complete every node's marker came (the stub did not close on its time limit) */
+    static byte[] closed(String clientId, long moveId, boolean complete) {
+        return answer(STUB_CLOSED, clientId, ByteBuffer.allocate(9).putLong(moveId).put((byte) (complete ? 1 : 0))
+                .array());
     }
 
     private static byte[] answer(byte kind, String clientId, long moveId, byte[] session) {

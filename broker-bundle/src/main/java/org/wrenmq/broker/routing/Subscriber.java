@@ -19,11 +19,18 @@ public interface Subscriber {
     /** Whether a client is attached (shared subscription groups prefer online members). */
     boolean isOnline();
 
-    /** Whether QoS 1/2 messages for it are written to the store before the publisher is acknowledged. */
-    boolean isPersistent();
+    /**
+     * Whether QoS 1/2 messages for it are written to the store before the publisher is acknowledged: a client's
+     * persistent session; not a receiver that passes messages on (a cluster node, a moved session's stub).
+     */
+    default boolean isPersistent() {
+        return false;
+    }
 
-    /** The next store sequence number for a stored delivery to this subscriber. */
-    long nextStoreSeq();
+    /** The next store sequence number for a stored delivery to this subscriber; asked only when persistent. */
+    default long nextStoreSeq() {
+        throw new UnsupportedOperationException(this + " keeps no stored deliveries");
+    }
 
     /** Whether it may receive a message on {@code topic} (the acl_file's read rights); any thread. */
     default boolean mayRead(String topic) {

@@ -15,6 +15,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.wrenmq.broker.conformance.Packet;
 import org.wrenmq.broker.conformance.Packets;
 import org.wrenmq.broker.conformance.RawClient;
@@ -23,9 +25,11 @@ import org.wrenmq.broker.testing.PacketType;
 
 /**
  * The instant of a persistent session's move from node 1 to node 2: node 3 has not learnt of it yet (its
- * subscription directory's events held back by a test hook) and still sends the session's messages to node 1.
- * They must reach the client resumed on node 2 all the same, once each, in each publisher's order. Three nodes in
- * this JVM; raw MQTT 3.1.1 clients for the session, Paho MQTT 5 publishers.
+ * subscription directory's events held back by a test hook) and still sends the session's messages to node 1; or
+ * node 2 already has a subscriber on the session's filter, so that the others send the messages to both nodes, and
+ * node 2 routes them before it adopted the session (the answer carrying the session held back) or after (its inbox
+ * held back). They must reach the client resumed on node 2 all the same, once each, in each publisher's order.
+ * Three nodes in this JVM; raw MQTT 3.1.1 clients for the session, Paho MQTT 5 publishers and plain subscriber.
  */
 @Timeout(120)
 @DisplayName("a persistent session's hand-over to another node")
@@ -50,11 +54,15 @@ class HandOverTests {
         }
     }
 
+    /** Events a test holds back on the new node ({@link HeldEvents#inbox}, {@link HeldEvents#sessionRequests}). */
+    private final List<Object> heldOnNewNode = new ArrayList<>();
+
     @AfterEach
     void closeClients() throws Exception {
         if (held != null) {
             HeldEvents.release(held);
         }
+        heldOnNewNode.forEach(HeldEvents::release);
         clients.close();
     }
 
@@ -171,4 +179,143 @@ class HandOverTests {
         }
     }
 
+    @ParameterizedTest(name = "QoS {0}")
+    @ValueSource(ints = {1, 2})
+    @DisplayName("[MQTT-4.3.3-2] [MQTT-4.6.0-5] the new node already has a subscriber on the session's filter: what "
+            + "is published on any node between the hand-over and the adoption reaches the resumed session (at QoS 2 "
+            + "once), in each publisher's order, and the other subscriber as usual")
+    void publishedBetweenHandOverAndAdoption(int qos) throws Exception {
+        String id = "handover-gap-" + qos;
+        String topic = "handover/gap/" + qos;
+        Paho5 plain = subscribedOnBothNodes(id, topic, qos);
+        Map<String, Paho5> publishers = publishers("gap-" + qos);
+        Object answers = holdOnNewNode(HeldEvents.sessionRequests(cluster.memberId(NEW)));
+        long movedOut = cluster.counter(OLD, "cluster.sessions.moved_out");
+        RawClient resumed = clients.raw(NEW).send(Packets.connect(id).cleanSession(false).bytes());
+        await().atMost(PATIENCE).until(() -> cluster.counter(OLD, "cluster.sessions.moved_out") > movedOut);
+
+        List<String> sent = publish(publishers, topic, qos, 1, 3);
+        int beforeAdoption = sent.size();
+        assertThat(payloads(plain.next(sent.size()))).as("the new node routed them before adopting the session")
+                .containsExactlyInAnyOrderElementsOf(sent);
+        HeldEvents.release(answers);
+        assertThat(resumed.expect(PacketType.CONNACK).sessionPresent()).isTrue();
+        sent.addAll(publish(publishers, topic, qos, 4, 5));
+
+        assertReceived(qos, receive(resumed, qos, sent.size()), sent);
+        List<String> later = sent.subList(beforeAdoption, sent.size());
+        assertReceived(2, payloads(plain.next(later.size())), later);
+    }
+
+    @ParameterizedTest(name = "QoS {0}")
+    @ValueSource(ints = {1, 2})
+    @DisplayName("[MQTT-4.3.3-2] [MQTT-4.6.0-5] the new node already has a subscriber on the session's filter and "
+            + "reads what was published before the hand-over only after adopting the session: the resumed session "
+            + "gets each message (at QoS 2 once), in each publisher's order")
+    void publishedBeforeTheHandOverReadLateByTheNewNode(int qos) throws Exception {
+        String id = "handover-lag-" + qos;
+        String topic = "handover/lag/" + qos;
+        Paho5 plain = subscribedOnBothNodes(id, topic, qos);
+        Map<String, Paho5> publishers = publishers("lag-" + qos);
+        Object inbox = holdOnNewNode(HeldEvents.inbox(cluster.memberId(NEW)));
+
+        List<String> sent = publish(publishers, topic, qos, 1, 2);
+        await().atMost(PATIENCE).until(() -> cluster.session(OLD, id).queued() == sent.size());
+        RawClient resumed = clients.raw(NEW);
+        assertThat(resumed.connect(Packets.connect(id).cleanSession(false)).sessionPresent()).isTrue();
+        sent.addAll(publish(publishers, topic, qos, 3, 4));
+        HeldEvents.release(inbox);
+        sent.addAll(publish(publishers, topic, qos, 5, 6));
+
+        assertReceived(qos, receive(resumed, qos, sent.size()), sent);
+        assertReceived(2, payloads(plain.next(sent.size())), sent);
+    }
+
+    /**
+     * A plain subscriber on the new node and the persistent session {@code id} on the old node, both on
+     * {@code topic}, known on every node; the session's client has left.
+     */
+    private Paho5 subscribedOnBothNodes(String id, String topic, int qos) throws Exception {
+        long[] known = new long[3];
+        for (int node = 0; node < 3; node++) {
+            known[node] = cluster.counter(node, "cluster.subscriptions.remote_added");
+        }
+        Paho5 plain = clients.paho(NEW, id + "-plain").subscribe(topic, qos);
+        RawClient first = clients.raw(OLD).connectAccepted(Packets.connect(id).cleanSession(false))
+                .subscribe(topic, qos);
+        await().atMost(PATIENCE).until(() -> cluster.counter(OLD, "cluster.subscriptions.remote_added") > known[OLD]
+                && cluster.counter(NEW, "cluster.subscriptions.remote_added") > known[NEW]
+                && cluster.counter(LATE, "cluster.subscriptions.remote_added") > known[LATE] + 1);
+        first.close();
+        await().atMost(PATIENCE).until(() -> !cluster.session(OLD, id).connected());
+        return plain;
+    }
+
+    /** A publisher on each node, named after it. */
+    private Map<String, Paho5> publishers(String prefix) throws Exception {
+        Map<String, Paho5> publishers = new LinkedHashMap<>();
+        publishers.put("late", clients.paho(LATE, prefix + "-late"));
+        publishers.put("old", clients.paho(OLD, prefix + "-old"));
+        publishers.put("new", clients.paho(NEW, prefix + "-new"));
+        return publishers;
+    }
+
+    private Object holdOnNewNode(Object what) {
+        HeldEvents.hold(what);
+        heldOnNewNode.add(what);
+        return what;
+    }
+
+    /** Messages {@code from} to {@code to} of each publisher (payload: its name and the number), acknowledged. */
+    private static List<String> publish(Map<String, Paho5> publishers, String topic, int qos, int from, int to)
+            throws Exception {
+        List<String> sent = new ArrayList<>();
+        for (int i = from; i <= to; i++) {
+            for (Map.Entry<String, Paho5> p : publishers.entrySet()) {
+                String payload = p.getKey() + "-" + i;
+                p.getValue().publish(topic, payload, qos);
+                sent.add(payload);
+            }
+        }
+        return sent;
+    }
+
+    private static List<String> payloads(List<Paho5.Received> received) {
+        return received.stream().map(Paho5.Received::payload).toList();
+    }
+
+    /**
+     * {@code received} holds each of {@code sent}, each publisher's in the order sent: once at QoS 2 (and for the
+     * plain subscriber); at QoS 1 at least once, in order by first delivery [MQTT-4.6.0-5].
+     */
+    private static void assertReceived(int qos, List<String> received, List<String> sent) {
+        List<String> firsts = received.stream().distinct().toList();
+        if (qos == 2) {
+            assertThat(received).as("each once").hasSameSizeAs(firsts);
+        }
+        assertThat(firsts).as("each").containsExactlyInAnyOrderElementsOf(sent);
+        for (String publisher : List.of("late", "old", "new")) {
+            assertThat(firsts.stream().filter(m -> m.startsWith(publisher + "-")).toList())
+                    .as("in the order publisher %s sent them", publisher)
+                    .isEqualTo(sent.stream().filter(m -> m.startsWith(publisher + "-")).toList());
+        }
+    }
+
+    /** The messages until {@code count} different ones came, acknowledged, and any that come after them. */
+    private static List<String> receive(RawClient client, int qos, int count) {
+        if (qos == 2) {
+            return receiveQos2(client, count);
+        }
+        List<String> received = new ArrayList<>();
+        while (received.stream().distinct().count() < count) {
+            received.add(receiveQos1(client));
+        }
+        client.send(Packets.pingreq());
+        for (Packet p; (p = client.poll(PATIENCE).orElseThrow()).type() != PacketType.PINGRESP; ) {
+            assertThat(p.type()).isEqualTo(PacketType.PUBLISH);
+            client.send(Packets.puback(p.packetId()));
+            received.add(p.payload());
+        }
+        return received;
+    }
 }

@@ -34,7 +34,7 @@ class OrderedForwardingTests {
         SubscriptionTree remoteTree = new SubscriptionTree();
         RemoteNode node = new RemoteNode(UUID.randomUUID(), null, ringBuffer());
         remoteTree.add(node.subscription(new FilterKey(node.id(), null, "plant/#")));
-        forwarder = new Forwarder(remoteTree, counters, null, false, UUID.randomUUID(), new Takeovers());
+        forwarder = new Forwarder(remoteTree, counters, null, false, UUID.randomUUID(), new Takeovers(), new Object());
     }
 
     @Test

@@ -92,7 +92,7 @@ final class SessionMoves {
         this.directory = directory;
         this.mirror = mirror;
         this.hazelcast = hazelcast;
-        this.self = hazelcast.getCluster().getLocalMember().getUuid().toString();
+        this.self = NodeIds.self(hazelcast).toString();
         this.services = services;
         this.counters = counters;
     }
@@ -102,7 +102,7 @@ final class SessionMoves {
     }
 
     void start() {
-        hazelcast.<byte[]>getTopic(replyTopic(self)).addMessageListener(this::arrived);
+        MergeListeners.of(hazelcast).topic(hazelcast.<byte[]>getTopic(replyTopic(self)), this::arrived);
     }
 
     /** See {@code SessionRegistry.Owners.readyToOpen}; {@code owner} is the node the client id map names. */

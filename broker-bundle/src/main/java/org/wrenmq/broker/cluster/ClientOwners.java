@@ -44,7 +44,7 @@ final class ClientOwners implements SessionRegistry.Owners {
         this.writer = writer;
         this.moves = moves;
         this.hazelcast = hazelcast;
-        this.self = hazelcast.getCluster().getLocalMember().getUuid().toString();
+        this.self = NodeIds.self(hazelcast).toString();
         this.owners = hazelcast.getMap(MAP);
         this.sessions = sessions;
         this.counters = counters;
@@ -55,7 +55,7 @@ final class ClientOwners implements SessionRegistry.Owners {
     }
 
     void start() {
-        hazelcast.<String>getTopic(controlTopic(self)).addMessageListener(this::control);
+        MergeListeners.of(hazelcast).topic(hazelcast.<String>getTopic(controlTopic(self)), this::control);
         moves.start();
         sessions.watch(this);
     }
@@ -111,7 +111,7 @@ final class ClientOwners implements SessionRegistry.Owners {
 
     static boolean isMember(HazelcastInstance hazelcast, String node) {
         for (Member m : hazelcast.getCluster().getMembers()) {
-            if (m.getUuid().toString().equals(node)) {
+            if (NodeIds.of(m).toString().equals(node)) {
                 return true;
             }
         }

@@ -51,6 +51,15 @@ final class ClusterCounters {
     /** Moves whose stub closed without every node's confirmation ({@link MoveBarrier#LIMIT_SECONDS}): logged. */
     final LongAdder moveBarrierTimeouts = new LongAdder();
 
+    /** Times this node found itself on a minority side of a split brain ({@link SplitBrainGuard}): logged. */
+    final LongAdder splitMinority = new LongAdder();
+    /** Nodes that left that this node did not take over, being on a minority side. */
+    final LongAdder splitTakeoversRefused = new LongAdder();
+    /** Times this node merged back into the cluster after a split brain: logged. */
+    final LongAdder splitMerged = new LongAdder();
+    /** Sessions this node ended on merging back, their client or session being on another node now: logged. */
+    final LongAdder splitSessionsEnded = new LongAdder();
+
     Map<String, Long> snapshot(int members) {
         Map<String, Long> m = new LinkedHashMap<>();
         m.put("cluster.members", (long) members);
@@ -76,6 +85,10 @@ final class ClusterCounters {
         m.put("cluster.sessions.move_barrier_timeouts", moveBarrierTimeouts.sum());
         m.put("cluster.forwarding.paused", forwardingPaused.sum());
         m.put("cluster.forwarding.paused_millis", forwardingPausedMillis.sum());
+        m.put("cluster.split_brain.minority", splitMinority.sum());
+        m.put("cluster.split_brain.takeovers_refused", splitTakeoversRefused.sum());
+        m.put("cluster.split_brain.merged", splitMerged.sum());
+        m.put("cluster.split_brain.sessions_ended", splitSessionsEnded.sum());
         return m;
     }
 }

@@ -2,7 +2,6 @@ package org.wrenmq.broker.cluster;
 
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
-import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
 import io.netty.util.concurrent.EventExecutor;
@@ -47,13 +46,16 @@ public final class ClusterNode implements AutoCloseable {
     private final Takeovers takeovers = new Takeovers();
     private final MoveBarrier moveBarrier;
     private final SessionMoves moves;
+    private final SplitBrainGuard guard;
+    private final SplitBrainMerge merge;
 
     /** This node's windows towards the others, and its reports to them of what it routed. */
     private final ForwardingWindows windows;
     private final ForwardingProgress forwardingProgress;
 
     private ClusterNode(HazelcastInstance hazelcast, Router router, SessionServices sessions,
-                        Supplier<EventExecutor> loops, int maxInflightMessages) {
+                        Supplier<EventExecutor> loops, ClusterConfig config) {
+        int maxInflightMessages = config.maxInflightMessages();
         this.hazelcast = hazelcast;
         this.router = router;
         this.windows = new ForwardingWindows(maxInflightMessages, counters);
@@ -72,6 +74,8 @@ public final class ClusterNode implements AutoCloseable {
             this.adoption = null;
             this.progress = null;
         }
+        this.guard = new SplitBrainGuard(config.members(), config.bindAddress() + ":" + config.port(), counters);
+        this.merge = new SplitBrainMerge(hazelcast, sessions.sessions(), mirror, counters);
     }
 
     /** Every event loop {@code loops} hands out: it goes round them, so until it gives the first one again. */
@@ -105,8 +109,8 @@ public final class ClusterNode implements AutoCloseable {
     public static ClusterNode start(ClusterConfig config, Router router, SubscriptionTree localTree,
                                     SessionServices sessions, RetainedTree retained, boolean retainAvailable,
                                     Supplier<EventExecutor> loops) {
-        HazelcastInstance hazelcast = Hazelcast.newHazelcastInstance(HazelcastSetup.config(config));
-        ClusterNode node = new ClusterNode(hazelcast, router, sessions, loops, config.maxInflightMessages());
+        HazelcastInstance hazelcast = HazelcastSetup.newMember.apply(HazelcastSetup.config(config));
+        ClusterNode node = new ClusterNode(hazelcast, router, sessions, loops, config);
         node.connect(localTree, retained, retainAvailable);
         for (Session s : sessions.sessions().all()) {
             s.subscriptions().forEach(sub -> node.directory.firstSubscriber(sub.topicFilter(), sub.shareGroup()));
@@ -120,14 +124,16 @@ public final class ClusterNode implements AutoCloseable {
         hazelcast.getCluster().addMembershipListener(new Members());
         hazelcast.getLifecycleService().addLifecycleListener(event -> {
             if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
-                LOG.warn("cluster: this node merged back after a split brain; its subscriptions are announced again");
+                guard.merged();
+                writer.execute(() -> MergeListeners.of(hazelcast).again());
                 directory.afterMerge();
+                writer.execute(merge::merged);
             }
         });
         windows.listen(hazelcast, id());
         NodeInbox inbox = new NodeInbox(router, counters, moves.gate(), moveBarrier::marked, forwardingProgress)
                 .heldAs(HeldEvents.inbox(id()));
-        hazelcast.<byte[]>getTopic(NodeInbox.topicName(id())).addMessageListener(inbox);
+        MergeListeners.of(hazelcast).topic(hazelcast.<byte[]>getTopic(NodeInbox.topicName(id())), inbox);
         hazelcast.<byte[]>getReliableTopic(NodeInbox.reliableTopicName(id())).addMessageListener(
                 inbox.reliable(progress, -1));
         directory.start();
@@ -136,8 +142,9 @@ public final class ClusterNode implements AutoCloseable {
         clientOwners.start();
         RetainedSync retainedSync = new RetainedSync(hazelcast.getMap(RetainedSync.MAP), retained);
         if (retainAvailable) {
-            retainedSync.start();
+            retainedSync.start(MergeListeners.of(hazelcast));
         }
+        merge.start(writer, retainAvailable ? retainedSync::reload : () -> { });
         router.connect(new Forwarder(directory.remoteTree(), counters, retainedSync, retainAvailable, id(),
                 moves.gate(), moveBarrier.sendOrder()));
     }
@@ -177,7 +184,7 @@ public final class ClusterNode implements AutoCloseable {
     }
 
     UUID id() {
-        return hazelcast.getCluster().getLocalMember().getUuid();
+        return NodeIds.self(hazelcast);
     }
 
     /** The cluster's figures on this node, for the broker's counters. */
@@ -208,25 +215,27 @@ public final class ClusterNode implements AutoCloseable {
     private final class Members implements MembershipListener {
         @Override
         public void memberAdded(MembershipEvent event) {
-            LOG.info("cluster: node {} joined ({}); {} member(s) now", event.getMember().getUuid(),
+            LOG.info("cluster: node {} joined ({}); {} member(s) now", NodeIds.of(event.getMember()),
                     event.getMember().getAddress(), event.getMembers().size());
         }
 
         @Override
         public void memberRemoved(MembershipEvent event) {
             boolean oldest = event.getMembers().iterator().next().localMember();
-            LOG.warn("cluster: node {} left ({}); {} member(s) now", event.getMember().getUuid(),
+            LOG.warn("cluster: node {} left ({}); {} member(s) now", NodeIds.of(event.getMember()),
                     event.getMember().getAddress(), event.getMembers().size());
-            UUID gone = event.getMember().getUuid();
+            UUID gone = NodeIds.of(event.getMember());
+            // on a minority side of a split brain, the nodes that left live on: the majority takes them over
+            boolean takeOver = guard.mayTakeOver(event);
             windows.nodeLeft(gone); // no publisher waits for a node that died
             forwardingProgress.nodeLeft(gone);
-            directory.nodeLeft(gone, oldest, adoption != null);
+            directory.nodeLeft(gone, oldest && takeOver, adoption != null && takeOver);
             if (adoption != null) {
                 writer.execute(() -> adoption.originLeft(gone));
             }
             moveBarrier.nodeLeft(gone);
             moves.nodeLeft(gone);
-            if (oldest) {
+            if (oldest && takeOver) {
                 writer.execute(() -> {
                     clientOwners.nodeLeft(gone);
                     if (adoption != null) {

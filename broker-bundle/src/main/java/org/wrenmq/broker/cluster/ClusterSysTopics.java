@@ -23,7 +23,7 @@ final class ClusterSysTopics {
         topics.put("cluster/name", hazelcast.getConfig().getClusterName());
         if (hazelcast.getLifecycleService().isRunning()) {
             Member self = hazelcast.getCluster().getLocalMember();
-            topics.put("cluster/node", self.getUuid() + " " + self.getAddress().getHost() + ":"
+            topics.put("cluster/node", NodeIds.of(self) + " " + self.getAddress().getHost() + ":"
                     + self.getAddress().getPort());
         }
         counters.forEach((name, value) -> topics.put(

@@ -47,7 +47,7 @@ final class ForwardingProgress implements AutoCloseable {
     ForwardingProgress(HazelcastInstance hazelcast, int maxInflightMessages, List<EventExecutor> loops) {
         this.hazelcast = hazelcast;
         this.loops = List.copyOf(loops);
-        this.self = hazelcast.getCluster().getLocalMember().getUuid();
+        this.self = NodeIds.self(hazelcast);
         this.reportEvery = Math.max(1, maxInflightMessages / 4);
         NODES.put(self, this);
         flusher.scheduleWithFixedDelay(() -> flush(false), FLUSH_MILLIS, FLUSH_MILLIS, TimeUnit.MILLISECONDS);
@@ -68,7 +68,7 @@ final class ForwardingProgress implements AutoCloseable {
         if (sender == null || number <= 0) {
             return;
         }
-        FromNode from = senders.computeIfAbsent(sender.getUuid(),
+        FromNode from = senders.computeIfAbsent(NodeIds.of(sender),
                 id -> new FromNode(hazelcast.getTopic(topicName(id)), this::afterLoops));
         from.routed(number, reliable);
         if (!held) {

@@ -25,7 +25,7 @@ final class ForwardingWindows {
 
     /** Listens to the reports other nodes send this one. */
     void listen(HazelcastInstance hazelcast, UUID self) {
-        hazelcast.<long[]>getTopic(ForwardingProgress.topicName(self)).addMessageListener(this::report);
+        MergeListeners.of(hazelcast).topic(hazelcast.<long[]>getTopic(ForwardingProgress.topicName(self)), this::report);
     }
 
     ForwardingWindow of(UUID node) {
@@ -43,7 +43,7 @@ final class ForwardingWindows {
     private void report(Message<long[]> message) {
         Member from = message.getPublishingMember();
         long[] routed = message.getMessageObject();
-        ForwardingWindow w = from == null ? null : windows.get(from.getUuid());
+        ForwardingWindow w = from == null ? null : windows.get(NodeIds.of(from));
         if (w != null && routed.length >= 2) {
             w.routed(routed[0], routed[1]);
         }

@@ -6,12 +6,15 @@ import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.config.ReliableTopicConfig;
 import com.hazelcast.config.RingbufferConfig;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.internal.util.ConcurrencyUtil;
 import com.hazelcast.topic.TopicOverloadPolicy;
 import com.hazelcast.spi.merge.LatestUpdateMergePolicy;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
+import java.util.function.Function;
 import org.wrenmq.broker.ClusterConfig;
 
 /**
@@ -39,6 +42,12 @@ final class HazelcastSetup {
         return t;
     });
 
+    /**
+     * Starts a member from its configuration. Tests only replace it, to start members whose network they can cut
+     * (a split brain in one JVM); a broker always uses Hazelcast's own.
+     */
+    static volatile Function<Config, HazelcastInstance> newMember = Hazelcast::newHazelcastInstance;
+
     private HazelcastSetup() {
     }
 
@@ -53,6 +62,7 @@ final class HazelcastSetup {
         // the broker stops its member itself, after its clients, so that they can reconnect elsewhere first
         config.setProperty("hazelcast.shutdownhook.enabled", "false");
         config.setProperty("hazelcast.socket.bind.any", "false");
+        NodeIds.assign(config);
 
         NetworkConfig network = config.getNetworkConfig();
         network.setPort(cluster.port()).setPortAutoIncrement(false);

@@ -36,7 +36,7 @@ final class InboxProgress implements AutoCloseable {
     InboxProgress(HazelcastInstance hazelcast, MirroredStore store) {
         this.store = store;
         this.positions = hazelcast.getMap(MAP);
-        this.self = hazelcast.getCluster().getLocalMember().getUuid().toString();
+        this.self = NodeIds.self(hazelcast).toString();
         flusher.scheduleWithFixedDelay(this::flush, FLUSH_MILLIS, FLUSH_MILLIS, TimeUnit.MILLISECONDS);
     }
 

@@ -87,14 +87,14 @@ final class MoveBarrier {
 
     MoveBarrier(HazelcastInstance hazelcast, SubscriptionDirectory directory, Supplier<EventExecutor> loops) {
         this.hazelcast = hazelcast;
-        this.self = hazelcast.getCluster().getLocalMember().getUuid();
+        this.self = NodeIds.self(hazelcast);
         this.directory = directory;
         this.loops = loops;
         this.moves = hazelcast.getTopic(TOPIC);
     }
 
     void start() {
-        moves.addMessageListener(this::announced);
+        MergeListeners.of(hazelcast).topic(moves, this::announced);
         directory.onAdded(this::check);
     }
 
@@ -115,7 +115,7 @@ final class MoveBarrier {
     Set<UUID> members() {
         Set<UUID> ids = new HashSet<>();
         for (Member m : hazelcast.getCluster().getMembers()) {
-            ids.add(m.getUuid());
+            ids.add(NodeIds.of(m));
         }
         return ids;
     }

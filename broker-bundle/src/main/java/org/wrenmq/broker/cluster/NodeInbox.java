@@ -108,14 +108,14 @@ final class NodeInbox implements MessageListener<byte[]> {
      * sending or this node's Hazelcast event queue overflowed because this node could not keep up).
      */
     private void countGaps(Member from, long sequence) {
-        long[] last = lastSequence.computeIfAbsent(from.getUuid(), id -> new long[1]);
+        long[] last = lastSequence.computeIfAbsent(NodeIds.of(from), id -> new long[1]);
         long lost = sequence - last[0] - 1;
         if (sequence > last[0]) {
             last[0] = sequence;
         }
         if (lost > 0) {
             counters.messagesLost.add(lost);
-            String node = from.getUuid().toString();
+            String node = NodeIds.of(from).toString();
             if (lostLog.admit(node)) {
                 LOG.warn("cluster: {} QoS 0 message(s) from node {} were lost on the way here (Hazelcast's event "
                         + "queue overflowed: this node could not keep up with what it was sent){}", lost, node,
@@ -175,7 +175,7 @@ final class NodeInbox implements MessageListener<byte[]> {
         }
         List<Envelope.GroupKey> groups = envelope.sharedGroups();
         Member from = message.getPublishingMember();
-        ARRIVING.set(new Arrival(from == null ? null : from.getUuid(), envelope.sentTo()));
+        ARRIVING.set(new Arrival(from == null ? null : NodeIds.of(from), envelope.sentTo()));
         try {
             router.publishHere(envelope.publication(), new Forwarding() {
                 @Override

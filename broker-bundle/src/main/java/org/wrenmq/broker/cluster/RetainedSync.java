@@ -28,9 +28,18 @@ final class RetainedSync {
         this.local = local;
     }
 
-    void start() {
-        map.addEntryListener(new Changes(), true);
+    /** @param listeners where its listener is registered (again after a split brain) */
+    void start(MergeListeners listeners) {
+        listeners.map(map, new Changes(), true);
         local.match("#", p -> map.putIfAbsent(p.topic(), PublicationBytes.encode(p)));
+        reload();
+    }
+
+    /**
+     * Takes in the map as it is: at start, and after a split brain healed (Hazelcast merged both sides' retained
+     * messages, the newest of each topic winning, without telling the listeners of the entries it merged).
+     */
+    void reload() {
         for (Map.Entry<String, byte[]> e : map.entrySet()) {
             local.put(PublicationBytes.decode(e.getValue()));
         }

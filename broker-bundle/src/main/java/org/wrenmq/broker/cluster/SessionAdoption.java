@@ -92,7 +92,7 @@ final class SessionAdoption {
         TakeoverGate gate = null;
         if (!sessions.isEmpty()) {
             // before the sessions join this node's tree: from then on their deliveries go through the switch
-            gate = new TakeoverGate(gone, hazelcast.getCluster().getMembers().stream().map(m -> m.getUuid()).toList(),
+            gate = new TakeoverGate(gone, hazelcast.getCluster().getMembers().stream().map(NodeIds::of).toList(),
                     services.store(), counters);
             gate.read(unmirrored.next() - 1);
             takeovers.add(gate);

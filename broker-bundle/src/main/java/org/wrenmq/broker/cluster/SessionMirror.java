@@ -72,7 +72,7 @@ final class SessionMirror {
     private final Executor completions = completions();
 
     SessionMirror(HazelcastInstance hazelcast) {
-        this.self = hazelcast.getCluster().getLocalMember().getUuid();
+        this.self = NodeIds.self(hazelcast);
         this.headers = hazelcast.getMap(HEADERS);
         this.messages = hazelcast.getMap(MESSAGES);
     }

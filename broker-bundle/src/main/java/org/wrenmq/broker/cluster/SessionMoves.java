@@ -97,7 +97,7 @@ final class SessionMoves {
     SessionMoves(HazelcastInstance hazelcast, SessionServices services, ClusterCounters counters,
                  SessionMirror mirror, Takeovers takeovers, MoveBarrier barrier, SubscriptionDirectory directory) {
         this.hazelcast = hazelcast;
-        this.self = hazelcast.getCluster().getLocalMember().getUuid().toString();
+        this.self = NodeIds.self(hazelcast).toString();
         this.services = services;
         this.counters = counters;
         this.mirror = mirror;
@@ -130,7 +130,7 @@ final class SessionMoves {
     }
 
     void start() {
-        hazelcast.<byte[]>getTopic(replyTopic(self)).addMessageListener(this::arrived);
+        MergeListeners.of(hazelcast).topic(hazelcast.<byte[]>getTopic(replyTopic(self)), this::arrived);
     }
 
     /** See {@code SessionRegistry.Owners.readyToOpen}; {@code owner} is the node the client id map names. */

@@ -50,14 +50,14 @@ final class SubscriptionDirectory implements SubscriptionTree.Observer {
         this.windows = windows;
         this.writer = writer;
         this.hazelcast = hazelcast;
-        this.self = hazelcast.getCluster().getLocalMember().getUuid();
+        this.self = NodeIds.self(hazelcast);
         this.map = hazelcast.getMap(MAP);
         this.counters = counters;
     }
 
     /** Listens to the other nodes' entries, then takes in those already there. */
     void start() {
-        map.addEntryListener(new Changes(), false);
+        MergeListeners.of(hazelcast).map(map, new Changes(), false);
         for (String key : map.keySet()) {
             added(FilterKey.parse(key));
         }

@@ -169,7 +169,7 @@ class ForwardingWindowTests {
 
     /** Keeps {@code node} from reporting what it routed, until {@link ForwardingProgress#release}. */
     private UUID hold(int node) {
-        UUID id = cluster.hazelcast(node).getCluster().getLocalMember().getUuid();
+        UUID id = NodeIds.self(cluster.hazelcast(node));
         ForwardingProgress.hold(id);
         held.add(id);
         return id;

@@ -77,9 +77,9 @@ final class ThreeNodes implements AutoCloseable {
         hazelcast(i).getLifecycleService().terminate();
     }
 
-    /** Node {@code i}'s cluster member id. */
+    /** Node {@code i}'s node id in the cluster. */
     UUID memberId(int i) {
-        return hazelcast(i).getCluster().getLocalMember().getUuid();
+        return NodeIds.self(hazelcast(i));
     }
 
     /** The session {@code id} on node {@code node}, as the node reports its clients. */

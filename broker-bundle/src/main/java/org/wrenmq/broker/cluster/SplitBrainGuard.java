@@ -1,0 +1,69 @@
+package org.wrenmq.broker.cluster;
+
+import com.hazelcast.cluster.MembershipEvent;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Whether this node's side of the cluster may take over the nodes that left: adopt their persistent sessions, free
+ * their client ids and drop their subscription filters. A node cannot tell a node that died from one it no longer
+ * reaches (a split brain): on the side of a split that holds fewer than a majority of the nodes named in
+ * {@code cluster_members} (itself counted), the node keeps serving its own clients but takes nothing over, so that
+ * only one side, the majority, adopts a session. A cluster of two cannot have a majority without both nodes: there
+ * the survivor takes over (a dead node is more likely than a cut network, and a session left unadopted until the
+ * node comes back is worse); after a split of two nodes both may hold a session until they merge
+ * ({@link SplitBrainMerge}).
+ */
+final class SplitBrainGuard {
+    private static final Logger LOG = LoggerFactory.getLogger(SplitBrainGuard.class);
+
+    /** The members a side needs to take over the nodes that left. */
+    private final int quorum;
+    private final int nodes;
+    private final ClusterCounters counters;
+    private volatile boolean minority;
+
+    SplitBrainGuard(List<String> members, String self, ClusterCounters counters) {
+        Set<String> all = new LinkedHashSet<>(members);
+        all.add(self);
+        this.nodes = all.size();
+        this.quorum = quorum(nodes);
+        this.counters = counters;
+    }
+
+    /** A strict majority of {@code nodes}; 1 for a cluster of one or two. */
+    static int quorum(int nodes) {
+        return nodes <= 2 ? 1 : nodes / 2 + 1;
+    }
+
+    /** A node left: whether this side may take it over (else it is counted and logged once per split). */
+    boolean mayTakeOver(MembershipEvent event) {
+        int members = event.getMembers().size();
+        if (members >= quorum) {
+            return true;
+        }
+        counters.splitTakeoversRefused.increment();
+        if (!minority) {
+            minority = true;
+            counters.splitMinority.increment();
+            LOG.warn("cluster: split brain? this node sees {} of the {} nodes of cluster_members, fewer than the {} "
+                    + "a side needs: it serves its own clients, but adopts no session and frees no client id of the "
+                    + "nodes that left until the cluster is whole again", members, nodes, quorum);
+        }
+        return false;
+    }
+
+    /** Whether this node is on a minority side now. */
+    boolean minority() {
+        return minority;
+    }
+
+    /** This side merged back into the other after a split brain. */
+    void merged() {
+        minority = false;
+        counters.splitMerged.increment();
+    }
+}

@@ -1,0 +1,204 @@
+package org.wrenmq.broker.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.stream.IntStream;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.wrenmq.broker.mqtt5.Paho5;
+
+/**
+ * A split brain: three nodes in this JVM, each with its store on disk, whose network the test cuts into two sides,
+ * two nodes and one ({@link NetworkCuts}), then heals. The lone node is not the oldest member, so the other side's
+ * oldest is the one that would adopt its sessions. What the clients on each side find, during the split and after.
+ */
+@Timeout(240)
+@DisplayName("a split brain: the network between one node and the two others cut, then healed")
+class SplitBrainTests {
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+    @TempDir
+    Path stores;
+    private ThreeNodes cluster;
+    /** The node cut off alone, the oldest member (on the majority side), the third node. */
+    private int lone;
+    private int oldest;
+    private int other;
+    private final NodeClients clients = new NodeClients(() -> cluster);
+
+    @BeforeEach
+    void start(TestInfo test) {
+        NetworkCuts.on();
+        cluster = new ThreeNodes("split-" + test.getTestMethod().orElseThrow().getName(), 3,
+                (node, builder) -> builder.set("persistence", "true")
+                        .set("persistence_location", stores.resolve("node" + node).toString()));
+        oldest = cluster.oldest();
+        lone = (oldest + 1) % 3;
+        other = (oldest + 2) % 3;
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        clients.close();
+        if (cluster != null) {
+            cluster.close();
+        }
+        NetworkCuts.off();
+    }
+
+    @Test
+    @DisplayName("each side serves its clients and messages cross within it; after the heal they cross everywhere "
+            + "again and the retained messages of both sides are kept")
+    void bothSidesServeThenMessagesCrossEverywhereAgain() throws Exception {
+        Paho5 onOldest = clients.paho(oldest, "sub-oldest").subscribe("sb/#", 1);
+        Paho5 onLone = clients.paho(lone, "sub-lone").subscribe("sb/#", 1);
+        Paho5 fromOther = clients.paho(other, "pub-other");
+        Paho5 fromLone = clients.paho(lone, "pub-lone");
+        awaitFilters(other, 2);
+
+        split();
+        fromOther.publish("sb/majority", "within the majority", 1);
+        fromLone.publish("sb/minority", "within the minority", 1);
+        assertThat(onOldest.next().payload()).isEqualTo("within the majority");
+        assertThat(onLone.next().payload()).isEqualTo("within the minority");
+        fromOther.publish("sb/retained/majority", retained("kept from the majority"));
+        fromLone.publish("sb/retained/minority", retained("kept from the minority"));
+        onOldest.next();
+        onLone.next();
+
+        heal();
+        // the lone node's filters are back in the directory a moment after the merge
+        crosses(fromOther, "sb/cross", onLone, "to the lone node");
+        crosses(fromLone, "sb/cross", onOldest, "from the lone node");
+        for (int node = 0; node < 3; node++) {
+            Paho5 late = clients.paho(node, "late-" + node).subscribe("sb/retained/#", 1);
+            assertThat(IntStream.range(0, 2).mapToObj(i -> late.next().payload()))
+                    .as("retained on node %d", node + 1)
+                    .containsExactlyInAnyOrder("kept from the majority", "kept from the minority");
+        }
+    }
+
+    @Test
+    @DisplayName("[MQTT-3.1.4-3] a client id connected on both sides during the split keeps one connection after "
+            + "the heal, the other is closed with DISCONNECT 0x8E")
+    void clientIdConnectedOnBothSidesEndsWithOneConnection() throws Exception {
+        Paho5 first = clients.paho(lone, "twin");
+        split();
+        Paho5 second = clients.paho(other, "twin");
+        assertThat(first.isConnected()).as("the lone node cannot learn of the second connection").isTrue();
+
+        heal();
+        await().atMost(PATIENCE).until(() -> !first.isConnected() || !second.isConnected());
+        Paho5 closed = first.isConnected() ? second : first;
+        Paho5 kept = first.isConnected() ? first : second;
+        assertThat(closed.awaitDisconnected(PATIENCE).getReturnCode()).isEqualTo(0x8E);
+        kept.subscribe("twin/t", 1);
+        crosses(clients.paho(kept == first ? other : lone, "pub-twin"), "twin/t", kept, "to the remaining one");
+        assertThat(kept.isConnected()).isTrue();
+        assertThat(sessionsNamed("twin")).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("the lone node adopts no session of the majority; the majority adopts the lone node's persistent "
+            + "session, which after the heal lives on one node only, with the messages queued for it")
+    void onlyTheMajorityAdoptsAndTheSessionEndsOnOneNode() throws Exception {
+        persistentOffline(lone, "on-lone", "sb/p");
+        persistentOffline(other, "on-other", "sb/p");
+        Paho5 publisher = clients.paho(other, "pub-p");
+
+        split();
+        await().atMost(PATIENCE).until(() -> cluster.counter(oldest, "cluster.sessions.adopted") == 1);
+        // the majority's other node routes to the adopted session (its filter, now the oldest's, came back)
+        await().atMost(PATIENCE).until(() -> cluster.counter(other, "cluster.subscriptions.remote_filters") >= 1
+                && cluster.counter(other, "cluster.subscriptions.remote_added") >= 2);
+        await().atMost(PATIENCE).until(() -> cluster.counter(lone, "cluster.split_brain.minority") == 1);
+        assertThat(cluster.counter(lone, "cluster.split_brain.takeovers_refused")).isEqualTo(2);
+        assertThat(cluster.counter(lone, "cluster.sessions.adopted")).as("adopted on the minority side").isZero();
+        publisher.publish("sb/p", "queued during the split", 1);
+
+        heal();
+        await().atMost(PATIENCE).until(() -> cluster.node(lone).clients().stream()
+                .noneMatch(c -> c.clientId().equals("on-lone")));
+        assertThat(sessionsNamed("on-lone")).as("nodes holding the session").isEqualTo(1);
+        assertThat(sessionsNamed("on-other")).isEqualTo(1);
+
+        Paho5 resumed = clients.add(new Paho5(cluster.port(other), "on-lone"));
+        assertThat(resumed.connect(NodeClients.persistent()).getSessionPresent()).isTrue();
+        assertThat(resumed.next().payload()).isEqualTo("queued during the split");
+        publisher.publish("sb/p", "after the heal", 1);
+        assertThat(resumed.next().payload()).isEqualTo("after the heal");
+        resumed.expectNothingFor(Duration.ofMillis(500));
+    }
+
+    // ---- the split ----
+
+    private void split() {
+        for (int node = 0; node < 3; node++) {
+            if (node != lone) {
+                NetworkCuts.cut(cluster.hazelcast(lone), cluster.hazelcast(node));
+            }
+        }
+        await().atMost(PATIENCE).until(() -> members(lone) == 1 && members(oldest) == 2 && members(other) == 2);
+    }
+
+    private void heal() {
+        long merged = cluster.counter(lone, "cluster.split_brain.merged");
+        for (int node = 0; node < 3; node++) {
+            if (node != lone) {
+                NetworkCuts.heal(cluster.hazelcast(lone), cluster.hazelcast(node));
+            }
+        }
+        await().atMost(PATIENCE).until(() -> cluster.counter(lone, "cluster.split_brain.merged") > merged
+                && members(lone) == 3 && members(oldest) == 3 && members(other) == 3);
+    }
+
+    private long members(int node) {
+        return cluster.counter(node, "cluster.members");
+    }
+
+    // ---- clients ----
+
+    private void awaitFilters(int node, long filters) {
+        await().atMost(PATIENCE).until(() -> cluster.counter(node, "cluster.subscriptions.remote_filters") >= filters);
+    }
+
+    /** Publishes on {@code from} until {@code to} gets one (the filters reach the directory a moment later). */
+    private static void crosses(Paho5 from, String topic, Paho5 to, String what) {
+        await().atMost(PATIENCE).until(() -> {
+            from.publish(topic, what, 1);
+            Optional<Paho5.Received> got = to.poll(Duration.ofMillis(300));
+            return got.isPresent() && got.get().payload().equals(what);
+        });
+    }
+
+    private void persistentOffline(int node, String id, String filter) throws Exception {
+        Paho5 client = new Paho5(cluster.port(node), id);
+        client.connect(NodeClients.persistent());
+        client.subscribe(filter, 1);
+        client.disconnect();
+        client.close();
+        await().atMost(PATIENCE).until(() -> !cluster.session(node, id).connected());
+    }
+
+    private long sessionsNamed(String id) {
+        return cluster.nodes.stream().filter(b -> b.clients().stream().anyMatch(c -> c.clientId().equals(id)))
+                .count();
+    }
+
+    private static MqttMessage retained(String payload) {
+        MqttMessage m = new MqttMessage(payload.getBytes(StandardCharsets.UTF_8));
+        m.setQos(1);
+        m.setRetained(true);
+        return m;
+    }
+}

@@ -105,7 +105,7 @@ final class SessionMoves {
         this.barrier = barrier;
         this.directory = directory;
         this.moving = new MovingSessions(takeovers, counters);
-        this.sessionRequests = HeldEvents.sessionRequests(hazelcast.getCluster().getLocalMember().getUuid());
+        this.sessionRequests = HeldEvents.sessionRequests(NodeIds.self(hazelcast));
         barrier.onMarkerAtNewNode((oldNode, moveId, node) -> moveIn(oldNode, moveId).marked(node));
     }
 
@@ -208,7 +208,7 @@ final class SessionMoves {
         if (stub != null && !stub.move().released()) {
             session.holdForMove();
             Set<UUID> others = barrier.members();
-            others.remove(hazelcast.getCluster().getLocalMember().getUuid());
+            others.remove(NodeIds.self(hazelcast));
             stub.move().adopted(session, others);
             moving.add(session, stub.move());
         }

@@ -179,6 +179,80 @@ class TakeoverTests {
         assertThat(watcher.next().payload()).as("the next message, not the copy").isEqualTo("after");
     }
 
+    @Test
+    @DisplayName("[MQTT-4.3.3-2] a QoS 2 message the client completed (PUBCOMP) on the node that died, whose removal "
+            + "had not reached the cluster, gets a PUBREL from the adopter, never the message again")
+    void completedQos2MessageIsNotSentAgain() throws Exception {
+        start("takeover-completed");
+        RefuseRemovingMessages.refusing = true;
+        // the client's PUBCOMP never reaches the cluster: its message stays in the mirror
+        cluster.hazelcast(adopter).getMap(SessionMirror.MESSAGES).addInterceptor(new RefuseRemovingMessages());
+        String topic = "takeover/completed";
+        long known = cluster.counter(other, "cluster.subscriptions.remote_added");
+        RawClient first = clients.raw(dying).connectAccepted(Packets.connect("completed").cleanSession(false))
+                .subscribe(topic, 2);
+        patiently().until(() -> cluster.counter(other, "cluster.subscriptions.remote_added") > known);
+        Paho5 publisher = clients.paho(other, "publisher-completed");
+        publisher.publish(topic, "exactly once", 2);
+        Packet qos2 = first.expect(PacketType.PUBLISH);
+        first.completeQos2Receipt(qos2); // the client has released the packet id: a PUBLISH under it is new
+        first.send(Packets.pingreq()).expect(PacketType.PINGRESP); // the PUBCOMP was handled
+        first.close();
+        awaitOffline(dying, "completed");
+
+        RefuseRemovingMessages.refusing = false; // the adopter's own writes go through
+        killAndAwaitAdoption(1);
+        RawClient resumed = clients.raw(adopter);
+        assertThat(resumed.connect(Packets.connect("completed").cleanSession(false)).sessionPresent()).isTrue();
+
+        assertThat(resumed.expect(PacketType.PUBREL).packetId()).isEqualTo(qos2.packetId());
+        resumed.send(Packets.pubcomp(qos2.packetId())); // [MQTT-4.3.3-2]: a PUBREL is always answered
+        publisher.publish(topic, "sentinel", 2);
+        assertThat(resumed.expect(PacketType.PUBLISH).payload()).as("the next message, not the copy")
+                .isEqualTo("sentinel");
+    }
+
+    @Test
+    @DisplayName("[MQTT-4.4.0-1] a QoS 2 message in flight on the node that died comes again with its packet id when "
+            + "the adopter also replays messages the dead node had not mirrored")
+    void inFlightMessageKeepsItsPacketIdBesideReplayedOnes() throws Exception {
+        start("takeover-packet-id");
+        // the node dies before recording how far it mirrored its ring buffer, and one message never reaches the
+        // mirror: the adopter replays it from the ring buffer
+        cluster.hazelcast(adopter).getMap(InboxProgress.MAP).addInterceptor(new RefuseWrites());
+        cluster.hazelcast(adopter).getMap(SessionMirror.MESSAGES).addInterceptor(new RefuseMessage("unmirrored"));
+        String topic = "takeover/packet-id";
+        long known = cluster.counter(other, "cluster.subscriptions.remote_added");
+        RawClient first = clients.raw(dying).connectAccepted(Packets.connect("packet-id").cleanSession(false))
+                .subscribe(topic, 2);
+        patiently().until(() -> cluster.counter(other, "cluster.subscriptions.remote_added") > known);
+        Paho5 publisher = clients.paho(other, "publisher-packet-id");
+        publisher.publish(topic, "done", 2);
+        first.completeQos2Receipt(first.expect(PacketType.PUBLISH));
+        publisher.publish(topic, "in flight", 2);
+        Packet inFlight = first.expect(PacketType.PUBLISH);
+        assertThat(inFlight.payload()).isEqualTo("in flight");
+        first.close();
+        awaitOffline(dying, "packet-id");
+        publisher.publish(topic, "unmirrored", 2);
+
+        killAndAwaitAdoption(1);
+        RawClient resumed = clients.raw(adopter);
+        assertThat(resumed.connect(Packets.connect("packet-id").cleanSession(false)).sessionPresent()).isTrue();
+
+        Packet again = resumed.expect(PacketType.PUBLISH);
+        assertThat(again.payload()).isEqualTo("in flight");
+        assertThat(again.dup()).isTrue();
+        assertThat(again.packetId()).as("its packet id: under another one it is a new message").isEqualTo(
+                inFlight.packetId());
+        Packet replayed = resumed.expect(PacketType.PUBLISH); // both go out on connecting
+        assertThat(replayed.payload()).isEqualTo("unmirrored");
+        assertThat(replayed.packetId()).isNotEqualTo(inFlight.packetId());
+        resumed.completeQos2Receipt(again).completeQos2Receipt(replayed);
+        resumed.send(Packets.pingreq()).expect(PacketType.PINGRESP);
+        assertThat(cluster.session(adopter, "packet-id").inflight()).as("nothing left in flight").isZero();
+    }
+
     private void start(String name) {
         cluster = new ThreeNodes(name, 3, (node, builder) -> builder.set("persistence", "true")
                 .set("persistence_location", stores.resolve("node" + node).toString()));
@@ -219,6 +293,61 @@ class TakeoverTests {
         @Override public Object interceptGet(Object value) { return null; }
         @Override public void afterGet(Object value) { }
         @Override public Object interceptPut(Object oldValue, Object newValue) { return null; }
+        @Override public void afterPut(Object value) { }
+        @Override public void afterRemove(Object value) { }
+    }
+
+    /**
+     * The client's acknowledgements never reach the mirror, until {@link #refusing} is cleared: no message leaves
+     * it, and no tombstone is written.
+     */
+    static final class RefuseRemovingMessages implements MapInterceptor {
+        private static final long serialVersionUID = 1L;
+        /** Static: each member holds its own copy of the interceptor. */
+        static volatile boolean refusing = true;
+
+        @Override
+        public Object interceptPut(Object oldValue, Object newValue) {
+            if (refusing && ((byte[]) newValue).length == Long.BYTES) {
+                throw new IllegalStateException("test: no tombstone is recorded");
+            }
+            return null;
+        }
+
+        @Override
+        public Object interceptRemove(Object removedValue) {
+            if (refusing) {
+                throw new IllegalStateException("test: nothing leaves the mirror");
+            }
+            return null;
+        }
+
+        @Override public Object interceptGet(Object value) { return null; }
+        @Override public void afterGet(Object value) { }
+        @Override public void afterPut(Object value) { }
+        @Override public void afterRemove(Object value) { }
+    }
+
+    /** The mirror never gets the message whose payload is {@code payload}. */
+    static final class RefuseMessage implements MapInterceptor {
+        private static final long serialVersionUID = 1L;
+        private final String payload;
+
+        RefuseMessage(String payload) {
+            this.payload = payload;
+        }
+
+        @Override
+        public Object interceptPut(Object oldValue, Object newValue) {
+            if (new String((byte[]) newValue, StandardCharsets.ISO_8859_1).contains(payload)) {
+                throw new IllegalStateException("test: '" + payload + "' is not mirrored");
+            }
+            return null;
+        }
+
+        @Override public Object interceptGet(Object value) { return null; }
+        @Override public void afterGet(Object value) { }
+        @Override public Object interceptRemove(Object removedValue) { return null; }
         @Override public void afterPut(Object value) { }
         @Override public void afterRemove(Object value) { }
     }

@@ -112,7 +112,9 @@ final class SessionAdoption {
         }
         LOG.warn("cluster: adopted {} persistent session(s) with {} queued message(s) of node {} that left ({} of "
                 + "them from its ring buffer, not mirrored yet)", adopted.size(), messages, gone, replayed);
-        mirror.forget(gone);
+        // once the cluster holds the adopted copies (written on this thread): should this node die before, a
+        // survivor still finds the sessions under the dead node's name
+        services.store().afterCommit(writer, () -> mirror.forget(gone));
         try {
             CompletableFuture.allOf(restored.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -9,6 +9,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -180,7 +183,7 @@ class TakeoverTests {
     }
 
     @Test
-    @DisplayName("[MQTT-4.3.3-2] a QoS 2 message the client completed (PUBCOMP) on the node that died, whose removal "
+    @DisplayName("[MQTT-4.3.3-1] [MQTT-4.3.3-2] a QoS 2 message the client completed (PUBCOMP) on the node that died, whose removal "
             + "had not reached the cluster, gets a PUBREL from the adopter, never the message again")
     void completedQos2MessageIsNotSentAgain() throws Exception {
         start("takeover-completed");
@@ -251,6 +254,41 @@ class TakeoverTests {
         resumed.completeQos2Receipt(again).completeQos2Receipt(replayed);
         resumed.send(Packets.pingreq()).expect(PacketType.PINGRESP);
         assertThat(cluster.session(adopter, "packet-id").inflight()).as("nothing left in flight").isZero();
+    }
+
+    @Test
+    @DisplayName("[MQTT-4.3.3-2] a QoS 2 message goes out to its client once the cluster holds it: when its node dies "
+            + "before, the adopter's copy is the one the client gets, not a second one under another packet id")
+    void qos2MessageGoesOutOnceTheClusterHoldsIt() throws Exception {
+        start("takeover-held");
+        HoldMessage.arm();
+        cluster.hazelcast(adopter).getMap(SessionMirror.MESSAGES).addInterceptor(new HoldMessage("held back"));
+        String topic = "takeover/held";
+        long known = cluster.counter(other, "cluster.subscriptions.remote_added");
+        RawClient first = clients.raw(dying).connectAccepted(Packets.connect("held").cleanSession(false))
+                .subscribe(topic, 2);
+        patiently().until(() -> cluster.counter(other, "cluster.subscriptions.remote_added") > known);
+        Paho5 publisher = clients.paho(other, "publisher-held");
+        publisher.publish(topic, "held back", 2); // acknowledged: it is in the ring buffer of the node that dies
+        assertThat(HoldMessage.entered.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        patiently().until(() -> cluster.session(dying, "held").queued() + cluster.session(dying, "held").inflight()
+                == 1); // the session has it
+        assertThat(cluster.session(dying, "held").inflight()).as("sent while the cluster lacks it").isZero();
+        first.send(Packets.pingreq()).expect(PacketType.PINGRESP); // not the message
+        first.close();
+        awaitOffline(dying, "held");
+
+        cluster.kill(dying);
+        HoldMessage.release.countDown(); // the write is refused: the mirror never gets the message
+        patiently().until(() -> cluster.counter(adopter, "cluster.sessions.adopted") >= 1);
+        RawClient resumed = clients.raw(adopter);
+        assertThat(resumed.connect(Packets.connect("held").cleanSession(false)).sessionPresent()).isTrue();
+
+        Packet replayed = resumed.expect(PacketType.PUBLISH);
+        assertThat(replayed.payload()).isEqualTo("held back");
+        resumed.completeQos2Receipt(replayed);
+        publisher.publish(topic, "sentinel", 2);
+        assertThat(resumed.expect(PacketType.PUBLISH).payload()).isEqualTo("sentinel");
     }
 
     private void start(String name) {
@@ -340,6 +378,50 @@ class TakeoverTests {
         @Override
         public Object interceptPut(Object oldValue, Object newValue) {
             if (new String((byte[]) newValue, StandardCharsets.ISO_8859_1).contains(payload)) {
+                throw new IllegalStateException("test: '" + payload + "' is not mirrored");
+            }
+            return null;
+        }
+
+        @Override public Object interceptGet(Object value) { return null; }
+        @Override public void afterGet(Object value) { }
+        @Override public Object interceptRemove(Object removedValue) { return null; }
+        @Override public void afterPut(Object value) { }
+        @Override public void afterRemove(Object value) { }
+    }
+
+    /**
+     * The first mirror write of the message whose payload is {@code payload} waits for {@link #release}, then is
+     * refused: the message is never mirrored, and while it waits the cluster does not hold it.
+     */
+    static final class HoldMessage implements MapInterceptor {
+        private static final long serialVersionUID = 1L;
+        /** Static: each member holds its own copy of the interceptor. */
+        static volatile CountDownLatch entered;
+        static volatile CountDownLatch release;
+        private static final AtomicBoolean ARMED = new AtomicBoolean();
+        private final String payload;
+
+        HoldMessage(String payload) {
+            this.payload = payload;
+        }
+
+        static void arm() {
+            entered = new CountDownLatch(1);
+            release = new CountDownLatch(1);
+            ARMED.set(true);
+        }
+
+        @Override
+        public Object interceptPut(Object oldValue, Object newValue) {
+            if (new String((byte[]) newValue, StandardCharsets.ISO_8859_1).contains(payload)
+                    && ARMED.getAndSet(false)) {
+                entered.countDown();
+                try {
+                    release.await(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
                 throw new IllegalStateException("test: '" + payload + "' is not mirrored");
             }
             return null;

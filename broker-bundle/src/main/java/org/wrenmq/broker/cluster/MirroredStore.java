@@ -165,6 +165,18 @@ final class MirroredStore implements MessageStore {
         });
     }
 
+    /** A QoS 2 message goes out once the cluster holds its entry (or its write failed, counted and logged). */
+    @Override
+    public boolean mayGoOut(String clientId, StoredEntry entry, Runnable whenHeld) {
+        SessionMirror m = mirror;
+        CompletableFuture<Void> written = m == null ? null : m.writing(clientId, entry.seq());
+        if (written == null || written.isDone()) {
+            return true;
+        }
+        written.whenComplete((ok, failure) -> whenHeld.run());
+        return false;
+    }
+
     @Override
     public void markReleased(String clientId, StoredEntry entry) {
         local.markReleased(clientId, entry);

@@ -112,7 +112,9 @@ final class SessionAdoption {
         }
         LOG.warn("cluster: adopted {} persistent session(s) with {} queued message(s) of node {} that left ({} of "
                 + "them from its ring buffer, not mirrored yet)", adopted.size(), messages, gone, replayed);
-        mirror.forget(gone);
+        // once the cluster holds the adopted copies (written on this thread): should this node die before, a
+        // survivor still finds the sessions under the dead node's name
+        services.store().afterCommit(writer, () -> mirror.forget(gone));
         try {
             CompletableFuture.allOf(restored.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -194,14 +196,32 @@ final class SessionAdoption {
             merged.add(e);
         }
         merged.addAll(missing.subList(next, missing.size()));
+        return new StoredSession(s.clientId(), s.expiryIntervalSeconds(), s.disconnectedAtMillis(), s.subscriptions(),
+                s.will(), s.willDelaySeconds(), numbered(merged, s.entries()), s.incomingQos2(), messages);
+    }
+
+    /**
+     * The entries numbered anew in their order. A mirrored one keeps its packet id: the client may have it under
+     * that id (awaiting PUBREL at QoS 2, where another id would be a new message to it) [MQTT-4.4.0-1]. A replayed
+     * one (numbered 0 until now: never sent) takes an id none of them has.
+     */
+    private static List<StoredEntry> numbered(List<StoredEntry> merged, List<StoredEntry> mirrored) {
+        Set<Integer> taken = new HashSet<>();
+        mirrored.forEach(e -> taken.add(e.packetId()));
         List<StoredEntry> entries = new ArrayList<>(merged.size());
-        long seq = 1;
+        long seq = 0;
         for (StoredEntry e : merged) {
-            entries.add(new StoredEntry(seq++, e.messageId(), e.qos(), e.retainFlag(), e.subscriptionIds(),
+            if (e.seq() == 0) {
+                do {
+                    seq++;
+                } while (taken.contains(StoredEntry.packetIdOf(seq)));
+            } else {
+                seq = StoredEntry.seqAfter(seq, e.packetId());
+            }
+            entries.add(new StoredEntry(seq, e.messageId(), e.qos(), e.retainFlag(), e.subscriptionIds(),
                     e.released()));
         }
-        return new StoredSession(s.clientId(), s.expiryIntervalSeconds(), s.disconnectedAtMillis(), s.subscriptions(),
-                s.will(), s.willDelaySeconds(), entries, s.incomingQos2(), messages);
+        return entries;
     }
 
     /** The entry the session gets for one replayed message, or null when none of its subscriptions takes it. */

@@ -133,6 +133,11 @@ final class SessionMirror {
         });
     }
 
+    /** The write of a message's entry still under way, or null. */
+    CompletableFuture<Void> writing(String clientId, long seq) {
+        return writing.isEmpty() ? null : writing.get(key(self, clientId, seq));
+    }
+
     /** The message's PUBREL went out: an adopter sends PUBREL again, not the message [MQTT-4.3.3-1]. */
     CompletionStage<Void> markReleased(String clientId, long seq) {
         String key = key(self, clientId, seq);

@@ -22,7 +22,8 @@ import org.wrenmq.broker.store.StoredEntry;
  * {@code max_queued_messages_total} (counter {@code messages.dropped.queue_full}, one log line until it drains).
  * Each acknowledgement or writability change pumps the queue. A stored delivery's entry leaves the store when it is
  * finished or dropped; its PUBREL goes out only once its released state is durable, so a restart never resends a
- * message the client already has. Touched on the session's executor only.
+ * message the client already has; on a cluster node a stored QoS 2 message goes out only once the cluster holds it
+ * ({@link org.wrenmq.broker.store.MessageStore#mayGoOut}). Touched on the session's executor only.
  */
 final class Outbox {
     private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
@@ -122,7 +123,13 @@ final class Outbox {
             return true;
         }
         int window = Math.min(services.config().maxInflightMessages(), outlet.receiveMaximum());
-        return inflight.size() < window && (d.stored() == null || !inflight.containsKey(d.stored().packetId()));
+        return inflight.size() < window && (d.stored() == null || !inflight.containsKey(d.stored().packetId())
+                && (d.qos() != QoS.EXACTLY_ONCE || services.store().mayGoOut(clientId, d.stored(), this::pumpLater)));
+    }
+
+    /** Pumps the queue in a task of its own on the session's loop (never inline: called back from anywhere). */
+    private void pumpLater() {
+        session.executor().execute(() -> session.execute(this::pump));
     }
 
     /** Sends queued messages while the window and the transport allow. */

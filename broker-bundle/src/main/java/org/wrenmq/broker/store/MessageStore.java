@@ -41,6 +41,17 @@ public interface MessageStore extends AutoCloseable {
 
     void addEntry(String clientId, StoredEntry entry);
 
+    /**
+     * Whether {@code entry}'s QoS 2 message may go out to its client now: a cluster node sends it only once the
+     * cluster holds the entry, so that a survivor adopting the session after this node's death resends it under the
+     * packet id the client may hold it by, not as a new message. If not yet, {@code whenHeld} runs (on any thread)
+     * once it may. This node's own store needs no wait: a restart finds what it committed, and what it did not
+     * commit was not acknowledged to its publisher either.
+     */
+    default boolean mayGoOut(String clientId, StoredEntry entry, Runnable whenHeld) {
+        return true;
+    }
+
     /** The client answered PUBREC: from now on only the PUBREL is resent. */
     void markReleased(String clientId, StoredEntry entry);
 

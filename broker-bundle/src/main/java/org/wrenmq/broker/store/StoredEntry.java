@@ -12,6 +12,11 @@ public record StoredEntry(long seq, long messageId, QoS qos, boolean retainFlag,
 
     /** The packet id for this entry: a function of seq, 1..65535. */
     public int packetId() {
+        return packetIdOf(seq);
+    }
+
+    /** The packet id of the entry numbered {@code seq}. */
+    public static int packetIdOf(long seq) {
         return (int) ((seq - 1) % 65_535) + 1;
     }
 
@@ -21,7 +26,7 @@ public record StoredEntry(long seq, long messageId, QoS qos, boolean retainFlag,
      */
     public static long seqAfter(long after, int packetId) {
         long next = after + 1;
-        int nextId = (int) ((next - 1) % 65_535) + 1;
+        int nextId = packetIdOf(next);
         return next + Math.floorMod(packetId - nextId, 65_535);
     }
 

@@ -9,6 +9,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -179,6 +182,115 @@ class TakeoverTests {
         assertThat(watcher.next().payload()).as("the next message, not the copy").isEqualTo("after");
     }
 
+    @Test
+    @DisplayName("[MQTT-4.3.3-1] [MQTT-4.3.3-2] a QoS 2 message the client completed (PUBCOMP) on the node that died, whose removal "
+            + "had not reached the cluster, gets a PUBREL from the adopter, never the message again")
+    void completedQos2MessageIsNotSentAgain() throws Exception {
+        start("takeover-completed");
+        RefuseRemovingMessages.refusing = true;
+        // the client's PUBCOMP never reaches the cluster: its message stays in the mirror
+        cluster.hazelcast(adopter).getMap(SessionMirror.MESSAGES).addInterceptor(new RefuseRemovingMessages());
+        String topic = "takeover/completed";
+        long known = cluster.counter(other, "cluster.subscriptions.remote_added");
+        RawClient first = clients.raw(dying).connectAccepted(Packets.connect("completed").cleanSession(false))
+                .subscribe(topic, 2);
+        patiently().until(() -> cluster.counter(other, "cluster.subscriptions.remote_added") > known);
+        Paho5 publisher = clients.paho(other, "publisher-completed");
+        publisher.publish(topic, "exactly once", 2);
+        Packet qos2 = first.expect(PacketType.PUBLISH);
+        first.completeQos2Receipt(qos2); // the client has released the packet id: a PUBLISH under it is new
+        first.send(Packets.pingreq()).expect(PacketType.PINGRESP); // the PUBCOMP was handled
+        first.close();
+        awaitOffline(dying, "completed");
+
+        RefuseRemovingMessages.refusing = false; // the adopter's own writes go through
+        killAndAwaitAdoption(1);
+        RawClient resumed = clients.raw(adopter);
+        assertThat(resumed.connect(Packets.connect("completed").cleanSession(false)).sessionPresent()).isTrue();
+
+        assertThat(resumed.expect(PacketType.PUBREL).packetId()).isEqualTo(qos2.packetId());
+        resumed.send(Packets.pubcomp(qos2.packetId())); // [MQTT-4.3.3-2]: a PUBREL is always answered
+        publisher.publish(topic, "sentinel", 2);
+        assertThat(resumed.expect(PacketType.PUBLISH).payload()).as("the next message, not the copy")
+                .isEqualTo("sentinel");
+    }
+
+    @Test
+    @DisplayName("[MQTT-4.4.0-1] a QoS 2 message in flight on the node that died comes again with its packet id when "
+            + "the adopter also replays messages the dead node had not mirrored")
+    void inFlightMessageKeepsItsPacketIdBesideReplayedOnes() throws Exception {
+        start("takeover-packet-id");
+        // the node dies before recording how far it mirrored its ring buffer, and one message never reaches the
+        // mirror: the adopter replays it from the ring buffer
+        cluster.hazelcast(adopter).getMap(InboxProgress.MAP).addInterceptor(new RefuseWrites());
+        cluster.hazelcast(adopter).getMap(SessionMirror.MESSAGES).addInterceptor(new RefuseMessage("unmirrored"));
+        String topic = "takeover/packet-id";
+        long known = cluster.counter(other, "cluster.subscriptions.remote_added");
+        RawClient first = clients.raw(dying).connectAccepted(Packets.connect("packet-id").cleanSession(false))
+                .subscribe(topic, 2);
+        patiently().until(() -> cluster.counter(other, "cluster.subscriptions.remote_added") > known);
+        Paho5 publisher = clients.paho(other, "publisher-packet-id");
+        publisher.publish(topic, "done", 2);
+        first.completeQos2Receipt(first.expect(PacketType.PUBLISH));
+        publisher.publish(topic, "in flight", 2);
+        Packet inFlight = first.expect(PacketType.PUBLISH);
+        assertThat(inFlight.payload()).isEqualTo("in flight");
+        first.close();
+        awaitOffline(dying, "packet-id");
+        publisher.publish(topic, "unmirrored", 2);
+
+        killAndAwaitAdoption(1);
+        RawClient resumed = clients.raw(adopter);
+        assertThat(resumed.connect(Packets.connect("packet-id").cleanSession(false)).sessionPresent()).isTrue();
+
+        Packet again = resumed.expect(PacketType.PUBLISH);
+        assertThat(again.payload()).isEqualTo("in flight");
+        assertThat(again.dup()).isTrue();
+        assertThat(again.packetId()).as("its packet id: under another one it is a new message").isEqualTo(
+                inFlight.packetId());
+        Packet replayed = resumed.expect(PacketType.PUBLISH); // both go out on connecting
+        assertThat(replayed.payload()).isEqualTo("unmirrored");
+        assertThat(replayed.packetId()).isNotEqualTo(inFlight.packetId());
+        resumed.completeQos2Receipt(again).completeQos2Receipt(replayed);
+        resumed.send(Packets.pingreq()).expect(PacketType.PINGRESP);
+        assertThat(cluster.session(adopter, "packet-id").inflight()).as("nothing left in flight").isZero();
+    }
+
+    @Test
+    @DisplayName("[MQTT-4.3.3-2] a QoS 2 message goes out to its client once the cluster holds it: when its node dies "
+            + "before, the adopter's copy is the one the client gets, not a second one under another packet id")
+    void qos2MessageGoesOutOnceTheClusterHoldsIt() throws Exception {
+        start("takeover-held");
+        HoldMessage.arm();
+        cluster.hazelcast(adopter).getMap(SessionMirror.MESSAGES).addInterceptor(new HoldMessage("held back"));
+        String topic = "takeover/held";
+        long known = cluster.counter(other, "cluster.subscriptions.remote_added");
+        RawClient first = clients.raw(dying).connectAccepted(Packets.connect("held").cleanSession(false))
+                .subscribe(topic, 2);
+        patiently().until(() -> cluster.counter(other, "cluster.subscriptions.remote_added") > known);
+        Paho5 publisher = clients.paho(other, "publisher-held");
+        publisher.publish(topic, "held back", 2); // acknowledged: it is in the ring buffer of the node that dies
+        assertThat(HoldMessage.entered.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        patiently().until(() -> cluster.session(dying, "held").queued() + cluster.session(dying, "held").inflight()
+                == 1); // the session has it
+        assertThat(cluster.session(dying, "held").inflight()).as("sent while the cluster lacks it").isZero();
+        first.send(Packets.pingreq()).expect(PacketType.PINGRESP); // not the message
+        first.close();
+        awaitOffline(dying, "held");
+
+        cluster.kill(dying);
+        HoldMessage.release.countDown(); // the write is refused: the mirror never gets the message
+        patiently().until(() -> cluster.counter(adopter, "cluster.sessions.adopted") >= 1);
+        RawClient resumed = clients.raw(adopter);
+        assertThat(resumed.connect(Packets.connect("held").cleanSession(false)).sessionPresent()).isTrue();
+
+        Packet replayed = resumed.expect(PacketType.PUBLISH);
+        assertThat(replayed.payload()).isEqualTo("held back");
+        resumed.completeQos2Receipt(replayed);
+        publisher.publish(topic, "sentinel", 2);
+        assertThat(resumed.expect(PacketType.PUBLISH).payload()).isEqualTo("sentinel");
+    }
+
     private void start(String name) {
         cluster = new ThreeNodes(name, 3, (node, builder) -> builder.set("persistence", "true")
                 .set("persistence_location", stores.resolve("node" + node).toString()));
@@ -219,6 +331,105 @@ class TakeoverTests {
         @Override public Object interceptGet(Object value) { return null; }
         @Override public void afterGet(Object value) { }
         @Override public Object interceptPut(Object oldValue, Object newValue) { return null; }
+        @Override public void afterPut(Object value) { }
+        @Override public void afterRemove(Object value) { }
+    }
+
+    /**
+     * The client's acknowledgements never reach the mirror, until {@link #refusing} is cleared: no message leaves
+     * it, and no tombstone is written.
+     */
+    static final class RefuseRemovingMessages implements MapInterceptor {
+        private static final long serialVersionUID = 1L;
+        /** Static: each member holds its own copy of the interceptor. */
+        static volatile boolean refusing = true;
+
+        @Override
+        public Object interceptPut(Object oldValue, Object newValue) {
+            if (refusing && ((byte[]) newValue).length == Long.BYTES) {
+                throw new IllegalStateException("test: no tombstone is recorded");
+            }
+            return null;
+        }
+
+        @Override
+        public Object interceptRemove(Object removedValue) {
+            if (refusing) {
+                throw new IllegalStateException("test: nothing leaves the mirror");
+            }
+            return null;
+        }
+
+        @Override public Object interceptGet(Object value) { return null; }
+        @Override public void afterGet(Object value) { }
+        @Override public void afterPut(Object value) { }
+        @Override public void afterRemove(Object value) { }
+    }
+
+    /** The mirror never gets the message whose payload is {@code payload}. */
+    static final class RefuseMessage implements MapInterceptor {
+        private static final long serialVersionUID = 1L;
+        private final String payload;
+
+        RefuseMessage(String payload) {
+            this.payload = payload;
+        }
+
+        @Override
+        public Object interceptPut(Object oldValue, Object newValue) {
+            if (new String((byte[]) newValue, StandardCharsets.ISO_8859_1).contains(payload)) {
+                throw new IllegalStateException("test: '" + payload + "' is not mirrored");
+            }
+            return null;
+        }
+
+        @Override public Object interceptGet(Object value) { return null; }
+        @Override public void afterGet(Object value) { }
+        @Override public Object interceptRemove(Object removedValue) { return null; }
+        @Override public void afterPut(Object value) { }
+        @Override public void afterRemove(Object value) { }
+    }
+
+    /**
+     * The first mirror write of the message whose payload is {@code payload} waits for {@link #release}, then is
+     * refused: the message is never mirrored, and while it waits the cluster does not hold it.
+     */
+    static final class HoldMessage implements MapInterceptor {
+        private static final long serialVersionUID = 1L;
+        /** Static: each member holds its own copy of the interceptor. */
+        static volatile CountDownLatch entered;
+        static volatile CountDownLatch release;
+        private static final AtomicBoolean ARMED = new AtomicBoolean();
+        private final String payload;
+
+        HoldMessage(String payload) {
+            this.payload = payload;
+        }
+
+        static void arm() {
+            entered = new CountDownLatch(1);
+            release = new CountDownLatch(1);
+            ARMED.set(true);
+        }
+
+        @Override
+        public Object interceptPut(Object oldValue, Object newValue) {
+            if (new String((byte[]) newValue, StandardCharsets.ISO_8859_1).contains(payload)
+                    && ARMED.getAndSet(false)) {
+                entered.countDown();
+                try {
+                    release.await(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new IllegalStateException("test: '" + payload + "' is not mirrored");
+            }
+            return null;
+        }
+
+        @Override public Object interceptGet(Object value) { return null; }
+        @Override public void afterGet(Object value) { }
+        @Override public Object interceptRemove(Object removedValue) { return null; }
         @Override public void afterPut(Object value) { }
         @Override public void afterRemove(Object value) { }
     }

@@ -4,7 +4,9 @@ import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
+import com.hazelcast.map.listener.EntryMergedListener;
 import com.hazelcast.map.listener.EntryRemovedListener;
+import com.hazelcast.map.listener.EntryUpdatedListener;
 import java.util.Collection;
 import java.util.Map;
 import java.util.UUID;
@@ -206,10 +208,25 @@ final class SubscriptionDirectory implements SubscriptionTree.Observer {
         });
     }
 
-    private final class Changes implements EntryAddedListener<String, String>, EntryRemovedListener<String, String> {
+    /**
+     * An entry merged in after a split brain (the other side had removed it when its node seemed gone) or written
+     * again by its merged node counts as added: taking a known filter in again changes nothing.
+     */
+    private final class Changes implements EntryAddedListener<String, String>, EntryRemovedListener<String, String>,
+            EntryUpdatedListener<String, String>, EntryMergedListener<String, String> {
         @Override
         public void entryAdded(EntryEvent<String, String> event) {
             HeldEvents.apply(self, () -> added(FilterKey.parse(event.getKey())));
+        }
+
+        @Override
+        public void entryUpdated(EntryEvent<String, String> event) {
+            entryAdded(event);
+        }
+
+        @Override
+        public void entryMerged(EntryEvent<String, String> event) {
+            entryAdded(event);
         }
 
         @Override

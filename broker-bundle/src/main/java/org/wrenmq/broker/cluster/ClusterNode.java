@@ -217,6 +217,7 @@ public final class ClusterNode implements AutoCloseable {
         public void memberAdded(MembershipEvent event) {
             LOG.info("cluster: node {} joined ({}); {} member(s) now", NodeIds.of(event.getMember()),
                     event.getMember().getAddress(), event.getMembers().size());
+            directory.afterJoin();
         }
 
         @Override

@@ -10,8 +10,10 @@ import com.hazelcast.map.listener.EntryUpdatedListener;
 import java.util.Collection;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wrenmq.broker.routing.SubscriptionTree;
@@ -28,6 +30,8 @@ import org.wrenmq.broker.routing.Topics;
  * in that instant does not reach the new subscriber (as on one broker, a subscription starts when it is known).
  */
 final class SubscriptionDirectory implements SubscriptionTree.Observer {
+    /** When a node reads the directory again after another joined ({@link #afterJoin}). */
+    private static final long[] READ_AGAIN_AFTER_JOIN_SECONDS = {2, 10};
     private static final Logger LOG = LoggerFactory.getLogger(SubscriptionDirectory.class);
     static final String MAP = HazelcastSetup.MAP_PREFIX + "subscriptions";
 
@@ -193,8 +197,24 @@ final class SubscriptionDirectory implements SubscriptionTree.Observer {
     void afterMerge() {
         writer.execute(() -> {
             own.forEach(key -> map.set(key, ""));
-            map.keySet().forEach(key -> added(FilterKey.parse(key)));
+            takeInAll();
         });
+    }
+
+    /**
+     * A member that just joined (a side merged back after a split brain) may publish the events of entries it
+     * writes before it knows the other nodes' listeners: a filter written there in that moment reached no one (seen
+     * in SplitBrainTests). So each node reads the map again a moment after a join and takes in what it missed.
+     */
+    void afterJoin() {
+        for (long seconds : READ_AGAIN_AFTER_JOIN_SECONDS) {
+            CompletableFuture.delayedExecutor(seconds, TimeUnit.SECONDS, writer).execute(this::takeInAll);
+        }
+    }
+
+    /** Every entry of the map taken in: taking a known filter in again changes nothing. */
+    private void takeInAll() {
+        map.keySet().forEach(key -> added(FilterKey.parse(key)));
     }
 
     /** Takes this node's entries out (a clean stop). */

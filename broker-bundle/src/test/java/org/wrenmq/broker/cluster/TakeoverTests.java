@@ -319,27 +319,33 @@ class TakeoverTests {
         patiently().until(() -> !cluster.session(node, id).connected());
     }
 
+    /** A map interceptor that lets everything through: each test's own overrides what it stops. */
+    abstract static class PassingInterceptor implements MapInterceptor {
+        private static final long serialVersionUID = 1L;
+
+        @Override public Object interceptGet(Object value) { return null; }
+        @Override public void afterGet(Object value) { }
+        @Override public Object interceptPut(Object oldValue, Object newValue) { return null; }
+        @Override public void afterPut(Object value) { }
+        @Override public Object interceptRemove(Object removedValue) { return null; }
+        @Override public void afterRemove(Object value) { }
+    }
+
     /** The directory keeps every entry: no node learns that the dead node's filters left. */
-    static final class RefuseRemovals implements MapInterceptor {
+    static final class RefuseRemovals extends PassingInterceptor {
         private static final long serialVersionUID = 1L;
 
         @Override
         public Object interceptRemove(Object removedValue) {
             throw new IllegalStateException("test: the directory keeps its entries");
         }
-
-        @Override public Object interceptGet(Object value) { return null; }
-        @Override public void afterGet(Object value) { }
-        @Override public Object interceptPut(Object oldValue, Object newValue) { return null; }
-        @Override public void afterPut(Object value) { }
-        @Override public void afterRemove(Object value) { }
     }
 
     /**
      * The client's acknowledgements never reach the mirror, until {@link #refusing} is cleared: no message leaves
      * it, and no tombstone is written.
      */
-    static final class RefuseRemovingMessages implements MapInterceptor {
+    static final class RefuseRemovingMessages extends PassingInterceptor {
         private static final long serialVersionUID = 1L;
         /** Static: each member holds its own copy of the interceptor. */
         static volatile boolean refusing = true;
@@ -359,15 +365,10 @@ class TakeoverTests {
             }
             return null;
         }
-
-        @Override public Object interceptGet(Object value) { return null; }
-        @Override public void afterGet(Object value) { }
-        @Override public void afterPut(Object value) { }
-        @Override public void afterRemove(Object value) { }
     }
 
     /** The mirror never gets the message whose payload is {@code payload}. */
-    static final class RefuseMessage implements MapInterceptor {
+    static final class RefuseMessage extends PassingInterceptor {
         private static final long serialVersionUID = 1L;
         private final String payload;
 
@@ -382,19 +383,13 @@ class TakeoverTests {
             }
             return null;
         }
-
-        @Override public Object interceptGet(Object value) { return null; }
-        @Override public void afterGet(Object value) { }
-        @Override public Object interceptRemove(Object removedValue) { return null; }
-        @Override public void afterPut(Object value) { }
-        @Override public void afterRemove(Object value) { }
     }
 
     /**
      * The first mirror write of the message whose payload is {@code payload} waits for {@link #release}, then is
      * refused: the message is never mirrored, and while it waits the cluster does not hold it.
      */
-    static final class HoldMessage implements MapInterceptor {
+    static final class HoldMessage extends PassingInterceptor {
         private static final long serialVersionUID = 1L;
         /** Static: each member holds its own copy of the interceptor. */
         static volatile CountDownLatch entered;
@@ -426,27 +421,15 @@ class TakeoverTests {
             }
             return null;
         }
-
-        @Override public Object interceptGet(Object value) { return null; }
-        @Override public void afterGet(Object value) { }
-        @Override public Object interceptRemove(Object removedValue) { return null; }
-        @Override public void afterPut(Object value) { }
-        @Override public void afterRemove(Object value) { }
     }
 
     /** No write reaches the map. */
-    static final class RefuseWrites implements MapInterceptor {
+    static final class RefuseWrites extends PassingInterceptor {
         private static final long serialVersionUID = 1L;
 
         @Override
         public Object interceptPut(Object oldValue, Object newValue) {
             throw new IllegalStateException("test: nothing is recorded");
         }
-
-        @Override public Object interceptGet(Object value) { return null; }
-        @Override public void afterGet(Object value) { }
-        @Override public Object interceptRemove(Object removedValue) { return null; }
-        @Override public void afterPut(Object value) { }
-        @Override public void afterRemove(Object value) { }
     }
 }

@@ -2,6 +2,7 @@ package org.wrenmq.broker.cluster;
 
 import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceNotActiveException;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
 import com.hazelcast.map.listener.EntryMergedListener;
@@ -214,7 +215,11 @@ final class SubscriptionDirectory implements SubscriptionTree.Observer {
 
     /** Every entry of the map taken in: taking a known filter in again changes nothing. */
     private void takeInAll() {
-        map.keySet().forEach(key -> added(FilterKey.parse(key)));
+        try {
+            map.keySet().forEach(key -> added(FilterKey.parse(key)));
+        } catch (HazelcastInstanceNotActiveException stopped) {
+            // the node stopped (or was killed) meanwhile: nothing to take in
+        }
     }
 
     /** Takes this node's entries out (a clean stop). */

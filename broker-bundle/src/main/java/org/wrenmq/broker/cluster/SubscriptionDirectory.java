@@ -204,8 +204,8 @@ final class SubscriptionDirectory implements SubscriptionTree.Observer {
 
     /**
      * A member that just joined (a side merged back after a split brain) may publish the events of entries it
-     * writes before it knows the other nodes' listeners: a filter written there in that moment reached no one (seen
-     * in SplitBrainTests). So each node reads the map again a moment after a join and takes in what it missed.
+     * writes before it knows the other nodes' listeners, so a filter written there in that moment could reach no
+     * one: each node reads the map again a moment after a join and takes in what it missed.
      */
     void afterJoin() {
         for (long seconds : READ_AGAIN_AFTER_JOIN_SECONDS) {

@@ -1,6 +1,5 @@
 package org.wrenmq.broker.cluster;
 
-import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.query.Predicates;
@@ -110,11 +109,6 @@ final class ClientOwners implements SessionRegistry.Owners {
     }
 
     static boolean isMember(HazelcastInstance hazelcast, String node) {
-        for (Member m : hazelcast.getCluster().getMembers()) {
-            if (NodeIds.of(m).toString().equals(node)) {
-                return true;
-            }
-        }
-        return false;
+        return NodeIds.isMember(hazelcast, UUID.fromString(node));
     }
 }

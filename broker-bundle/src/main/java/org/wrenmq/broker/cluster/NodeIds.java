@@ -30,4 +30,14 @@ final class NodeIds {
     static UUID self(HazelcastInstance hazelcast) {
         return of(hazelcast.getCluster().getLocalMember());
     }
+
+    /** Whether the node {@code id} is a member of this node's cluster now. */
+    static boolean isMember(HazelcastInstance hazelcast, UUID id) {
+        for (Member m : hazelcast.getCluster().getMembers()) {
+            if (of(m).equals(id)) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

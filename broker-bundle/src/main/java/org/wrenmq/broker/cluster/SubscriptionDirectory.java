@@ -121,8 +121,13 @@ final class SubscriptionDirectory implements SubscriptionTree.Observer {
 
     // ---- the other nodes' filters ----
 
+    /**
+     * A filter of a node that is no member (any more) is not taken in: a late event or a second reading of the map
+     * may still show the entries of a node that left, and sending to it would fill its window for good and pause
+     * the publishers ({@link ForwardingWindows}). A node merged back after a split brain is a member again first.
+     */
     private void added(FilterKey key) {
-        if (key.node().equals(self)) {
+        if (key.node().equals(self) || !nodes.containsKey(key.node()) && !NodeIds.isMember(hazelcast, key.node())) {
             return;
         }
         RemoteNode node = nodes.computeIfAbsent(key.node(),

@@ -142,6 +142,23 @@ class ForwardingWindowTests {
         dying.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
     }
 
+    @Test
+    @DisplayName("a filter a node that is gone left in the directory pauses no publisher: nothing is sent there, "
+            + "and the local subscriber gets the whole stream")
+    void filterOfANodeThatIsGoneIsNotFollowed() throws Exception {
+        Paho5 local = new Paho5(cluster.port(0), "gone-local");
+        clients.add(local);
+        local.connect().subscribe("flow/gone", 0);
+        cluster.hazelcast(1).getMap(SubscriptionDirectory.MAP)
+                .set(new FilterKey(UUID.randomUUID(), null, "flow/gone").asMapKey(), "");
+        subscriber(1, "flow/gone-known"); // a filter written after it, taken in by node 1
+
+        publishStream(0, "flow/gone").get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+
+        assertThat(local.next(STREAM)).extracting(r -> r.payload().substring(0, 8))
+                .containsExactlyElementsOf(numbers(STREAM));
+    }
+
     private Paho5 subscriber(int node, String topic) throws Exception {
         long known = cluster.counter(0, "cluster.subscriptions.remote_added");
         Paho5 subscriber = new Paho5(cluster.port(node), "sub-" + topic.replace('/', '-'));

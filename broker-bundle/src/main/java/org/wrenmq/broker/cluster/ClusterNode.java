@@ -218,6 +218,10 @@ public final class ClusterNode implements AutoCloseable {
             LOG.info("cluster: node {} joined ({}); {} member(s) now", NodeIds.of(event.getMember()),
                     event.getMember().getAddress(), event.getMembers().size());
             directory.afterJoin();
+            if (adoption != null) {
+                UUID back = NodeIds.of(event.getMember());
+                writer.execute(() -> adoption.nodeBack(back));
+            }
         }
 
         @Override

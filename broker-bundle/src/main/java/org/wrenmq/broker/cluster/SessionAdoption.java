@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.HashSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -53,6 +54,8 @@ final class SessionAdoption {
     private final ClusterCounters counters;
     private final Executor writer;
     private final Takeovers takeovers;
+    /** What ends the following of each node whose ring buffer this node reads after adopting its sessions. */
+    private final Map<UUID, Runnable> following = new ConcurrentHashMap<>();
 
     SessionAdoption(HazelcastInstance hazelcast, SessionMirror mirror, SessionServices services,
                     Supplier<EventExecutor> loops, ClusterCounters counters, Executor writer, Takeovers takeovers) {
@@ -142,16 +145,41 @@ final class SessionAdoption {
         Router router = new Router(tree, services.retained(), services.store(), services.metrics(), false);
         ITopic<byte[]> topic = hazelcast.getReliableTopic(NodeInbox.reliableTopicName(gone));
         UUID listener = topic.addMessageListener(new NodeInbox(router, counters, gate.ringSide()).reliable(null, from));
-        CompletableFuture.delayedExecutor(FOLLOW_SECONDS, TimeUnit.SECONDS).execute(() -> writer.execute(() -> {
+        following.put(gone, () -> {
             topic.removeMessageListener(listener);
             gate.end();
             takeovers.remove(gate);
+        });
+        CompletableFuture.delayedExecutor(FOLLOW_SECONDS, TimeUnit.SECONDS).execute(() -> writer.execute(() -> {
+            stopFollowing(gone);
             destroyInbox(gone);
         }));
     }
 
-    /** No one reads the node's ring buffer any more (a restarted node has a new id). */
+    /**
+     * A node this node took for dead is a member again (its side merged back after a split brain): it reads its
+     * ring buffer itself again, so this node stops reading it (each message would reach the adopted sessions a
+     * second time) and leaves it in place.
+     */
+    void nodeBack(UUID node) {
+        if (stopFollowing(node)) {
+            LOG.info("cluster: node {} is back after a split brain: this node no longer reads its ring buffer", node);
+        }
+    }
+
+    private boolean stopFollowing(UUID node) {
+        Runnable stop = following.remove(node);
+        if (stop != null) {
+            stop.run();
+        }
+        return stop != null;
+    }
+
+    /** No one reads the node's ring buffer any more (a restarted node has a new id), unless the node is back. */
     private void destroyInbox(UUID gone) {
+        if (NodeIds.isMember(hazelcast, gone)) {
+            return;
+        }
         hazelcast.getReliableTopic(NodeInbox.reliableTopicName(gone)).destroy();
         InboxProgress.forget(hazelcast, gone);
     }

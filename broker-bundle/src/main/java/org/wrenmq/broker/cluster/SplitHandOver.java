@@ -151,13 +151,14 @@ final class SplitHandOver {
     private void takeIn(Session kept, UUID from, StoredSession left, AdoptedCopies.Copy copy, Set<Long> throughRing) {
         int taken = 0;
         int had = 0;
+        boolean movedOn = kept.hasEnded();
         for (StoredEntry e : left.entries()) {
             Publication p = left.messages().get(e.messageId());
             if (copy != null && (throughRing.contains(e.seq()) || copy.adopted(e.seq(), p))) {
                 had++;
                 continue;
             }
-            if (kept.hasEnded()) { // moved on meanwhile: what still reaches it goes where it went
+            if (movedOn) { // handed over to another node meanwhile: its stub passes them on while it is open
                 kept.enqueueOrSend(new Delivery(p, e.qos(), e.retainFlag(), e.subscriptionIds()));
             } else {
                 kept.deliverMoved(p, e.qos(), e.retainFlag(), e.subscriptionIds());
@@ -167,6 +168,8 @@ final class SplitHandOver {
         counters.splitMessagesHandedOver.add(taken);
         counters.splitHandOverCopies.add(had);
         LOG.info("cluster: client '{}': its session copy on node {} ended after the split brain; {} of its message(s) "
-                + "added here, {} left out as this copy had them", kept.clientId(), from, taken, had);
+                + "added here, {} left out as this copy had them{}", kept.clientId(), from, taken, had, movedOn
+                ? " (the session moved on to another node meanwhile: passed on only while its stub is open, else lost)"
+                : "");
     }
 }

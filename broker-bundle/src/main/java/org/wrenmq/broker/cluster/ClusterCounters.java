@@ -63,6 +63,8 @@ final class ClusterCounters {
     final LongAdder splitMessagesHandedOver = new LongAdder();
     /** Messages of an ending session copy left out, the kept copy having (had) them ({@link SplitHandOver}). */
     final LongAdder splitHandOverCopies = new LongAdder();
+    /** Hand-overs of an ending session copy the kept node did not confirm ({@link SplitHandOver}): logged. */
+    final LongAdder splitHandOverUnconfirmed = new LongAdder();
 
     Map<String, Long> snapshot(int members) {
         Map<String, Long> m = new LinkedHashMap<>();
@@ -95,6 +97,7 @@ final class ClusterCounters {
         m.put("cluster.split_brain.sessions_ended", splitSessionsEnded.sum());
         m.put("cluster.split_brain.messages_handed_over", splitMessagesHandedOver.sum());
         m.put("cluster.split_brain.handover_copies_dropped", splitHandOverCopies.sum());
+        m.put("cluster.split_brain.handover_unconfirmed", splitHandOverUnconfirmed.sum());
         return m;
     }
 }

@@ -110,11 +110,12 @@ final class SplitBrainMerge {
         counters.splitSessionsEnded.increment();
         boolean online = session.isOnline();
         session.execute(() -> {
-            int handed = handOver != null && session.isPersistent() ? handOver.handOver(session, holder) : 0;
+            boolean handsOver = handOver != null && session.isPersistent();
+            int handed = handsOver ? handOver.handOver(session, holder) : 0;
             session.replaced();
-            LOG.warn("cluster: client '{}': after the split brain it is kept on node {}; its session here ended{}, {} "
-                    + "unfinished message(s) handed over there", session.clientId(), holder,
-                    online ? ", its connection closed" : "", handed);
+            LOG.warn("cluster: client '{}': after the split brain it is kept on node {}; its session here ended{}{}",
+                    session.clientId(), holder, online ? ", its connection closed" : "",
+                    handsOver ? ", " + handed + " unfinished message(s) handed over there" : "");
         });
     }
 }

@@ -6,10 +6,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wrenmq.api.QoS;
@@ -45,11 +49,22 @@ import org.wrenmq.broker.store.StoredSession;
  * and {@code cluster.split_brain.handover_copies_dropped} (left out as the kept copy's own); one log line per session
  * on each side.
  *
- * <p>Travels on a plain topic of the kept node's, as a session move does: ending node id, the entry numbers that came
- * through its ring buffer, then the messages in {@link SessionBytes}' format.
+ * <p>Travels on a plain topic of the kept node's, as a session move does: a kind byte, the ending node's id, a number
+ * of its own for this hand-over, the entry numbers that came through its ring buffer, then the messages in
+ * {@link SessionBytes}' format. The kept node confirms on the ending node's topic; the ending node sends it again
+ * every {@link #RETRY_MILLIS} until confirmed, {@link #ATTEMPTS} times at most (then logs and counts
+ * {@code cluster.split_brain.handover_unconfirmed}); the kept node takes each hand-over in once.
  */
 final class SplitHandOver {
     private static final Logger LOG = LoggerFactory.getLogger(SplitHandOver.class);
+    /** How long the ending node waits for the kept node's confirmation before sending the messages again. */
+    static final long RETRY_MILLIS = 1_000;
+    /** How many times the ending node sends them at most. */
+    static final int ATTEMPTS = 10;
+    /** How many hand-overs taken in the kept node remembers, to take one sent again only once. */
+    private static final int REMEMBERED = 10_000;
+    private static final byte MESSAGES = 0;
+    private static final byte CONFIRMED = 1;
 
     private final HazelcastInstance hazelcast;
     private final UUID self;
@@ -57,6 +72,19 @@ final class SplitHandOver {
     private final SessionMirror mirror;
     private final AdoptedCopies adopted;
     private final ClusterCounters counters;
+    private final AtomicLong lastId = new AtomicLong();
+    /** Hand-overs sent and not confirmed yet, by number. */
+    private final Set<Long> unconfirmed = ConcurrentHashMap.newKeySet();
+    /** Hand-overs taken in lately: guarded by itself. */
+    private final Map<Taken, Boolean> taken = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Taken, Boolean> eldest) {
+            return size() > REMEMBERED;
+        }
+    };
+
+    private record Taken(UUID from, long id) {
+    }
 
     SplitHandOver(HazelcastInstance hazelcast, SessionRegistry sessions, SessionMirror mirror, AdoptedCopies adopted,
                   ClusterCounters counters) {
@@ -111,18 +139,58 @@ final class SplitHandOver {
         }
         byte[] session = SessionBytes.encode(new StoredSession(ending.clientId(), 0, 0, List.of(), null, 0, entries,
                 List.of(), messages));
-        ByteBuffer bytes = ByteBuffer.allocate(16 + 4 + 8 * throughRing.size() + session.length);
-        bytes.putLong(self.getMostSignificantBits()).putLong(self.getLeastSignificantBits())
-                .putInt(throughRing.size());
+        long id = lastId.incrementAndGet();
+        ByteBuffer bytes = header(MESSAGES, id, 4 + 8 * throughRing.size() + session.length).putInt(throughRing.size());
         throughRing.forEach(bytes::putLong);
-        hazelcast.<byte[]>getTopic(topic(keptOn)).publish(bytes.put(session).array());
+        unconfirmed.add(id);
+        send(ending, keptOn, id, bytes.put(session).array(), 1, entries.size());
         return entries.size();
     }
 
-    /** An ending copy's messages arrived (on a Hazelcast thread): the kept copy takes in those it lacks. */
+    /** Sends the hand-over {@code id}, and again after {@link #RETRY_MILLIS} unless confirmed meanwhile. */
+    private void send(Session ending, UUID keptOn, long id, byte[] bytes, int attempt, int count) {
+        if (!unconfirmed.contains(id)) {
+            return;
+        }
+        if (attempt > ATTEMPTS || !ClientOwners.isMember(hazelcast, keptOn.toString())) {
+            unconfirmed.remove(id);
+            counters.splitHandOverUnconfirmed.increment();
+            LOG.warn("cluster: client '{}': node {}, where its session is kept after the split brain, did not confirm "
+                    + "the {} message(s) handed over to it (sent {} time(s)); they may be lost", ending.clientId(),
+                    keptOn, count, attempt - 1);
+            return;
+        }
+        hazelcast.<byte[]>getTopic(topic(keptOn)).publish(bytes);
+        ending.executor().schedule(() -> send(ending, keptOn, id, bytes, attempt + 1, count), RETRY_MILLIS,
+                TimeUnit.MILLISECONDS);
+    }
+
+    private ByteBuffer header(byte kind, long id, int more) {
+        return ByteBuffer.allocate(1 + 16 + 8 + more).put(kind).putLong(self.getMostSignificantBits())
+                .putLong(self.getLeastSignificantBits()).putLong(id);
+    }
+
+    /** A hand-over or a confirmation arrived (on a Hazelcast thread). */
     private void arrived(byte[] bytes) {
         ByteBuffer in = ByteBuffer.wrap(bytes);
+        byte kind = in.get();
         UUID from = new UUID(in.getLong(), in.getLong());
+        long id = in.getLong();
+        if (kind == CONFIRMED) {
+            unconfirmed.remove(id);
+            return;
+        }
+        hazelcast.<byte[]>getTopic(topic(from)).publish(header(CONFIRMED, id, 0).array());
+        synchronized (taken) {
+            if (taken.put(new Taken(from, id), Boolean.TRUE) != null) {
+                return; // sent again before our confirmation arrived
+            }
+        }
+        received(from, in, bytes);
+    }
+
+    /** An ending copy's messages: the kept copy takes in those it lacks. */
+    private void received(UUID from, ByteBuffer in, byte[] bytes) {
         Set<Long> throughRing = new HashSet<>();
         for (int n = in.getInt(); n > 0; n--) {
             throughRing.add(in.getLong());
@@ -149,7 +217,7 @@ final class SplitHandOver {
 
     /** On the kept session's executor: after what it queued, in the ending copy's order. */
     private void takeIn(Session kept, UUID from, StoredSession left, AdoptedCopies.Copy copy, Set<Long> throughRing) {
-        int taken = 0;
+        int added = 0;
         int had = 0;
         boolean movedOn = kept.hasEnded();
         for (StoredEntry e : left.entries()) {
@@ -163,12 +231,12 @@ final class SplitHandOver {
             } else {
                 kept.deliverMoved(p, e.qos(), e.retainFlag(), e.subscriptionIds());
             }
-            taken++;
+            added++;
         }
-        counters.splitMessagesHandedOver.add(taken);
+        counters.splitMessagesHandedOver.add(added);
         counters.splitHandOverCopies.add(had);
         LOG.info("cluster: client '{}': its session copy on node {} ended after the split brain; {} of its message(s) "
-                + "added here, {} left out as this copy had them{}", kept.clientId(), from, taken, had, movedOn
+                + "added here, {} left out as this copy had them{}", kept.clientId(), from, added, had, movedOn
                 ? " (the session moved on to another node meanwhile: passed on only while its stub is open, else lost)"
                 : "");
     }

@@ -59,6 +59,12 @@ final class ClusterCounters {
     final LongAdder splitMerged = new LongAdder();
     /** Sessions this node ended on merging back, their client or session being on another node now: logged. */
     final LongAdder splitSessionsEnded = new LongAdder();
+    /** Messages an ending session copy held that this node's kept copy took in ({@link SplitHandOver}). */
+    final LongAdder splitMessagesHandedOver = new LongAdder();
+    /** Messages of an ending session copy left out, the kept copy having (had) them ({@link SplitHandOver}). */
+    final LongAdder splitHandOverCopies = new LongAdder();
+    /** Hand-overs of an ending session copy the kept node did not confirm ({@link SplitHandOver}): logged. */
+    final LongAdder splitHandOverUnconfirmed = new LongAdder();
 
     Map<String, Long> snapshot(int members) {
         Map<String, Long> m = new LinkedHashMap<>();
@@ -89,6 +95,9 @@ final class ClusterCounters {
         m.put("cluster.split_brain.takeovers_refused", splitTakeoversRefused.sum());
         m.put("cluster.split_brain.merged", splitMerged.sum());
         m.put("cluster.split_brain.sessions_ended", splitSessionsEnded.sum());
+        m.put("cluster.split_brain.messages_handed_over", splitMessagesHandedOver.sum());
+        m.put("cluster.split_brain.handover_copies_dropped", splitHandOverCopies.sum());
+        m.put("cluster.split_brain.handover_unconfirmed", splitHandOverUnconfirmed.sum());
         return m;
     }
 }

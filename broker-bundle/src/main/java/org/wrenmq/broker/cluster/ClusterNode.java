@@ -48,6 +48,8 @@ public final class ClusterNode implements AutoCloseable {
     private final SessionMoves moves;
     private final SplitBrainGuard guard;
     private final SplitBrainMerge merge;
+    /** Null without persistence. */
+    private final SplitHandOver splitHandOver;
 
     /** This node's windows towards the others, and its reports to them of what it routed. */
     private final ForwardingWindows windows;
@@ -66,16 +68,20 @@ public final class ClusterNode implements AutoCloseable {
         this.moveBarrier = new MoveBarrier(hazelcast, directory, loops);
         this.moves = new SessionMoves(hazelcast, sessions, counters, mirror, takeovers, moveBarrier, directory);
         this.clientOwners = new ClientOwners(hazelcast, sessions.sessions(), counters, writer, moves);
+        AdoptedCopies adoptedCopies = new AdoptedCopies();
         if (sessionStore instanceof MirroredStore store) {
             store.connect(mirror, writer, counters);
-            this.adoption = new SessionAdoption(hazelcast, mirror, sessions, loops, counters, writer, takeovers);
+            this.adoption = new SessionAdoption(hazelcast, mirror, sessions, loops, counters, writer, takeovers,
+                    adoptedCopies);
             this.progress = new InboxProgress(hazelcast, store);
         } else {
             this.adoption = null;
             this.progress = null;
         }
         this.guard = new SplitBrainGuard(config.members(), config.bindAddress() + ":" + config.port(), counters);
-        this.merge = new SplitBrainMerge(hazelcast, sessions.sessions(), mirror, counters);
+        this.splitHandOver = mirror == null ? null
+                : new SplitHandOver(hazelcast, sessions.sessions(), mirror, adoptedCopies, counters);
+        this.merge = new SplitBrainMerge(hazelcast, sessions.sessions(), mirror, splitHandOver, counters);
     }
 
     /** Every event loop {@code loops} hands out: it goes round them, so until it gives the first one again. */
@@ -143,6 +149,9 @@ public final class ClusterNode implements AutoCloseable {
         RetainedSync retainedSync = new RetainedSync(hazelcast.getMap(RetainedSync.MAP), retained);
         if (retainAvailable) {
             retainedSync.start(MergeListeners.of(hazelcast));
+        }
+        if (splitHandOver != null) {
+            splitHandOver.start();
         }
         merge.start(writer, retainAvailable ? retainedSync::reload : () -> { });
         router.connect(new Forwarder(directory.remoteTree(), counters, retainedSync, retainAvailable, id(),

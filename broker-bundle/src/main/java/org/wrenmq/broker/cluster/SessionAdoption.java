@@ -56,10 +56,14 @@ final class SessionAdoption {
     private final Takeovers takeovers;
     /** What ends the following of each node whose ring buffer this node reads after adopting its sessions. */
     private final Map<UUID, Runnable> following = new ConcurrentHashMap<>();
+    /** What each adopted session got with its adoption, should the node that left come back ({@link SplitHandOver}). */
+    private final AdoptedCopies copies;
 
     SessionAdoption(HazelcastInstance hazelcast, SessionMirror mirror, SessionServices services,
-                    Supplier<EventExecutor> loops, ClusterCounters counters, Executor writer, Takeovers takeovers) {
+                    Supplier<EventExecutor> loops, ClusterCounters counters, Executor writer, Takeovers takeovers,
+                    AdoptedCopies copies) {
         this.takeovers = takeovers;
+        this.copies = copies;
         this.hazelcast = hazelcast;
         this.mirror = mirror;
         this.services = services;
@@ -104,6 +108,7 @@ final class SessionAdoption {
             StoredSession s = withUnmirrored(held, unmirrored.messages(), groupsServed, gate);
             Session session = adopt(s, restored, gate);
             if (session != null) {
+                copies.adopted(gone, session, held.session().entries(), held.session().messages(), s.entries());
                 adopted.add(session);
                 messages += s.entries().size();
                 replayed += s.entries().size() - held.session().entries().size();

@@ -17,8 +17,8 @@ import org.wrenmq.broker.session.SessionRegistry;
  * <ul>
  * <li>a persistent session held on both sides (the majority adopted the sessions of the node it lost, which went on
  * serving them): the copy the merged mirror names stays; the other ends, its client disconnected (MQTT 5:
- * DISCONNECT 0x8E) to resume on the node that kept it. Its messages queued on the ending side during the split are
- * dropped (counted, logged);</li>
+ * DISCONNECT 0x8E) to resume on the node that kept it. The messages its client has not finished go to the kept copy,
+ * less those that copy has (had) itself ({@link SplitHandOver});</li>
  * <li>a client id connected on both sides: the merged node's connection stays, the other side's is taken over
  * (DISCONNECT 0x8E), as when a client connects on another node.</li>
  * </ul>
@@ -35,13 +35,16 @@ final class SplitBrainMerge {
     /** Null when the node keeps no persistent sessions. */
     private final SessionMirror mirror;
     private final ClusterCounters counters;
+    /** Null when the node keeps no persistent sessions. */
+    private final SplitHandOver handOver;
     private final IMap<String, String> owners;
     private final ITopic<String> merged;
     /** Takes in the cluster's retained messages again, as merged. */
     private volatile Runnable retained = () -> { };
 
     SplitBrainMerge(HazelcastInstance hazelcast, SessionRegistry sessions, SessionMirror mirror,
-                    ClusterCounters counters) {
+                    SplitHandOver handOver, ClusterCounters counters) {
+        this.handOver = handOver;
         this.hazelcast = hazelcast;
         this.self = NodeIds.self(hazelcast);
         this.sessions = sessions;
@@ -105,8 +108,14 @@ final class SplitBrainMerge {
 
     private void end(Session session, UUID holder) {
         counters.splitSessionsEnded.increment();
-        LOG.warn("cluster: client '{}': after the split brain it is kept on node {}; its session here ended{}",
-                session.clientId(), holder, session.isOnline() ? ", its connection closed" : "");
-        session.execute(session::replaced);
+        boolean online = session.isOnline();
+        session.execute(() -> {
+            boolean handsOver = handOver != null && session.isPersistent();
+            int handed = handsOver ? handOver.handOver(session, holder) : 0;
+            session.replaced();
+            LOG.warn("cluster: client '{}': after the split brain it is kept on node {}; its session here ended{}{}",
+                    session.clientId(), holder, online ? ", its connection closed" : "",
+                    handsOver ? ", " + handed + " unfinished message(s) handed over there" : "");
+        });
     }
 }

@@ -533,6 +533,15 @@ public final class Session implements Subscriber {
         outbox.enqueueOrSend(new Delivery(p, qos, retainFlag, subscriptionIds, entry, false));
     }
 
+    /**
+     * What the client has neither received nor acknowledged (in-flight messages before their PUBREC, then the
+     * queue), each with its store entry: what a copy of this session kept on another cluster node takes in when this
+     * one ends after a split brain.
+     */
+    public List<Delivery> unfinished() {
+        return outbox.unfinished();
+    }
+
     /** Runs {@code then} on {@code loop} once every loop of its group finished the task it was running. */
     public static void afterRoutingOn(EventExecutor loop, Runnable then) {
         LoopMove.afterRoutingOn(loop, then);

@@ -138,7 +138,77 @@ class SplitBrainTests {
         resumed.expectNothingFor(Duration.ofMillis(500));
     }
 
+    @Test
+    @DisplayName("a persistent session held on both sides gets, after the heal, the messages queued for it on each "
+            + "side during the split once each, and the one queued before the split once, whichever node the client "
+            + "resumes on")
+    void messagesQueuedOnBothSidesDuringTheSplitArriveOnceEach() throws Exception {
+        persistentOffline(lone, "on-lone", "sb/q");
+        Paho5 fromLone = clients.paho(lone, "pub-lone");
+        Paho5 fromOther = clients.paho(other, "pub-other");
+        fromLone.publish("sb/q", "queued before the split", 1);
+
+        splitAndAdopt();
+        fromOther.publish("sb/q", "queued on the majority side", 1);
+        fromLone.publish("sb/q", "queued on the lone side", 1);
+
+        heal();
+        await().atMost(PATIENCE).until(() -> sessionsNamed("on-lone") == 1);
+        Paho5 resumed = clients.add(new Paho5(cluster.port(other), "on-lone"));
+        assertThat(resumed.connect(NodeClients.persistent()).getSessionPresent()).isTrue();
+        assertThat(resumed.next(3)).extracting(Paho5.Received::payload).containsExactlyInAnyOrder(
+                "queued before the split", "queued on the majority side", "queued on the lone side");
+        fromOther.publish("sb/q", "after the heal", 1);
+        assertThat(resumed.next().payload()).isEqualTo("after the heal");
+        resumed.expectNothingFor(Duration.ofMillis(500));
+        assertThat(total("cluster.split_brain.messages_handed_over")).isEqualTo(1);
+        assertThat(total("cluster.split_brain.handover_copies_dropped")).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("a message the client finished on the lone side during the split does not come again after the heal; "
+            + "the one queued for it on the majority side meanwhile comes once")
+    void messageFinishedOnTheLoneSideDuringTheSplitDoesNotComeAgain() throws Exception {
+        persistentOffline(lone, "on-lone", "sb/r");
+        Paho5 fromLone = clients.paho(lone, "pub-lone");
+        Paho5 fromOther = clients.paho(other, "pub-other");
+        fromLone.publish("sb/r", "queued before the split", 1);
+
+        splitAndAdopt();
+        Paho5 during = new Paho5(cluster.port(lone), "on-lone");
+        assertThat(during.connect(NodeClients.persistent()).getSessionPresent()).isTrue();
+        assertThat(during.next().payload()).isEqualTo("queued before the split");
+        during.disconnect(); // Paho acknowledged the message before: finished on the lone side
+        during.close();
+        fromOther.publish("sb/r", "queued on the majority side", 1);
+
+        heal();
+        await().atMost(PATIENCE).until(() -> sessionsNamed("on-lone") == 1);
+        int kept = IntStream.range(0, 3).filter(n -> cluster.nodes.get(n).clients().stream()
+                .anyMatch(c -> c.clientId().equals("on-lone"))).findFirst().orElseThrow();
+        Paho5 resumed = clients.add(new Paho5(cluster.port(kept), "on-lone"));
+        assertThat(resumed.connect(NodeClients.persistent()).getSessionPresent()).isTrue();
+        assertThat(resumed.next().payload()).isEqualTo("queued on the majority side");
+        clients.paho(kept, "pub-kept").publish("sb/r", "after the heal", 1);
+        assertThat(resumed.next().payload()).isEqualTo("after the heal");
+        resumed.expectNothingFor(Duration.ofMillis(500));
+    }
+
     // ---- the split ----
+
+    /** Cuts the lone node off and waits until the majority adopted its sessions and routes to them. */
+    private void splitAndAdopt() {
+        split();
+        await().atMost(PATIENCE).until(() -> cluster.counter(oldest, "cluster.sessions.adopted") == 1);
+        // the lone node's filter, then the oldest's for the adopted session
+        await().atMost(PATIENCE).until(() -> cluster.counter(other, "cluster.subscriptions.remote_filters") >= 1
+                && cluster.counter(other, "cluster.subscriptions.remote_added") >= 2);
+        await().atMost(PATIENCE).until(() -> cluster.counter(lone, "cluster.split_brain.minority") == 1);
+    }
+
+    private long total(String counter) {
+        return IntStream.range(0, 3).mapToLong(n -> cluster.counter(n, counter)).sum();
+    }
 
     private void split() {
         for (int node = 0; node < 3; node++) {

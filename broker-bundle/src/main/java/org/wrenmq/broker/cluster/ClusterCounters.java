@@ -59,6 +59,8 @@ final class ClusterCounters {
     final LongAdder splitMerged = new LongAdder();
     /** Sessions this node ended on merging back, their client or session being on another node now: logged. */
     final LongAdder splitSessionsEnded = new LongAdder();
+    /** Times this node read its QoS 1/2 ring buffer anew, another node having destroyed it ({@link InboxReader}). */
+    final LongAdder inboxReaderRestarts = new LongAdder();
 
     Map<String, Long> snapshot(int members) {
         Map<String, Long> m = new LinkedHashMap<>();
@@ -89,6 +91,7 @@ final class ClusterCounters {
         m.put("cluster.split_brain.takeovers_refused", splitTakeoversRefused.sum());
         m.put("cluster.split_brain.merged", splitMerged.sum());
         m.put("cluster.split_brain.sessions_ended", splitSessionsEnded.sum());
+        m.put("cluster.inbox.reader_restarts", inboxReaderRestarts.sum());
         return m;
     }
 }

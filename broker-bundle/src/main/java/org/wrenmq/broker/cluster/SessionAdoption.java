@@ -150,10 +150,11 @@ final class SessionAdoption {
         }));
     }
 
-    /** No one reads the node's ring buffer any more (a restarted node has a new id). */
+    /** No one reads the node's ring buffer any more, unless it merged back after a split brain meanwhile. */
     private void destroyInbox(UUID gone) {
-        hazelcast.getReliableTopic(NodeInbox.reliableTopicName(gone)).destroy();
-        InboxProgress.forget(hazelcast, gone);
+        if (NodeInbox.destroyIfGone(hazelcast, gone)) {
+            InboxProgress.forget(hazelcast, gone);
+        }
     }
 
     /**

@@ -65,6 +65,8 @@ final class ClusterCounters {
     final LongAdder splitHandOverCopies = new LongAdder();
     /** Hand-overs of an ending session copy the kept node did not confirm ({@link SplitHandOver}): logged. */
     final LongAdder splitHandOverUnconfirmed = new LongAdder();
+    /** Times this node read its QoS 1/2 ring buffer anew, another node having destroyed it ({@link InboxReader}). */
+    final LongAdder inboxReaderRestarts = new LongAdder();
 
     Map<String, Long> snapshot(int members) {
         Map<String, Long> m = new LinkedHashMap<>();
@@ -98,6 +100,7 @@ final class ClusterCounters {
         m.put("cluster.split_brain.messages_handed_over", splitMessagesHandedOver.sum());
         m.put("cluster.split_brain.handover_copies_dropped", splitHandOverCopies.sum());
         m.put("cluster.split_brain.handover_unconfirmed", splitHandOverUnconfirmed.sum());
+        m.put("cluster.inbox.reader_restarts", inboxReaderRestarts.sum());
         return m;
     }
 }

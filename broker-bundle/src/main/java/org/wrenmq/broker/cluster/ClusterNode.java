@@ -140,8 +140,7 @@ public final class ClusterNode implements AutoCloseable {
         NodeInbox inbox = new NodeInbox(router, counters, moves.gate(), moveBarrier::marked, forwardingProgress)
                 .heldAs(HeldEvents.inbox(id()));
         MergeListeners.of(hazelcast).topic(hazelcast.<byte[]>getTopic(NodeInbox.topicName(id())), inbox);
-        hazelcast.<byte[]>getReliableTopic(NodeInbox.reliableTopicName(id())).addMessageListener(
-                inbox.reliable(progress, -1));
+        new InboxReader(hazelcast, id(), from -> inbox.reliable(progress, from), writer, counters).start();
         directory.start();
         moveBarrier.start();
         localTree.observe(directory);
@@ -257,8 +256,7 @@ public final class ClusterNode implements AutoCloseable {
                         adoption.nodeLeft(gone);
                         directory.removeEntriesOf(gone);
                     } else {
-                        // no one reads the node's ring buffer any more (a restarted node has a new id)
-                        hazelcast.getReliableTopic(NodeInbox.reliableTopicName(gone)).destroy();
+                        NodeInbox.destroyIfGone(hazelcast, gone);
                     }
                 });
             }

@@ -1,6 +1,7 @@
 package org.wrenmq.broker.cluster;
 
 import com.hazelcast.cluster.Member;
+import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.topic.Message;
 import com.hazelcast.topic.MessageListener;
 import com.hazelcast.topic.ReliableMessageListener;
@@ -101,6 +102,24 @@ final class NodeInbox implements MessageListener<byte[]> {
     /** The reliable topic (a ring buffer with backups) for the QoS 1/2 messages other nodes forward here. */
     static String reliableTopicName(UUID node) {
         return HazelcastSetup.INBOX_PREFIX + node;
+    }
+
+    /**
+     * Destroys the QoS 1/2 ring buffer of a node that left, which no one reads any more (a restarted node has a new
+     * id), unless that node is a member again: one cut off by a split brain merges back with its id, and a destroy
+     * reaching the merged cluster also ends the node's own reader of the buffer (Hazelcast stops a reliable topic's
+     * listener on a destroyed topic without a word), so nothing forwarded to it at QoS 1/2 would be delivered again.
+     *
+     * @return whether the ring buffer was destroyed
+     */
+    static boolean destroyIfGone(HazelcastInstance hazelcast, UUID node) {
+        if (NodeIds.isMember(hazelcast, node)) {
+            LOG.info("cluster: node {} is a member again (merged back after a split brain): its ring buffer is kept",
+                    node);
+            return false;
+        }
+        hazelcast.getReliableTopic(reliableTopicName(node)).destroy();
+        return true;
     }
 
     /**

@@ -180,13 +180,11 @@ final class SessionAdoption {
         return stop != null;
     }
 
-    /** No one reads the node's ring buffer any more (a restarted node has a new id), unless the node is back. */
+    /** No one reads the node's ring buffer any more, unless it merged back after a split brain meanwhile. */
     private void destroyInbox(UUID gone) {
-        if (NodeIds.isMember(hazelcast, gone)) {
-            return;
+        if (NodeInbox.destroyIfGone(hazelcast, gone)) {
+            InboxProgress.forget(hazelcast, gone);
         }
-        hazelcast.getReliableTopic(NodeInbox.reliableTopicName(gone)).destroy();
-        InboxProgress.forget(hazelcast, gone);
     }
 
     /**

@@ -75,7 +75,7 @@ final class SplitBrainMerge {
         int ended = 0;
         for (Session session : sessions.all()) {
             UUID holder = persistentHolder(session);
-            if (holder != null && !holder.equals(self) && ClientOwners.isMember(hazelcast, holder.toString())) {
+            if (holder != null && !holder.equals(self) && NodeIds.isMember(hazelcast, holder)) {
                 end(session, holder);
                 ended++;
             } else if (session.isOnline()) {

@@ -152,7 +152,7 @@ final class SplitHandOver {
         if (!unconfirmed.contains(id)) {
             return;
         }
-        if (attempt > ATTEMPTS || !ClientOwners.isMember(hazelcast, keptOn.toString())) {
+        if (attempt > ATTEMPTS || !NodeIds.isMember(hazelcast, keptOn)) {
             unconfirmed.remove(id);
             counters.splitHandOverUnconfirmed.increment();
             LOG.warn("cluster: client '{}': node {}, where its session is kept after the split brain, did not confirm "

@@ -102,8 +102,26 @@ class SplitBrainTests {
         Paho5 closed = first.isConnected() ? second : first;
         Paho5 kept = first.isConnected() ? first : second;
         assertThat(closed.awaitDisconnected(PATIENCE).getReturnCode()).isEqualTo(0x8E);
+        // the kept connection subscribes right after the heal: messages from the other nodes reach it
+        kept.subscribe("twin/t", 1);
+        Paho5 publisher = clients.paho(kept == first ? other : lone, "pub-twin");
+        crosses(publisher, "twin/t", 0, kept, "at QoS 0 to the remaining one");
+        crosses(publisher, "twin/t", 1, kept, "at QoS 1 to the remaining one");
         assertThat(kept.isConnected()).isTrue();
         assertThat(sessionsNamed("twin")).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("a node whose QoS 1/2 ring buffer another node destroyed, having taken it for gone, reads the new "
+            + "one: messages published elsewhere at QoS 1 still reach its subscribers")
+    void ringBufferDestroyedByAnotherNodeIsReadAgain() throws Exception {
+        Paho5 onLone = clients.paho(lone, "sub-ring").subscribe("ring/t", 1);
+        Paho5 publisher = clients.paho(other, "pub-ring");
+        crosses(publisher, "ring/t", onLone, "before");
+        // what the node that adopted the lone node's sessions does once done with its ring buffer
+        cluster.hazelcast(oldest).getReliableTopic(NodeInbox.reliableTopicName(cluster.memberId(lone))).destroy();
+        await().atMost(PATIENCE).until(() -> cluster.counter(lone, "cluster.inbox.reader_restarts") == 1);
+        crosses(publisher, "ring/t", onLone, "after");
     }
 
     @Test
@@ -242,8 +260,13 @@ class SplitBrainTests {
 
     /** Publishes on {@code from} until {@code to} gets one (the filters reach the directory a moment later). */
     private static void crosses(Paho5 from, String topic, Paho5 to, String what) {
+        crosses(from, topic, 1, to, what);
+    }
+
+    /** As {@link #crosses(Paho5, String, Paho5, String)}, published at {@code qos}. */
+    private static void crosses(Paho5 from, String topic, int qos, Paho5 to, String what) {
         await().atMost(PATIENCE).until(() -> {
-            from.publish(topic, what, 1);
+            from.publish(topic, what, qos);
             Optional<Paho5.Received> got = to.poll(Duration.ofMillis(300));
             return got.isPresent() && got.get().payload().equals(what);
         });

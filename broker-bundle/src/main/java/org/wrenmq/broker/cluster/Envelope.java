@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import org.wrenmq.broker.message.Origin;
 import org.wrenmq.broker.message.Publication;
 import org.wrenmq.broker.store.PublicationBytes;
 import org.wrenmq.broker.store.StoreCorruptException;
@@ -47,15 +48,6 @@ record Envelope(long sequence, Origin origin, List<GroupKey> sharedGroups, List<
 
     /** One shared subscription group: {@code $share/NAME/FILTER}. */
     record GroupKey(String name, String topicFilter) {
-    }
-
-    /**
-     * A QoS 1/2 message's identity cluster-wide: the node it was published on and its number among the QoS 1/2
-     * messages that node routed (1, 2, 3..., in each publisher's order), whichever nodes its copies go to. A node
-     * adopting a dead node's sessions gets some messages both through the dead node's ring buffer and its own
-     * routing ({@link TakeoverGate}): the identity tells the copies apart.
-     */
-    record Origin(UUID node, long seq) {
     }
 
     static byte[] write(List<GroupKey> groups, byte[] publication) {

@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wrenmq.api.QoS;
 import org.wrenmq.broker.logging.LogThrottle;
+import org.wrenmq.broker.message.Origin;
 import org.wrenmq.broker.message.Publication;
 import org.wrenmq.broker.metrics.SysTopics;
 import org.wrenmq.broker.routing.RemoteNodes;
@@ -49,7 +50,7 @@ final class Forwarder implements RemoteNodes {
     private final AtomicLong sharedTurn = new AtomicLong();
     private final LogThrottle failureLog = LogThrottle.perMinute();
     private final UUID self;
-    /** The QoS 1/2 messages routed here so far: each copy carries its number ({@link Envelope.Origin}). */
+    /** The QoS 1/2 messages routed here so far: each copy carries its number ({@link Origin}). */
     private final AtomicLong routedReliably = new AtomicLong();
     /** Decides the deliveries to sessions moving or adopted ({@link MovingSessions}, {@link Takeovers}). */
     private final NodeInbox.Gate deliveries;
@@ -73,7 +74,7 @@ final class Forwarder implements RemoteNodes {
             return Forwarding.HERE_ONLY;
         }
         return new OneMessage(p, p.qos() == QoS.AT_MOST_ONCE ? null
-                : new Envelope.Origin(self, routedReliably.incrementAndGet()));
+                : new Origin(self, routedReliably.incrementAndGet()));
     }
 
     /** Counts and logs a QoS 1/2 copy the cluster did not take: its publisher is not acknowledged. */
@@ -93,13 +94,13 @@ final class Forwarder implements RemoteNodes {
     private final class OneMessage implements Forwarding, SubscriptionTree.Visitor {
         private final Publication p;
         /** The message's identity cluster-wide; null for QoS 0. */
-        private final Envelope.Origin origin;
+        private final Origin origin;
         /** Shared groups with members here too, and the node picked (null: this one). */
         private Map<Envelope.GroupKey, RemoteNode> picked;
         /** The nodes to send to, each with the shared groups it takes the message for. */
         private final Map<RemoteNode, List<Envelope.GroupKey>> nodes = new HashMap<>(4);
 
-        OneMessage(Publication p, Envelope.Origin origin) {
+        OneMessage(Publication p, Origin origin) {
             this.p = p;
             this.origin = origin;
         }
@@ -107,6 +108,11 @@ final class Forwarder implements RemoteNodes {
         @Override
         public boolean takesDelivery(Subscriber target, Publication p, QoS qos, boolean retainFlag, int[] ids) {
             return deliveries.takes(origin, target, p, qos, retainFlag, ids);
+        }
+
+        @Override
+        public Origin origin() {
+            return origin;
         }
 
         @Override

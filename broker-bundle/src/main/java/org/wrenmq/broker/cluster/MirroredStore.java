@@ -111,7 +111,7 @@ final class MirroredStore implements MessageStore {
         local.removeEntry(clientId, entry);
         SessionMirror m = mirror;
         if (m != null) {
-            m.removeMessage(clientId, entry.seq());
+            m.removeMessage(clientId, entry);
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.wrenmq.api.QoS;
+import org.wrenmq.broker.message.Origin;
 import org.wrenmq.broker.message.Publication;
 import org.wrenmq.broker.session.Session;
 
@@ -15,7 +16,7 @@ import org.wrenmq.broker.session.Session;
  * A session moving in from {@code from}, on the node it moved to, while both nodes may route its QoS 1/2 messages:
  * the old node's stub passes on each one it still gets ({@link MoveStub}), and when this node too has a subscriber
  * on one of the session's filters, the other nodes send most messages to both. Which copy the session gets is
- * decided here by the message's identity ({@link Envelope.Origin}) and by what each node actually did, not by where
+ * decided here by the message's identity ({@link Origin}) and by what each node actually did, not by where
  * the sender meant it to go:
  * <ul>
  *   <li>a message the stub passed on is delivered in the stub's order, and this node's own copy is dropped;</li>
@@ -39,8 +40,8 @@ final class MoveIn {
     private final Set<UUID> marked = new HashSet<>();
     /** The nodes whose marker this node waits for: the members when the session was adopted. */
     private Set<UUID> awaited = Set.of();
-    private final Set<Envelope.Origin> passed = new HashSet<>();
-    private final Map<Envelope.Origin, Held> held = new LinkedHashMap<>();
+    private final Set<Origin> passed = new HashSet<>();
+    private final Map<Origin, Held> held = new LinkedHashMap<>();
     private boolean released;
 
     private record Held(Publication p, QoS qos, boolean retainFlag, int[] ids) {
@@ -76,7 +77,7 @@ final class MoveIn {
      * @param sentTo the nodes its sender sent it to, when more than one
      * @return whether it is taken here (held or dropped): the router must not deliver it
      */
-    synchronized boolean fromHere(Envelope.Origin origin, List<UUID> sentTo, Publication p, QoS qos,
+    synchronized boolean fromHere(Origin origin, List<UUID> sentTo, Publication p, QoS qos,
                                   boolean retainFlag, int[] ids, ClusterCounters counters) {
         if (passed.contains(origin) || awaited.contains(origin.node()) && !marked.contains(origin.node())
                 && (origin.node().equals(from) || sentTo.contains(from))) {
@@ -93,7 +94,7 @@ final class MoveIn {
     /**
      * The stub passed a message on: whether it goes out now (the first copy); a copy held here is given up for it.
      */
-    synchronized boolean passedOn(Envelope.Origin origin, ClusterCounters counters) {
+    synchronized boolean passedOn(Origin origin, ClusterCounters counters) {
         if (!passed.add(origin)) {
             return false;
         }

@@ -14,6 +14,7 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wrenmq.broker.auth.ClientAccess;
+import org.wrenmq.broker.message.Origin;
 import org.wrenmq.broker.message.Publication;
 import org.wrenmq.broker.routing.Delivery;
 import org.wrenmq.broker.routing.Subscriber;
@@ -26,7 +27,7 @@ import org.wrenmq.broker.routing.SubscriptionTree;
  * (so the node's filters do not leave the directory meanwhile), and each message they still bring here passed on
  * to the new node, in arrival order, after the session itself (same topic, same thread).
  *
- * <p>Which messages it passes on: every QoS 1/2 message, with its identity ({@link Envelope.Origin}), whether or not
+ * <p>Which messages it passes on: every QoS 1/2 message, with its identity ({@link Origin}), whether or not
  * the new node got it too: only the new node knows what it routed to the session, and it keeps one copy of each
  * ({@link MoveIn}). A QoS 0 message has no identity: it is passed on only when the new node does not route it to
  * the session by itself, as far as this node can tell (not sent there too ({@link Envelope#sentTo}), not published
@@ -58,7 +59,7 @@ final class MoveStub implements Subscriber {
     private boolean closed;
     private Publication last;
     /** The identity of each QoS 1/2 message routed to this stub, until its delivery reaches the loop. */
-    private final Map<Publication, Envelope.Origin> numbered = new IdentityHashMap<>();
+    private final Map<Publication, Origin> numbered = new IdentityHashMap<>();
 
     MoveStub(String clientId, UUID newNode, long moveId, EventExecutor loop, ClientAccess access,
              SubscriptionTree tree, SubscriptionDirectory directory, ITopic<byte[]> toNewNode,
@@ -120,7 +121,7 @@ final class MoveStub implements Subscriber {
      * Whether the stub leaves out a message routed to it (on the routing thread): one with an identity goes on with
      * it; one without only when the new node does not get it by itself, see the class comment.
      */
-    boolean leavesOut(Envelope.Origin origin, Publication p) {
+    boolean leavesOut(Origin origin, Publication p) {
         if (origin != null) {
             synchronized (numbered) {
                 numbered.put(p, origin);
@@ -144,7 +145,7 @@ final class MoveStub implements Subscriber {
 
     @Override
     public void enqueueOrSend(Delivery d) {
-        Envelope.Origin origin;
+        Origin origin;
         synchronized (numbered) {
             origin = numbered.remove(d.publication());
         }

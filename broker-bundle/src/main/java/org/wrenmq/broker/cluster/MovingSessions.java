@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.wrenmq.api.QoS;
+import org.wrenmq.broker.message.Origin;
 import org.wrenmq.broker.message.Publication;
 import org.wrenmq.broker.routing.Subscriber;
 
@@ -34,7 +35,7 @@ final class MovingSessions implements NodeInbox.Gate {
     }
 
     @Override
-    public boolean takes(Envelope.Origin origin, Subscriber target, Publication p, QoS qos, boolean retainFlag,
+    public boolean takes(Origin origin, Subscriber target, Publication p, QoS qos, boolean retainFlag,
                          int[] ids) {
         if (target instanceof MoveStub stub) {
             return stub.leavesOut(origin, p);

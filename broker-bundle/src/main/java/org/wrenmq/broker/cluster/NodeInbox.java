@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 import org.wrenmq.broker.logging.LogThrottle;
 import java.util.List;
 import org.wrenmq.api.QoS;
+import org.wrenmq.broker.message.Origin;
 import org.wrenmq.broker.message.Publication;
 import org.wrenmq.broker.routing.RemoteNodes.Forwarding;
 import org.wrenmq.broker.routing.Router;
@@ -35,7 +36,7 @@ final class NodeInbox implements MessageListener<byte[]> {
      */
     interface Gate {
         /** @return whether the gate took the delivery over (the router must not make it) */
-        boolean takes(Envelope.Origin origin, Subscriber target, Publication p, QoS qos, boolean retainFlag,
+        boolean takes(Origin origin, Subscriber target, Publication p, QoS qos, boolean retainFlag,
                       int[] ids);
 
         /** {@code origin}'s mark that it writes nothing more here was read. */
@@ -207,6 +208,11 @@ final class NodeInbox implements MessageListener<byte[]> {
                 public boolean takesDelivery(Subscriber target, Publication p, QoS qos, boolean retainFlag,
                                              int[] ids) {
                     return gate.takes(envelope.origin(), target, p, qos, retainFlag, ids);
+                }
+
+                @Override
+                public Origin origin() {
+                    return envelope.origin();
                 }
             });
         } finally {

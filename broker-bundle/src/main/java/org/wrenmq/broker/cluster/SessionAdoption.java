@@ -105,6 +105,7 @@ final class SessionAdoption {
             takeovers.add(gate);
         }
         for (SessionMirror.Held held : sessions) {
+            gate.mirrored(held.session().clientId(), held.hadIds());
             StoredSession s = withUnmirrored(held, unmirrored.messages(), groupsServed, gate);
             Session session = adopt(s, restored, gate);
             if (session != null) {
@@ -203,7 +204,7 @@ final class SessionAdoption {
         Map<Long, Publication> messages = new HashMap<>(s.messages());
         long id = Long.MIN_VALUE; // the mirror's message ids are the dead node's store ids: never negative
         for (InboxReplay.Forwarded f : unmirrored) {
-            if (held.has(f.ringSeq())) {
+            if (held.has(f.ringSeq()) || held.has(f.envelope().origin())) {
                 continue;
             }
             StoredEntry entry = replayed(s, f, id, groupsServed);
@@ -250,7 +251,7 @@ final class SessionAdoption {
                 seq = StoredEntry.seqAfter(seq, e.packetId());
             }
             entries.add(new StoredEntry(seq, e.messageId(), e.qos(), e.retainFlag(), e.subscriptionIds(),
-                    e.released()));
+                    e.released(), e.origin()));
         }
         return entries;
     }
@@ -284,7 +285,8 @@ final class SessionAdoption {
         }
         QoS qos = granted == null ? QoS.AT_MOST_ONCE : p.qos().min(granted);
         // an offline session queues no QoS 0 message
-        return qos == QoS.AT_MOST_ONCE ? null : new StoredEntry(0, id, qos, retainFlag, ids, false);
+        return qos == QoS.AT_MOST_ONCE ? null : new StoredEntry(0, id, qos, retainFlag, ids, false,
+                f.envelope().origin());
     }
 
     /** @return the session adopted here, or null (its messages went to the client's new session, or nowhere) */
@@ -305,7 +307,7 @@ final class SessionAdoption {
             // the entry keeps its number (unless replayed messages came between), so an in-flight message is
             // resent with the packet id it had
             StoredEntry mine = new StoredEntry(e.seq(), id, e.qos(), e.retainFlag(), e.subscriptionIds(),
-                    e.released());
+                    e.released(), e.origin());
             store.addEntry(clientId, mine);
             entries.add(mine);
             messages.put(id, p);
@@ -350,7 +352,7 @@ final class SessionAdoption {
             StoredEntry mine = null;
             if (e.qos() != QoS.AT_MOST_ONCE) {
                 mine = new StoredEntry(present.nextStoreSeq(), store.addMessage(p), e.qos(), e.retainFlag(),
-                        e.subscriptionIds(), false);
+                        e.subscriptionIds(), false, e.origin());
                 store.addEntry(s.clientId(), mine);
             }
             Delivery d = new Delivery(p, e.qos(), e.retainFlag(), e.subscriptionIds(), mine, true);

@@ -24,6 +24,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.wrenmq.broker.message.Origin;
 import org.wrenmq.broker.message.Publication;
 import org.wrenmq.broker.store.SessionBytes;
 import org.wrenmq.broker.store.StoredEntry;
@@ -45,6 +46,9 @@ import org.wrenmq.broker.store.StoredSession;
  * the position recorded knows the session had it.
  * An entry's key starts with its node's id, so the keys of two nodes never meet (a session moving from one to the
  * other writes new ones while the old ones are removed).
+ *
+ * <p>A message entry's value ({@link MirrorValue}) holds the message's ring buffer position and, from format 3 on,
+ * its identity ({@link Origin}), by which an adopter recognises the copy its own ring buffer still brings.
  */
 final class SessionMirror {
     static final String HEADERS = HazelcastSetup.MAP_PREFIX + "sessions";
@@ -109,16 +113,19 @@ final class SessionMirror {
         if (ringSeq >= 0) {
             ringPositions.put(key, ringSeq);
         }
-        return write(key, ringSeq, new StoredSession(clientId, 0, 0, List.of(), null, 0, List.of(entry), List.of(),
-                Map.of(entry.messageId(), p)));
+        return write(key, ringSeq, entry.origin(), new StoredSession(clientId, 0, 0, List.of(), null, 0,
+                List.of(entry), List.of(), Map.of(entry.messageId(), p)));
     }
 
-    /** The client finished the message: it leaves the mirror, or leaves a tombstone if it came through the ring. */
-    void removeMessage(String clientId, long seq) {
-        String key = key(self, clientId, seq);
+    /**
+     * The client finished the message: it leaves the mirror, or leaves a tombstone (with the message's identity, if
+     * known) if it came through the ring.
+     */
+    void removeMessage(String clientId, StoredEntry entry) {
+        String key = key(self, clientId, entry.seq());
         Long ringSeq = ringPositions.remove(key);
         afterWrite(key, ringSeq == null ? () -> messages.deleteAsync(key) : () -> tombstones.add(new Tombstone(key,
-                ringSeq, messages.setAsync(key, ByteBuffer.allocate(Long.BYTES).putLong(ringSeq).array())
+                ringSeq, messages.setAsync(key, MirrorValue.tombstone(ringSeq, entry.origin()))
                         .toCompletableFuture())));
     }
 
@@ -153,8 +160,8 @@ final class SessionMirror {
 
     /** An incoming QoS 2 message awaits its PUBREL: a resent copy is not routed again on an adopter either. */
     CompletionStage<Void> putIncomingQos2(String clientId, int packetId) {
-        return write(incomingKey(self, clientId, packetId), -1, new StoredSession(clientId, 0, 0, List.of(), null, 0,
-                List.of(), List.of(packetId), Map.of()));
+        return write(incomingKey(self, clientId, packetId), -1, null, new StoredSession(clientId, 0, 0, List.of(),
+                null, 0, List.of(), List.of(packetId), Map.of()));
     }
 
     void removeIncomingQos2(String clientId, int packetId) {
@@ -162,9 +169,8 @@ final class SessionMirror {
         afterWrite(key, () -> messages.deleteAsync(key));
     }
 
-    private CompletionStage<Void> write(String key, long ringSeq, StoredSession one) {
-        byte[] record = SessionBytes.encode(one);
-        byte[] value = ByteBuffer.allocate(Long.BYTES + record.length).putLong(ringSeq).put(record).array();
+    private CompletionStage<Void> write(String key, long ringSeq, Origin origin, StoredSession one) {
+        byte[] value = MirrorValue.of(ringSeq, origin, SessionBytes.encode(one));
         CompletableFuture<Void> written = onCompletions(messages.setAsync(key, value));
         writing.put(key, written);
         written.whenComplete((ok, failure) -> writing.remove(key, written));
@@ -192,10 +198,16 @@ final class SessionMirror {
      * @param ringSeqs for its messages that came through the dead node's ring buffer: their entry's number and
      *                 their position there
      * @param had      the ring buffer positions of those messages and of those the client had finished
+     * @param hadIds   the identities of its messages and of those the client had finished, where the mirror
+     *                 recorded them (written by a node of this version)
      */
-    record Held(StoredSession session, Map<Long, Long> ringSeqs, Set<Long> had) {
+    record Held(StoredSession session, Map<Long, Long> ringSeqs, Set<Long> had, Set<Origin> hadIds) {
         boolean has(long ringSeq) {
             return had.contains(ringSeq);
+        }
+
+        boolean has(Origin origin) {
+            return origin != null && hadIds.contains(origin);
         }
     }
 
@@ -212,17 +224,24 @@ final class SessionMirror {
         Map<String, List<StoredSession>> messagesByClient = new LinkedHashMap<>();
         Map<String, Map<Long, Long>> fromRing = new HashMap<>();
         Map<String, Set<Long>> had = new HashMap<>();
+        Map<String, Set<Origin>> hadIds = new HashMap<>();
         for (Map.Entry<String, byte[]> e : messages.entrySet(new KeyPrefix(node.toString()))) {
-            byte[] value = e.getValue();
-            long ringSeq = ByteBuffer.wrap(value).getLong();
-            if (value.length == Long.BYTES) { // a tombstone
+            MirrorValue value = MirrorValue.read(e.getValue());
+            long ringSeq = value.ringSeq();
+            if (value.isTombstone()) {
                 String key = e.getKey();
                 String clientId = key.substring(node.toString().length(), key.lastIndexOf(SEPARATOR));
                 had.computeIfAbsent(clientId, id -> new HashSet<>()).add(ringSeq);
+                if (value.origin() != null) {
+                    hadIds.computeIfAbsent(clientId, id -> new HashSet<>()).add(value.origin());
+                }
                 continue;
             }
-            StoredSession one = SessionBytes.decode(Arrays.copyOfRange(value, Long.BYTES, value.length));
+            StoredSession one = value.message();
             messagesByClient.computeIfAbsent(one.clientId(), id -> new ArrayList<>()).add(one);
+            if (value.origin() != null) {
+                hadIds.computeIfAbsent(one.clientId(), id -> new HashSet<>()).add(value.origin());
+            }
             if (ringSeq >= 0 && !one.entries().isEmpty()) {
                 fromRing.computeIfAbsent(one.clientId(), id -> new HashMap<>()).put(one.entries().get(0).seq(),
                         ringSeq);
@@ -246,7 +265,8 @@ final class SessionMirror {
                     record.disconnectedAtMillis(), record.subscriptions(), record.will(), record.willDelaySeconds(),
                     entries, List.copyOf(incomingQos2), publications),
                     fromRing.getOrDefault(record.clientId(), Map.of()),
-                    had.getOrDefault(record.clientId(), Set.of())));
+                    had.getOrDefault(record.clientId(), Set.of()),
+                    hadIds.getOrDefault(record.clientId(), Set.of())));
         }
         return sessions;
     }
@@ -345,15 +365,16 @@ final class SessionMirror {
 
         @Override
         public Boolean process(Map.Entry<String, byte[]> entry) {
-            byte[] value = entry.getValue();
-            if (value == null || value.length == Long.BYTES) {
+            if (entry.getValue() == null) {
                 return false;
             }
-            StoredSession one = SessionBytes.decode(Arrays.copyOfRange(value, Long.BYTES, value.length));
-            byte[] record = SessionBytes.encode(new StoredSession(one.clientId(), 0, 0, List.of(), null, 0,
-                    List.of(one.entries().get(0).asReleased()), List.of(), one.messages()));
-            entry.setValue(ByteBuffer.allocate(Long.BYTES + record.length).put(value, 0, Long.BYTES).put(record)
-                    .array());
+            MirrorValue value = MirrorValue.read(entry.getValue());
+            if (value.isTombstone()) {
+                return false;
+            }
+            StoredSession one = value.message();
+            entry.setValue(value.withMessage(SessionBytes.encode(new StoredSession(one.clientId(), 0, 0, List.of(),
+                    null, 0, List.of(one.entries().get(0).asReleased()), List.of(), one.messages()))));
             return true;
         }
     }

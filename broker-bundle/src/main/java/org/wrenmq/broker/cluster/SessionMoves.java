@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wrenmq.api.QoS;
+import org.wrenmq.broker.message.Origin;
 import org.wrenmq.broker.message.Publication;
 import org.wrenmq.broker.routing.Delivery;
 import org.wrenmq.broker.session.Session;
@@ -297,8 +298,8 @@ final class SessionMoves {
             moving.loop().execute(() -> release(moving, complete));
             return;
         }
-        Envelope.Origin origin = in.get() == 0 ? null
-                : new Envelope.Origin(new UUID(in.getLong(), in.getLong()), in.getLong());
+        Origin origin = in.get() == 0 ? null
+                : new Origin(new UUID(in.getLong(), in.getLong()), in.getLong());
         if (origin != null && !moving.move().passedOn(origin, counters)) {
             return;
         }
@@ -354,7 +355,7 @@ final class SessionMoves {
     }
 
     /** @param origin the message's identity, or null (QoS 0) */
-    static byte[] delivery(String clientId, long moveId, Envelope.Origin origin, Delivery d) {
+    static byte[] delivery(String clientId, long moveId, Origin origin, Delivery d) {
         byte[] publication = PublicationBytes.encode(d.publication());
         ByteBuffer bytes = ByteBuffer.allocate(8 + 1 + (origin == null ? 0 : 24) + 4 + 4 * d.subscriptionIds().length
                 + publication.length);

@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wrenmq.api.QoS;
+import org.wrenmq.broker.message.Origin;
 import org.wrenmq.broker.message.Publication;
 import org.wrenmq.broker.routing.Delivery;
 import org.wrenmq.broker.routing.Subscriber;
@@ -29,12 +30,14 @@ import org.wrenmq.broker.store.StoredEntry;
  * adopter reads) until it learns that those filters left the directory, and sends the adopter the messages for the
  * adopted sessions' filters as soon as it learns of them: for a moment a message comes both ways, on two threads.
  * While the switch lasts every delivery to an adopted session goes through here, identified by its
- * {@link Envelope.Origin} (the node it was published on and its number there, in each publisher's order):
+ * {@link Origin} (the node it was published on and its number there, in each publisher's order):
  * <ul>
- *   <li>from the dead node's ring buffer: delivered, unless the session had that message already;</li>
+ *   <li>from the dead node's ring buffer: delivered, unless the session had that message already (replayed, or in
+ *   the mirror it was adopted from: the mirror records each message's identity);</li>
  *   <li>from this node's routing: held back, in order, while its origin node may still write into the ring buffer
  *   (until its {@link Envelope#switched} mark is read there, or it left and what it wrote is read), then delivered
- *   unless the ring buffer brought it already.</li>
+ *   unless the ring buffer brought it already; dropped at once when the session had it in the mirror (this node
+ *   reads its own ring buffer late: the dead node had queued the message before).</li>
  * </ul>
  * The deliveries made here reach each session's loop as tasks in the order decided here, their store entries
  * numbered in that order; what this node's routing brings meanwhile waits behind them. What the switch holds back is
@@ -58,6 +61,12 @@ final class TakeoverGate {
     private long readThrough = -1;
     /** Per adopted client id and origin node: the number of the last message delivered. */
     private final Map<String, Map<UUID, Long>> last = new HashMap<>();
+    /**
+     * Per adopted client id: the identities of the messages its mirror held (queued, or finished by the client) when
+     * adopted. Exact, not the highest per node: a node numbers messages in each publisher's order, not across its
+     * publishers, and the mirror holds what the dead node read, not a prefix of each node's messages.
+     */
+    private final Map<String, Set<Origin>> mirrored = new HashMap<>();
     private final List<Held> held = new ArrayList<>();
     /** Per adopted session: the deliveries made here that have not reached its loop yet. */
     private final Map<Subscriber, Integer> queued = new HashMap<>();
@@ -65,7 +74,7 @@ final class TakeoverGate {
     /** Completes once every node switched over (or the switch ended): a move of an adopted session waits for it. */
     private final CompletableFuture<Void> allSwitched = new CompletableFuture<>();
 
-    private record Held(Envelope.Origin origin, Subscriber target, Publication p, QoS qos, boolean retainFlag,
+    private record Held(Origin origin, Subscriber target, Publication p, QoS qos, boolean retainFlag,
                         int[] ids) {
     }
 
@@ -86,7 +95,7 @@ final class TakeoverGate {
     NodeInbox.Gate ringSide() {
         return new NodeInbox.Gate() {
             @Override
-            public boolean takes(Envelope.Origin origin, Subscriber target, Publication p, QoS qos,
+            public boolean takes(Origin origin, Subscriber target, Publication p, QoS qos,
                                  boolean retainFlag, int[] ids) {
                 fromRing(origin, target, p, qos, retainFlag, ids);
                 return true;
@@ -114,9 +123,16 @@ final class TakeoverGate {
     }
 
     /** The adopted session {@code clientId} has the message {@code origin} already (read from the ring buffer). */
-    synchronized void had(String clientId, Envelope.Origin origin) {
+    synchronized void had(String clientId, Origin origin) {
         if (origin != null) {
             last.computeIfAbsent(clientId, id -> new HashMap<>()).merge(origin.node(), origin.seq(), Math::max);
+        }
+    }
+
+    /** The adopted session {@code clientId} had the messages {@code ids} in the mirror (before it joins the tree). */
+    synchronized void mirrored(String clientId, Set<Origin> ids) {
+        if (!ids.isEmpty()) {
+            mirrored.put(clientId, ids);
         }
     }
 
@@ -126,11 +142,9 @@ final class TakeoverGate {
      *
      * @return whether the switch took it (held or dropped)
      */
-    synchronized boolean fromHere(Envelope.Origin origin, Subscriber target, Publication p, QoS qos,
+    synchronized boolean fromHere(Origin origin, Subscriber target, Publication p, QoS qos,
                                   boolean retainFlag, int[] ids) {
-        Map<UUID, Long> mine = last.computeIfAbsent(target.clientId(), id -> new HashMap<>());
-        Long before = mine.get(origin.node());
-        if (before != null && origin.seq() <= before) {
+        if (hadAlready(target.clientId(), origin)) {
             counters.takeoverCopies.increment();
             return true;
         }
@@ -140,12 +154,23 @@ final class TakeoverGate {
             held.add(new Held(origin, target, p, qos, retainFlag, ids));
             return true;
         }
-        mine.put(origin.node(), origin.seq());
+        last.computeIfAbsent(target.clientId(), id -> new HashMap<>()).put(origin.node(), origin.seq());
         return false;
     }
 
+    /** Whether the session had the message {@code origin}: in its mirror, or delivered here (or replayed) before. */
+    private boolean hadAlready(String clientId, Origin origin) {
+        Set<Origin> inMirror = mirrored.get(clientId);
+        if (inMirror != null && inMirror.contains(origin)) {
+            return true;
+        }
+        Map<UUID, Long> mine = last.get(clientId);
+        Long before = mine == null ? null : mine.get(origin.node());
+        return before != null && origin.seq() <= before;
+    }
+
     /** The dead node's ring buffer brings a message for an adopted session ({@code origin} null: not numbered). */
-    synchronized void fromRing(Envelope.Origin origin, Subscriber target, Publication p, QoS qos, boolean retainFlag,
+    synchronized void fromRing(Origin origin, Subscriber target, Publication p, QoS qos, boolean retainFlag,
                                int[] ids) {
         deliverOnce(origin, target, p, qos, retainFlag, ids);
     }
@@ -224,23 +249,21 @@ final class TakeoverGate {
         now.forEach(h -> deliverOnce(h.origin(), h.target(), h.p(), h.qos(), h.retainFlag(), h.ids()));
     }
 
-    private void deliverOnce(Envelope.Origin origin, Subscriber target, Publication p, QoS qos, boolean retainFlag,
+    private void deliverOnce(Origin origin, Subscriber target, Publication p, QoS qos, boolean retainFlag,
                              int[] ids) {
         if (target instanceof Session s && s.hasEnded()) {
             return; // moved to another node (with what it had), or over
         }
         if (origin != null) {
-            Map<UUID, Long> mine = last.computeIfAbsent(target.clientId(), id -> new HashMap<>());
-            Long before = mine.get(origin.node());
-            if (before != null && origin.seq() <= before) {
+            if (hadAlready(target.clientId(), origin)) {
                 counters.takeoverCopies.increment();
                 return;
             }
-            mine.put(origin.node(), origin.seq());
+            last.computeIfAbsent(target.clientId(), id -> new HashMap<>()).put(origin.node(), origin.seq());
         }
         StoredEntry entry = null;
         if (qos != QoS.AT_MOST_ONCE && store.durable() && target.isPersistent()) {
-            entry = new StoredEntry(target.nextStoreSeq(), store.addMessage(p), qos, retainFlag, ids, false);
+            entry = new StoredEntry(target.nextStoreSeq(), store.addMessage(p), qos, retainFlag, ids, false, origin);
             store.addEntry(target.clientId(), entry);
         }
         Delivery d = new Delivery(p, qos, retainFlag, ids, entry, false);

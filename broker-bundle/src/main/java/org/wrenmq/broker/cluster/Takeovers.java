@@ -6,6 +6,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
 import org.wrenmq.api.QoS;
+import org.wrenmq.broker.message.Origin;
 import org.wrenmq.broker.message.Publication;
 import org.wrenmq.broker.routing.Subscriber;
 
@@ -27,7 +28,7 @@ final class Takeovers implements NodeInbox.Gate {
 
     /** @return whether a switch took the delivery over (the router must not make it) */
     @Override
-    public boolean takes(Envelope.Origin origin, Subscriber target, Publication p, QoS qos, boolean retainFlag,
+    public boolean takes(Origin origin, Subscriber target, Publication p, QoS qos, boolean retainFlag,
                      int[] ids) {
         if (origin == null || gates.isEmpty()) {
             return false;

@@ -3,6 +3,7 @@ package org.wrenmq.broker.routing;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.wrenmq.api.QoS;
+import org.wrenmq.broker.message.Origin;
 import org.wrenmq.broker.message.Publication;
 
 /**
@@ -54,6 +55,14 @@ public interface RemoteNodes {
          */
         default boolean takesDelivery(Subscriber target, Publication p, QoS qos, boolean retainFlag, int[] ids) {
             return false;
+        }
+
+        /**
+         * The message's identity cluster-wide, kept with its store entries ({@link
+         * org.wrenmq.broker.store.StoredEntry#origin}); null when it has none (QoS 0, a single broker).
+         */
+        default Origin origin() {
+            return null;
         }
 
         /**

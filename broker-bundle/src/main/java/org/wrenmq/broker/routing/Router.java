@@ -152,7 +152,7 @@ public final class Router {
                 matches.storedMessageId = store.addMessage(p);
             }
             entry = new StoredEntry(t.session.nextStoreSeq(), matches.storedMessageId, qos, t.retainFlag, t.ids,
-                    false);
+                    false, matches.forwarding.origin());
             store.addEntry(t.session.clientId(), entry);
         }
         t.delivery = new Delivery(p, qos, t.retainFlag, t.ids, entry, false);

@@ -43,6 +43,8 @@ final class Outbox {
     /** In sending order, so a reconnect resends them in the order first sent [MQTT-4.6.0-1]; empty until used. */
     private Map<Integer, InflightMessage> inflight = Map.of();
     private int lastPacketId;
+    /** Called by the store once it holds a QoS 2 message it held back ({@link #canSendNow}); made once. */
+    private final Runnable pumpLater = this::pumpLater;
 
     Outbox(Session session, SessionServices services) {
         this.clientId = session.clientId();
@@ -124,7 +126,7 @@ final class Outbox {
         }
         int window = Math.min(services.config().maxInflightMessages(), outlet.receiveMaximum());
         return inflight.size() < window && (d.stored() == null || !inflight.containsKey(d.stored().packetId())
-                && (d.qos() != QoS.EXACTLY_ONCE || services.store().mayGoOut(clientId, d.stored(), this::pumpLater)));
+                && (d.qos() != QoS.EXACTLY_ONCE || services.store().mayGoOut(clientId, d.stored(), pumpLater)));
     }
 
     /** Pumps the queue in a task of its own on the session's loop (never inline: called back from anywhere). */

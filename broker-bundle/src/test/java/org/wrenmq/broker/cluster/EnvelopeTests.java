@@ -11,6 +11,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.wrenmq.api.QoS;
+import org.wrenmq.broker.message.Origin;
 import org.wrenmq.broker.message.Publication;
 import org.wrenmq.broker.store.PublicationBytes;
 
@@ -40,7 +41,7 @@ class EnvelopeTests {
             + "sent to one node without identity (a QoS 0 message)")
     void sentTo() {
         List<UUID> nodes = List.of(UUID.randomUUID(), UUID.randomUUID());
-        Envelope.Origin origin = new Envelope.Origin(UUID.randomUUID(), 3);
+        Origin origin = new Origin(UUID.randomUUID(), 3);
         byte[] toTwo = Envelope.write(origin, List.of(), nodes, PublicationBytes.encode(MESSAGE));
         byte[] toOne = Envelope.write(null, List.of(), List.of(), PublicationBytes.encode(MESSAGE));
 
@@ -62,7 +63,7 @@ class EnvelopeTests {
     @DisplayName("a QoS 1/2 message carries its identity cluster-wide: the node it was published on and its number "
             + "there")
     void originRoundTrip() {
-        Envelope.Origin origin = new Envelope.Origin(UUID.randomUUID(), 7);
+        Origin origin = new Origin(UUID.randomUUID(), 7);
 
         Envelope read = Envelope.read(Envelope.write(origin, List.of(), List.of(), PublicationBytes.encode(MESSAGE)));
 

@@ -185,26 +185,21 @@ class HandOverTests {
             + "is published on any node between the hand-over and the adoption reaches the resumed session (at QoS 2 "
             + "once), in each publisher's order, and the other subscriber as usual")
     void publishedBetweenHandOverAndAdoption(int qos) throws Exception {
-        String id = "handover-gap-" + qos;
-        String topic = "handover/gap/" + qos;
-        Paho5 plain = subscribedOnBothNodes(id, topic, qos);
-        Map<String, Paho5> publishers = publishers("gap-" + qos);
+        Beside beside = besidePlainSubscriber("gap", qos);
         Object answers = holdOnNewNode(HeldEvents.sessionRequests(cluster.memberId(NEW)));
         long movedOut = cluster.counter(OLD, "cluster.sessions.moved_out");
-        RawClient resumed = clients.raw(NEW).send(Packets.connect(id).cleanSession(false).bytes());
+        RawClient resumed = clients.raw(NEW).send(Packets.connect(beside.id()).cleanSession(false).bytes());
         await().atMost(PATIENCE).until(() -> cluster.counter(OLD, "cluster.sessions.moved_out") > movedOut);
 
-        List<String> sent = publish(publishers, topic, qos, 1, 3);
+        List<String> sent = beside.publish(1, 3);
         int beforeAdoption = sent.size();
-        assertThat(payloads(plain.next(sent.size()))).as("the new node routed them before adopting the session")
-                .containsExactlyInAnyOrderElementsOf(sent);
+        assertThat(payloads(beside.plain().next(sent.size()))).as("the new node routed them before adopting the "
+                + "session").containsExactlyInAnyOrderElementsOf(sent);
         HeldEvents.release(answers);
         assertThat(resumed.expect(PacketType.CONNACK).sessionPresent()).isTrue();
-        sent.addAll(publish(publishers, topic, qos, 4, 5));
+        sent.addAll(beside.publish(4, 5));
 
-        assertReceived(qos, receive(resumed, qos, sent.size()), sent);
-        List<String> later = sent.subList(beforeAdoption, sent.size());
-        assertReceived(2, payloads(plain.next(later.size())), later);
+        beside.assertReceived(resumed, sent, sent.subList(beforeAdoption, sent.size()));
     }
 
     @ParameterizedTest(name = "QoS {0}")
@@ -213,29 +208,47 @@ class HandOverTests {
             + "reads what was published before the hand-over only after adopting the session: the resumed session "
             + "gets each message (at QoS 2 once), in each publisher's order")
     void publishedBeforeTheHandOverReadLateByTheNewNode(int qos) throws Exception {
-        String id = "handover-lag-" + qos;
-        String topic = "handover/lag/" + qos;
-        Paho5 plain = subscribedOnBothNodes(id, topic, qos);
-        Map<String, Paho5> publishers = publishers("lag-" + qos);
+        Beside beside = besidePlainSubscriber("lag", qos);
         Object inbox = holdOnNewNode(HeldEvents.inbox(cluster.memberId(NEW)));
 
-        List<String> sent = publish(publishers, topic, qos, 1, 2);
-        await().atMost(PATIENCE).until(() -> cluster.session(OLD, id).queued() == sent.size());
+        List<String> sent = beside.publish(1, 2);
+        await().atMost(PATIENCE).until(() -> cluster.session(OLD, beside.id()).queued() == sent.size());
         RawClient resumed = clients.raw(NEW);
-        assertThat(resumed.connect(Packets.connect(id).cleanSession(false)).sessionPresent()).isTrue();
-        sent.addAll(publish(publishers, topic, qos, 3, 4));
+        assertThat(resumed.connect(Packets.connect(beside.id()).cleanSession(false)).sessionPresent()).isTrue();
+        sent.addAll(beside.publish(3, 4));
         HeldEvents.release(inbox);
-        sent.addAll(publish(publishers, topic, qos, 5, 6));
+        sent.addAll(beside.publish(5, 6));
 
-        assertReceived(qos, receive(resumed, qos, sent.size()), sent);
-        assertReceived(2, payloads(plain.next(sent.size())), sent);
+        beside.assertReceived(resumed, sent, sent);
     }
 
     /**
-     * A plain subscriber on the new node and the persistent session {@code id} on the old node, both on
-     * {@code topic}, known on every node; the session's client has left.
+     * The persistent session {@code id} on the old node, its client gone, beside a plain subscriber on the new node
+     * to the same topic, and a publisher on each node.
      */
-    private Paho5 subscribedOnBothNodes(String id, String topic, int qos) throws Exception {
+    private record Beside(String id, String topic, int qos, Paho5 plain, Map<String, Paho5> publishers) {
+        /** Messages {@code from} to {@code to} of each publisher, acknowledged. */
+        List<String> publish(int from, int to) throws Exception {
+            return HandOverTests.publish(publishers, topic, qos, from, to);
+        }
+
+        /**
+         * The resumed session gets each of {@code sent} (at QoS 2 once), each publisher's in order; the plain
+         * subscriber each of {@code plainGets} once, in order.
+         */
+        void assertReceived(RawClient resumed, List<String> sent, List<String> plainGets) {
+            HandOverTests.assertReceived(qos, receive(resumed, qos, sent.size()), sent);
+            HandOverTests.assertReceived(2, payloads(plain.next(plainGets.size())), plainGets);
+        }
+    }
+
+    /**
+     * A plain subscriber on the new node and the persistent session on the old node, both on one topic, known on
+     * every node; the session's client has left.
+     */
+    private Beside besidePlainSubscriber(String name, int qos) throws Exception {
+        String id = "handover-" + name + "-" + qos;
+        String topic = "handover/" + name + "/" + qos;
         long[] known = new long[3];
         for (int node = 0; node < 3; node++) {
             known[node] = cluster.counter(node, "cluster.subscriptions.remote_added");
@@ -248,7 +261,7 @@ class HandOverTests {
                 && cluster.counter(LATE, "cluster.subscriptions.remote_added") > known[LATE] + 1);
         first.close();
         await().atMost(PATIENCE).until(() -> !cluster.session(OLD, id).connected());
-        return plain;
+        return new Beside(id, topic, qos, plain, publishers(name + "-" + qos));
     }
 
     /** A publisher on each node, named after it. */

@@ -7,10 +7,12 @@ import io.netty.util.concurrent.ImmediateEventExecutor;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.wrenmq.api.QoS;
+import org.wrenmq.broker.message.Origin;
 import org.wrenmq.broker.message.Publication;
 import org.wrenmq.broker.routing.Delivery;
 import org.wrenmq.broker.routing.Subscriber;
@@ -91,14 +93,30 @@ class TakeoverGateTests {
         assertThat(gate.switched()).isDone();
     }
 
+    @Test
+    @DisplayName("a message the session had in the mirror is dropped whichever way it comes again")
+    void messageInTheMirrorIsDropped() {
+        gate.mirrored("meter", Set.of(new Origin(OTHER, 2), new Origin(ADOPTER, 7)));
+        fromHere(OTHER, 2);
+        fromHere(OTHER, 3);
+        fromRing(ADOPTER, 7);
+        gate.switched(OTHER);
+        gate.switched(ADOPTER);
+        fromHere(ADOPTER, 7);
+        fromHere(ADOPTER, 8);
+
+        assertThat(session.payloads).containsExactly("3", "8");
+        assertThat(counters.takeoverCopies.sum()).isEqualTo(3);
+    }
+
     private void fromRing(UUID origin, long seq) {
-        gate.fromRing(new Envelope.Origin(origin, seq), session, message(seq), QoS.AT_LEAST_ONCE, false,
+        gate.fromRing(new Origin(origin, seq), session, message(seq), QoS.AT_LEAST_ONCE, false,
                 Delivery.NO_IDS);
     }
 
     /** As the router does: what the switch does not take, it delivers itself. */
     private void fromHere(UUID origin, long seq) {
-        if (!gate.fromHere(new Envelope.Origin(origin, seq), session, message(seq), QoS.AT_LEAST_ONCE, false,
+        if (!gate.fromHere(new Origin(origin, seq), session, message(seq), QoS.AT_LEAST_ONCE, false,
                 Delivery.NO_IDS)) {
             session.enqueueOrSend(new Delivery(message(seq), QoS.AT_LEAST_ONCE, false, Delivery.NO_IDS));
         }

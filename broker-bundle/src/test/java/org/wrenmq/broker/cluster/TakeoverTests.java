@@ -95,10 +95,7 @@ class TakeoverTests {
         // the node dies before recording how far it mirrored its ring buffer: the adopter replays all of it
         cluster.hazelcast(adopter).getMap(InboxProgress.MAP).addInterceptor(new RefuseWrites());
         String topic = "takeover/acked";
-        long known = cluster.counter(other, "cluster.subscriptions.remote_added");
-        RawClient first = clients.raw(dying).connectAccepted(Packets.connect("acked").cleanSession(false))
-                .subscribe(topic, 1);
-        patiently().until(() -> cluster.counter(other, "cluster.subscriptions.remote_added") > known);
+        RawClient first = subscribedOnDyingNode("acked", topic, 1);
         Paho5 publisher = clients.paho(other, "publisher-acked");
         publisher.publish(topic, "acknowledged", 1);
         Packet acknowledged = first.expect(PacketType.PUBLISH);
@@ -129,10 +126,7 @@ class TakeoverTests {
     void releasedQos2MessageGetsPubrelFromTheAdopter() throws Exception {
         start("takeover-released");
         String topic = "takeover/released";
-        long known = cluster.counter(other, "cluster.subscriptions.remote_added");
-        RawClient first = clients.raw(dying).connectAccepted(Packets.connect("released").cleanSession(false))
-                .subscribe(topic, 2);
-        patiently().until(() -> cluster.counter(other, "cluster.subscriptions.remote_added") > known);
+        RawClient first = subscribedOnDyingNode("released", topic, 2);
         clients.paho(other, "publisher-released").publish(topic, "half", 2);
         Packet qos2 = first.expect(PacketType.PUBLISH);
         first.send(Packets.pubrec(qos2.packetId()));
@@ -191,10 +185,7 @@ class TakeoverTests {
         // the client's PUBCOMP never reaches the cluster: its message stays in the mirror
         cluster.hazelcast(adopter).getMap(SessionMirror.MESSAGES).addInterceptor(new RefuseRemovingMessages());
         String topic = "takeover/completed";
-        long known = cluster.counter(other, "cluster.subscriptions.remote_added");
-        RawClient first = clients.raw(dying).connectAccepted(Packets.connect("completed").cleanSession(false))
-                .subscribe(topic, 2);
-        patiently().until(() -> cluster.counter(other, "cluster.subscriptions.remote_added") > known);
+        RawClient first = subscribedOnDyingNode("completed", topic, 2);
         Paho5 publisher = clients.paho(other, "publisher-completed");
         publisher.publish(topic, "exactly once", 2);
         Packet qos2 = first.expect(PacketType.PUBLISH);
@@ -225,10 +216,7 @@ class TakeoverTests {
         cluster.hazelcast(adopter).getMap(InboxProgress.MAP).addInterceptor(new RefuseWrites());
         cluster.hazelcast(adopter).getMap(SessionMirror.MESSAGES).addInterceptor(new RefuseMessage("unmirrored"));
         String topic = "takeover/packet-id";
-        long known = cluster.counter(other, "cluster.subscriptions.remote_added");
-        RawClient first = clients.raw(dying).connectAccepted(Packets.connect("packet-id").cleanSession(false))
-                .subscribe(topic, 2);
-        patiently().until(() -> cluster.counter(other, "cluster.subscriptions.remote_added") > known);
+        RawClient first = subscribedOnDyingNode("packet-id", topic, 2);
         Paho5 publisher = clients.paho(other, "publisher-packet-id");
         publisher.publish(topic, "done", 2);
         first.completeQos2Receipt(first.expect(PacketType.PUBLISH));
@@ -264,10 +252,7 @@ class TakeoverTests {
         HoldMessage.arm();
         cluster.hazelcast(adopter).getMap(SessionMirror.MESSAGES).addInterceptor(new HoldMessage("held back"));
         String topic = "takeover/held";
-        long known = cluster.counter(other, "cluster.subscriptions.remote_added");
-        RawClient first = clients.raw(dying).connectAccepted(Packets.connect("held").cleanSession(false))
-                .subscribe(topic, 2);
-        patiently().until(() -> cluster.counter(other, "cluster.subscriptions.remote_added") > known);
+        RawClient first = subscribedOnDyingNode("held", topic, 2);
         Paho5 publisher = clients.paho(other, "publisher-held");
         publisher.publish(topic, "held back", 2); // acknowledged: it is in the ring buffer of the node that dies
         assertThat(HoldMessage.entered.await(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isTrue();
@@ -291,12 +276,68 @@ class TakeoverTests {
         assertThat(resumed.expect(PacketType.PUBLISH).payload()).isEqualTo("sentinel");
     }
 
+    @Test
+    @DisplayName("[MQTT-4.3.3-1] [MQTT-4.3.3-2] a QoS 2 message the dead node had queued, which the adopter (its own "
+            + "subscriber on the same filter) reads from its own ring buffer only after the adoption, reaches the "
+            + "resumed session once")
+    void queuedMessageReadLateByTheAdopterComesOnce() throws Exception {
+        start("takeover-lagging");
+        String topic = "takeover/lagging";
+        long known = cluster.counter(other, "cluster.subscriptions.remote_added");
+        Paho5 plain = clients.paho(adopter, "plain-lagging").subscribe(topic, 2);
+        patiently().until(() -> cluster.counter(other, "cluster.subscriptions.remote_added") > known);
+        subscribedOnDyingNode("lagging", topic, 2).close();
+        awaitOffline(dying, "lagging");
+        // the adopter reads its own ring buffer late: what the third node sends both nodes is routed there only
+        // after the adoption, when the session is in the adopter's tree
+        Object adopterInbox = HeldEvents.inbox(cluster.memberId(adopter));
+        HeldEvents.hold(adopterInbox);
+        try {
+            Paho5 publisher = clients.paho(other, "publisher-lagging");
+            List<String> sent = List.of("q1", "q2", "q3");
+            for (String payload : sent) {
+                publisher.publish(topic, payload, 2);
+            }
+            patiently().until(() -> mirrored(dying, "lagging") == sent.size()); // queued, and in the mirror
+            long filters = cluster.counter(other, "cluster.subscriptions.remote_filters");
+            long dropped = cluster.counter(adopter, "cluster.sessions.takeover_copies_dropped");
+
+            killAndAwaitAdoption(1);
+            // the third node sends the session's messages to the adopter alone from now on
+            patiently().until(() -> cluster.counter(other, "cluster.subscriptions.remote_filters") < filters);
+            HeldEvents.release(adopterInbox);
+            publisher.publish(topic, "end", 2);
+            assertThat(payloads(plain.next(sent.size() + 1))).containsExactly("q1", "q2", "q3", "end");
+
+            RawClient resumed = clients.raw(adopter);
+            assertThat(resumed.connect(Packets.connect("lagging").cleanSession(false)).sessionPresent()).isTrue();
+            assertThat(receiveQos2Through(resumed, "end")).as("each once, in order")
+                    .containsExactly("q1", "q2", "q3", "end");
+            assertThat(cluster.counter(adopter, "cluster.sessions.takeover_copies_dropped"))
+                    .as("the adopter's own copies, dropped").isEqualTo(dropped + sent.size());
+        } finally {
+            HeldEvents.release(adopterInbox);
+        }
+    }
+
     private void start(String name) {
         cluster = new ThreeNodes(name, 3, (node, builder) -> builder.set("persistence", "true")
                 .set("persistence_location", stores.resolve("node" + node).toString()));
         adopter = cluster.oldest();
         dying = (adopter + 1) % 3;
         other = (adopter + 2) % 3;
+    }
+
+    /**
+     * A raw client of the persistent session {@code id} on the node that dies, subscribed to {@code topic}; returns
+     * once the third node knows the filter (so that it sends the messages there).
+     */
+    private RawClient subscribedOnDyingNode(String id, String topic, int qos) {
+        long known = cluster.counter(other, "cluster.subscriptions.remote_added");
+        RawClient first = clients.raw(dying).connectAccepted(Packets.connect(id).cleanSession(false))
+                .subscribe(topic, qos);
+        patiently().until(() -> cluster.counter(other, "cluster.subscriptions.remote_added") > known);
+        return first;
     }
 
     private void killAndAwaitAdoption(int sessions) {
@@ -313,6 +354,41 @@ class TakeoverTests {
         List<String> expected = new ArrayList<>(IntStream.rangeClosed(1, 30).mapToObj(i -> prefix + i).toList());
         expected.add(prefix + "-end");
         return expected;
+    }
+
+    /** The messages of {@code node}'s session {@code id} in the cluster's mirror. */
+    private int mirrored(int node, String id) {
+        return cluster.hazelcast(adopter).<String, byte[]>getMap(SessionMirror.MESSAGES)
+                .keySet(new SessionMirror.KeyPrefix(cluster.memberId(node) + id + '\0')).size();
+    }
+
+    /**
+     * The QoS 2 messages the client gets until {@code last} and any that follow before a PINGRESP, answering each
+     * PUBLISH with PUBREC and each PUBREL with PUBCOMP as they come (the broker sends the next PUBLISH before the
+     * PUBREL of the previous one).
+     */
+    private static List<String> receiveQos2Through(RawClient client, String last) {
+        List<String> received = new ArrayList<>();
+        for (int packets = 0; packets < 1_000; packets++) {
+            Packet p = client.poll(PATIENCE).orElseThrow(() -> new AssertionError("only " + received));
+            if (p.type() == PacketType.PUBLISH) {
+                assertThat(p.qos()).isEqualTo(2);
+                received.add(p.payload());
+                client.send(Packets.pubrec(p.packetId()));
+                if (p.payload().equals(last)) {
+                    client.send(Packets.pingreq());
+                }
+            } else if (p.type() == PacketType.PUBREL) {
+                client.send(Packets.pubcomp(p.packetId()));
+            } else if (p.type() == PacketType.PINGRESP) {
+                return received;
+            }
+        }
+        throw new AssertionError("no end: " + received);
+    }
+
+    private static List<String> payloads(List<Paho5.Received> received) {
+        return received.stream().map(Paho5.Received::payload).toList();
     }
 
     private void awaitOffline(int node, String id) {
@@ -352,7 +428,7 @@ class TakeoverTests {
 
         @Override
         public Object interceptPut(Object oldValue, Object newValue) {
-            if (refusing && ((byte[]) newValue).length == Long.BYTES) {
+            if (refusing && MirrorValue.isTombstone((byte[]) newValue)) {
                 throw new IllegalStateException("test: no tombstone is recorded");
             }
             return null;

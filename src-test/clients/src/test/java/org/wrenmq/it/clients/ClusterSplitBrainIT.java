@@ -20,9 +20,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.wrenmq.it.support.ClientProcess;
 
 /**
- * A split brain between real processes: node 3 of three {@code ./wrenmq} processes is frozen with SIGSTOP (as in
- * a long GC pause or a hung VM, a common cause of split brain) until nodes 1 and 2 declare it dead, then goes on
- * with SIGCONT, finds itself removed and merges back. mosquitto's clients show what a user sees on each side.
+ * A split brain between real processes: node 3 of three {@code ./wrenmq} processes, the oldest (Hazelcast's master),
+ * is frozen with SIGSTOP (as in a long GC pause or a hung VM, a common cause of split brain) until nodes 1 and 2
+ * declare it dead, then goes on with SIGCONT, finds itself alone and merges back. mosquitto's clients show what a
+ * user sees on each side. (Node 3 as the master: the majority elects another, and node 3 drops both others in one
+ * member list, which it once took for a passing majority.)
  *
  * <p>The nodes run with Hazelcast's failure detection and merge shortened through documented Hazelcast system
  * properties in {@code WRENMQ_JAVA_OPTS} (docs/cluster.md, "Split brain"): a node is dead after {@value
@@ -50,7 +52,7 @@ class ClusterSplitBrainIT {
 
     @BeforeAll
     static void startCluster() {
-        cluster = ProcessCluster.start(dir, "-Xmx128m -Dhazelcast.heartbeat.interval.seconds=1"
+        cluster = ProcessCluster.startOldestFirst(FROZEN, dir, "-Xmx128m -Dhazelcast.heartbeat.interval.seconds=1"
                 + " -Dhazelcast.max.no.heartbeat.seconds=" + NO_HEARTBEAT_SECONDS
                 + " -Dhazelcast.merge.first.run.delay.seconds=" + MERGE_SECONDS
                 + " -Dhazelcast.merge.next.run.delay.seconds=" + MERGE_SECONDS,

@@ -53,6 +53,25 @@ final class ProcessCluster implements AutoCloseable {
         return cluster;
     }
 
+    /**
+     * As {@link #start}, but node {@code oldest} first, alone until it listens: it is the oldest member, Hazelcast's
+     * master (else whichever node forms the cluster first is).
+     */
+    static ProcessCluster startOldestFirst(int oldest, Path dir, String javaOpts, String... extraConf) {
+        ProcessCluster cluster = new ProcessCluster(dir, javaOpts, List.of(extraConf));
+        cluster.nodes[oldest] = cluster.startNode(oldest);
+        cluster.awaitListening(oldest);
+        for (int i = 0; i < 3; i++) {
+            if (i != oldest) {
+                cluster.nodes[i] = cluster.startNode(i);
+            }
+        }
+        for (int i = 0; i < 3; i++) {
+            cluster.awaitListening(i);
+        }
+        return cluster;
+    }
+
     private ClientProcess startNode(int i) {
         try {
             Path nodeDir = Files.createDirectories(dir.resolve("node" + (i + 1)));

@@ -41,7 +41,7 @@ final class SplitBrainGuard {
 
     /** A node left: whether this side may take it over (else it is counted and logged once per split). */
     boolean mayTakeOver(MembershipEvent event) {
-        int members = event.getMembers().size();
+        int members = sideSize(event);
         if (members >= quorum) {
             return true;
         }
@@ -54,6 +54,17 @@ final class SplitBrainGuard {
                     + "nodes that left until the cluster is whole again", members, nodes, quorum);
         }
         return false;
+    }
+
+    /**
+     * The members on this side: the fewer of the event's and the cluster's now. A member list that drops two nodes
+     * at once comes as one event per node, the first still listing the second: a node that lost both others at once
+     * (as the master frozen by SIGSTOP finds after SIGCONT, ClusterSplitBrainIT) saw a passing majority of 2 of 3 in
+     * it and adopted the first one's sessions. The cluster's list is already the new one when the events come.
+     */
+    private static int sideSize(MembershipEvent event) {
+        int members = event.getMembers().size();
+        return event.getCluster() == null ? members : Math.min(members, event.getCluster().getMembers().size());
     }
 
     /** Whether this node is on a minority side now. */

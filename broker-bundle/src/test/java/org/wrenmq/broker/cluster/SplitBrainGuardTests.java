@@ -3,8 +3,19 @@ package org.wrenmq.broker.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.hazelcast.cluster.Address;
+import com.hazelcast.cluster.Cluster;
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.impl.MemberImpl;
+import com.hazelcast.version.MemberVersion;
+import java.lang.reflect.Proxy;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -24,6 +35,37 @@ class SplitBrainGuardTests {
         assertThat(SplitBrainGuard.quorum(3)).isEqualTo(2);
         assertThat(SplitBrainGuard.quorum(4)).as("2 of 4 is no majority").isEqualTo(3);
         assertThat(SplitBrainGuard.quorum(5)).isEqualTo(3);
+    }
+
+    @Test
+    @DisplayName("a node of three that loses both others in one member list adopts neither: the first node-left "
+            + "event still lists the second node, the cluster's list no longer does")
+    void bothOthersLeftInOneMemberList() throws UnknownHostException {
+        Member self = member(5701, true);
+        Member first = member(5702, false);
+        Member second = member(5703, false);
+        ClusterCounters counters = new ClusterCounters();
+        SplitBrainGuard guard = new SplitBrainGuard(List.of("127.0.0.1:5701", "127.0.0.1:5702", "127.0.0.1:5703"),
+                "127.0.0.1:5701", counters);
+        Cluster aloneNow = (Cluster) Proxy.newProxyInstance(Cluster.class.getClassLoader(),
+                new Class<?>[] {Cluster.class}, (proxy, method, args) -> {
+                    assertThat(method.getName()).as("only the member list is read").isEqualTo("getMembers");
+                    return Set.of(self);
+                });
+
+        boolean takeOverFirst = guard.mayTakeOver(new MembershipEvent(aloneNow, first,
+                MembershipEvent.MEMBER_REMOVED, new LinkedHashSet<>(List.of(self, second))));
+        boolean takeOverSecond = guard.mayTakeOver(new MembershipEvent(aloneNow, second,
+                MembershipEvent.MEMBER_REMOVED, Set.of(self)));
+
+        assertThat(takeOverFirst).as("2 of 3 in the event, 1 in the cluster").isFalse();
+        assertThat(takeOverSecond).isFalse();
+        assertThat(guard.minority()).isTrue();
+        assertThat(counters.splitTakeoversRefused.sum()).isEqualTo(2);
+    }
+
+    private static Member member(int port, boolean local) throws UnknownHostException {
+        return new MemberImpl(new Address("127.0.0.1", port), MemberVersion.of("5.7.0"), local);
     }
 
     @Test

@@ -37,90 +37,46 @@ import org.wrenmq.it.support.ClientProcess;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @DisplayName("a cluster of three ./wrenmq processes with mosquitto's clients")
 class ClusterIT {
-    private static final Duration PATIENCE = Duration.ofSeconds(60);
-    private static final String PROBE = "probe";
+    private static final Duration PATIENCE = ProcessCluster.PATIENCE;
 
     @TempDir
     static Path dir;
 
+    private static ProcessCluster cluster;
+    /** What a test starts besides the cluster. */
     private static final Launched LAUNCHED = new Launched();
-    private static int[] mqttPorts;
-    private static int[] clusterPorts;
-    private static final ClientProcess[] NODES = new ClientProcess[3];
 
     @BeforeAll
-    static void startCluster() throws Exception {
-        int[] ports = Launched.freePorts(6);
-        mqttPorts = new int[] {ports[0], ports[1], ports[2]};
-        clusterPorts = new int[] {ports[3], ports[4], ports[5]};
-        for (int i = 0; i < 3; i++) {
-            NODES[i] = startNode(i);
-        }
-        for (int i = 0; i < 3; i++) {
-            awaitListening(i);
-        }
+    static void startCluster() {
+        cluster = ProcessCluster.start(dir, "-Xmx128m");
     }
 
     @AfterAll
-    static void stopCluster() throws InterruptedException {
+    static void stopCluster() {
         LAUNCHED.closeAll();
+        if (cluster != null) {
+            cluster.close();
+        }
     }
 
-    private static ClientProcess startNode(int i) throws IOException {
-        Path nodeDir = Files.createDirectories(dir.resolve("node" + (i + 1)));
-        String members = "127.0.0.1:" + clusterPorts[0] + ",127.0.0.1:" + clusterPorts[1] + ",127.0.0.1:"
-                + clusterPorts[2];
-        Path conf = nodeDir.resolve("wrenmq.conf");
-        Files.writeString(conf, String.join("\n",
-                "listener " + mqttPorts[i] + " 127.0.0.1",
-                "allow_anonymous true",
-                "persistence_location " + nodeDir.resolve("data"),
-                "cluster_name it",
-                "cluster_listener " + clusterPorts[i] + " 127.0.0.1",
-                "cluster_members " + members,
-                "cluster_backup_count 1", ""));
-        return LAUNCHED.wrenmq(nodeDir, "-c", conf.toString());
-    }
-
-    private static void awaitListening(int i) {
-        ClientProcess node = NODES[i];
-        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(300)).until(() -> {
-            assertThat(node.isAlive()).as("node %d running; output:%n%s", i + 1, node.output()).isTrue();
-            return node.output().contains("WrenMQ listening on");
-        });
-    }
-
-    /** {@code mosquitto_sub -c -q 1 -i ID -t TOPIC} on a node: a persistent session's client. */
     private ClientProcess persistentSubscriber(int node, String clientId, String topic) {
-        return client("mosquitto_sub", "-p", port(node), "-q", "1", "-c", "-i", clientId, "-t", topic);
+        return cluster.persistentSubscriber(node, clientId, topic);
     }
 
-    /** A persistent session on {@code node}, left offline once node {@code publisher} routes its topic there. */
-    private void offlineSession(int node, String clientId, String topic, int publisher) throws Exception {
-        ClientProcess session = persistentSubscriber(node, clientId, topic);
-        awaitRoute(publisher, topic, session);
-        session.stop();
+    private void offlineSession(int node, String clientId, String topic, int publisher) {
+        cluster.offlineSession(node, clientId, topic, publisher);
     }
 
     private ClientProcess client(String... command) {
-        return LAUNCHED.run(dir, command);
+        return cluster.client(command);
     }
 
     private static String port(int node) {
-        return Integer.toString(mqttPorts[node]);
+        return cluster.port(node);
     }
 
-    /** Publishes probes on {@code node} until every one of {@code subscribers} has received one. */
     private void awaitRoute(int node, String topic, ClientProcess... subscribers) {
-        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(500)).until(() -> {
-            client("mosquitto_pub", "-p", port(node), "-t", topic, "-m", PROBE).awaitExit();
-            for (ClientProcess s : subscribers) {
-                if (!s.output().lines().anyMatch(PROBE::equals)) {
-                    return false;
-                }
-            }
-            return true;
-        });
+        cluster.awaitRoute(node, topic, subscribers);
     }
 
     @ParameterizedTest(name = "QoS {0}")
@@ -237,13 +193,12 @@ class ClusterIT {
         List<String> stream = numberedLines(lines, "a", 300);
 
         client("sh", "-c", "mosquitto_pub -p " + port(0) + " -q 1 -t " + topic + " -l < " + lines).awaitSuccess();
-        NODES[0].kill();
+        cluster.node(0).kill();
 
         ClientProcess resumed = persistentSubscriber(1, "archive", topic);
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(numbered(resumed, "a")).isEqualTo(stream));
         resumed.stop();
-        NODES[0] = startNode(0);
-        awaitListening(0);
+        cluster.restart(0);
     }
 
     @Test
@@ -350,7 +305,7 @@ class ClusterIT {
 
         ClientProcess publisher = client("sh", "-c", "mosquitto_pub -p " + port(0) + " -q 1 -t " + topic
                 + " -l < " + lines);
-        NODES[2].kill();
+        cluster.node(2).kill();
         assertThat(publisher.awaitExit()).as("every message acknowledged").isZero();
 
         // the last route probe may still have been on its way when the session went offline: it is queued too, so
@@ -359,8 +314,7 @@ class ClusterIT {
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(numbered(resumed, "s")).isEqualTo(stream));
         resumed.stop();
 
-        NODES[2] = startNode(2);
-        awaitListening(2);
+        cluster.restart(2);
         ClientProcess onRejoined = client("mosquitto_sub", "-p", port(2), "-q", "1", "-t", "plant/after");
         awaitRoute(0, "plant/after", onRejoined);
         client("mosquitto_pub", "-p", port(0), "-q", "1", "-t", "plant/after", "-m", "back").awaitSuccess();
@@ -382,10 +336,10 @@ class ClusterIT {
             String node1 = sysCluster(0);
             String node2 = sysCluster(1);
             assertThat(node1).contains("$SYS/broker/cluster/nodes 3", "$SYS/broker/cluster/name it")
-                    .containsPattern("\\$SYS/broker/cluster/node [0-9a-f-]{36} 127\\.0\\.0\\.1:" + clusterPorts[0])
+                    .containsPattern("\\$SYS/broker/cluster/node [0-9a-f-]{36} 127\\.0\\.0\\.1:" + cluster.clusterPort(0))
                     .containsPattern("\\$SYS/broker/cluster/messages/forwarded [1-9]");
             assertThat(node2).contains("$SYS/broker/cluster/nodes 3")
-                    .containsPattern("\\$SYS/broker/cluster/node [0-9a-f-]{36} 127\\.0\\.0\\.1:" + clusterPorts[1])
+                    .containsPattern("\\$SYS/broker/cluster/node [0-9a-f-]{36} 127\\.0\\.0\\.1:" + cluster.clusterPort(1))
                     .containsPattern("\\$SYS/broker/cluster/messages/received [1-9]");
         });
         subscriber.close();
@@ -403,7 +357,7 @@ class ClusterIT {
         client("sh", "-c", "mosquitto_pub -p " + port(0) + " -q 1 -t " + topic + " -l < "
                 + dir.resolve("journal-before.txt")).awaitSuccess();
 
-        NODES[1].kill();
+        cluster.node(1).kill();
         // at once: node 1 forwards these to the dead node until the cluster notices, then to the adopter
         client("sh", "-c", "mosquitto_pub -p " + port(0) + " -q 1 -t " + topic + " -l < "
                 + dir.resolve("journal-after.txt")).awaitSuccess();
@@ -421,25 +375,22 @@ class ClusterIT {
         assertThat(numbered(resumed, "b")).as("nothing twice, nothing out of order, up to a later message")
                 .isEqualTo(after);
         await().atMost(PATIENCE).until(() -> Pattern.compile("adopted \\d+ persistent session")
-                .matcher(NODES[0].output() + NODES[2].output()).find());
+                .matcher(cluster.node(0).output() + cluster.node(2).output()).find());
         resumed.stop();
 
         // node 2 restarts from its store, which still has the session: it must not come back there
-        NODES[1] = startNode(1);
-        awaitListening(1);
-        assertThat(NODES[1].output()).contains("client 'journal': its session, restored from this node's store, "
+        cluster.restart(1);
+        assertThat(cluster.node(1).output()).contains("client 'journal': its session, restored from this node's store, "
                 + "was adopted by node");
     }
 
     /** The cluster's log lines of nodes 1 and 3 (not Hazelcast's own), to tell why a test failed. */
     private static String clusterLines() {
-        return (NODES[0].output() + NODES[2].output()).lines()
+        return (cluster.node(0).output() + cluster.node(2).output()).lines()
                 .filter(l -> l.contains(" cluster") || l.contains("client '")).collect(Collectors.joining("\n"));
     }
 
-    /** What {@code mosquitto_sub -v -t '$SYS/broker/cluster/#'} prints on {@code node} in two seconds. */
     private String sysCluster(int node) {
-        return client("mosquitto_sub", "-p", port(node), "-v", "-t", "$SYS/broker/cluster/#", "-W", "2")
-                .awaitExitOutput();
+        return cluster.sysCluster(node);
     }
 }

@@ -34,10 +34,15 @@ final class Launched implements AfterEachCallback {
 
     /** {@code ./wrenmq ARGS} on broker-bundle's jar and lib/, as an operator runs it (its JVM options included). */
     ClientProcess wrenmq(Path dir, String... args) {
+        return wrenmqWith("-Xmx128m", dir, args);
+    }
+
+    /** {@code ./wrenmq ARGS} as above, with {@code WRENMQ_JAVA_OPTS} set to {@code javaOpts}. */
+    ClientProcess wrenmqWith(String javaOpts, Path dir, String... args) {
         List<String> command = new ArrayList<>(List.of(requiredPath("wrenmq.launcher")));
         command.addAll(List.of(args));
         return track(ClientProcess.start(dir, command,
-                Map.of("WRENMQ_JARS", requiredPath("wrenmq.broker.target"), "WRENMQ_JAVA_OPTS", "-Xmx128m")));
+                Map.of("WRENMQ_JARS", requiredPath("wrenmq.broker.target"), "WRENMQ_JAVA_OPTS", javaOpts)));
     }
 
     /** Waits until a {@code ./wrenmq} it started says it listens; fails with its output if it ends instead. */

@@ -161,14 +161,9 @@ class SplitBrainTests {
             + "side during the split once each, and the one queued before the split once, whichever node the client "
             + "resumes on")
     void messagesQueuedOnBothSidesDuringTheSplitArriveOnceEach() throws Exception {
-        persistentOffline(lone, "on-lone", "sb/q");
-        Paho5 fromLone = clients.paho(lone, "pub-lone");
-        Paho5 fromOther = clients.paho(other, "pub-other");
-        fromLone.publish("sb/q", "queued before the split", 1);
-
-        splitAndAdopt();
-        fromOther.publish("sb/q", "queued on the majority side", 1);
-        fromLone.publish("sb/q", "queued on the lone side", 1);
+        Sides from = queuedThenSplit("sb/q");
+        from.other().publish("sb/q", "queued on the majority side", 1);
+        from.lone().publish("sb/q", "queued on the lone side", 1);
 
         heal();
         await().atMost(PATIENCE).until(() -> sessionsNamed("on-lone") == 1);
@@ -176,7 +171,7 @@ class SplitBrainTests {
         assertThat(resumed.connect(NodeClients.persistent()).getSessionPresent()).isTrue();
         assertThat(resumed.next(3)).extracting(Paho5.Received::payload).containsExactlyInAnyOrder(
                 "queued before the split", "queued on the majority side", "queued on the lone side");
-        fromOther.publish("sb/q", "after the heal", 1);
+        from.other().publish("sb/q", "after the heal", 1);
         assertThat(resumed.next().payload()).isEqualTo("after the heal");
         resumed.expectNothingFor(Duration.ofMillis(500));
         assertThat(total("cluster.split_brain.messages_handed_over")).isEqualTo(1);
@@ -187,18 +182,13 @@ class SplitBrainTests {
     @DisplayName("a message the client finished on the lone side during the split does not come again after the heal; "
             + "the one queued for it on the majority side meanwhile comes once")
     void messageFinishedOnTheLoneSideDuringTheSplitDoesNotComeAgain() throws Exception {
-        persistentOffline(lone, "on-lone", "sb/r");
-        Paho5 fromLone = clients.paho(lone, "pub-lone");
-        Paho5 fromOther = clients.paho(other, "pub-other");
-        fromLone.publish("sb/r", "queued before the split", 1);
-
-        splitAndAdopt();
+        Sides from = queuedThenSplit("sb/r");
         Paho5 during = new Paho5(cluster.port(lone), "on-lone");
         assertThat(during.connect(NodeClients.persistent()).getSessionPresent()).isTrue();
         assertThat(during.next().payload()).isEqualTo("queued before the split");
         during.disconnect(); // Paho acknowledged the message before: finished on the lone side
         during.close();
-        fromOther.publish("sb/r", "queued on the majority side", 1);
+        from.other().publish("sb/r", "queued on the majority side", 1);
 
         heal();
         await().atMost(PATIENCE).until(() -> sessionsNamed("on-lone") == 1);
@@ -213,6 +203,22 @@ class SplitBrainTests {
     }
 
     // ---- the split ----
+
+    /** A publisher on the lone node and one on the majority side. */
+    private record Sides(Paho5 lone, Paho5 other) {
+    }
+
+    /**
+     * An offline persistent session "on-lone" of the lone node on {@code topic} with a message queued for it, then
+     * the split, the majority adopting the session.
+     */
+    private Sides queuedThenSplit(String topic) throws Exception {
+        persistentOffline(lone, "on-lone", topic);
+        Sides from = new Sides(clients.paho(lone, "pub-lone"), clients.paho(other, "pub-other"));
+        from.lone().publish(topic, "queued before the split", 1);
+        splitAndAdopt();
+        return from;
+    }
 
     /** Cuts the lone node off and waits until the majority adopted its sessions and routes to them. */
     private void splitAndAdopt() {

@@ -150,9 +150,7 @@ class TakeoverTests {
     void incomingQos2IsRoutedOnceAfterTheTakeover() throws Exception {
         start("takeover-incoming");
         String topic = "takeover/incoming";
-        long known = cluster.counter(dying, "cluster.subscriptions.remote_added");
-        Paho5 watcher = clients.paho(other, "watcher").subscribe(topic, 2);
-        patiently().until(() -> cluster.counter(dying, "cluster.subscriptions.remote_added") > known);
+        Paho5 watcher = subscribedSeenBy(other, "watcher", topic, dying);
         RawClient first = clients.raw(dying).connectAccepted(Packets.connect("sender").cleanSession(false));
         first.send(Packets.publish(topic, "once", 2, 7));
         assertThat(first.expect(PacketType.PUBREC).packetId()).isEqualTo(7); // once the cluster holds the id
@@ -283,9 +281,7 @@ class TakeoverTests {
     void queuedMessageReadLateByTheAdopterComesOnce() throws Exception {
         start("takeover-lagging");
         String topic = "takeover/lagging";
-        long known = cluster.counter(other, "cluster.subscriptions.remote_added");
-        Paho5 plain = clients.paho(adopter, "plain-lagging").subscribe(topic, 2);
-        patiently().until(() -> cluster.counter(other, "cluster.subscriptions.remote_added") > known);
+        Paho5 plain = subscribedSeenBy(adopter, "plain-lagging", topic, other);
         subscribedOnDyingNode("lagging", topic, 2).close();
         awaitOffline(dying, "lagging");
         // the adopter reads its own ring buffer late: what the third node sends both nodes is routed there only
@@ -326,6 +322,14 @@ class TakeoverTests {
         adopter = cluster.oldest();
         dying = (adopter + 1) % 3;
         other = (adopter + 2) % 3;
+    }
+
+    /** A Paho client on {@code node} subscribed to {@code topic} at QoS 2, once node {@code seenBy} knows its filter. */
+    private Paho5 subscribedSeenBy(int node, String id, String topic, int seenBy) throws Exception {
+        long known = cluster.counter(seenBy, "cluster.subscriptions.remote_added");
+        Paho5 subscriber = clients.paho(node, id).subscribe(topic, 2);
+        patiently().until(() -> cluster.counter(seenBy, "cluster.subscriptions.remote_added") > known);
+        return subscriber;
     }
 
     /**

@@ -131,6 +131,9 @@ public final class ClusterNode implements AutoCloseable {
         hazelcast.getLifecycleService().addLifecycleListener(event -> {
             if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
                 guard.merged();
+                if (splitHandOver != null) {
+                    splitHandOver.merged();
+                }
                 writer.execute(() -> MergeListeners.of(hazelcast).again());
                 directory.afterMerge();
                 writer.execute(merge::merged);
@@ -240,6 +243,9 @@ public final class ClusterNode implements AutoCloseable {
             UUID gone = NodeIds.of(event.getMember());
             // on a minority side of a split brain, the nodes that left live on: the majority takes them over
             boolean takeOver = guard.mayTakeOver(event);
+            if (!takeOver && splitHandOver != null) {
+                splitHandOver.splitBegan();
+            }
             windows.nodeLeft(gone); // no publisher waits for a node that died
             forwardingProgress.nodeLeft(gone);
             directory.nodeLeft(gone, oldest && takeOver, adoption != null && takeOver);

@@ -39,7 +39,9 @@ import org.wrenmq.broker.store.StoredSession;
  * <ul>
  *   <li>the adopted copy ending leaves out the messages it got with the adoption: the lone node's copy has them, or
  *   its client finished them there; it hands over what it queued after the adoption;</li>
- *   <li>the lone node's copy ending hands over everything; the adopter leaves out the messages numbered as those it
+ *   <li>the lone node's copy ending hands over what it queued after the split began (what it held then was mirrored:
+ *   the adopted copy has it, or its client finished it, wherever that copy moved since); the adopter also leaves out
+ *   the messages numbered as those it
  *   adopted, and those that came through the lone node's ring buffer (written before the split, they were in the
  *   adopter's copy of that ring buffer, which it replayed and read on): it takes in what was published on the lone
  *   side during the split, and what the lone node had not mirrored to the majority.</li>
@@ -86,6 +88,15 @@ final class SplitHandOver {
     private record Taken(UUID from, long id) {
     }
 
+    /**
+     * For each persistent session here when this side lost the others without taking them over (a minority, or a
+     * node just out of a pause), the highest number of the entries it held then: those were mirrored, so the side
+     * that adopted the session has them, or its client finished them there. Its copy ending here hands over only
+     * what it queued after that.
+     */
+    private final Map<String, Long> queuedBeforeTheSplit = new ConcurrentHashMap<>();
+    private volatile boolean splitNoted;
+
     SplitHandOver(HazelcastInstance hazelcast, SessionRegistry sessions, SessionMirror mirror, AdoptedCopies adopted,
                   ClusterCounters counters) {
         this.hazelcast = hazelcast;
@@ -111,6 +122,8 @@ final class SplitHandOver {
      * @return how many messages were handed over
      */
     int handOver(Session ending, UUID keptOn) {
+        Long before = queuedBeforeTheSplit.remove(ending.clientId());
+        long adoptedUpTo = before == null ? 0 : before;
         AdoptedCopies.Copy copy = adopted.of(ending);
         boolean keptOnOrigin = copy != null && copy.from().equals(keptOn);
         List<StoredEntry> entries = new ArrayList<>();
@@ -123,7 +136,7 @@ final class SplitHandOver {
                 continue;
             }
             long seq = d.stored() == null ? --unnumbered : d.stored().seq();
-            if (keptOnOrigin && copy.ownSeqs().contains(seq)) {
+            if (keptOnOrigin && copy.ownSeqs().contains(seq) || seq > 0 && seq <= adoptedUpTo) {
                 left++;
                 continue;
             }
@@ -145,6 +158,29 @@ final class SplitHandOver {
         unconfirmed.add(id);
         send(ending, keptOn, id, bytes.put(session).array(), 1, entries.size());
         return entries.size();
+    }
+
+    /**
+     * This side lost the other nodes and takes none of them over: notes what each persistent session here holds now
+     * (once per split; on each session's executor).
+     */
+    void splitBegan() {
+        if (splitNoted) {
+            return;
+        }
+        splitNoted = true;
+        queuedBeforeTheSplit.clear();
+        for (Session session : sessions.all()) {
+            if (session.isPersistent()) {
+                session.execute(() -> queuedBeforeTheSplit.put(session.clientId(), session.unfinished().stream()
+                        .filter(d -> d.stored() != null).mapToLong(d -> d.stored().seq()).max().orElse(0)));
+            }
+        }
+    }
+
+    /** This side merged back: the next split is noted anew (the notes of the sessions ending now stay until used). */
+    void merged() {
+        splitNoted = false;
     }
 
     /** Sends the hand-over {@code id}, and again after {@link #RETRY_MILLIS} unless confirmed meanwhile. */

@@ -57,6 +57,8 @@ final class ClusterCounters {
     final LongAdder splitTakeoversRefused = new LongAdder();
     /** Times this node merged back into the cluster after a split brain: logged. */
     final LongAdder splitMerged = new LongAdder();
+    /** Times this node found it had been paused long enough to be taken for dead ({@link PauseWatch}): logged. */
+    final LongAdder splitPaused = new LongAdder();
     /** Sessions this node ended on merging back, their client or session being on another node now: logged. */
     final LongAdder splitSessionsEnded = new LongAdder();
     /** Messages an ending session copy held that this node's kept copy took in ({@link SplitHandOver}). */
@@ -96,6 +98,7 @@ final class ClusterCounters {
         m.put("cluster.split_brain.minority", splitMinority.sum());
         m.put("cluster.split_brain.takeovers_refused", splitTakeoversRefused.sum());
         m.put("cluster.split_brain.merged", splitMerged.sum());
+        m.put("cluster.split_brain.paused", splitPaused.sum());
         m.put("cluster.split_brain.sessions_ended", splitSessionsEnded.sum());
         m.put("cluster.split_brain.messages_handed_over", splitMessagesHandedOver.sum());
         m.put("cluster.split_brain.handover_copies_dropped", splitHandOverCopies.sum());

@@ -4,6 +4,8 @@ import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent;
+import com.hazelcast.spi.properties.ClusterProperty;
+import com.hazelcast.spi.properties.HazelcastProperties;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,6 +49,7 @@ public final class ClusterNode implements AutoCloseable {
     private final MoveBarrier moveBarrier;
     private final SessionMoves moves;
     private final SplitBrainGuard guard;
+    private final PauseWatch pauses;
     private final SplitBrainMerge merge;
     /** Null without persistence. */
     private final SplitHandOver splitHandOver;
@@ -78,7 +81,10 @@ public final class ClusterNode implements AutoCloseable {
             this.adoption = null;
             this.progress = null;
         }
-        this.guard = new SplitBrainGuard(config.members(), config.bindAddress() + ":" + config.port(), counters);
+        this.pauses = PauseWatch.started(
+                new HazelcastProperties(hazelcast.getConfig()).getSeconds(ClusterProperty.MAX_NO_HEARTBEAT_SECONDS));
+        this.guard = new SplitBrainGuard(config.members(), config.bindAddress() + ":" + config.port(), counters,
+                pauses);
         this.splitHandOver = mirror == null ? null
                 : new SplitHandOver(hazelcast, sessions.sessions(), mirror, adoptedCopies, counters);
         this.merge = new SplitBrainMerge(hazelcast, sessions.sessions(), mirror, splitHandOver, counters);
@@ -220,6 +226,7 @@ public final class ClusterNode implements AutoCloseable {
             progress.close();
         }
         hazelcast.shutdown();
+        pauses.close();
         LOG.info("cluster: node left");
     }
 

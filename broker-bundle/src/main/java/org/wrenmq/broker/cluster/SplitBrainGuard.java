@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
  * only one side, the majority, adopts a session. A cluster of two cannot have a majority without both nodes: there
  * the survivor takes over (a dead node is more likely than a cut network, and a session left unadopted until the
  * node comes back is worse); after a split of two nodes both may hold a session until they merge
- * ({@link SplitBrainMerge}).
+ * ({@link SplitBrainMerge}). Nor does a node take over just after this JVM was paused long enough for the others to
+ * take it for dead ({@link PauseWatch}): going on, it loses them one member list at a time and would otherwise see
+ * a passing majority.
  */
 final class SplitBrainGuard {
     private static final Logger LOG = LoggerFactory.getLogger(SplitBrainGuard.class);
@@ -24,14 +26,18 @@ final class SplitBrainGuard {
     private final int quorum;
     private final int nodes;
     private final ClusterCounters counters;
+    private final PauseWatch pauses;
     private volatile boolean minority;
+    /** Whether the pause this node came out of was logged (once per pause). */
+    private volatile boolean pauseLogged;
 
-    SplitBrainGuard(List<String> members, String self, ClusterCounters counters) {
+    SplitBrainGuard(List<String> members, String self, ClusterCounters counters, PauseWatch pauses) {
         Set<String> all = new LinkedHashSet<>(members);
         all.add(self);
         this.nodes = all.size();
         this.quorum = quorum(nodes);
         this.counters = counters;
+        this.pauses = pauses;
     }
 
     /** A strict majority of {@code nodes}; 1 for a cluster of one or two. */
@@ -39,19 +45,35 @@ final class SplitBrainGuard {
         return nodes <= 2 ? 1 : nodes / 2 + 1;
     }
 
-    /** A node left: whether this side may take it over (else it is counted and logged once per split). */
+    /**
+     * A node left: whether this side may take it over (else it is counted and logged once per split, or per pause of
+     * this node: see {@link PauseWatch}).
+     */
     boolean mayTakeOver(MembershipEvent event) {
         int members = sideSize(event);
-        if (members >= quorum) {
+        if (members < quorum) {
+            counters.splitTakeoversRefused.increment();
+            if (!minority) {
+                minority = true;
+                counters.splitMinority.increment();
+                LOG.warn("cluster: split brain? this node sees {} of the {} nodes of cluster_members, fewer than the "
+                        + "{} a side needs: it serves its own clients, but adopts no session and frees no client id "
+                        + "of the nodes that left until the cluster is whole again", members, nodes, quorum);
+            }
+            return false;
+        }
+        long pausedMillis = pauses.recentPauseMillis();
+        if (pausedMillis == 0) {
+            pauseLogged = false;
             return true;
         }
         counters.splitTakeoversRefused.increment();
-        if (!minority) {
-            minority = true;
-            counters.splitMinority.increment();
-            LOG.warn("cluster: split brain? this node sees {} of the {} nodes of cluster_members, fewer than the {} "
-                    + "a side needs: it serves its own clients, but adopts no session and frees no client id of the "
-                    + "nodes that left until the cluster is whole again", members, nodes, quorum);
+        if (!pauseLogged) {
+            pauseLogged = true;
+            counters.splitPaused.increment();
+            LOG.warn("cluster: this node was paused for {} ms (a long GC pause, a stopped process or VM): the others "
+                    + "may have taken it for dead, so it adopts no session and frees no client id of the nodes that "
+                    + "leave now", pausedMillis);
         }
         return false;
     }

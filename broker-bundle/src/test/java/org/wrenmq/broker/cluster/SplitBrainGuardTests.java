@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -45,8 +47,7 @@ class SplitBrainGuardTests {
         Member first = member(5702, false);
         Member second = member(5703, false);
         ClusterCounters counters = new ClusterCounters();
-        SplitBrainGuard guard = new SplitBrainGuard(List.of("127.0.0.1:5701", "127.0.0.1:5702", "127.0.0.1:5703"),
-                "127.0.0.1:5701", counters);
+        SplitBrainGuard guard = guardOfThree(counters, new PauseWatch(60, () -> 0L));
         Cluster aloneNow = (Cluster) Proxy.newProxyInstance(Cluster.class.getClassLoader(),
                 new Class<?>[] {Cluster.class}, (proxy, method, args) -> {
                     assertThat(method.getName()).as("only the member list is read").isEqualTo("getMembers");
@@ -62,6 +63,46 @@ class SplitBrainGuardTests {
         assertThat(takeOverSecond).isFalse();
         assertThat(guard.minority()).isTrue();
         assertThat(counters.splitTakeoversRefused.sum()).isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("a node paused for longer than two thirds of the heartbeat timeout (a GC pause, SIGSTOP) adopts "
+            + "nothing for one timeout after, though it sees a majority; then it takes over again")
+    void pausedNodeAdoptsNothingForAWhile() throws UnknownHostException {
+        AtomicLong clock = new AtomicLong();
+        PauseWatch pauses = new PauseWatch(6, clock::get);
+        ClusterCounters counters = new ClusterCounters();
+        SplitBrainGuard guard = guardOfThree(counters, pauses);
+        Member self = member(5701, true);
+        Member second = member(5703, false);
+        MembershipEvent firstLeft = new MembershipEvent(null, member(5702, false), MembershipEvent.MEMBER_REMOVED,
+                new LinkedHashSet<>(List.of(self, second)));
+        running(pauses, clock, 3);
+        assertThat(guard.mayTakeOver(firstLeft)).as("running, ticking every %d ms", PauseWatch.TICK_MILLIS).isTrue();
+
+        clock.addAndGet(TimeUnit.SECONDS.toNanos(10));
+        assertThat(guard.mayTakeOver(firstLeft)).as("just out of a pause of 10 s, before the next tick").isFalse();
+        running(pauses, clock, 5);
+        assertThat(guard.mayTakeOver(firstLeft)).as("5 s after the pause").isFalse();
+        running(pauses, clock, 2);
+        assertThat(guard.mayTakeOver(firstLeft)).as("more than a heartbeat timeout (6 s) after the pause").isTrue();
+
+        assertThat(counters.splitPaused.sum()).as("one pause, counted once").isEqualTo(1);
+        assertThat(counters.splitTakeoversRefused.sum()).isEqualTo(2);
+        assertThat(guard.minority()).isFalse();
+    }
+
+    /** The watch's timer ticking as it does on a running node, for {@code seconds} of {@code clock}. */
+    private static void running(PauseWatch pauses, AtomicLong clock, int seconds) {
+        for (long i = 0; i < seconds * 1000 / PauseWatch.TICK_MILLIS; i++) {
+            clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(PauseWatch.TICK_MILLIS));
+            pauses.tick();
+        }
+    }
+
+    private static SplitBrainGuard guardOfThree(ClusterCounters counters, PauseWatch pauses) {
+        return new SplitBrainGuard(List.of("127.0.0.1:5701", "127.0.0.1:5702", "127.0.0.1:5703"), "127.0.0.1:5701",
+                counters, pauses);
     }
 
     private static Member member(int port, boolean local) throws UnknownHostException {

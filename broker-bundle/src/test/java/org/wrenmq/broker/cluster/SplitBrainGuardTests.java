@@ -48,11 +48,7 @@ class SplitBrainGuardTests {
         Member second = member(5703, false);
         ClusterCounters counters = new ClusterCounters();
         SplitBrainGuard guard = guardOfThree(counters, new PauseWatch(60, () -> 0L));
-        Cluster aloneNow = (Cluster) Proxy.newProxyInstance(Cluster.class.getClassLoader(),
-                new Class<?>[] {Cluster.class}, (proxy, method, args) -> {
-                    assertThat(method.getName()).as("only the member list is read").isEqualTo("getMembers");
-                    return Set.of(self);
-                });
+        Cluster aloneNow = clusterOf(Set.of(self));
 
         boolean takeOverFirst = guard.mayTakeOver(new MembershipEvent(aloneNow, first,
                 MembershipEvent.MEMBER_REMOVED, new LinkedHashSet<>(List.of(self, second))));
@@ -75,8 +71,9 @@ class SplitBrainGuardTests {
         SplitBrainGuard guard = guardOfThree(counters, pauses);
         Member self = member(5701, true);
         Member second = member(5703, false);
-        MembershipEvent firstLeft = new MembershipEvent(null, member(5702, false), MembershipEvent.MEMBER_REMOVED,
-                new LinkedHashSet<>(List.of(self, second)));
+        Set<Member> twoOfThree = new LinkedHashSet<>(List.of(self, second));
+        MembershipEvent firstLeft = new MembershipEvent(clusterOf(twoOfThree), member(5702, false),
+                MembershipEvent.MEMBER_REMOVED, twoOfThree);
         running(pauses, clock, 3);
         assertThat(guard.mayTakeOver(firstLeft)).as("running, ticking every %d ms", PauseWatch.TICK_MILLIS).isTrue();
 
@@ -98,6 +95,15 @@ class SplitBrainGuardTests {
             clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(PauseWatch.TICK_MILLIS));
             pauses.tick();
         }
+    }
+
+    /** A cluster whose member list is {@code members} now. */
+    private static Cluster clusterOf(Set<Member> members) {
+        return (Cluster) Proxy.newProxyInstance(Cluster.class.getClassLoader(), new Class<?>[] {Cluster.class},
+                (proxy, method, args) -> {
+                    assertThat(method.getName()).as("only the member list is read").isEqualTo("getMembers");
+                    return members;
+                });
     }
 
     private static SplitBrainGuard guardOfThree(ClusterCounters counters, PauseWatch pauses) {

@@ -107,8 +107,8 @@ class ClusterSplitBrainIT {
         assertThat(onMajority).as("the first test ran").isNotNull();
         cluster.thaw(FROZEN);
 
-        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(500)).until(() -> cluster.node(FROZEN).output()
-                .contains("merged back after a split brain"));
+        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> assertThat(
+                cluster.node(FROZEN).output()).as("node 3's log").contains("merged back after a split brain"));
         // it drops the two others in one member list or in two some 30 ms apart, seeing 2 of 3 in between: then its
         // pause ("this node was paused for"), not the count, keeps it from adopting node 1's session
         assertThat(cluster.node(FROZEN).output()).as("node 3 found itself alone: it adopted nothing")

@@ -1,9 +1,8 @@
 package org.wrenmq.broker.cluster;
 
-import com.hazelcast.core.DistributedObjectEvent;
-import com.hazelcast.core.DistributedObjectListener;
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.topic.ITopic;
+import com.hazelcast.ringbuffer.Ringbuffer;
+import com.hazelcast.topic.Message;
 import com.hazelcast.topic.ReliableMessageListener;
 import java.util.UUID;
 import java.util.concurrent.Executor;
@@ -15,11 +14,16 @@ import org.slf4j.LoggerFactory;
  * This node's reader of its own QoS 1/2 ring buffer ({@link NodeInbox#reliableTopicName}). Another node destroys that
  * ring buffer when it takes this node for gone (a split brain); should the destroy reach this node, the network having
  * healed meanwhile ({@link NodeInbox#destroyIfGone} checks first, but the merge may come between), Hazelcast ends the
- * reader without a word and nothing forwarded here at QoS 1/2 would be delivered again. So on that destroy the reader
- * starts again on the new ring buffer, from its first message (counter {@code cluster.inbox.reader_restarts}, logged);
- * what the old one held unread is lost with it.
+ * reader without a word and nothing forwarded here at QoS 1/2 would be delivered again. So when the reader ends while
+ * the node runs, it starts again (counter {@code cluster.inbox.reader_restarts}, logged): on a new ring buffer (its
+ * last message is older than the last one read) from its first message, what the old one held unread being lost with
+ * it; on the same one (the reader ended for another reason) after the last message read.
+ *
+ * <p>The reader's own end is the signal, not Hazelcast's "object destroyed" event: that event reaches a node once per
+ * path the destroy takes (the destroy operation and the event packet), and the second one may come after the new
+ * reader started, which would start it twice.
  */
-final class InboxReader implements DistributedObjectListener {
+final class InboxReader {
     private static final Logger LOG = LoggerFactory.getLogger(InboxReader.class);
 
     private final HazelcastInstance hazelcast;
@@ -29,9 +33,6 @@ final class InboxReader implements DistributedObjectListener {
     private final LongFunction<ReliableMessageListener<byte[]>> reader;
     private final Executor writer;
     private final ClusterCounters counters;
-    // guarded by this
-    private ITopic<byte[]> topic;
-    private UUID registration;
 
     InboxReader(HazelcastInstance hazelcast, UUID self, LongFunction<ReliableMessageListener<byte[]>> reader,
                 Executor writer, ClusterCounters counters) {
@@ -44,34 +45,69 @@ final class InboxReader implements DistributedObjectListener {
     }
 
     void start() {
-        hazelcast.addDistributedObjectListener(this);
         read(-1);
     }
 
-    private synchronized void read(long from) {
-        topic = hazelcast.getReliableTopic(topicName);
-        registration = topic.addMessageListener(reader.apply(from));
+    private void read(long from) {
+        hazelcast.<byte[]>getReliableTopic(topicName).addMessageListener(new Ending(reader.apply(from)));
     }
 
-    @Override
-    public void distributedObjectCreated(DistributedObjectEvent event) {
-    }
-
-    @Override
-    public void distributedObjectDestroyed(DistributedObjectEvent event) {
-        if (ringName.equals(event.getObjectName())) {
-            writer.execute(this::again);
-        }
-    }
-
-    private synchronized void again() {
+    /** On the cluster writer thread; a node shutting down stops its writer first, so nothing starts again then. */
+    private void again(long lastRead) {
         if (!hazelcast.getLifecycleService().isRunning()) {
             return;
         }
-        topic.removeMessageListener(registration); // should the old reader still run
         counters.inboxReaderRestarts.increment();
-        LOG.warn("cluster: this node's QoS 1/2 ring buffer was destroyed by another node (taken for gone in a split "
-                + "brain): reading the new one from its start; messages left unread in the old one are lost");
-        read(hazelcast.getRingbuffer(ringName).headSequence());
+        Ringbuffer<Object> ring = hazelcast.getRingbuffer(ringName);
+        if (ring.tailSequence() < lastRead) {
+            LOG.warn("cluster: this node's QoS 1/2 ring buffer was destroyed by another node (taken for gone in a "
+                    + "split brain): reading the new one from its start; messages left unread in the old one are lost");
+            read(ring.headSequence());
+        } else {
+            LOG.warn("cluster: the reader of this node's QoS 1/2 ring buffer ended: reading on after message {}",
+                    lastRead);
+            read(lastRead + 1);
+        }
+    }
+
+    /** The reader, which Hazelcast tells when it ends it: on a destroy, or the node shutting down. */
+    private final class Ending implements ReliableMessageListener<byte[]> {
+        private final ReliableMessageListener<byte[]> reading;
+        private volatile long lastRead = -1;
+
+        Ending(ReliableMessageListener<byte[]> reading) {
+            this.reading = reading;
+        }
+
+        @Override
+        public void onMessage(Message<byte[]> message) {
+            reading.onMessage(message);
+        }
+
+        @Override
+        public long retrieveInitialSequence() {
+            return reading.retrieveInitialSequence();
+        }
+
+        @Override
+        public void storeSequence(long sequence) {
+            lastRead = sequence;
+            reading.storeSequence(sequence);
+        }
+
+        @Override
+        public boolean isLossTolerant() {
+            return reading.isLossTolerant();
+        }
+
+        @Override
+        public boolean isTerminal(Throwable failure) {
+            return reading.isTerminal(failure);
+        }
+
+        @Override
+        public void onCancel() {
+            writer.execute(() -> again(lastRead));
+        }
     }
 }

@@ -149,7 +149,7 @@ public final class ClusterNode implements AutoCloseable {
         NodeInbox inbox = new NodeInbox(router, counters, moves.gate(), moveBarrier::marked, forwardingProgress)
                 .heldAs(HeldEvents.inbox(id()));
         MergeListeners.of(hazelcast).topic(hazelcast.<byte[]>getTopic(NodeInbox.topicName(id())), inbox);
-        new InboxReader(hazelcast, id(), from -> inbox.reliable(progress, from), writer, counters).start();
+        new InboxReader(hazelcast, id(), (from, ended) -> inbox.reliable(progress, from, ended), writer, counters).start();
         directory.start();
         moveBarrier.start();
         localTree.observe(directory);

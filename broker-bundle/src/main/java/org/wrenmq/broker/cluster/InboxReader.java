@@ -2,11 +2,10 @@ package org.wrenmq.broker.cluster;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.ringbuffer.Ringbuffer;
-import com.hazelcast.topic.Message;
 import com.hazelcast.topic.ReliableMessageListener;
 import java.util.UUID;
 import java.util.concurrent.Executor;
-import java.util.function.LongFunction;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,13 +28,11 @@ final class InboxReader {
     private final HazelcastInstance hazelcast;
     private final String topicName;
     private final String ringName;
-    /** The reader from a position (-1: the messages arriving from now on). */
-    private final LongFunction<ReliableMessageListener<byte[]>> reader;
+    private final Reader reader;
     private final Executor writer;
     private final ClusterCounters counters;
 
-    InboxReader(HazelcastInstance hazelcast, UUID self, LongFunction<ReliableMessageListener<byte[]>> reader,
-                Executor writer, ClusterCounters counters) {
+    InboxReader(HazelcastInstance hazelcast, UUID self, Reader reader, Executor writer, ClusterCounters counters) {
         this.hazelcast = hazelcast;
         this.topicName = NodeInbox.reliableTopicName(self);
         this.ringName = HazelcastSetup.RELIABLE_TOPIC_RING_BUFFER + topicName;
@@ -44,12 +41,23 @@ final class InboxReader {
         this.counters = counters;
     }
 
+    /** Makes the reader of the ring buffer. */
+    @FunctionalInterface
+    interface Reader {
+        /**
+         * @param from  the first position to read, -1 for the messages arriving from now on
+         * @param ended told of the last position read when Hazelcast ends the reader
+         */
+        ReliableMessageListener<byte[]> from(long from, LongConsumer ended);
+    }
+
     void start() {
         read(-1);
     }
 
     private void read(long from) {
-        hazelcast.<byte[]>getReliableTopic(topicName).addMessageListener(new Ending(reader.apply(from)));
+        hazelcast.<byte[]>getReliableTopic(topicName)
+                .addMessageListener(reader.from(from, lastRead -> writer.execute(() -> again(lastRead))));
     }
 
     /** On the cluster writer thread; a node shutting down stops its writer first, so nothing starts again then. */
@@ -67,47 +75,6 @@ final class InboxReader {
             LOG.warn("cluster: the reader of this node's QoS 1/2 ring buffer ended: reading on after message {}",
                     lastRead);
             read(lastRead + 1);
-        }
-    }
-
-    /** The reader, which Hazelcast tells when it ends it: on a destroy, or the node shutting down. */
-    private final class Ending implements ReliableMessageListener<byte[]> {
-        private final ReliableMessageListener<byte[]> reading;
-        private volatile long lastRead = -1;
-
-        Ending(ReliableMessageListener<byte[]> reading) {
-            this.reading = reading;
-        }
-
-        @Override
-        public void onMessage(Message<byte[]> message) {
-            reading.onMessage(message);
-        }
-
-        @Override
-        public long retrieveInitialSequence() {
-            return reading.retrieveInitialSequence();
-        }
-
-        @Override
-        public void storeSequence(long sequence) {
-            lastRead = sequence;
-            reading.storeSequence(sequence);
-        }
-
-        @Override
-        public boolean isLossTolerant() {
-            return reading.isLossTolerant();
-        }
-
-        @Override
-        public boolean isTerminal(Throwable failure) {
-            return reading.isTerminal(failure);
-        }
-
-        @Override
-        public void onCancel() {
-            writer.execute(() -> again(lastRead));
         }
     }
 }

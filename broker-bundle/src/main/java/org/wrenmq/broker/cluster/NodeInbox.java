@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import org.wrenmq.broker.logging.LogThrottle;
 import java.util.List;
 import org.wrenmq.api.QoS;
@@ -149,9 +150,11 @@ final class NodeInbox implements MessageListener<byte[]> {
      *
      * @param progress told of each message routed (the position a survivor replays from), or null
      * @param from     the first position to read, -1 for the messages arriving from now on
+     * @param ended    told of the last position read when Hazelcast ends the reader (its ring buffer destroyed, the
+     *                 node shutting down)
      */
-    ReliableMessageListener<byte[]> reliable(InboxProgress progress, long from) {
-        return new Reliable(progress, from);
+    ReliableMessageListener<byte[]> reliable(InboxProgress progress, long from, LongConsumer ended) {
+        return new Reliable(progress, from, ended);
     }
 
     @Override
@@ -235,10 +238,12 @@ final class NodeInbox implements MessageListener<byte[]> {
         private long lastSequence = -1;
 
         private final long from;
+        private final LongConsumer ended;
 
-        Reliable(InboxProgress progress, long from) {
+        Reliable(InboxProgress progress, long from, LongConsumer ended) {
             this.progress = progress;
             this.from = from;
+            this.ended = ended;
         }
 
         @Override
@@ -281,6 +286,11 @@ final class NodeInbox implements MessageListener<byte[]> {
         public boolean isTerminal(Throwable failure) {
             LOG.warn("cluster: a forwarded message could not be routed here: {}", failure.toString());
             return false;
+        }
+
+        @Override
+        public void onCancel() {
+            ended.accept(lastSequence);
         }
     }
 }

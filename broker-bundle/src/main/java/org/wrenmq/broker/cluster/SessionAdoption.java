@@ -150,7 +150,7 @@ final class SessionAdoption {
         adopted.forEach(session -> session.subscriptions().forEach(tree::add));
         Router router = new Router(tree, services.retained(), services.store(), services.metrics(), false);
         ITopic<byte[]> topic = hazelcast.getReliableTopic(NodeInbox.reliableTopicName(gone));
-        UUID listener = topic.addMessageListener(new NodeInbox(router, counters, gate.ringSide()).reliable(null, from));
+        UUID listener = topic.addMessageListener(new NodeInbox(router, counters, gate.ringSide()).reliable(null, from, last -> { }));
         following.put(gone, () -> {
             topic.removeMessageListener(listener);
             gate.end();

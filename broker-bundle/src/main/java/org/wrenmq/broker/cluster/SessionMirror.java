@@ -140,11 +140,6 @@ final class SessionMirror {
         });
     }
 
-    /** Whether this node's entry {@code seq} of the session came through its ring buffer (and is not finished). */
-    boolean cameThroughRing(String clientId, long seq) {
-        return ringPositions.containsKey(key(self, clientId, seq));
-    }
-
     /** The write of a message's entry still under way, or null. */
     CompletableFuture<Void> writing(String clientId, long seq) {
         return writing.isEmpty() ? null : writing.get(key(self, clientId, seq));

@@ -210,8 +210,8 @@ final class SessionMirror {
      * Whether {@code clientId}'s session belongs to a node that left and is still to be adopted (asynchronous: asked
      * on Hazelcast's threads).
      */
-    CompletionStage<Boolean> awaitingAdoption(String clientId, java.util.function.Predicate<String> isMember) {
-        return headers.getAsync(clientId).thenApply(v -> v != null && !isMember.test(ownerOf(v).toString()));
+    CompletionStage<Boolean> awaitingAdoption(String clientId, java.util.function.Predicate<UUID> isMember) {
+        return headers.getAsync(clientId).thenApply(v -> v != null && !isMember.test(ownerOf(v)));
     }
 
     /** The sessions {@code node} held, with their messages in order: what a survivor adopts when it died. */

@@ -80,7 +80,7 @@ final class ClientOwners implements SessionRegistry.Owners {
     @Override
     public void connected(String clientId) {
         owners.putAsync(clientId, self).thenAccept(previous -> {
-            if (previous != null && !previous.equals(self) && isMember(hazelcast, previous)) {
+            if (previous != null && !previous.equals(self) && NodeIds.isMember(hazelcast, UUID.fromString(previous))) {
                 hazelcast.<String>getTopic(controlTopic(previous)).publish(TAKEOVER + clientId);
             }
         });
@@ -106,9 +106,5 @@ final class ClientOwners implements SessionRegistry.Owners {
     /** A node left: the ids it held are free (their clients reconnect elsewhere). The oldest member clears them. */
     void nodeLeft(UUID node) {
         owners.removeAll(Predicates.equal("this", node.toString()));
-    }
-
-    static boolean isMember(HazelcastInstance hazelcast, String node) {
-        return NodeIds.isMember(hazelcast, UUID.fromString(node));
     }
 }

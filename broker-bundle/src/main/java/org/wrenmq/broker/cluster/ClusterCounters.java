@@ -65,6 +65,11 @@ final class ClusterCounters {
     final LongAdder splitMessagesHandedOver = new LongAdder();
     /** Messages of an ending session copy left out, the kept copy having (had) them ({@link SplitHandOver}). */
     final LongAdder splitHandOverCopies = new LongAdder();
+    /**
+     * Hand-overs of an ending session copy dropped on arrival ({@link SplitHandOver}): unreadable, or for a client
+     * this node keeps no persistent session of any more; their messages are lost; logged.
+     */
+    final LongAdder splitHandOversDropped = new LongAdder();
     /** Hand-overs of an ending session copy the kept node did not confirm ({@link SplitHandOver}): logged. */
     final LongAdder splitHandOverUnconfirmed = new LongAdder();
     /** Times this node read its QoS 1/2 ring buffer anew, another node having destroyed it ({@link InboxReader}). */
@@ -102,6 +107,7 @@ final class ClusterCounters {
         m.put("cluster.split_brain.sessions_ended", splitSessionsEnded.sum());
         m.put("cluster.split_brain.messages_handed_over", splitMessagesHandedOver.sum());
         m.put("cluster.split_brain.handover_copies_dropped", splitHandOverCopies.sum());
+        m.put("cluster.split_brain.handover_dropped", splitHandOversDropped.sum());
         m.put("cluster.split_brain.handover_unconfirmed", splitHandOverUnconfirmed.sum());
         m.put("cluster.inbox.reader_restarts", inboxReaderRestarts.sum());
         return m;

@@ -109,7 +109,7 @@ final class SessionAdoption {
             StoredSession s = withUnmirrored(held, unmirrored.messages(), groupsServed, gate);
             Session session = adopt(s, restored, gate);
             if (session != null) {
-                copies.adopted(gone, session, held.session().entries(), held.session().messages(), s.entries());
+                copies.adopted(gone, session, held.hadIds(), s.entries());
                 adopted.add(session);
                 messages += s.entries().size();
                 replayed += s.entries().size() - held.session().entries().size();

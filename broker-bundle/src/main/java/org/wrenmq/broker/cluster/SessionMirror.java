@@ -140,11 +140,6 @@ final class SessionMirror {
         });
     }
 
-    /** Whether this node's entry {@code seq} of the session came through its ring buffer (and is not finished). */
-    boolean cameThroughRing(String clientId, long seq) {
-        return ringPositions.containsKey(key(self, clientId, seq));
-    }
-
     /** The write of a message's entry still under way, or null. */
     CompletableFuture<Void> writing(String clientId, long seq) {
         return writing.isEmpty() ? null : writing.get(key(self, clientId, seq));
@@ -215,8 +210,8 @@ final class SessionMirror {
      * Whether {@code clientId}'s session belongs to a node that left and is still to be adopted (asynchronous: asked
      * on Hazelcast's threads).
      */
-    CompletionStage<Boolean> awaitingAdoption(String clientId, java.util.function.Predicate<String> isMember) {
-        return headers.getAsync(clientId).thenApply(v -> v != null && !isMember.test(ownerOf(v).toString()));
+    CompletionStage<Boolean> awaitingAdoption(String clientId, java.util.function.Predicate<UUID> isMember) {
+        return headers.getAsync(clientId).thenApply(v -> v != null && !isMember.test(ownerOf(v)));
     }
 
     /** The sessions {@code node} held, with their messages in order: what a survivor adopts when it died. */

@@ -141,17 +141,18 @@ final class SessionMoves {
             return true;
         }
         owner.whenComplete((node, error) -> {
-            if (error != null || node == null || node.equals(self) || !ClientOwners.isMember(hazelcast, node)) {
+            UUID holder = error != null || node == null || node.equals(self) ? null : UUID.fromString(node);
+            if (holder == null || !NodeIds.isMember(hazelcast, holder)) {
                 settleOrAwaitAdoption(clientId, loop, retry);
                 return;
             }
             awaitingAdoption.remove(clientId);
             CompletableFuture<byte[]> reply = new CompletableFuture<>();
-            Fetch fetch = new Fetch(reply, loop, UUID.fromString(node));
+            Fetch fetch = new Fetch(reply, loop, holder);
             pending.put(clientId, fetch);
             reply.orTimeout(MOVE_TIMEOUT_SECONDS, TimeUnit.SECONDS).whenComplete((bytes, late) -> loop.execute(() -> {
                 pending.remove(clientId, fetch);
-                if (late != null && !ClientOwners.isMember(hazelcast, node) && mirror != null) {
+                if (late != null && !NodeIds.isMember(hazelcast, holder) && mirror != null) {
                     settleOrAwaitAdoption(clientId, loop, retry); // it died meanwhile: its session is adopted
                     return;
                 } else if (late != null) {
@@ -180,7 +181,7 @@ final class SessionMoves {
         }
         long now = System.nanoTime();
         long since = awaitingAdoption.computeIfAbsent(clientId, id -> now);
-        mirror.awaitingAdoption(clientId, node -> ClientOwners.isMember(hazelcast, node)).whenComplete((pending, e) -> {
+        mirror.awaitingAdoption(clientId, node -> NodeIds.isMember(hazelcast, node)).whenComplete((pending, e) -> {
             if (Boolean.TRUE.equals(pending) && now - since < TimeUnit.SECONDS.toNanos(MOVE_TIMEOUT_SECONDS)) {
                 loop.schedule(retry, ADOPTION_POLL_MILLIS, TimeUnit.MILLISECONDS);
             } else {

@@ -4,6 +4,7 @@ import com.hazelcast.cluster.MembershipEvent;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,9 +28,10 @@ final class SplitBrainGuard {
     private final int nodes;
     private final ClusterCounters counters;
     private final PauseWatch pauses;
-    private volatile boolean minority;
-    /** Whether the pause this node came out of was logged (once per pause). */
-    private volatile boolean pauseLogged;
+    /** This side is a minority: counted and logged once per split. */
+    private final Refusal minority;
+    /** This node came out of a pause: counted and logged once per pause. */
+    private final Refusal paused;
 
     SplitBrainGuard(List<String> members, String self, ClusterCounters counters, PauseWatch pauses) {
         Set<String> all = new LinkedHashSet<>(members);
@@ -38,6 +40,8 @@ final class SplitBrainGuard {
         this.quorum = quorum(nodes);
         this.counters = counters;
         this.pauses = pauses;
+        this.minority = new Refusal(counters.splitMinority);
+        this.paused = new Refusal(counters.splitPaused);
     }
 
     /** A strict majority of {@code nodes}; 1 for a cluster of one or two. */
@@ -52,30 +56,45 @@ final class SplitBrainGuard {
     boolean mayTakeOver(MembershipEvent event) {
         int members = sideSize(event);
         if (members < quorum) {
-            counters.splitTakeoversRefused.increment();
-            if (!minority) {
-                minority = true;
-                counters.splitMinority.increment();
-                LOG.warn("cluster: split brain? this node sees {} of the {} nodes of cluster_members, fewer than the "
-                        + "{} a side needs: it serves its own clients, but adopts no session and frees no client id "
-                        + "of the nodes that left until the cluster is whole again", members, nodes, quorum);
-            }
-            return false;
+            return minority.refuse(() -> LOG.warn("cluster: split brain? this node sees {} of the {} nodes of "
+                    + "cluster_members, fewer than the {} a side needs: it serves its own clients, but adopts no "
+                    + "session and frees no client id of the nodes that left until the cluster is whole again",
+                    members, nodes, quorum));
         }
         long pausedMillis = pauses.recentPauseMillis();
         if (pausedMillis == 0) {
-            pauseLogged = false;
+            paused.over();
             return true;
         }
-        counters.splitTakeoversRefused.increment();
-        if (!pauseLogged) {
-            pauseLogged = true;
-            counters.splitPaused.increment();
-            LOG.warn("cluster: this node was paused for {} ms (a long GC pause, a stopped process or VM): the others "
-                    + "may have taken it for dead, so it adopts no session and frees no client id of the nodes that "
-                    + "leave now", pausedMillis);
+        return paused.refuse(() -> LOG.warn("cluster: this node was paused for {} ms (a long GC pause, a stopped "
+                + "process or VM): the others may have taken it for dead, so it adopts no session and frees no "
+                + "client id of the nodes that leave now", pausedMillis));
+    }
+
+    /** A reason to refuse take-overs that lasts a while: each refusal counted, the reason counted and logged once. */
+    private final class Refusal {
+        private final LongAdder times;
+        private volatile boolean noted;
+
+        Refusal(LongAdder times) {
+            this.times = times;
         }
-        return false;
+
+        /** @return false: the take-over is refused */
+        boolean refuse(Runnable logLine) {
+            counters.splitTakeoversRefused.increment();
+            if (!noted) {
+                noted = true;
+                times.increment();
+                logLine.run();
+            }
+            return false;
+        }
+
+        /** The reason is gone: the next refusal is counted and logged anew. */
+        void over() {
+            noted = false;
+        }
     }
 
     /**
@@ -91,12 +110,12 @@ final class SplitBrainGuard {
 
     /** Whether this node is on a minority side now. */
     boolean minority() {
-        return minority;
+        return minority.noted;
     }
 
     /** This side merged back into the other after a split brain. */
     void merged() {
-        minority = false;
+        minority.over();
         counters.splitMerged.increment();
     }
 }

@@ -1,11 +1,8 @@
 package org.wrenmq.broker.cluster;
 
 import com.hazelcast.core.HazelcastInstance;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,11 +14,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wrenmq.api.QoS;
+import org.wrenmq.broker.logging.LogThrottle;
+import org.wrenmq.broker.message.Origin;
 import org.wrenmq.broker.message.Publication;
 import org.wrenmq.broker.routing.Delivery;
 import org.wrenmq.broker.session.Session;
 import org.wrenmq.broker.session.SessionRegistry;
-import org.wrenmq.broker.store.SessionBytes;
 import org.wrenmq.broker.store.StoreCorruptException;
 import org.wrenmq.broker.store.StoredEntry;
 import org.wrenmq.broker.store.StoredSession;
@@ -34,28 +32,29 @@ import org.wrenmq.broker.store.StoredSession;
  *
  * <p>Both copies began as one: the majority adopted the lone node's session from the mirror (and from that node's
  * ring buffer), so both may hold the same messages, and the client may have finished one on one side only. Which
- * messages both had is known by the adoption ({@link AdoptedCopies}): the adopter knows the lone node's entry numbers
- * of the messages it adopted, and its own entry numbers for them. So:
+ * messages both had is known by the adoption ({@link AdoptedCopies}): the identities ({@link Origin}) of the messages
+ * that came with it, mirrored or replayed from the lone node's ring buffer. So:
  * <ul>
  *   <li>the adopted copy ending leaves out the messages it got with the adoption: the lone node's copy has them, or
  *   its client finished them there; it hands over what it queued after the adoption;</li>
  *   <li>the lone node's copy ending hands over what it queued after the split began (what it held then was mirrored:
  *   the adopted copy has it, or its client finished it, wherever that copy moved since); the adopter also leaves out
- *   the messages numbered as those it
- *   adopted, and those that came through the lone node's ring buffer (written before the split, they were in the
- *   adopter's copy of that ring buffer, which it replayed and read on): it takes in what was published on the lone
- *   side during the split, and what the lone node had not mirrored to the majority.</li>
+ *   the messages that came with the adoption (the lone node may have read one from its ring buffer only after the
+ *   split began): it takes in what was published on the lone side during the split.</li>
  * </ul>
- * A session kept on a node that did not adopt it (it moved on during the split) knows no message as adopted: it takes
- * in everything handed over. Counters {@code cluster.split_brain.messages_handed_over} (taken in by the kept copy)
- * and {@code cluster.split_brain.handover_copies_dropped} (left out as the kept copy's own); one log line per session
- * on each side.
+ * A message without an identity (QoS 1/2 messages have one from the node that routed them; a session's entries lose
+ * it when the session moves between nodes, as a move's bytes keep none) is recognised only where it came with the
+ * adoption, by its entry number on the adopter; otherwise it is handed over and taken in: a second delivery rather
+ * than a loss. A session kept on a node that did not adopt it (it moved on during the split) knows no message as
+ * adopted: it takes in everything handed over. Counters {@code cluster.split_brain.messages_handed_over} (taken in by
+ * the kept copy), {@code cluster.split_brain.handover_copies_dropped} (left out as the kept copy's own) and
+ * {@code cluster.split_brain.handover_dropped} (hand-overs the kept node could not read, or for a client it keeps no
+ * persistent session of any more); one log line per session on each side.
  *
- * <p>Travels on a plain topic of the kept node's, as a session move does: a kind byte, the ending node's id, a number
- * of its own for this hand-over, the entry numbers that came through its ring buffer, then the messages in
- * {@link SessionBytes}' format. The kept node confirms on the ending node's topic; the ending node sends it again
- * every {@link #RETRY_MILLIS} until confirmed, {@link #ATTEMPTS} times at most (then logs and counts
- * {@code cluster.split_brain.handover_unconfirmed}); the kept node takes each hand-over in once.
+ * <p>Travels on a plain topic of the kept node's, as a session move does ({@link SplitHandOverBytes}). The kept node
+ * confirms on the ending node's topic; the ending node sends it again every {@link #RETRY_MILLIS} until confirmed,
+ * {@link #ATTEMPTS} times at most (then logs and counts {@code cluster.split_brain.handover_unconfirmed}); the kept
+ * node takes each hand-over in once.
  */
 final class SplitHandOver {
     private static final Logger LOG = LoggerFactory.getLogger(SplitHandOver.class);
@@ -65,15 +64,14 @@ final class SplitHandOver {
     static final int ATTEMPTS = 10;
     /** How many hand-overs taken in the kept node remembers, to take one sent again only once. */
     private static final int REMEMBERED = 10_000;
-    private static final byte MESSAGES = 0;
-    private static final byte CONFIRMED = 1;
 
     private final HazelcastInstance hazelcast;
     private final UUID self;
     private final SessionRegistry sessions;
-    private final SessionMirror mirror;
     private final AdoptedCopies adopted;
     private final ClusterCounters counters;
+    /** One line per sending node a minute for hand-overs dropped on arrival. */
+    private final LogThrottle droppedLog = LogThrottle.perMinute();
     private final AtomicLong lastId = new AtomicLong();
     /** Hand-overs sent and not confirmed yet, by number. */
     private final Set<Long> unconfirmed = ConcurrentHashMap.newKeySet();
@@ -97,12 +95,11 @@ final class SplitHandOver {
     private final Map<String, Long> queuedBeforeTheSplit = new ConcurrentHashMap<>();
     private volatile boolean splitNoted;
 
-    SplitHandOver(HazelcastInstance hazelcast, SessionRegistry sessions, SessionMirror mirror, AdoptedCopies adopted,
+    SplitHandOver(HazelcastInstance hazelcast, SessionRegistry sessions, AdoptedCopies adopted,
                   ClusterCounters counters) {
         this.hazelcast = hazelcast;
         this.self = NodeIds.self(hazelcast);
         this.sessions = sessions;
-        this.mirror = mirror;
         this.adopted = adopted;
         this.counters = counters;
     }
@@ -125,38 +122,35 @@ final class SplitHandOver {
         Long before = queuedBeforeTheSplit.remove(ending.clientId());
         long adoptedUpTo = before == null ? 0 : before;
         AdoptedCopies.Copy copy = adopted.of(ending);
-        boolean keptOnOrigin = copy != null && copy.from().equals(keptOn);
+        boolean keptWhereAdoptedFrom = copy != null && copy.from().equals(keptOn);
         List<StoredEntry> entries = new ArrayList<>();
         Map<Long, Publication> messages = new HashMap<>();
-        List<Long> throughRing = new ArrayList<>();
         long unnumbered = 0;
         int left = 0;
         for (Delivery d : ending.unfinished()) {
             if (d.qos() == QoS.AT_MOST_ONCE) {
                 continue;
             }
-            long seq = d.stored() == null ? --unnumbered : d.stored().seq();
-            if (keptOnOrigin && copy.ownSeqs().contains(seq) || seq > 0 && seq <= adoptedUpTo) {
+            StoredEntry stored = d.stored();
+            long seq = stored == null ? --unnumbered : stored.seq();
+            boolean cameWithAdoption = keptWhereAdoptedFrom && stored != null && copy.cameWithAdoption(stored);
+            if (cameWithAdoption || seq > 0 && seq <= adoptedUpTo) {
                 left++;
                 continue;
             }
-            entries.add(new StoredEntry(seq, seq, d.qos(), d.retainFlag(), d.subscriptionIds(), false));
+            entries.add(new StoredEntry(seq, seq, d.qos(), d.retainFlag(), d.subscriptionIds(), false,
+                    stored == null ? null : stored.origin()));
             messages.put(seq, d.publication());
-            if (seq > 0 && mirror.cameThroughRing(ending.clientId(), seq)) {
-                throughRing.add(seq);
-            }
         }
         counters.splitHandOverCopies.add(left);
         if (entries.isEmpty()) {
             return 0;
         }
-        byte[] session = SessionBytes.encode(new StoredSession(ending.clientId(), 0, 0, List.of(), null, 0, entries,
-                List.of(), messages));
         long id = lastId.incrementAndGet();
-        ByteBuffer bytes = header(MESSAGES, id, 4 + 8 * throughRing.size() + session.length).putInt(throughRing.size());
-        throughRing.forEach(bytes::putLong);
+        byte[] bytes = SplitHandOverBytes.messages(self, id, new StoredSession(ending.clientId(), 0, 0, List.of(),
+                null, 0, entries, List.of(), messages));
         unconfirmed.add(id);
-        send(ending, keptOn, id, bytes.put(session).array(), 1, entries.size());
+        send(ending, keptOn, id, bytes, 1, entries.size());
         return entries.size();
     }
 
@@ -201,64 +195,68 @@ final class SplitHandOver {
                 TimeUnit.MILLISECONDS);
     }
 
-    private ByteBuffer header(byte kind, long id, int more) {
-        return ByteBuffer.allocate(1 + 16 + 8 + more).put(kind).putLong(self.getMostSignificantBits())
-                .putLong(self.getLeastSignificantBits()).putLong(id);
-    }
-
     /** A hand-over or a confirmation arrived (on a Hazelcast thread). */
     private void arrived(byte[] bytes) {
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        byte kind = in.get();
-        UUID from = new UUID(in.getLong(), in.getLong());
-        long id = in.getLong();
-        if (kind == CONFIRMED) {
-            unconfirmed.remove(id);
+        SplitHandOverBytes.Header h;
+        try {
+            h = SplitHandOverBytes.header(bytes);
+        } catch (StoreCorruptException e) {
+            dropped("?", "a hand-over after the split brain that cannot be read (" + e.getMessage() + ")");
             return;
         }
-        hazelcast.<byte[]>getTopic(topic(from)).publish(header(CONFIRMED, id, 0).array());
+        if (h.kind() == SplitHandOverBytes.CONFIRMED) {
+            unconfirmed.remove(h.id());
+            return;
+        }
+        // confirmed even when it cannot be read: sent again, it would not be read either
+        hazelcast.<byte[]>getTopic(topic(h.from())).publish(SplitHandOverBytes.confirmed(self, h.id()));
         synchronized (taken) {
-            if (taken.put(new Taken(from, id), Boolean.TRUE) != null) {
+            if (taken.put(new Taken(h.from(), h.id()), Boolean.TRUE) != null) {
                 return; // sent again before our confirmation arrived
             }
         }
-        received(from, in, bytes);
+        received(h, bytes);
     }
 
     /** An ending copy's messages: the kept copy takes in those it lacks. */
-    private void received(UUID from, ByteBuffer in, byte[] bytes) {
-        Set<Long> throughRing = new HashSet<>();
-        for (int n = in.getInt(); n > 0; n--) {
-            throughRing.add(in.getLong());
-        }
+    private void received(SplitHandOverBytes.Header h, byte[] bytes) {
+        UUID from = h.from();
         StoredSession left;
         try {
-            left = SessionBytes.decode(Arrays.copyOfRange(bytes, in.position(), bytes.length));
+            left = SplitHandOverBytes.session(h, bytes);
         } catch (StoreCorruptException e) {
-            LOG.warn("cluster: the messages node {} handed over after the split brain cannot be read ({}); dropped",
-                    from, e.getMessage());
+            dropped(from.toString(), "the messages node " + from + " handed over after the split brain cannot be read ("
+                    + e.getMessage() + ")");
             return;
         }
         Session kept = sessions.get(left.clientId());
         if (kept == null || !kept.isPersistent()) {
-            LOG.warn("cluster: client '{}': its copy on node {} ended after the split brain and handed over {} "
-                    + "message(s), but this node no longer keeps a persistent session for it: dropped",
-                    left.clientId(), from, left.entries().size());
+            dropped(from.toString(), "client '" + left.clientId() + "': its copy on node " + from + " ended after the "
+                    + "split brain and handed over " + left.entries().size() + " message(s), but this node no longer "
+                    + "keeps a persistent session for it");
             return;
         }
         AdoptedCopies.Copy copy = adopted.of(kept);
-        boolean fromOrigin = copy != null && copy.from().equals(from);
-        kept.execute(() -> takeIn(kept, from, left, fromOrigin ? copy : null, throughRing));
+        boolean fromWhereAdopted = copy != null && copy.from().equals(from);
+        kept.execute(() -> takeIn(kept, from, left, fromWhereAdopted ? copy : null));
+    }
+
+    /** A hand-over arrived that no session here takes in: counted, and logged once a minute per sending node. */
+    private void dropped(String from, String what) {
+        counters.splitHandOversDropped.increment();
+        if (droppedLog.admit(from)) {
+            LOG.warn("cluster: {}: dropped{}", what, droppedLog.suppressedNote());
+        }
     }
 
     /** On the kept session's executor: after what it queued, in the ending copy's order. */
-    private void takeIn(Session kept, UUID from, StoredSession left, AdoptedCopies.Copy copy, Set<Long> throughRing) {
+    private void takeIn(Session kept, UUID from, StoredSession left, AdoptedCopies.Copy copy) {
         int added = 0;
         int had = 0;
         boolean movedOn = kept.hasEnded();
         for (StoredEntry e : left.entries()) {
             Publication p = left.messages().get(e.messageId());
-            if (copy != null && (throughRing.contains(e.seq()) || copy.adopted(e.seq(), p))) {
+            if (copy != null && copy.had(e.origin())) {
                 had++;
                 continue;
             }

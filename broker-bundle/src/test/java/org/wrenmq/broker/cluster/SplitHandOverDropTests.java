@@ -1,0 +1,89 @@
+package org.wrenmq.broker.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.hazelcast.topic.ITopic;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.wrenmq.api.QoS;
+import org.wrenmq.broker.message.Origin;
+import org.wrenmq.broker.message.Publication;
+import org.wrenmq.broker.mqtt5.Paho5;
+import org.wrenmq.broker.routing.Delivery;
+import org.wrenmq.broker.store.StoredEntry;
+import org.wrenmq.broker.store.StoredSession;
+
+/**
+ * What a node does with a split hand-over ({@link SplitHandOver}) it cannot take in: two nodes, the second sending
+ * the first hand-overs as an ending session copy does after a split brain (the split itself is
+ * {@link SplitBrainTests}' matter; here the hand-overs are made directly, to reach the cases a heal reaches only
+ * by chance of timing).
+ */
+@Timeout(120)
+@DisplayName("a split hand-over the kept node cannot take in")
+class SplitHandOverDropTests {
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+    @Test
+    @DisplayName("one that cannot be read, or is for a client whose session here is not persistent, is counted in "
+            + "$SYS as dropped; one for a persistent session is taken in and not counted")
+    void droppedHandOversAreCountedInSys(@TempDir Path stores) throws Exception {
+        try (ThreeNodes cluster = new ThreeNodes("split-handover-drops", 2, (node, builder) -> builder
+                .set("persistence", "true").set("persistence_location", stores.resolve("node" + node).toString())
+                .set("sys_interval", "1")); NodeClients clients = new NodeClients(() -> cluster)) {
+            droppedHandOversAreCounted(cluster, clients);
+        }
+    }
+
+    private static void droppedHandOversAreCounted(ThreeNodes cluster, NodeClients clients) throws Exception {
+        Paho5 keeps = new Paho5(cluster.port(0), "kept-here");
+        keeps.connect(NodeClients.persistent());
+        keeps.subscribe("drops/#", 1);
+        keeps.disconnect();
+        keeps.close();
+        clients.paho(0, "clean-here"); // connected, its session ends with its connection: nothing to keep
+        Paho5 sys = clients.paho(0, "sys-watcher").subscribe("$SYS/broker/cluster/split_brain/#", 0);
+
+        UUID sender = cluster.memberId(1);
+        ITopic<byte[]> toNode0 = cluster.hazelcast(1).getTopic(SplitHandOver.topic(cluster.memberId(0)));
+        toNode0.publish(SplitHandOverBytes.messages(sender, 1, oneMessage(sender, "clean-here", "for a clean one")));
+        toNode0.publish(new byte[] {SplitHandOverBytes.MESSAGES, 1, 2, 3}); // too short to say who sent it
+        toNode0.publish(SplitHandOverBytes.messages(sender, 2, oneMessage(sender, "kept-here", "handed over")));
+
+        awaitSys(sys, "handover_dropped", "2");
+        await().atMost(PATIENCE).until(() -> cluster.counter(0, "cluster.split_brain.messages_handed_over") == 1);
+        Paho5 resumed = clients.add(new Paho5(cluster.port(0), "kept-here"));
+        assertThat(resumed.connect(NodeClients.persistent()).getSessionPresent()).isTrue();
+        assertThat(resumed.next().payload()).isEqualTo("handed over");
+        assertThat(cluster.counter(1, "cluster.split_brain.handover_dropped")).as("nothing dropped on the sender")
+                .isZero();
+    }
+
+    /** A hand-over's messages: one QoS 1 message for {@code clientId}, with an identity of the sending node's. */
+    private static StoredSession oneMessage(UUID sender, String clientId, String payload) {
+        Publication p = Publication.simple("drops/one", payload.getBytes(StandardCharsets.UTF_8), QoS.AT_LEAST_ONCE,
+                false, "a-publisher");
+        StoredEntry e = new StoredEntry(1, 1, QoS.AT_LEAST_ONCE, false, Delivery.NO_IDS, false,
+                new Origin(sender, 1));
+        return new StoredSession(clientId, 0, 0, List.of(), null, 0, List.of(e), List.of(), Map.of(1L, p));
+    }
+
+    /** Waits until node 1 shows {@code value} under {@code $SYS/broker/cluster/split_brain/<counter>}. */
+    private static void awaitSys(Paho5 sys, String counter, String value) {
+        String topic = "$SYS/broker/cluster/split_brain/" + counter;
+        await().atMost(PATIENCE).until(() -> {
+            Optional<Paho5.Received> got = sys.poll(Duration.ofMillis(300));
+            return got.isPresent() && got.get().topic().equals(topic) && got.get().payload().equals(value);
+        });
+    }
+}

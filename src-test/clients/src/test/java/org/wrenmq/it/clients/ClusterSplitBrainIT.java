@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,13 +30,26 @@ import org.wrenmq.it.support.ClientProcess;
  * #NO_HEARTBEAT_SECONDS} s without heartbeat (Hazelcast's default 60 s), and a side looks for the other every
  * {@value #MERGE_SECONDS} s (default 300 s, then 120 s). The second test goes on from where the first left.
  */
-@Timeout(120)
+@Timeout(240)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @DisplayName("a split brain of three ./wrenmq processes: node 3 frozen with SIGSTOP, then SIGCONT")
 class ClusterSplitBrainIT {
     private static final Duration PATIENCE = ProcessCluster.PATIENCE;
-    private static final int NO_HEARTBEAT_SECONDS = 6;
+    /**
+     * Twice the longest stall seen while the two others elect a new master (5 s without a heartbeat from the claiming
+     * node, 2 of 13 runs): at 6 s the third node once suspected the claimer too, and each went on alone.
+     */
+    private static final int NO_HEARTBEAT_SECONDS = 12;
     private static final int MERGE_SECONDS = 5;
+    /**
+     * How long node 3 may take to merge back after SIGCONT, as Hazelcast bounds it with these settings: node 3 is alone
+     * within a heartbeat timeout; then its split brain handler tries every {@value #MERGE_SECONDS} s, each attempt
+     * asking the two other nodes in turn (up to 5 s for a connection and 10 s for the answer each: Hazelcast's
+     * AbstractJoiner), and the master it joins gathers joiners for up to 20 s (hazelcast.max.wait.seconds.before.join).
+     * Two attempts are allowed, the first one failing. Measured: 1 to 5 s (13 runs, docs/cluster.md).
+     */
+    private static final Duration MERGE_PATIENCE = Duration.ofSeconds(NO_HEARTBEAT_SECONDS
+            + 2 * (2 * (5 + 10)) + MERGE_SECONDS + 20);
     private static final int FROZEN = 2;
     private static final String SESSION_TOPIC = "plant/frozen-archive";
     /** A client id connected on node 3 when it froze, then connected again on node 2 during the freeze. */
@@ -80,9 +92,11 @@ class ClusterSplitBrainIT {
 
         cluster.freeze(FROZEN);
 
-        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(500)).until(() -> Pattern
-                .compile("adopted 1 persistent session\\(s\\) with \\d+ queued message\\(s\\) of node")
-                .matcher(cluster.node(0).output() + cluster.node(1).output()).find());
+        // the majority may fail to form (each node alone: Hazelcast's mastership claim outlasting the heartbeat
+        // timeout, seen once): the assertion shows both logs
+        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> assertThat(
+                cluster.node(0).output() + cluster.node(1).output()).as("the logs of nodes 1 and 2").containsPattern(
+                "adopted 1 persistent session\\(s\\) with \\d+ queued message\\(s\\) of node"));
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(cluster.sysCluster(0))
                 .contains("$SYS/broker/cluster/nodes 2"));
         publish(0, SESSION_TOPIC, "during");
@@ -107,8 +121,9 @@ class ClusterSplitBrainIT {
         assertThat(onMajority).as("the first test ran").isNotNull();
         cluster.thaw(FROZEN);
 
-        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> assertThat(
-                cluster.node(FROZEN).output()).as("node 3's log").contains("merged back after a split brain"));
+        await().atMost(MERGE_PATIENCE).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> assertThat(
+                cluster.node(FROZEN).output()).as("node 3's log (nodes 1 and 2: %n%s%n%s)", cluster.node(0).output(),
+                cluster.node(1).output()).contains("merged back after a split brain"));
         // it drops the two others in one member list or in two some 30 ms apart, seeing 2 of 3 in between: then its
         // pause ("this node was paused for"), not the count, keeps it from adopting node 1's session
         assertThat(cluster.node(FROZEN).output()).as("node 3 found itself alone: it adopted nothing")

@@ -263,7 +263,7 @@ final class SplitHandOver {
             if (movedOn) { // handed over to another node meanwhile: its stub passes them on while it is open
                 kept.enqueueOrSend(new Delivery(p, e.qos(), e.retainFlag(), e.subscriptionIds()));
             } else {
-                kept.deliverMoved(p, e.qos(), e.retainFlag(), e.subscriptionIds());
+                kept.deliverMoved(p, e.qos(), e.retainFlag(), e.subscriptionIds(), e.origin());
             }
             added++;
         }

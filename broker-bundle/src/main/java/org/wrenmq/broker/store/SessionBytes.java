@@ -28,6 +28,8 @@ import org.wrenmq.broker.message.Publication;
  */
 public final class SessionBytes {
     private static final int VERSION = 3;
+    /** The format written when no entry has an identity: nodes of the previous version read it. */
+    private static final int WITHOUT_IDENTITIES = 2;
 
     private SessionBytes() {
     }
@@ -48,7 +50,7 @@ public final class SessionBytes {
                 part(out, StoreCodec.message(m.getValue()));
             }
             boolean identified = s.entries().stream().anyMatch(e -> e.origin() != null);
-            out.writeByte(identified ? VERSION : 2);
+            out.writeByte(identified ? VERSION : WITHOUT_IDENTITIES);
             out.writeInt(s.incomingQos2().size());
             for (int packetId : s.incomingQos2()) {
                 out.writeShort(packetId);

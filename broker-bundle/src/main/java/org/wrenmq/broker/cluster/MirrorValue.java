@@ -3,8 +3,8 @@ package org.wrenmq.broker.cluster;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
-import java.util.UUID;
 import org.wrenmq.broker.message.Origin;
+import org.wrenmq.broker.store.OriginBytes;
 import org.wrenmq.broker.store.SessionBytes;
 import org.wrenmq.broker.store.StoreCorruptException;
 import org.wrenmq.broker.store.StoredSession;
@@ -28,7 +28,7 @@ import org.wrenmq.broker.store.StoredSession;
  */
 record MirrorValue(long ringSeq, Origin origin, byte[] bytes, int offset) {
     private static final int FORMAT_3 = 3;
-    private static final int FORMAT_3_PREFIX = 1 + Long.BYTES + 16 + Long.BYTES;
+    private static final int FORMAT_3_PREFIX = 1 + Long.BYTES + OriginBytes.BYTES;
 
     static byte[] of(long ringSeq, Origin origin, byte[] message) {
         return prefix(ringSeq, origin, message.length).put(message).array();
@@ -47,9 +47,8 @@ record MirrorValue(long ringSeq, Origin origin, byte[] bytes, int offset) {
         if (origin == null) {
             return ByteBuffer.allocate(Long.BYTES + messageLength).putLong(ringSeq);
         }
-        return ByteBuffer.allocate(FORMAT_3_PREFIX + messageLength).put((byte) FORMAT_3).putLong(ringSeq)
-                .putLong(origin.node().getMostSignificantBits()).putLong(origin.node().getLeastSignificantBits())
-                .putLong(origin.seq());
+        return OriginBytes.putPresent(ByteBuffer.allocate(FORMAT_3_PREFIX + messageLength).put((byte) FORMAT_3)
+                .putLong(ringSeq), origin);
     }
 
     /** @throws StoreCorruptException for a value of neither format */
@@ -66,7 +65,7 @@ record MirrorValue(long ringSeq, Origin origin, byte[] bytes, int offset) {
         }
         b.get();
         long ringSeq = b.getLong();
-        Origin origin = new Origin(new UUID(b.getLong(), b.getLong()), b.getLong());
+        Origin origin = OriginBytes.getPresent(b);
         return new MirrorValue(ringSeq, origin, value, FORMAT_3_PREFIX);
     }
 

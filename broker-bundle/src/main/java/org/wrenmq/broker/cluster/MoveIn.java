@@ -118,12 +118,13 @@ final class MoveIn {
         if (!complete) {
             awaited = Set.of();
         }
-        List<Held> now = new ArrayList<>(held.values());
+        List<Map.Entry<Origin, Held>> now = new ArrayList<>(held.entrySet());
         held.clear();
         Session s = session;
         if (s != null) {
-            for (Held h : now) {
-                s.execute(() -> s.deliverMoved(h.p(), h.qos(), h.retainFlag(), h.ids()));
+            for (Map.Entry<Origin, Held> e : now) {
+                Held h = e.getValue();
+                s.execute(() -> s.deliverMoved(h.p(), h.qos(), h.retainFlag(), h.ids(), e.getKey()));
             }
         }
         return now.size();

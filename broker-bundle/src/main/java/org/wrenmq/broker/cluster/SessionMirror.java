@@ -165,7 +165,7 @@ final class SessionMirror {
     }
 
     private CompletionStage<Void> write(String key, long ringSeq, Origin origin, StoredSession one) {
-        byte[] value = MirrorValue.of(ringSeq, origin, SessionBytes.encode(one));
+        byte[] value = MirrorValue.of(ringSeq, origin, messageBytes(one));
         CompletableFuture<Void> written = onCompletions(messages.setAsync(key, value));
         writing.put(key, written);
         written.whenComplete((ok, failure) -> writing.remove(key, written));
@@ -301,6 +301,19 @@ final class SessionMirror {
                 List.of(), List.of(), Map.of());
     }
 
+    /**
+     * A message's value without its entry's identity: the value's prefix holds it ({@link MirrorValue}), and
+     * without it the message keeps the format nodes of the previous version read.
+     */
+    private static byte[] messageBytes(StoredSession one) {
+        if (one.entries().stream().allMatch(e -> e.origin() == null)) {
+            return SessionBytes.encode(one);
+        }
+        return SessionBytes.encode(new StoredSession(one.clientId(), one.expiryIntervalSeconds(),
+                one.disconnectedAtMillis(), one.subscriptions(), one.will(), one.willDelaySeconds(),
+                one.entries().stream().map(e -> e.withOrigin(null)).toList(), one.incomingQos2(), one.messages()));
+    }
+
     private static byte[] header(UUID owner, StoredSession s) {
         byte[] record = SessionBytes.encode(s);
         return ByteBuffer.allocate(UUID_BYTES + record.length).putLong(owner.getMostSignificantBits())
@@ -368,7 +381,7 @@ final class SessionMirror {
                 return false;
             }
             StoredSession one = value.message();
-            entry.setValue(value.withMessage(SessionBytes.encode(new StoredSession(one.clientId(), 0, 0, List.of(),
+            entry.setValue(value.withMessage(messageBytes(new StoredSession(one.clientId(), 0, 0, List.of(),
                     null, 0, List.of(one.entries().get(0).asReleased()), List.of(), one.messages()))));
             return true;
         }

@@ -25,6 +25,7 @@ import org.wrenmq.broker.message.Publication;
 import org.wrenmq.broker.routing.Delivery;
 import org.wrenmq.broker.session.Session;
 import org.wrenmq.broker.session.SessionServices;
+import org.wrenmq.broker.store.OriginBytes;
 import org.wrenmq.broker.store.PublicationBytes;
 import org.wrenmq.broker.store.SessionBytes;
 import org.wrenmq.broker.store.StoreCorruptException;
@@ -299,8 +300,7 @@ final class SessionMoves {
             moving.loop().execute(() -> release(moving, complete));
             return;
         }
-        Origin origin = in.get() == 0 ? null
-                : new Origin(new UUID(in.getLong(), in.getLong()), in.getLong());
+        Origin origin = OriginBytes.get(in);
         if (origin != null && !moving.move().passedOn(origin, counters)) {
             return;
         }
@@ -316,7 +316,7 @@ final class SessionMoves {
         moving.loop().execute(() -> {
             Session session = services.sessions().get(clientId);
             if (session != null) {
-                session.execute(() -> session.deliverMoved(p, qos, retainFlag, ids));
+                session.execute(() -> session.deliverMoved(p, qos, retainFlag, ids, origin));
             }
         });
     }
@@ -358,13 +358,9 @@ final class SessionMoves {
     /** @param origin the message's identity, or null (QoS 0) */
     static byte[] delivery(String clientId, long moveId, Origin origin, Delivery d) {
         byte[] publication = PublicationBytes.encode(d.publication());
-        ByteBuffer bytes = ByteBuffer.allocate(8 + 1 + (origin == null ? 0 : 24) + 4 + 4 * d.subscriptionIds().length
+        ByteBuffer bytes = ByteBuffer.allocate(8 + OriginBytes.size(origin) + 4 + 4 * d.subscriptionIds().length
                 + publication.length);
-        bytes.putLong(moveId).put((byte) (origin == null ? 0 : 1));
-        if (origin != null) {
-            bytes.putLong(origin.node().getMostSignificantBits()).putLong(origin.node().getLeastSignificantBits())
-                    .putLong(origin.seq());
-        }
+        OriginBytes.put(bytes.putLong(moveId), origin);
         bytes.put((byte) d.qos().value()).put((byte) (d.retainFlag() ? 1 : 0))
                 .putShort((short) d.subscriptionIds().length);
         for (int id : d.subscriptionIds()) {

@@ -42,8 +42,8 @@ import org.wrenmq.broker.store.StoredSession;
  *   the messages that came with the adoption (the lone node may have read one from its ring buffer only after the
  *   split began): it takes in what was published on the lone side during the split.</li>
  * </ul>
- * A message without an identity (QoS 1/2 messages have one from the node that routed them; a session's entries lose
- * it when the session moves between nodes, as a move's bytes keep none) is recognised only where it came with the
+ * A message without an identity (QoS 1/2 messages have one from the node that routed them, kept when their session
+ * moves between nodes; one restored from a node's store on disk has none) is recognised only where it came with the
  * adoption, by its entry number on the adopter; otherwise it is handed over and taken in: a second delivery rather
  * than a loss. A session kept on a node that did not adopt it (it moved on during the split) knows no message as
  * adopted: it takes in everything handed over. Counters {@code cluster.split_brain.messages_handed_over} (taken in by
@@ -263,7 +263,7 @@ final class SplitHandOver {
             if (movedOn) { // handed over to another node meanwhile: its stub passes them on while it is open
                 kept.enqueueOrSend(new Delivery(p, e.qos(), e.retainFlag(), e.subscriptionIds()));
             } else {
-                kept.deliverMoved(p, e.qos(), e.retainFlag(), e.subscriptionIds());
+                kept.deliverMoved(p, e.qos(), e.retainFlag(), e.subscriptionIds(), e.origin());
             }
             added++;
         }

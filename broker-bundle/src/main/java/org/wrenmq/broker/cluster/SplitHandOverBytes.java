@@ -1,32 +1,27 @@
 package org.wrenmq.broker.cluster;
 
-import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.UUID;
 import org.wrenmq.broker.message.Origin;
 import org.wrenmq.broker.store.SessionBytes;
 import org.wrenmq.broker.store.StoreCorruptException;
-import org.wrenmq.broker.store.StoredEntry;
 import org.wrenmq.broker.store.StoredSession;
 
 /**
  * A {@link SplitHandOver} as it travels between nodes: a kind byte, the sending node's id, the sender's number for
- * the hand-over; for messages, then the number of entries and each one's identity ({@link Origin}: a byte 0 for
- * none, or 1, the node and the number), then the messages as {@link SessionBytes}, which keep no identity (the
- * store keeps none). The kind is the format's marker, as a version byte is in {@link Envelope}: {@link #MESSAGES}
- * replaced kind 0 (the previous version's, with entry numbers instead of identities), which is not read any more:
- * the nodes of a cluster are upgraded together.
+ * the hand-over; for messages, then the messages as {@link SessionBytes}, each entry with its identity
+ * ({@link Origin}), as a moving session's entries keep theirs. The kind is the format's marker, as a version byte is
+ * in {@link Envelope}: {@link #MESSAGES} replaced kind 0 (entry numbers instead of identities) and kind 2 (the
+ * identities in a list of their own, before session bytes that kept none), which are not read any more: the nodes of
+ * a cluster are upgraded together.
  */
 final class SplitHandOverBytes {
     /** Messages, each entry with its identity. */
-    static final byte MESSAGES = 2;
+    static final byte MESSAGES = 3;
     /** The kept node took the hand-over {@link Header#id} in. */
     static final byte CONFIRMED = 1;
     private static final int HEADER = 1 + 16 + Long.BYTES;
-    private static final int ORIGIN = 16 + Long.BYTES;
 
     private SplitHandOverBytes() {
     }
@@ -42,20 +37,7 @@ final class SplitHandOverBytes {
     /** The messages of {@code s} (its entries, with their identities, and the publications they refer to). */
     static byte[] messages(UUID from, long id, StoredSession s) {
         byte[] session = SessionBytes.encode(s);
-        int origins = Integer.BYTES;
-        for (StoredEntry e : s.entries()) {
-            origins += 1 + (e.origin() == null ? 0 : ORIGIN);
-        }
-        ByteBuffer bytes = header(MESSAGES, from, id, origins + session.length).putInt(s.entries().size());
-        for (StoredEntry e : s.entries()) {
-            Origin o = e.origin();
-            bytes.put((byte) (o == null ? 0 : 1));
-            if (o != null) {
-                bytes.putLong(o.node().getMostSignificantBits()).putLong(o.node().getLeastSignificantBits())
-                        .putLong(o.seq());
-            }
-        }
-        return bytes.put(session).array();
+        return header(MESSAGES, from, id, session.length).put(session).array();
     }
 
     /** @throws StoreCorruptException for bytes too short to be a hand-over */
@@ -77,26 +59,7 @@ final class SplitHandOverBytes {
             throw new StoreCorruptException("split hand-over of kind " + h.kind() + " (from a node of another "
                     + "version?)");
         }
-        List<Origin> origins = new ArrayList<>();
-        ByteBuffer in = ByteBuffer.wrap(bytes).position(HEADER);
-        try {
-            for (int n = in.getInt(); n > 0; n--) {
-                origins.add(in.get() == 0 ? null : new Origin(new UUID(in.getLong(), in.getLong()), in.getLong()));
-            }
-        } catch (BufferUnderflowException e) {
-            throw new StoreCorruptException("split hand-over cut short: " + bytes.length + " bytes");
-        }
-        StoredSession s = SessionBytes.decode(Arrays.copyOfRange(bytes, in.position(), bytes.length));
-        if (s.entries().size() != origins.size()) {
-            throw new StoreCorruptException("split hand-over of " + s.entries().size() + " entries with "
-                    + origins.size() + " identities");
-        }
-        List<StoredEntry> entries = new ArrayList<>(origins.size());
-        for (int i = 0; i < origins.size(); i++) {
-            entries.add(s.entries().get(i).withOrigin(origins.get(i)));
-        }
-        return new StoredSession(s.clientId(), s.expiryIntervalSeconds(), s.disconnectedAtMillis(), s.subscriptions(),
-                s.will(), s.willDelaySeconds(), entries, s.incomingQos2(), s.messages());
+        return SessionBytes.decode(Arrays.copyOfRange(bytes, HEADER, bytes.length));
     }
 
     private static ByteBuffer header(byte kind, UUID from, long id, int more) {

@@ -299,7 +299,8 @@ final class Outbox {
 
     private static StoredEntry entry(long seq, Delivery d, boolean released, Map<Long, Publication> messages) {
         messages.put(seq, d.publication());
-        return new StoredEntry(seq, seq, d.qos(), d.retainFlag(), d.subscriptionIds(), released);
+        return new StoredEntry(seq, seq, d.qos(), d.retainFlag(), d.subscriptionIds(), released,
+                d.stored() == null ? null : d.stored().origin());
     }
 
     /** Drops everything (the session ended). */

@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wrenmq.api.QoS;
 import org.wrenmq.broker.auth.ClientAccess;
+import org.wrenmq.broker.message.Origin;
 import org.wrenmq.broker.message.Publication;
 import org.wrenmq.broker.routing.Delivery;
 import org.wrenmq.broker.routing.SharedGroup;
@@ -389,7 +390,7 @@ public final class Session implements Subscriber {
             StoredEntry entry = null;
             if (e.qos() != QoS.AT_MOST_ONCE) {
                 entry = new StoredEntry(e.seq(), durable ? services.store().addMessage(p) : 0, e.qos(),
-                        e.retainFlag(), e.subscriptionIds(), e.released());
+                        e.retainFlag(), e.subscriptionIds(), e.released(), e.origin());
                 if (durable) {
                     services.store().addEntry(clientId, entry);
                 }
@@ -518,16 +519,17 @@ public final class Session implements Subscriber {
 
     /**
      * A message the node this session moved from received for it after the hand-over: it goes out ahead of what
-     * {@link #holdForMove} holds; QoS 1/2 written to the store as the router writes them.
+     * {@link #holdForMove} holds; QoS 1/2 written to the store as the router writes them, with the message's identity
+     * ({@code origin}, null when not known) as the router keeps it.
      */
-    public void deliverMoved(Publication p, QoS qos, boolean retainFlag, int[] subscriptionIds) {
+    public void deliverMoved(Publication p, QoS qos, boolean retainFlag, int[] subscriptionIds, Origin origin) {
         if (ended) {
             return;
         }
         StoredEntry entry = null;
         if (qos != QoS.AT_MOST_ONCE && persistent && services.store().durable()) {
             entry = new StoredEntry(nextStoreSeq(), services.store().addMessage(p), qos, retainFlag, subscriptionIds,
-                    false);
+                    false, origin);
             services.store().addEntry(clientId, entry);
         }
         outbox.enqueueOrSend(new Delivery(p, qos, retainFlag, subscriptionIds, entry, false));

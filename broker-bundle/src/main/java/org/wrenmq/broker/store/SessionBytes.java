@@ -6,6 +6,8 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,11 +20,16 @@ import org.wrenmq.broker.message.Publication;
  * node a persistent session moves to.
  *
  * <p>Format 1 ends after the messages. Format 2 adds a part at the end: its version byte, then the incoming QoS 2
- * packet ids. A reader takes both (bytes from a node not yet upgraded have no incoming QoS 2 ids); a later format
- * adds its part at the end the same way.
+ * packet ids. Format 3 writes version 3 there and, after the packet ids, each entry's identity ({@link OriginBytes}),
+ * so that a moved session's messages are still recognised on the node it moved to (a split hand-over, an adoption).
+ * Format 3 is written only when some entry has an identity, else format 2, which nodes of the previous version
+ * read (they refuse format 3). A reader takes all three (bytes from a node not yet upgraded have no incoming QoS 2
+ * ids or identities); a later format adds its part at the end the same way.
  */
 public final class SessionBytes {
-    private static final int VERSION = 2;
+    private static final int VERSION = 3;
+    /** The format written when no entry has an identity: nodes of the previous version read it. */
+    private static final int WITHOUT_IDENTITIES = 2;
 
     private SessionBytes() {
     }
@@ -42,10 +49,14 @@ public final class SessionBytes {
                 out.writeLong(m.getKey());
                 part(out, StoreCodec.message(m.getValue()));
             }
-            out.writeByte(VERSION);
+            boolean identified = s.entries().stream().anyMatch(e -> e.origin() != null);
+            out.writeByte(identified ? VERSION : WITHOUT_IDENTITIES);
             out.writeInt(s.incomingQos2().size());
             for (int packetId : s.incomingQos2()) {
                 out.writeShort(packetId);
+            }
+            if (identified) {
+                out.write(origins(s.entries()));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -70,7 +81,11 @@ public final class SessionBytes {
                 long id = in.readLong();
                 messages.put(id, StoreCodec.message(part(in)));
             }
-            List<Integer> incomingQos2 = in.available() == 0 ? List.of() : incomingQos2(in);
+            int version = in.available() == 0 ? 1 : version(in);
+            List<Integer> incomingQos2 = version < 2 ? List.of() : incomingQos2(in);
+            if (version >= 3) {
+                entries = withOrigins(entries, in);
+            }
             if (in.available() != 0) {
                 throw new IOException(in.available() + " unexpected bytes at the end");
             }
@@ -82,12 +97,17 @@ public final class SessionBytes {
         }
     }
 
-    /** The part format 2 added: its version, then the packet ids of incoming QoS 2 messages awaiting PUBREL. */
-    private static List<Integer> incomingQos2(DataInputStream in) throws IOException {
+    /** The version byte that starts the part format 2 added. */
+    private static int version(DataInputStream in) throws IOException {
         int version = in.readUnsignedByte();
         if (version < 2 || version > VERSION) {
             throw new IOException("session format version " + version + " is not known");
         }
+        return version;
+    }
+
+    /** The packet ids of incoming QoS 2 messages awaiting PUBREL (format 2). */
+    private static List<Integer> incomingQos2(DataInputStream in) throws IOException {
         int n = in.readInt();
         if (n < 0 || n > 65_535) {
             throw new IOException("incoming QoS 2 count " + n);
@@ -101,6 +121,33 @@ public final class SessionBytes {
             ids.add(packetId);
         }
         return ids;
+    }
+
+    /** Each entry's identity, in the entries' order (format 3). */
+    private static byte[] origins(List<StoredEntry> entries) {
+        int size = 0;
+        for (StoredEntry e : entries) {
+            size += OriginBytes.size(e.origin());
+        }
+        ByteBuffer bytes = ByteBuffer.allocate(size);
+        entries.forEach(e -> OriginBytes.put(bytes, e.origin()));
+        return bytes.array();
+    }
+
+    private static List<StoredEntry> withOrigins(List<StoredEntry> entries, DataInputStream in) throws IOException {
+        ByteBuffer origins = ByteBuffer.wrap(in.readAllBytes());
+        List<StoredEntry> identified = new ArrayList<>(entries.size());
+        try {
+            for (StoredEntry e : entries) {
+                identified.add(e.withOrigin(OriginBytes.get(origins)));
+            }
+        } catch (BufferUnderflowException e) {
+            throw new IOException("entry identities cut short");
+        }
+        if (origins.hasRemaining()) {
+            throw new IOException(origins.remaining() + " unexpected bytes at the end");
+        }
+        return identified;
     }
 
     private static void part(DataOutputStream out, byte[] record) throws IOException {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.wrenmq.broker.conformance.Packet;
+import org.wrenmq.broker.message.Origin;
 import org.wrenmq.broker.conformance.Packets;
 import org.wrenmq.broker.conformance.RawClient;
 import org.wrenmq.broker.mqtt5.Paho5;
@@ -70,6 +72,8 @@ class SessionMoveTests {
         first.expect(PacketType.PUBREL);
         publisher.publish(topic, "unacknowledged", 1);
         Packet qos1 = first.expect(PacketType.PUBLISH);
+        await().atMost(PATIENCE).until(() -> mirroredOrigins(0, id), o -> o.size() == 2 && !o.contains(null));
+        List<Origin> before = mirroredOrigins(0, id);
         first.close();
         awaitOffline(0, id);
 
@@ -82,6 +86,9 @@ class SessionMoveTests {
         assertThat(again.dup()).isTrue();
         assertThat(again.qos()).isEqualTo(1);
         assertThat(again.packetId()).isEqualTo(qos1.packetId());
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(mirroredOrigins(1, id))
+                .as("node 2 mirrors the moved messages under the identities they had on node 1")
+                .containsExactlyInAnyOrderElementsOf(before));
         resumed.send(Packets.pubcomp(qos2.packetId()), Packets.puback(qos1.packetId()));
         resumed.send(Packets.pingreq()).expect(PacketType.PINGRESP);
         assertThat(cluster.session(1, id).inflight()).as("nothing left in flight").isZero();
@@ -147,6 +154,13 @@ class SessionMoveTests {
         // the will, had it gone out, was routed before this message
         resumed.publish(topic, "sentinel", 1);
         assertThat(watcher.next().payload()).isEqualTo("sentinel");
+    }
+
+    /** The identities of the messages node {@code node} mirrors for its session {@code id} (null: none). */
+    private static List<Origin> mirroredOrigins(int node, String id) {
+        return cluster.hazelcast(node).<String, byte[]>getMap(SessionMirror.MESSAGES)
+                .values(new SessionMirror.KeyPrefix(cluster.memberId(node) + id + '\0')).stream()
+                .map(v -> MirrorValue.read(v).origin()).toList();
     }
 
     private static long remoteFilters(int node) {

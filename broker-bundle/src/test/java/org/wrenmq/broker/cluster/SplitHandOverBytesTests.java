@@ -44,7 +44,7 @@ class SplitHandOverBytesTests {
         byte[] bytes = SplitHandOverBytes.messages(SENDER, 7, twoMessages());
         byte[] previous = bytes.clone();
         previous[0] = 0;
-        byte[] cut = Arrays.copyOf(bytes, 1 + 16 + 8 + 4 + 10); // within the identities
+        byte[] cut = Arrays.copyOf(bytes, 1 + 16 + 8 + 4 + 10); // within the session bytes
 
         assertThatThrownBy(() -> SplitHandOverBytes.session(SplitHandOverBytes.header(previous), previous))
                 .isInstanceOf(StoreCorruptException.class);

@@ -7,8 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.wrenmq.api.QoS;
+import org.wrenmq.broker.message.Origin;
 import org.wrenmq.broker.message.Publication;
 
 /** A session as a cluster node hands it over: what is written reads back the same, in either format. */
@@ -49,12 +51,42 @@ class SessionBytesTest {
     void aLaterFormatOrTrailingBytesAreRefused() {
         byte[] current = SessionBytes.encode(SESSION);
         byte[] later = current.clone();
-        later[current.length - (1 + 4 + 2 * 2)] = 3;
+        later[current.length - (1 + 4 + 2 * 2)] = 4;
         byte[] trailing = Arrays.copyOf(current, current.length + 1);
 
         assertThatThrownBy(() -> SessionBytes.decode(later)).isInstanceOf(StoreCorruptException.class)
-                .hasMessageContaining("version 3");
+                .hasMessageContaining("version 4");
         assertThatThrownBy(() -> SessionBytes.decode(trailing)).isInstanceOf(StoreCorruptException.class);
+    }
+
+    @Test
+    void eachEntryKeepsItsIdentityOrNone() {
+        Origin origin = new Origin(UUID.randomUUID(), 42);
+        StoredSession identified = withEntries(SESSION.entries().get(0).withOrigin(origin), SESSION.entries().get(1));
+
+        StoredSession back = SessionBytes.decode(SessionBytes.encode(identified));
+
+        assertThat(back.entries()).extracting(StoredEntry::origin).containsExactly(origin, null);
+        assertThat(back).usingRecursiveComparison().isEqualTo(identified);
+    }
+
+    @Test
+    void withoutIdentitiesTheSecondFormatIsWrittenAndIdentitiesCutShortAreRefused() {
+        byte[] second = SessionBytes.encode(SESSION);
+        byte[] third = SessionBytes.encode(withEntries(SESSION.entries().get(0),
+                SESSION.entries().get(1).withOrigin(new Origin(UUID.randomUUID(), 1))));
+
+        assertThat(second[second.length - (1 + 4 + 2 * 2)]).as("format 2, which the previous version reads")
+                .isEqualTo((byte) 2);
+        assertThat(third.length).isEqualTo(second.length + 1 + 1 + 24);
+        assertThatThrownBy(() -> SessionBytes.decode(Arrays.copyOf(third, third.length - 1)))
+                .isInstanceOf(StoreCorruptException.class);
+    }
+
+    private static StoredSession withEntries(StoredEntry... entries) {
+        return new StoredSession(SESSION.clientId(), SESSION.expiryIntervalSeconds(), SESSION.disconnectedAtMillis(),
+                SESSION.subscriptions(), SESSION.will(), SESSION.willDelaySeconds(), List.of(entries),
+                SESSION.incomingQos2(), SESSION.messages());
     }
 
     @Test

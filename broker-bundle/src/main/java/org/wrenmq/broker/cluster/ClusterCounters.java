@@ -70,6 +70,11 @@ final class ClusterCounters {
      * this node keeps no persistent session of any more; their messages are lost; logged.
      */
     final LongAdder splitHandOversDropped = new LongAdder();
+    /**
+     * Hand-overs of an ending session copy that reached this node after the kept session had moved on to another node,
+     * passed on to that node ({@link SplitHandOver}); logged.
+     */
+    final LongAdder splitHandOversForwarded = new LongAdder();
     /** Hand-overs of an ending session copy the kept node did not confirm ({@link SplitHandOver}): logged. */
     final LongAdder splitHandOverUnconfirmed = new LongAdder();
     /** Times this node read its QoS 1/2 ring buffer anew, another node having destroyed it ({@link InboxReader}). */
@@ -108,6 +113,7 @@ final class ClusterCounters {
         m.put("cluster.split_brain.messages_handed_over", splitMessagesHandedOver.sum());
         m.put("cluster.split_brain.handover_copies_dropped", splitHandOverCopies.sum());
         m.put("cluster.split_brain.handover_dropped", splitHandOversDropped.sum());
+        m.put("cluster.split_brain.handovers_forwarded", splitHandOversForwarded.sum());
         m.put("cluster.split_brain.handover_unconfirmed", splitHandOverUnconfirmed.sum());
         m.put("cluster.inbox.reader_restarts", inboxReaderRestarts.sum());
         return m;

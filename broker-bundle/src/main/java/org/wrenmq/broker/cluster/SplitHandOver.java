@@ -49,7 +49,8 @@ import org.wrenmq.broker.store.StoredSession;
  * adopted: it takes in everything handed over. Counters {@code cluster.split_brain.messages_handed_over} (taken in by
  * the kept copy), {@code cluster.split_brain.handover_copies_dropped} (left out as the kept copy's own) and
  * {@code cluster.split_brain.handover_dropped} (hand-overs the kept node could not read, or for a client it keeps no
- * persistent session of any more); one log line per session on each side.
+ * persistent session of any more) and {@code cluster.split_brain.handovers_forwarded} (passed on to the node the kept
+ * session moved on to); one log line per session on each side.
  *
  * <p>Travels on a plain topic of the kept node's, as a session move does ({@link SplitHandOverBytes}). The kept node
  * confirms on the ending node's topic; the ending node sends it again every {@link #RETRY_MILLIS} until confirmed,
@@ -230,15 +231,43 @@ final class SplitHandOver {
             return;
         }
         Session kept = sessions.get(left.clientId());
-        if (kept == null || !kept.isPersistent()) {
-            dropped(from.toString(), "client '" + left.clientId() + "': its copy on node " + from + " ended after the "
-                    + "split brain and handed over " + left.entries().size() + " message(s), but this node no longer "
-                    + "keeps a persistent session for it");
+        if (kept == null) {
+            hazelcast.<String, String>getMap(ClientOwners.MAP).getAsync(left.clientId())
+                    .thenAccept(owner -> followOrDrop(h, bytes, left, owner));
+            return;
+        }
+        if (!kept.isPersistent()) {
+            droppedFor(from, left);
             return;
         }
         AdoptedCopies.Copy copy = adopted.of(kept);
         boolean fromWhereAdopted = copy != null && copy.from().equals(from);
         kept.execute(() -> takeIn(kept, from, left, fromWhereAdopted ? copy : null));
+    }
+
+    /**
+     * No session here for the hand-over's client: it moved on to another node since the merge chose this copy (its
+     * client resumed there before the hand-over came). The hand-over follows it, as the ending node would have sent
+     * it there; that node takes it in once and confirms it too. Each node takes a hand-over in at most once, so
+     * one passed back and forth stops at the second visit.
+     */
+    private void followOrDrop(SplitHandOverBytes.Header h, byte[] bytes, StoredSession left, String owner) {
+        UUID now = owner == null ? null : UUID.fromString(owner);
+        if (now == null || now.equals(self) || !NodeIds.isMember(hazelcast, now)) {
+            droppedFor(h.from(), left);
+            return;
+        }
+        counters.splitHandOversForwarded.increment();
+        LOG.info("cluster: client '{}': its session copy on node {} ended after the split brain; its session moved on "
+                + "from here to node {}: {} message(s) handed over passed on there", left.clientId(), h.from(), now,
+                left.entries().size());
+        hazelcast.<byte[]>getTopic(topic(now)).publish(bytes);
+    }
+
+    private void droppedFor(UUID from, StoredSession left) {
+        dropped(from.toString(), "client '" + left.clientId() + "': its copy on node " + from + " ended after the "
+                + "split brain and handed over " + left.entries().size() + " message(s), but this node no longer "
+                + "keeps a persistent session for it");
     }
 
     /** A hand-over arrived that no session here takes in: counted, and logged once a minute per sending node. */

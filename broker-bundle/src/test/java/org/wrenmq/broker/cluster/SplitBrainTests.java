@@ -166,8 +166,9 @@ class SplitBrainTests {
         from.lone().publish("sb/q", "queued on the lone side", 1);
 
         heal();
-        // the client resumes once the ending copy's messages reached the kept one: a resume on another node before
-        // that moves the session away from where the hand-over goes (a gap docs/cluster.md names)
+        // the client resumes once the ending copy's messages reached the kept one: resumed elsewhere first, the
+        // hand-over follows the session to a node that did not adopt it, where a message both copies had may come
+        // twice (docs/cluster.md)
         await().atMost(PATIENCE).until(() -> sessionsNamed("on-lone") == 1
                 && total("cluster.split_brain.messages_handed_over") == 1);
         Paho5 resumed = clients.add(new Paho5(cluster.port(other), "on-lone"));

@@ -69,6 +69,36 @@ class SplitHandOverDropTests {
                 .isZero();
     }
 
+    @Test
+    @DisplayName("one for a client whose session moved on to another node before it came follows the session there: "
+            + "the client resuming there gets the message, nothing is dropped")
+    void handOverFollowsTheSessionToTheNodeItMovedTo(@TempDir Path stores) throws Exception {
+        try (ThreeNodes cluster = new ThreeNodes("split-handover-follows", 3, (node, builder) -> builder
+                .set("persistence", "true").set("persistence_location", stores.resolve("node" + node).toString()));
+             NodeClients clients = new NodeClients(() -> cluster)) {
+            Paho5 movedOn = new Paho5(cluster.port(1), "moved-on");
+            movedOn.connect(NodeClients.persistent());
+            movedOn.subscribe("drops/#", 1);
+            movedOn.disconnect();
+            movedOn.close();
+            String holder = cluster.memberId(1).toString();
+            await().atMost(PATIENCE).until(() -> holder.equals(
+                    cluster.hazelcast(0).<String, String>getMap(ClientOwners.MAP).get("moved-on")));
+
+            // node 2's copy ended and goes to node 0, which the merge kept but the session has left since
+            UUID sender = cluster.memberId(2);
+            cluster.hazelcast(2).<byte[]>getTopic(SplitHandOver.topic(cluster.memberId(0)))
+                    .publish(SplitHandOverBytes.messages(sender, 1, oneMessage(sender, "moved-on", "followed")));
+            await().atMost(PATIENCE).until(() -> cluster.counter(1, "cluster.split_brain.messages_handed_over") == 1);
+            assertThat(cluster.counter(0, "cluster.split_brain.handovers_forwarded")).isEqualTo(1);
+            assertThat(cluster.counter(0, "cluster.split_brain.handover_dropped")).isZero();
+
+            Paho5 resumed = clients.add(new Paho5(cluster.port(1), "moved-on"));
+            assertThat(resumed.connect(NodeClients.persistent()).getSessionPresent()).isTrue();
+            assertThat(resumed.next().payload()).isEqualTo("followed");
+        }
+    }
+
     /** A hand-over's messages: one QoS 1 message for {@code clientId}, with an identity of the sending node's. */
     private static StoredSession oneMessage(UUID sender, String clientId, String payload) {
         Publication p = Publication.simple("drops/one", payload.getBytes(StandardCharsets.UTF_8), QoS.AT_LEAST_ONCE,

@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * A test hook: holds back events on one node, as when they reach it late, so that tests reproduce
  * deterministically what happens in the few milliseconds a change takes to reach every node: the subscription
  * directory's events (held by the node's id), what other nodes send its {@link #inbox} (both topics), the answers
- * to the {@link #sessionRequests} it made. Nothing is held unless a test asks.
+ * to the {@link #sessionRequests} it made, what it read of the whole directory ({@link #directoryReading}). Nothing is held unless a test asks.
  */
 final class HeldEvents {
     private static final Map<Object, List<Runnable>> HELD = new ConcurrentHashMap<>();
@@ -19,6 +19,9 @@ final class HeldEvents {
     }
 
     private record SessionRequests(UUID node) {
+    }
+
+    private record DirectoryReading(UUID node) {
     }
 
     private HeldEvents() {
@@ -32,6 +35,22 @@ final class HeldEvents {
     /** What is held back of the answers to {@code node}'s session requests (the sessions, what stubs pass on). */
     static Object sessionRequests(UUID node) {
         return new SessionRequests(node);
+    }
+
+    /** What is held back of {@code node}'s readings of the whole directory: taking in what it read. */
+    static Object directoryReading(UUID node) {
+        return new DirectoryReading(node);
+    }
+
+    /** How many events of {@code what} are held back now. */
+    static int held(Object what) {
+        List<Runnable> held = HELD.get(what);
+        if (held == null) {
+            return 0;
+        }
+        synchronized (held) {
+            return held.size();
+        }
     }
 
     /** From now on, the events of {@code what} (a node's id: its directory events) wait until {@link #release}. */

@@ -8,8 +8,12 @@ import com.hazelcast.map.listener.EntryAddedListener;
 import com.hazelcast.map.listener.EntryMergedListener;
 import com.hazelcast.map.listener.EntryRemovedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,7 +47,12 @@ final class SubscriptionDirectory implements SubscriptionTree.Observer {
     private final SubscriptionTree remoteTree = new SubscriptionTree();
     private final Map<UUID, RemoteNode> nodes = new ConcurrentHashMap<>();
     /** This node's own entries, to write again after a split brain healed. */
-    private final java.util.Set<String> own = ConcurrentHashMap.newKeySet();
+    private final Set<String> own = ConcurrentHashMap.newKeySet();
+    /**
+     * Per reading of the whole map under way, the keys removed since it began: it does not take them back in (it
+     * read them before their removal, whose event may be taken in first). Guarded by {@code this}.
+     */
+    private final List<Set<String>> readings = new ArrayList<>();
     /** Writes this node's entries in the order the local tree changed. */
     private final Executor writer;
     private final ClusterCounters counters;
@@ -65,9 +74,7 @@ final class SubscriptionDirectory implements SubscriptionTree.Observer {
     /** Listens to the other nodes' entries, then takes in those already there. */
     void start() {
         MergeListeners.of(hazelcast).map(map, new Changes(), false);
-        for (String key : map.keySet()) {
-            added(FilterKey.parse(key));
-        }
+        takeInAll();
     }
 
     SubscriptionTree remoteTree() {
@@ -218,12 +225,34 @@ final class SubscriptionDirectory implements SubscriptionTree.Observer {
         }
     }
 
-    /** Every entry of the map taken in: taking a known filter in again changes nothing. */
+    /**
+     * Every entry of the map taken in, but those removed since it was read: taking a known filter in again changes
+     * nothing, taking a removed one back in would send its messages to a node without a subscriber for good.
+     */
     private void takeInAll() {
+        Set<String> removedSince = new HashSet<>();
+        synchronized (this) {
+            readings.add(removedSince);
+        }
+        Set<String> keys;
         try {
-            map.keySet().forEach(key -> added(FilterKey.parse(key)));
+            keys = map.keySet();
         } catch (HazelcastInstanceNotActiveException stopped) {
-            // the node stopped (or was killed) meanwhile: nothing to take in
+            keys = Set.of(); // the node stopped (or was killed) meanwhile: nothing to take in
+        }
+        Set<String> read = keys;
+        HeldEvents.apply(HeldEvents.directoryReading(self), () -> {
+            synchronized (this) {
+                readings.remove(removedSince);
+                read.stream().filter(key -> !removedSince.contains(key)).forEach(key -> added(FilterKey.parse(key)));
+            }
+        });
+    }
+
+    private void removedFromMap(String key) {
+        synchronized (this) {
+            readings.forEach(reading -> reading.add(key));
+            removed(FilterKey.parse(key));
         }
     }
 
@@ -261,7 +290,7 @@ final class SubscriptionDirectory implements SubscriptionTree.Observer {
 
         @Override
         public void entryRemoved(EntryEvent<String, String> event) {
-            HeldEvents.apply(self, () -> removed(FilterKey.parse(event.getKey())));
+            HeldEvents.apply(self, () -> removedFromMap(event.getKey()));
         }
     }
 }

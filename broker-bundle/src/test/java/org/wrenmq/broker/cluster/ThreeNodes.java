@@ -18,7 +18,8 @@ import org.wrenmq.broker.testing.FreePorts;
  */
 final class ThreeNodes implements AutoCloseable {
     final List<Broker> nodes = new ArrayList<>();
-    private final int[] ports;
+    private final List<Integer> ports = new ArrayList<>();
+    private final String clusterName;
 
     ThreeNodes(String clusterName) {
         this(clusterName, 3, (node, builder) -> builder);
@@ -26,21 +27,37 @@ final class ThreeNodes implements AutoCloseable {
 
     /** {@code count} nodes, each builder passed through {@code each} (with the node's index) before it starts. */
     ThreeNodes(String clusterName, int count, BiFunction<Integer, Broker.Builder, Broker.Builder> each) {
-        ports = FreePorts.loopback(count);
-        StringJoiner members = new StringJoiner(",");
-        for (int port : ports) {
-            members.add("127.0.0.1:" + port);
+        this.clusterName = clusterName;
+        for (int port : FreePorts.loopback(count)) {
+            ports.add(port);
         }
+        String members = members();
         List<CompletableFuture<Broker>> starting = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             int node = i;
-            starting.add(CompletableFuture.supplyAsync(() -> each.apply(node, Broker.builder()
-                    .listener(0, "127.0.0.1").set("allow_anonymous", "true").set("persistence", "false")
-                    .set("sys_interval", "0").set("cluster_name", clusterName)
-                    .set("cluster_listener", ports[node] + " 127.0.0.1").set("cluster_members", members.toString()))
-                    .build().start()));
+            starting.add(CompletableFuture.supplyAsync(() -> each.apply(node, builder(node, members)).build().start()));
         }
         starting.forEach(f -> nodes.add(f.join()));
+    }
+
+    /** One more node, joining the running ones (each of which sees a member join); its index is the next. */
+    Broker join() {
+        ports.add(FreePorts.loopback());
+        Broker joined = builder(ports.size() - 1, members()).build().start();
+        nodes.add(joined);
+        return joined;
+    }
+
+    private Broker.Builder builder(int node, String members) {
+        return Broker.builder().listener(0, "127.0.0.1").set("allow_anonymous", "true").set("persistence", "false")
+                .set("sys_interval", "0").set("cluster_name", clusterName)
+                .set("cluster_listener", ports.get(node) + " 127.0.0.1").set("cluster_members", members);
+    }
+
+    private String members() {
+        StringJoiner members = new StringJoiner(",");
+        ports.forEach(port -> members.add("127.0.0.1:" + port));
+        return members.toString();
     }
 
     Broker node(int i) {
@@ -54,17 +71,16 @@ final class ThreeNodes implements AutoCloseable {
     /** Node i's Hazelcast member, found by its port (each node makes its own). */
     HazelcastInstance hazelcast(int i) {
         return Hazelcast.getAllHazelcastInstances().stream().filter(h -> h.getLifecycleService().isRunning()
-                && h.getCluster().getLocalMember().getAddress().getPort() == ports[i]).findFirst()
+                && h.getCluster().getLocalMember().getAddress().getPort() == ports.get(i)).findFirst()
                 .orElseThrow(() -> new AssertionError("node " + (i + 1) + " is not a running member"));
     }
 
     /** The node the oldest member is: the one that adopts the sessions of a node that dies. */
     int oldest() {
         int port = hazelcast(0).getCluster().getMembers().iterator().next().getAddress().getPort();
-        for (int i = 0; i < ports.length; i++) {
-            if (ports[i] == port) {
-                return i;
-            }
+        int oldest = ports.indexOf(port);
+        if (oldest >= 0) {
+            return oldest;
         }
         throw new AssertionError("no node on member port " + port);
     }

@@ -1,5 +1,7 @@
 package org.wrenmq.broker.cluster;
 
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +10,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.wrenmq.broker.message.Origin;
 import org.wrenmq.broker.session.Session;
+import org.wrenmq.broker.store.OriginBytes;
+import org.wrenmq.broker.store.StoreCorruptException;
 import org.wrenmq.broker.store.StoredEntry;
 
 /**
@@ -15,7 +19,8 @@ import org.wrenmq.broker.store.StoredEntry;
  * come back after a split brain still holding its own copy of a session, one copy ends and hands its messages to
  * the other ({@link SplitHandOver}), and these tell the messages both copies had apart from those only one had. A
  * message is known by its identity ({@link Origin}), the same on every node. Kept while the adopted session lives
- * here (an identity per message queued or finished at the adoption).
+ * here (an identity per message queued or finished at the adoption), and carried with it when it moves on to another
+ * node ({@link SessionMoves}), which then tells them apart the same way.
  */
 final class AdoptedCopies {
     private final Map<String, Copy> copies = new ConcurrentHashMap<>();
@@ -58,9 +63,57 @@ final class AdoptedCopies {
         copies.put(session.clientId(), new Copy(from, session, shared, unidentified));
     }
 
+    /**
+     * {@code session} moved in from another node with what its adoption brought ({@link #carried}): entry numbers
+     * are the old node's, so only the identities travel.
+     */
+    void movedIn(Carried carried, Session session) {
+        copies.put(session.clientId(), new Copy(carried.from(), session, carried.shared(), Set.of()));
+    }
+
     /** What {@code session} got with its adoption here, or null (not adopted here, or since ended and begun anew). */
     Copy of(Session session) {
         Copy c = copies.get(session.clientId());
         return c != null && c.session() == session ? c : null;
+    }
+
+    /** What an adopted session takes along when it moves on: where it was adopted from, and what came with it. */
+    record Carried(UUID from, Set<Origin> shared) {
+        /** The node adopted from, the count, then each identity ({@link OriginBytes#BYTES}). */
+        byte[] encode() {
+            ByteBuffer out = ByteBuffer.allocate(16 + Integer.BYTES + shared.size() * OriginBytes.BYTES)
+                    .putLong(from.getMostSignificantBits()).putLong(from.getLeastSignificantBits())
+                    .putInt(shared.size());
+            shared.forEach(origin -> OriginBytes.putPresent(out, origin));
+            return out.array();
+        }
+
+        static Carried read(ByteBuffer in) throws StoreCorruptException {
+            try {
+                UUID from = new UUID(in.getLong(), in.getLong());
+                int count = in.getInt();
+                if (count < 0 || (long) count * OriginBytes.BYTES > in.remaining()) {
+                    throw new StoreCorruptException("an adoption of " + count + " message(s) in "
+                            + in.remaining() + " bytes");
+                }
+                Set<Origin> shared = new HashSet<>();
+                for (int i = 0; i < count; i++) {
+                    shared.add(OriginBytes.getPresent(in));
+                }
+                return new Carried(from, shared);
+            } catch (BufferUnderflowException e) {
+                throw new StoreCorruptException("an adoption cut short");
+            }
+        }
+    }
+
+    /** What {@code session} takes along when it moves on from here, or null (not adopted); forgotten here. */
+    Carried movingOn(Session session) {
+        Copy c = of(session);
+        if (c == null) {
+            return null;
+        }
+        copies.remove(session.clientId(), c);
+        return new Carried(c.from(), c.shared());
     }
 }

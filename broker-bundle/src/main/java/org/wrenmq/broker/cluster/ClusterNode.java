@@ -69,9 +69,10 @@ public final class ClusterNode implements AutoCloseable {
         this.sessionStore = sessions.store();
         this.mirror = sessionStore instanceof MirroredStore ? new SessionMirror(hazelcast) : null;
         this.moveBarrier = new MoveBarrier(hazelcast, directory, loops);
-        this.moves = new SessionMoves(hazelcast, sessions, counters, mirror, takeovers, moveBarrier, directory);
-        this.clientOwners = new ClientOwners(hazelcast, sessions.sessions(), counters, writer, moves);
         AdoptedCopies adoptedCopies = new AdoptedCopies();
+        this.moves = new SessionMoves(hazelcast, sessions, counters, mirror, takeovers, moveBarrier, directory,
+                adoptedCopies);
+        this.clientOwners = new ClientOwners(hazelcast, sessions.sessions(), counters, writer, moves);
         if (sessionStore instanceof MirroredStore store) {
             store.connect(mirror, writer, counters);
             this.adoption = new SessionAdoption(hazelcast, mirror, sessions, loops, counters, writer, takeovers,

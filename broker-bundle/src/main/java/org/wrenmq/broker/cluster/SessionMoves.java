@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -60,6 +59,10 @@ final class SessionMoves {
     private static final byte DELIVERY = 3;
     /** The stub closed: nothing more comes. */
     private static final byte STUB_CLOSED = 4;
+    /** As {@link #SESSION}, the session preceded by what its adoption brought ({@link AdoptedCopies.Carried}). */
+    private static final byte ADOPTED_SESSION = 5;
+    /** As {@link #SESSION_AND_STUB}, the session preceded by what its adoption brought. */
+    private static final byte ADOPTED_SESSION_AND_STUB = 6;
 
     private final HazelcastInstance hazelcast;
     private final String self;
@@ -82,11 +85,17 @@ final class SessionMoves {
     /** The moves in, by old node and move id (a node's marker may come before the session). */
     private final Map<MoveKey, MoveIn> moves = new ConcurrentHashMap<>();
     private final MovingSessions moving;
+    /** What came with the adoption of the sessions adopted here (or moved in adopted): carried along on a move. */
+    private final AdoptedCopies adopted;
     /** The key a test holds the answers to this node's session requests back with ({@link HeldEvents}). */
     private final Object sessionRequests;
 
     /** A session asked for, on {@code loop}, from {@code node}. */
-    private record Fetch(CompletableFuture<byte[]> reply, EventExecutor loop, UUID node) {
+    private record Fetch(CompletableFuture<Handed> reply, EventExecutor loop, UUID node) {
+    }
+
+    /** A session handed over: its bytes, and what its adoption brought (null: it was not adopted). */
+    private record Handed(byte[] session, AdoptedCopies.Carried adoption) {
     }
 
     /** A session moved in, whose stub on its old node passes messages on; they go through {@code loop}. */
@@ -97,8 +106,10 @@ final class SessionMoves {
     }
 
     SessionMoves(HazelcastInstance hazelcast, SessionServices services, ClusterCounters counters,
-                 SessionMirror mirror, Takeovers takeovers, MoveBarrier barrier, SubscriptionDirectory directory) {
+                 SessionMirror mirror, Takeovers takeovers, MoveBarrier barrier, SubscriptionDirectory directory,
+                 AdoptedCopies adopted) {
         this.hazelcast = hazelcast;
+        this.adopted = adopted;
         this.self = NodeIds.self(hazelcast).toString();
         this.services = services;
         this.counters = counters;
@@ -148,10 +159,10 @@ final class SessionMoves {
                 return;
             }
             awaitingAdoption.remove(clientId);
-            CompletableFuture<byte[]> reply = new CompletableFuture<>();
+            CompletableFuture<Handed> reply = new CompletableFuture<>();
             Fetch fetch = new Fetch(reply, loop, holder);
             pending.put(clientId, fetch);
-            reply.orTimeout(MOVE_TIMEOUT_SECONDS, TimeUnit.SECONDS).whenComplete((bytes, late) -> loop.execute(() -> {
+            reply.orTimeout(MOVE_TIMEOUT_SECONDS, TimeUnit.SECONDS).whenComplete((handed, late) -> loop.execute(() -> {
                 pending.remove(clientId, fetch);
                 if (late != null && !NodeIds.isMember(hazelcast, holder) && mirror != null) {
                     settleOrAwaitAdoption(clientId, loop, retry); // it died meanwhile: its session is adopted
@@ -159,8 +170,8 @@ final class SessionMoves {
                 } else if (late != null) {
                     LOG.warn("client '{}': node {} did not hand its session over within {} s; a new session starts "
                             + "here", clientId, node, MOVE_TIMEOUT_SECONDS);
-                } else if (bytes != null) {
-                    adopt(clientId, bytes, loop);
+                } else if (handed != null) {
+                    adopt(clientId, handed, loop);
                 }
                 settle(clientId, loop, retry);
             }));
@@ -197,10 +208,10 @@ final class SessionMoves {
         loop.execute(retry);
     }
 
-    private void adopt(String clientId, byte[] bytes, EventExecutor loop) {
+    private void adopt(String clientId, Handed handed, EventExecutor loop) {
         StoredSession moved;
         try {
-            moved = SessionBytes.decode(bytes);
+            moved = SessionBytes.decode(handed.session());
         } catch (StoreCorruptException e) {
             LOG.warn("client '{}': the session handed over cannot be read ({}); a new session starts here",
                     clientId, e.getMessage());
@@ -216,6 +227,9 @@ final class SessionMoves {
             moving.add(session, stub.move());
         }
         session.adopt(moved);
+        if (handed.adoption() != null) { // before the session can be found here: a split hand-over may come for it
+            adopted.movedIn(handed.adoption(), session);
+        }
         services.sessions().open(clientId, false, id -> session);
         if (stub != null) {
             barrier.adopted(stub.move().from, stub.move().moveId);
@@ -241,11 +255,18 @@ final class SessionMoves {
             MoveStub stub = session.subscriptions().isEmpty() ? null : stub(session, UUID.fromString(requester), reply);
             StoredSession state = session.handOver(services.clock().millis(), stub == null ? null : stub::enqueueOrSend);
             counters.sessionsMovedOut.increment();
+            AdoptedCopies.Carried adoption = adopted.movingOn(session);
+            byte[] bytes = SessionBytes.encode(state);
+            if (adoption != null) {
+                byte[] carried = adoption.encode();
+                bytes = ByteBuffer.allocate(carried.length + bytes.length).put(carried).put(bytes).array();
+            }
             if (stub == null) {
-                reply.publish(answer(SESSION, clientId, SessionBytes.encode(state)));
+                reply.publish(answer(adoption == null ? SESSION : ADOPTED_SESSION, clientId, bytes));
                 return;
             }
-            reply.publish(answer(SESSION_AND_STUB, clientId, stub.moveId(), SessionBytes.encode(state)));
+            reply.publish(answer(adoption == null ? SESSION_AND_STUB : ADOPTED_SESSION_AND_STUB, clientId,
+                    stub.moveId(), bytes));
             barrier.opened(stub);
         }));
     }
@@ -277,12 +298,27 @@ final class SessionMoves {
         if (fetch == null) {
             return;
         }
-        if (kind == SESSION_AND_STUB) {
+        if (kind == SESSION_AND_STUB || kind == ADOPTED_SESSION_AND_STUB) {
             long moveId = ByteBuffer.wrap(bytes, at, 8).getLong();
             movingIn.put(clientId, new MovingIn(moveIn(fetch.node(), moveId), fetch.loop()));
             at += 8;
         }
-        fetch.reply().complete(kind == NO_SESSION ? null : Arrays.copyOfRange(bytes, at, bytes.length));
+        if (kind == NO_SESSION) {
+            fetch.reply().complete(null);
+            return;
+        }
+        ByteBuffer rest = ByteBuffer.wrap(bytes, at, bytes.length - at);
+        AdoptedCopies.Carried adoption = null;
+        if (kind == ADOPTED_SESSION || kind == ADOPTED_SESSION_AND_STUB) {
+            try {
+                adoption = AdoptedCopies.Carried.read(rest);
+            } catch (StoreCorruptException e) { // the session's bytes cannot be found either: adopt() says so
+                rest = ByteBuffer.wrap(new byte[0]);
+            }
+        }
+        byte[] session = new byte[rest.remaining()];
+        rest.get(session);
+        fetch.reply().complete(new Handed(session, adoption));
     }
 
     /**

@@ -3,10 +3,13 @@ package org.wrenmq.broker.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.hazelcast.map.IMap;
 import com.hazelcast.topic.ITopic;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -99,13 +102,79 @@ class SplitHandOverDropTests {
         }
     }
 
+    @Test
+    @DisplayName("one from the node a session was adopted from, after the session moved on to a third node where its "
+            + "client finished what came with the adoption: that node leaves those messages out and takes in the rest")
+    void adoptedSessionMovedOnLeavesOutWhatCameWithTheAdoption(@TempDir Path stores) throws Exception {
+        try (ThreeNodes cluster = new ThreeNodes("split-handover-adopted", 3, (node, builder) -> builder
+                .set("persistence", "true").set("persistence_location", stores.resolve("node" + node).toString()));
+             NodeClients clients = new NodeClients(() -> cluster)) {
+            int adopter = cluster.oldest();
+            int lone = (adopter + 1) % 3;
+            int movedTo = (adopter + 2) % 3;
+            UUID loneId = cluster.memberId(lone);
+            Paho5 first = new Paho5(cluster.port(lone), "adopted-moved");
+            first.connect(NodeClients.persistent());
+            first.subscribe("drops/#", 1);
+            first.disconnect();
+            first.close();
+            await().atMost(PATIENCE).until(() -> cluster.counter(movedTo, "cluster.subscriptions.remote_filters") == 1);
+            clients.paho(movedTo, "publisher").publish("drops/one", "both had", 1);
+            Origin bothHad = mirroredOrigin(cluster, adopter, loneId + "adopted-moved\0");
+
+            cluster.kill(lone); // taken for gone: the adopter adopts its session, then the client resumes elsewhere
+            await().atMost(PATIENCE).dontCatchUncaughtExceptions()
+                    .until(() -> cluster.counter(adopter, "cluster.sessions.adopted") == 1);
+            Paho5 resumed = clients.add(new Paho5(cluster.port(movedTo), "adopted-moved"));
+            assertThat(resumed.connect(NodeClients.persistent()).getSessionPresent()).isTrue();
+            assertThat(resumed.next().payload()).isEqualTo("both had");
+            resumed.disconnect(); // after its PUBACK: the client finished it
+            await().atMost(PATIENCE).until(() -> !cluster.session(movedTo, "adopted-moved").connected());
+
+            // the lone node's copy ended after a heal and goes to the adopter, which the session has left since
+            StoredSession handedOver = messages("adopted-moved", new Message(bothHad, "both had"),
+                    new Message(new Origin(loneId, 7), "lone only"));
+            cluster.hazelcast(adopter).<byte[]>getTopic(SplitHandOver.topic(cluster.memberId(adopter)))
+                    .publish(SplitHandOverBytes.messages(loneId, 1, handedOver));
+            await().atMost(PATIENCE).until(() ->
+                    cluster.counter(movedTo, "cluster.split_brain.handover_copies_dropped") == 1);
+            assertThat(cluster.counter(movedTo, "cluster.split_brain.messages_handed_over")).isEqualTo(1);
+            assertThat(cluster.counter(adopter, "cluster.split_brain.handovers_forwarded")).isEqualTo(1);
+
+            Paho5 again = clients.add(new Paho5(cluster.port(movedTo), "adopted-moved"));
+            assertThat(again.connect(NodeClients.persistent()).getSessionPresent()).isTrue();
+            assertThat(again.next().payload()).as("the message the client finished does not come again")
+                    .isEqualTo("lone only");
+        }
+    }
+
+    /** The identity of the one message the cluster's mirror holds under {@code keyPrefix}, once it holds it. */
+    private static Origin mirroredOrigin(ThreeNodes cluster, int node, String keyPrefix) {
+        IMap<String, byte[]> mirror = cluster.hazelcast(node).getMap(SessionMirror.MESSAGES);
+        SessionMirror.KeyPrefix prefix = new SessionMirror.KeyPrefix(keyPrefix);
+        await().atMost(PATIENCE).until(() -> mirror.values(prefix).size() == 1);
+        return MirrorValue.read(mirror.values(prefix).iterator().next()).origin();
+    }
+
+    private record Message(Origin origin, String payload) {
+    }
+
     /** A hand-over's messages: one QoS 1 message for {@code clientId}, with an identity of the sending node's. */
     private static StoredSession oneMessage(UUID sender, String clientId, String payload) {
-        Publication p = Publication.simple("drops/one", payload.getBytes(StandardCharsets.UTF_8), QoS.AT_LEAST_ONCE,
-                false, "a-publisher");
-        StoredEntry e = new StoredEntry(1, 1, QoS.AT_LEAST_ONCE, false, Delivery.NO_IDS, false,
-                new Origin(sender, 1));
-        return new StoredSession(clientId, 0, 0, List.of(), null, 0, List.of(e), List.of(), Map.of(1L, p));
+        return messages(clientId, new Message(new Origin(sender, 1), payload));
+    }
+
+    /** A hand-over's messages for {@code clientId}: QoS 1, in this order. */
+    private static StoredSession messages(String clientId, Message... messages) {
+        List<StoredEntry> entries = new ArrayList<>();
+        Map<Long, Publication> publications = new HashMap<>();
+        for (Message m : messages) {
+            long seq = entries.size() + 1;
+            entries.add(new StoredEntry(seq, seq, QoS.AT_LEAST_ONCE, false, Delivery.NO_IDS, false, m.origin()));
+            publications.put(seq, Publication.simple("drops/one", m.payload().getBytes(StandardCharsets.UTF_8),
+                    QoS.AT_LEAST_ONCE, false, "a-publisher"));
+        }
+        return new StoredSession(clientId, 0, 0, List.of(), null, 0, entries, List.of(), publications);
     }
 
     /** Waits until node 1 shows {@code value} under {@code $SYS/broker/cluster/split_brain/<counter>}. */

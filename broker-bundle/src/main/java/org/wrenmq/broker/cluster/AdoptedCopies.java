@@ -29,9 +29,8 @@ final class AdoptedCopies {
      * @param from         the node the session was adopted from
      * @param shared       the identities of the messages both copies had at the adoption: mirrored (queued, or
      *                     finished by the client) and replayed from the node's ring buffer
-     * @param unidentified the entry numbers here of messages that came with the adoption without an identity: the
-     *                     node's own store keeps none, so a message restored from disk after a restart has none,
-     *                     nor has one mirrored by a node of the previous version (a move keeps each identity)
+     * @param unidentified the entry numbers here of messages that came with the adoption without an identity: one
+     *                     stored or mirrored by a node of the previous version (a move and the store keep each one)
      */
     record Copy(UUID from, Session session, Set<Origin> shared, Set<Long> unidentified) {
         /** Whether both copies had the message {@code origin} (null: not known). */

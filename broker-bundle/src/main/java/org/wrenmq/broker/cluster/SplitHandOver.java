@@ -43,10 +43,11 @@ import org.wrenmq.broker.store.StoredSession;
  *   split began): it takes in what was published on the lone side during the split.</li>
  * </ul>
  * A message without an identity (QoS 1/2 messages have one from the node that routed them, kept when their session
- * moves between nodes; one restored from a node's store on disk has none) is recognised only where it came with the
- * adoption, by its entry number on the adopter; otherwise it is handed over and taken in: a second delivery rather
- * than a loss. An adopted session that moved on to another node took what came with its adoption along (identities
- * only: entry numbers are the adopter's), so that node tells the messages apart the same way. Counters {@code cluster.split_brain.messages_handed_over} (taken in by
+ * moves between nodes and in the node's store; one the previous version stored or mirrored has none) is recognised
+ * only where it came with the adoption, by its entry number on the adopter; otherwise it is handed over and taken
+ * in: a second delivery rather than a loss. An adopted session that moved on to another node took what came with
+ * its adoption along (identities only: entry numbers are the adopter's), so that node tells the messages apart the
+ * same way. Counters {@code cluster.split_brain.messages_handed_over} (taken in by
  * the kept copy), {@code cluster.split_brain.handover_copies_dropped} (left out as the kept copy's own) and
  * {@code cluster.split_brain.handover_dropped} (hand-overs the kept node could not read, or for a client it keeps no
  * persistent session of any more) and {@code cluster.split_brain.handovers_forwarded} (passed on to the node the kept

@@ -42,7 +42,7 @@ public final class SessionBytes {
             out.writeInt(s.entries().size());
             for (StoredEntry e : s.entries()) {
                 out.writeLong(e.seq());
-                part(out, StoreCodec.entry(e));
+                part(out, StoreCodec.entry(e.withOrigin(null))); // identities follow in format 3's part
             }
             out.writeInt(s.messages().size());
             for (Map.Entry<Long, Publication> m : s.messages().entrySet()) {

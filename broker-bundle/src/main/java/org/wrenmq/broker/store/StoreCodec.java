@@ -6,11 +6,14 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.wrenmq.api.QoS;
 import org.wrenmq.api.UserProperty;
+import org.wrenmq.broker.message.Origin;
 import org.wrenmq.broker.message.Publication;
 
 /**
@@ -19,7 +22,9 @@ import org.wrenmq.broker.message.Publication;
  * new version. Anything that does not parse is corruption ({@link StoreCorruptException}), never a crash.
  */
 final class StoreCodec {
-    private static final int VERSION = 1;
+    /** Version 2: a queue entry ends with its message's identity ({@link Origin}), written only when it has one. */
+    private static final int VERSION = 2;
+    private static final int VERSION_1 = 1;
 
     private StoreCodec() {
     }
@@ -29,11 +34,13 @@ final class StoreCodec {
     }
 
     static Publication message(byte[] bytes) {
-        return read(bytes, StoreCodec::readPublication);
+        return read(bytes, (in, version) -> readPublication(in));
     }
 
+    /** Version 1 without an identity (all a single broker writes), so that the previous version reads it. */
     static byte[] entry(StoredEntry e) {
-        return write(out -> {
+        Origin origin = e.origin();
+        return write(origin == null ? VERSION_1 : VERSION, out -> {
             out.writeLong(e.messageId());
             out.writeByte(e.qos().value());
             out.writeBoolean(e.retainFlag());
@@ -42,11 +49,14 @@ final class StoreCodec {
             for (int id : e.subscriptionIds()) {
                 out.writeInt(id);
             }
+            if (origin != null) {
+                out.write(OriginBytes.putPresent(ByteBuffer.allocate(OriginBytes.BYTES), origin).array());
+            }
         });
     }
 
     static StoredEntry entry(long seq, byte[] bytes) {
-        return read(bytes, in -> {
+        return read(bytes, (in, version) -> {
             long messageId = in.readLong();
             QoS qos = qos(in.readByte());
             boolean retain = in.readBoolean();
@@ -55,7 +65,8 @@ final class StoreCodec {
             for (int i = 0; i < ids.length; i++) {
                 ids[i] = in.readInt();
             }
-            return new StoredEntry(seq, messageId, qos, retain, ids, released);
+            Origin origin = version < 2 ? null : OriginBytes.getPresent(ByteBuffer.wrap(in.readNBytes(OriginBytes.BYTES)));
+            return new StoredEntry(seq, messageId, qos, retain, ids, released, origin);
         });
     }
 
@@ -82,7 +93,7 @@ final class StoreCodec {
     }
 
     static StoredSession session(String clientId, byte[] bytes) {
-        return read(bytes, in -> {
+        return read(bytes, (in, version) -> {
             long expiry = in.readLong();
             long disconnectedAt = in.readLong();
             int n = in.readInt();
@@ -186,13 +197,19 @@ final class StoreCodec {
     }
 
     private interface Reader<T> {
-        T read(DataInputStream in) throws IOException;
+        /** @param version the record's format version, up to {@link #VERSION} */
+        T read(DataInputStream in, int version) throws IOException;
     }
 
+    /** Records whose fields did not change since version 1 stay version 1: the previous version reads them. */
     private static byte[] write(Writer w) {
+        return write(VERSION_1, w);
+    }
+
+    private static byte[] write(int version, Writer w) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(VERSION);
+            out.writeByte(version);
             w.write(out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -209,12 +226,12 @@ final class StoreCodec {
             if (version < 1 || version > VERSION) {
                 throw new StoreCorruptException("record format version " + version + " is not known");
             }
-            T value = r.read(in);
+            T value = r.read(in, version);
             if (in.available() != 0) {
                 throw new StoreCorruptException(in.available() + " unexpected bytes after a record");
             }
             return value;
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (IOException | IllegalArgumentException | BufferUnderflowException e) {
             throw new StoreCorruptException("unreadable record: " + e);
         }
     }

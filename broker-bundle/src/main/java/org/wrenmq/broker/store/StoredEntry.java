@@ -13,7 +13,7 @@ import org.wrenmq.broker.message.Origin;
 public record StoredEntry(long seq, long messageId, QoS qos, boolean retainFlag, int[] subscriptionIds,
                           boolean released, Origin origin) {
 
-    /** An entry whose message has no identity known here (a single broker, QoS 0 routing, a store on disk). */
+    /** An entry whose message has no identity known here (a single broker, QoS 0 routing, an older store). */
     public StoredEntry(long seq, long messageId, QoS qos, boolean retainFlag, int[] subscriptionIds,
                        boolean released) {
         this(seq, messageId, qos, retainFlag, subscriptionIds, released, null);
@@ -22,8 +22,8 @@ public record StoredEntry(long seq, long messageId, QoS qos, boolean retainFlag,
     /**
      * The message's identity cluster-wide (the node it was published on and its number there), when this node
      * routed it in a cluster or read it from the cluster's mirror of sessions (written by a node of this version);
-     * null otherwise. Kept in memory and in the mirror, not in the node's own store: a message two ways (a ring
-     * buffer and the mirror) is recognised by it.
+     * null otherwise. Kept in memory, in the mirror and in the node's own store: a message two ways (a ring buffer
+     * and the mirror, two session copies after a split brain) is recognised by it.
      */
     @Override
     public Origin origin() {

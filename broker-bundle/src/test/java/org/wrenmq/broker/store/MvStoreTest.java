@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.wrenmq.api.QoS;
+import org.wrenmq.broker.message.Origin;
 import org.wrenmq.broker.message.Publication;
 
 /**
@@ -61,6 +63,22 @@ class MvStoreTest {
         Map<String, StoredSession> out = new java.util.HashMap<>();
         r.sessions().forEach(s -> out.put(s.clientId(), s));
         return out;
+    }
+
+    @Test
+    @DisplayName("a cluster node's queued message keeps its identity (origin node and number) across a kill, so a "
+            + "restarted node still tells it apart from a copy another node holds")
+    void messageKeepsItsIdentityAcrossAKill() throws Exception {
+        store = open();
+        store.recover();
+        store.saveSession(session("sub"));
+        Origin origin = new Origin(UUID.randomUUID(), 12);
+        store.addEntry("sub", entry(1, store.addMessage(message("identified")), QoS.EXACTLY_ONCE).withOrigin(origin));
+        store.addEntry("sub", entry(2, store.addMessage(message("plain")), QoS.AT_LEAST_ONCE));
+
+        StoredSession sub = byClient(killAfterCommitAndReopen()).get("sub");
+
+        assertThat(sub.entries()).extracting(StoredEntry::origin).containsExactly(origin, null);
     }
 
     @Test

@@ -7,9 +7,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.wrenmq.api.QoS;
 import org.wrenmq.api.UserProperty;
+import org.wrenmq.broker.message.Origin;
 import org.wrenmq.broker.message.Publication;
 
 /** The store's record formats: what is written reads back the same; damaged records are refused, not guessed. */
@@ -40,6 +42,20 @@ class StoreCodecTest {
 
         assertThat(back).usingRecursiveComparison().isEqualTo(entry);
         assertThat(back.packetId()).isEqualTo(70_000 - 65_535);
+    }
+
+    @Test
+    void anEntryKeepsItsMessagesIdentityAndOneWithoutStaysInTheFirstFormat() {
+        StoredEntry plain = new StoredEntry(5, 42, QoS.EXACTLY_ONCE, false, new int[0], true);
+        StoredEntry identified = plain.withOrigin(new Origin(UUID.randomUUID(), 77));
+
+        byte[] bytes = StoreCodec.entry(identified);
+
+        assertThat(StoreCodec.entry(5, bytes)).usingRecursiveComparison().isEqualTo(identified);
+        assertThat(bytes[0]).as("format version").isEqualTo((byte) 2);
+        assertThat(StoreCodec.entry(plain)[0]).as("read by the previous version too").isEqualTo((byte) 1);
+        assertThatThrownBy(() -> StoreCodec.entry(5, Arrays.copyOf(bytes, bytes.length - 4)))
+                .isInstanceOf(StoreCorruptException.class);
     }
 
     @Test

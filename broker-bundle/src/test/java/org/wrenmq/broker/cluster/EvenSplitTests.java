@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,16 +26,6 @@ class EvenSplitTests {
     @TempDir
     Path stores;
     private ThreeNodes cluster;
-    private final NodeClients clients = new NodeClients(() -> cluster);
-
-    @AfterEach
-    void stop() throws Exception {
-        clients.close();
-        if (cluster != null) {
-            cluster.close();
-        }
-        NetworkCuts.off();
-    }
 
     @Test
     @DisplayName("neither side holds a majority of cluster_members, so neither adopts the other's persistent sessions; "
@@ -44,13 +33,17 @@ class EvenSplitTests {
             + "between all four nodes again")
     void neitherSideTakesOverAndTheClusterIsWholeAfterTheHeal() throws Exception {
         NetworkCuts.on();
-        cluster = new ThreeNodes("split-even", 4, (node, builder) -> builder.set("persistence", "true")
-                .set("persistence_location", stores.resolve("node" + node).toString()));
-        Paho5 away = new Paho5(cluster.port(3), "far-away");
-        away.connect(NodeClients.persistent());
-        away.subscribe("even/#", 1);
-        away.disconnect();
-        away.close();
+        try (ThreeNodes nodes = ThreeNodes.withStores("split-even", 4, stores);
+             NodeClients clients = new NodeClients(() -> nodes)) {
+            cluster = nodes;
+            splitAndHeal(clients);
+        } finally {
+            NetworkCuts.off();
+        }
+    }
+
+    private void splitAndHeal(NodeClients clients) throws Exception {
+        clients.persistentOffline(3, "far-away", "even/#");
         await().atMost(PATIENCE).until(() -> cluster.counter(0, "cluster.subscriptions.remote_filters") == 1);
         Paho5 publisher = clients.paho(0, "publisher");
         publisher.publish("even/before", "before the split", 1);

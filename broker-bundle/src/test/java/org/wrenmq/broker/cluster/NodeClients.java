@@ -1,5 +1,8 @@
 package org.wrenmq.broker.cluster;
 
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -31,6 +34,19 @@ final class NodeClients implements AutoCloseable {
     <T extends AutoCloseable> T add(T client) {
         open.add(client);
         return client;
+    }
+
+    /**
+     * The persistent session {@code id} on node {@code node}, subscribed to {@code filter} at QoS 1, its client
+     * disconnected; returns once the node has it offline.
+     */
+    void persistentOffline(int node, String id, String filter) throws Exception {
+        Paho5 client = new Paho5(cluster.get().port(node), id);
+        client.connect(persistent());
+        client.subscribe(filter, 1);
+        client.disconnect();
+        client.close();
+        await().atMost(Duration.ofSeconds(30)).until(() -> !cluster.get().session(node, id).connected());
     }
 
     /** MQTT 5 options for a persistent session: no clean start, an hour's expiry. */

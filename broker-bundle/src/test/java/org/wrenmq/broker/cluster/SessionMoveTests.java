@@ -41,8 +41,7 @@ class SessionMoveTests {
 
     @BeforeAll
     static void startCluster(@TempDir Path stores) throws Exception {
-        cluster = new ThreeNodes("moves", 2, (node, builder) -> builder.clock(CLOCK).set("persistence", "true")
-                .set("persistence_location", stores.resolve("node" + node).toString()));
+        cluster = ThreeNodes.withStores("moves", 2, stores, (node, builder) -> builder.clock(CLOCK));
     }
 
     @AfterAll

@@ -119,8 +119,7 @@ class SplitBrainGuardTests {
     @Timeout(120)
     @DisplayName("in a cluster of two, the survivor of a kill -9 adopts the dead node's persistent session")
     void survivorOfTwoAdopts() throws Exception {
-        try (ThreeNodes cluster = new ThreeNodes("two-nodes", 2, (node, builder) -> builder
-                .set("persistence", "true").set("persistence_location", stores.resolve("node" + node).toString()));
+        try (ThreeNodes cluster = ThreeNodes.withStores("two-nodes", 2, stores);
              NodeClients clients = new NodeClients(() -> null)) {
             int survivor = cluster.oldest();
             int dying = 1 - survivor;

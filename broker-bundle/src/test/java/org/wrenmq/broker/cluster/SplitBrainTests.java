@@ -39,9 +39,7 @@ class SplitBrainTests {
     @BeforeEach
     void start(TestInfo test) {
         NetworkCuts.on();
-        cluster = new ThreeNodes("split-" + test.getTestMethod().orElseThrow().getName(), 3,
-                (node, builder) -> builder.set("persistence", "true")
-                        .set("persistence_location", stores.resolve("node" + node).toString()));
+        cluster = ThreeNodes.withStores("split-" + test.getTestMethod().orElseThrow().getName(), 3, stores);
         oldest = cluster.oldest();
         lone = (oldest + 1) % 3;
         other = (oldest + 2) % 3;
@@ -128,8 +126,8 @@ class SplitBrainTests {
     @DisplayName("the lone node adopts no session of the majority; the majority adopts the lone node's persistent "
             + "session, which after the heal lives on one node only, with the messages queued for it")
     void onlyTheMajorityAdoptsAndTheSessionEndsOnOneNode() throws Exception {
-        persistentOffline(lone, "on-lone", "sb/p");
-        persistentOffline(other, "on-other", "sb/p");
+        clients.persistentOffline(lone, "on-lone", "sb/p");
+        clients.persistentOffline(other, "on-other", "sb/p");
         Paho5 publisher = clients.paho(other, "pub-p");
 
         split();
@@ -217,7 +215,7 @@ class SplitBrainTests {
      * the split, the majority adopting the session.
      */
     private Sides queuedThenSplit(String topic) throws Exception {
-        persistentOffline(lone, "on-lone", topic);
+        clients.persistentOffline(lone, "on-lone", topic);
         Sides from = new Sides(clients.paho(lone, "pub-lone"), clients.paho(other, "pub-other"));
         from.lone().publish(topic, "queued before the split", 1);
         splitAndAdopt();
@@ -280,15 +278,6 @@ class SplitBrainTests {
             Optional<Paho5.Received> got = to.poll(Duration.ofMillis(300));
             return got.isPresent() && got.get().payload().equals(what);
         });
-    }
-
-    private void persistentOffline(int node, String id, String filter) throws Exception {
-        Paho5 client = new Paho5(cluster.port(node), id);
-        client.connect(NodeClients.persistent());
-        client.subscribe(filter, 1);
-        client.disconnect();
-        client.close();
-        await().atMost(PATIENCE).until(() -> !cluster.session(node, id).connected());
     }
 
     private long sessionsNamed(String id) {

@@ -41,19 +41,14 @@ class SplitHandOverDropTests {
     @DisplayName("one that cannot be read, or is for a client whose session here is not persistent, is counted in "
             + "$SYS as dropped; one for a persistent session is taken in and not counted")
     void droppedHandOversAreCountedInSys(@TempDir Path stores) throws Exception {
-        try (ThreeNodes cluster = new ThreeNodes("split-handover-drops", 2, (node, builder) -> builder
-                .set("persistence", "true").set("persistence_location", stores.resolve("node" + node).toString())
-                .set("sys_interval", "1")); NodeClients clients = new NodeClients(() -> cluster)) {
+        try (ThreeNodes cluster = ThreeNodes.withStores("split-handover-drops", 2, stores,
+                (node, builder) -> builder.set("sys_interval", "1")); NodeClients clients = new NodeClients(() -> cluster)) {
             droppedHandOversAreCounted(cluster, clients);
         }
     }
 
     private static void droppedHandOversAreCounted(ThreeNodes cluster, NodeClients clients) throws Exception {
-        Paho5 keeps = new Paho5(cluster.port(0), "kept-here");
-        keeps.connect(NodeClients.persistent());
-        keeps.subscribe("drops/#", 1);
-        keeps.disconnect();
-        keeps.close();
+        clients.persistentOffline(0, "kept-here", "drops/#");
         clients.paho(0, "clean-here"); // connected, its session ends with its connection: nothing to keep
         Paho5 sys = clients.paho(0, "sys-watcher").subscribe("$SYS/broker/cluster/split_brain/#", 0);
 
@@ -76,14 +71,9 @@ class SplitHandOverDropTests {
     @DisplayName("one for a client whose session moved on to another node before it came follows the session there: "
             + "the client resuming there gets the message, nothing is dropped")
     void handOverFollowsTheSessionToTheNodeItMovedTo(@TempDir Path stores) throws Exception {
-        try (ThreeNodes cluster = new ThreeNodes("split-handover-follows", 3, (node, builder) -> builder
-                .set("persistence", "true").set("persistence_location", stores.resolve("node" + node).toString()));
+        try (ThreeNodes cluster = ThreeNodes.withStores("split-handover-follows", 3, stores);
              NodeClients clients = new NodeClients(() -> cluster)) {
-            Paho5 movedOn = new Paho5(cluster.port(1), "moved-on");
-            movedOn.connect(NodeClients.persistent());
-            movedOn.subscribe("drops/#", 1);
-            movedOn.disconnect();
-            movedOn.close();
+            clients.persistentOffline(1, "moved-on", "drops/#");
             String holder = cluster.memberId(1).toString();
             await().atMost(PATIENCE).until(() -> holder.equals(
                     cluster.hazelcast(0).<String, String>getMap(ClientOwners.MAP).get("moved-on")));
@@ -106,18 +96,13 @@ class SplitHandOverDropTests {
     @DisplayName("one from the node a session was adopted from, after the session moved on to a third node where its "
             + "client finished what came with the adoption: that node leaves those messages out and takes in the rest")
     void adoptedSessionMovedOnLeavesOutWhatCameWithTheAdoption(@TempDir Path stores) throws Exception {
-        try (ThreeNodes cluster = new ThreeNodes("split-handover-adopted", 3, (node, builder) -> builder
-                .set("persistence", "true").set("persistence_location", stores.resolve("node" + node).toString()));
+        try (ThreeNodes cluster = ThreeNodes.withStores("split-handover-adopted", 3, stores);
              NodeClients clients = new NodeClients(() -> cluster)) {
             int adopter = cluster.oldest();
             int lone = (adopter + 1) % 3;
             int movedTo = (adopter + 2) % 3;
             UUID loneId = cluster.memberId(lone);
-            Paho5 first = new Paho5(cluster.port(lone), "adopted-moved");
-            first.connect(NodeClients.persistent());
-            first.subscribe("drops/#", 1);
-            first.disconnect();
-            first.close();
+            clients.persistentOffline(lone, "adopted-moved", "drops/#");
             await().atMost(PATIENCE).until(() -> cluster.counter(movedTo, "cluster.subscriptions.remote_filters") == 1);
             clients.paho(movedTo, "publisher").publish("drops/one", "both had", 1);
             Origin bothHad = mirroredOrigin(cluster, adopter, loneId + "adopted-moved\0");

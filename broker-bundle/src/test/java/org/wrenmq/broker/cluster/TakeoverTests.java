@@ -317,8 +317,7 @@ class TakeoverTests {
     }
 
     private void start(String name) {
-        cluster = new ThreeNodes(name, 3, (node, builder) -> builder.set("persistence", "true")
-                .set("persistence_location", stores.resolve("node" + node).toString()));
+        cluster = ThreeNodes.withStores(name, 3, stores);
         adopter = cluster.oldest();
         dying = (adopter + 1) % 3;
         other = (adopter + 2) % 3;

@@ -2,6 +2,7 @@ package org.wrenmq.broker.cluster;
 
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
@@ -38,6 +39,20 @@ final class ThreeNodes implements AutoCloseable {
             starting.add(CompletableFuture.supplyAsync(() -> each.apply(node, builder(node, members)).build().start()));
         }
         starting.forEach(f -> nodes.add(f.join()));
+    }
+
+    /**
+     * {@code count} nodes with persistence on, each its store in {@code stores}/node{@code i}; each builder passed
+     * through {@code each} too.
+     */
+    static ThreeNodes withStores(String clusterName, int count, Path stores,
+                                 BiFunction<Integer, Broker.Builder, Broker.Builder> each) {
+        return new ThreeNodes(clusterName, count, (node, builder) -> each.apply(node, builder
+                .set("persistence", "true").set("persistence_location", stores.resolve("node" + node).toString())));
+    }
+
+    static ThreeNodes withStores(String clusterName, int count, Path stores) {
+        return withStores(clusterName, count, stores, (node, builder) -> builder);
     }
 
     /** One more node, joining the running ones (each of which sees a member join); its index is the next. */

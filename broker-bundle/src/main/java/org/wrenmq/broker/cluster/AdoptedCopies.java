@@ -67,6 +67,7 @@ final class AdoptedCopies {
      * are the old node's, so only the identities travel.
      */
     void movedIn(Carried carried, Session session) {
+        copies.values().removeIf(c -> c.session().hasEnded());
         copies.put(session.clientId(), new Copy(carried.from(), session, carried.shared(), Set.of()));
     }
 
@@ -106,13 +107,12 @@ final class AdoptedCopies {
         }
     }
 
-    /** What {@code session} takes along when it moves on from here, or null (not adopted); forgotten here. */
+    /**
+     * What {@code session} takes along when it moves on from here, or null (not adopted). Kept here until the next
+     * adoption or move in: a hand-over taken in while the session ends still leaves out what came with it.
+     */
     Carried movingOn(Session session) {
         Copy c = of(session);
-        if (c == null) {
-            return null;
-        }
-        copies.remove(session.clientId(), c);
-        return new Carried(c.from(), c.shared());
+        return c == null ? null : new Carried(c.from(), c.shared());
     }
 }

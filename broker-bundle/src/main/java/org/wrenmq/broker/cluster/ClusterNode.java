@@ -87,7 +87,7 @@ public final class ClusterNode implements AutoCloseable {
         this.guard = new SplitBrainGuard(config.members(), config.bindAddress() + ":" + config.port(), counters,
                 pauses);
         this.splitHandOver = mirror == null ? null
-                : new SplitHandOver(hazelcast, sessions.sessions(), adoptedCopies, counters);
+                : new SplitHandOver(hazelcast, sessions.sessions(), adoptedCopies, moves, counters);
         this.merge = new SplitBrainMerge(hazelcast, sessions.sessions(), mirror, splitHandOver, counters);
     }
 

@@ -149,6 +149,9 @@ final class MoveStub implements Subscriber {
         synchronized (numbered) {
             origin = numbered.remove(d.publication());
         }
+        if (origin == null && d.stored() != null) {
+            origin = d.stored().origin(); // routed to the session itself just before it was handed over
+        }
         if (closed || d.publication() == last) {
             return; // reached the loop after it closed: the new node routes what it lacks itself (MoveIn)
         }

@@ -87,11 +87,16 @@ final class SessionMoves {
     private final MovingSessions moving;
     /** What came with the adoption of the sessions adopted here (or moved in adopted): carried along on a move. */
     private final AdoptedCopies adopted;
+    /** Where sessions handed over lately went, by client id, until the new node surely names itself their owner. */
+    private final Map<String, HandedTo> handedTo = new ConcurrentHashMap<>();
     /** The key a test holds the answers to this node's session requests back with ({@link HeldEvents}). */
     private final Object sessionRequests;
 
     /** A session asked for, on {@code loop}, from {@code node}. */
     private record Fetch(CompletableFuture<Handed> reply, EventExecutor loop, UUID node) {
+    }
+
+    private record HandedTo(UUID node, long atNanos) {
     }
 
     /** A session handed over: its bytes, and what its adoption brought (null: it was not adopted). */
@@ -252,10 +257,14 @@ final class SessionMoves {
             return;
         }
         takeovers.beforeMove(session, () -> session.execute(() -> {
+            movedTo(clientId, UUID.fromString(requester));
             MoveStub stub = session.subscriptions().isEmpty() ? null : stub(session, UUID.fromString(requester), reply);
             StoredSession state = session.handOver(services.clock().millis(), stub == null ? null : stub::enqueueOrSend);
             counters.sessionsMovedOut.increment();
             AdoptedCopies.Carried adoption = adopted.movingOn(session);
+            if (adoption != null && adoption.shared().isEmpty()) {
+                adoption = null; // nothing to tell apart: the plain kinds, which nodes of the previous version read
+            }
             byte[] bytes = SessionBytes.encode(state);
             if (adoption != null) {
                 byte[] carried = adoption.encode();
@@ -269,6 +278,27 @@ final class SessionMoves {
                     stub.moveId(), bytes));
             barrier.opened(stub);
         }));
+    }
+
+    private void movedTo(String clientId, UUID node) {
+        long now = System.nanoTime();
+        handedTo.values().removeIf(h -> now - h.atNanos() > TimeUnit.SECONDS.toNanos(MOVE_STATE_SECONDS));
+        handedTo.put(clientId, new HandedTo(node, now));
+    }
+
+    /**
+     * The node this node handed {@code clientId}'s session to in the last {@link #MOVE_STATE_SECONDS}, or null: the
+     * client id map names the new node only once the client's CONNECT goes on there, and this node a moment longer.
+     */
+    UUID handedTo(String clientId) {
+        HandedTo h = handedTo.get(clientId);
+        return h == null || System.nanoTime() - h.atNanos() > TimeUnit.SECONDS.toNanos(MOVE_STATE_SECONDS) ? null
+                : h.node();
+    }
+
+    /** Whether this node is fetching {@code clientId}'s session from another node now. */
+    boolean fetching(String clientId) {
+        return pending.containsKey(clientId);
     }
 
     /** The stub that keeps the session's subscriptions here while the other nodes learn of the move. */

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -64,6 +65,10 @@ final class SplitHandOver {
     static final long RETRY_MILLIS = 1_000;
     /** How many times the ending node sends them at most. */
     static final int ATTEMPTS = 10;
+    /** How often a hand-over for a session this node is fetching from another node looks again whether it came. */
+    private static final long MOVE_POLL_MILLIS = 100;
+    /** How long it waits for that session at most: as long as the client's CONNECT waits for it. */
+    private static final long MOVE_WAIT_MILLIS = TimeUnit.SECONDS.toMillis(SessionMoves.MOVE_TIMEOUT_SECONDS);
     /** How many hand-overs taken in the kept node remembers, to take one sent again only once. */
     private static final int REMEMBERED = 10_000;
 
@@ -71,6 +76,7 @@ final class SplitHandOver {
     private final UUID self;
     private final SessionRegistry sessions;
     private final AdoptedCopies adopted;
+    private final SessionMoves moves;
     private final ClusterCounters counters;
     /** One line per sending node a minute for hand-overs dropped on arrival. */
     private final LogThrottle droppedLog = LogThrottle.perMinute();
@@ -97,8 +103,9 @@ final class SplitHandOver {
     private final Map<String, Long> queuedBeforeTheSplit = new ConcurrentHashMap<>();
     private volatile boolean splitNoted;
 
-    SplitHandOver(HazelcastInstance hazelcast, SessionRegistry sessions, AdoptedCopies adopted,
+    SplitHandOver(HazelcastInstance hazelcast, SessionRegistry sessions, AdoptedCopies adopted, SessionMoves moves,
                   ClusterCounters counters) {
+        this.moves = moves;
         this.hazelcast = hazelcast;
         this.self = NodeIds.self(hazelcast);
         this.sessions = sessions;
@@ -217,11 +224,15 @@ final class SplitHandOver {
                 return; // sent again before our confirmation arrived
             }
         }
-        received(h, bytes);
+        received(h, bytes, 0);
     }
 
-    /** An ending copy's messages: the kept copy takes in those it lacks. */
-    private void received(SplitHandOverBytes.Header h, byte[] bytes) {
+    /**
+     * An ending copy's messages: the kept copy takes in those it lacks.
+     *
+     * @param waited how long the hand-over has waited for its session to move in here
+     */
+    private void received(SplitHandOverBytes.Header h, byte[] bytes, long waited) {
         UUID from = h.from();
         StoredSession left;
         try {
@@ -232,9 +243,14 @@ final class SplitHandOver {
             return;
         }
         Session kept = sessions.get(left.clientId());
-        if (kept == null) {
-            hazelcast.<String, String>getMap(ClientOwners.MAP).getAsync(left.clientId())
-                    .thenAccept(owner -> followOrDrop(h, bytes, left, owner));
+        if (kept == null && moves.fetching(left.clientId()) && waited < MOVE_WAIT_MILLIS) {
+            // the session is on its way here (a hand-over passed on by the node it left): taken in once it came
+            CompletableFuture.delayedExecutor(MOVE_POLL_MILLIS, TimeUnit.MILLISECONDS)
+                    .execute(() -> received(h, bytes, waited + MOVE_POLL_MILLIS));
+            return;
+        }
+        if (kept == null || kept.hasEnded()) {
+            follow(h, bytes, left);
             return;
         }
         if (!kept.isPersistent()) {
@@ -243,17 +259,32 @@ final class SplitHandOver {
         }
         AdoptedCopies.Copy copy = adopted.of(kept);
         boolean fromWhereAdopted = copy != null && copy.from().equals(from);
-        kept.execute(() -> takeIn(kept, from, left, fromWhereAdopted ? copy : null));
+        kept.execute(() -> {
+            if (kept.hasEnded()) { // moved on meanwhile
+                follow(h, bytes, left);
+            } else {
+                takeIn(kept, from, left, fromWhereAdopted ? copy : null);
+            }
+        });
+    }
+
+    private void follow(SplitHandOverBytes.Header h, byte[] bytes, StoredSession left) {
+        hazelcast.<String, String>getMap(ClientOwners.MAP).getAsync(left.clientId())
+                .thenAccept(owner -> followOrDrop(h, bytes, left, owner));
     }
 
     /**
-     * No session here for the hand-over's client: it moved on to another node since the merge chose this copy (its
+     * No session here for the hand-over's client (or one that just ended): it moved on to another node since the merge chose this copy (its
      * client resumed there before the hand-over came). The hand-over follows it, as the ending node would have sent
      * it there; that node takes it in once and confirms it too. Each node takes a hand-over in at most once, so
-     * one passed back and forth stops at the second visit.
+     * one passed back and forth stops at the second visit. The client id map names the new node only once the
+     * client's CONNECT goes on there: until then the node this one handed the session to.
      */
     private void followOrDrop(SplitHandOverBytes.Header h, byte[] bytes, StoredSession left, String owner) {
         UUID now = owner == null ? null : UUID.fromString(owner);
+        if (now == null || now.equals(self)) {
+            now = moves.handedTo(left.clientId());
+        }
         if (now == null || now.equals(self) || !NodeIds.isMember(hazelcast, now)) {
             droppedFor(h.from(), left);
             return;
@@ -279,29 +310,22 @@ final class SplitHandOver {
         }
     }
 
-    /** On the kept session's executor: after what it queued, in the ending copy's order. */
+    /** On the kept session's executor, while it lives here: after what it queued, in the ending copy's order. */
     private void takeIn(Session kept, UUID from, StoredSession left, AdoptedCopies.Copy copy) {
         int added = 0;
         int had = 0;
-        boolean movedOn = kept.hasEnded();
         for (StoredEntry e : left.entries()) {
             Publication p = left.messages().get(e.messageId());
             if (copy != null && copy.had(e.origin())) {
                 had++;
                 continue;
             }
-            if (movedOn) { // handed over to another node meanwhile: its stub passes them on while it is open
-                kept.enqueueOrSend(new Delivery(p, e.qos(), e.retainFlag(), e.subscriptionIds()));
-            } else {
-                kept.deliverMoved(p, e.qos(), e.retainFlag(), e.subscriptionIds(), e.origin());
-            }
+            kept.deliverMoved(p, e.qos(), e.retainFlag(), e.subscriptionIds(), e.origin());
             added++;
         }
         counters.splitMessagesHandedOver.add(added);
         counters.splitHandOverCopies.add(had);
         LOG.info("cluster: client '{}': its session copy on node {} ended after the split brain; {} of its message(s) "
-                + "added here, {} left out as this copy had them{}", kept.clientId(), from, added, had, movedOn
-                ? " (the session moved on to another node meanwhile: passed on only while its stub is open, else lost)"
-                : "");
+                + "added here, {} left out as this copy had them", kept.clientId(), from, added, had);
     }
 }

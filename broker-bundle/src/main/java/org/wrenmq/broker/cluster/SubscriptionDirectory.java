@@ -237,14 +237,19 @@ final class SubscriptionDirectory implements SubscriptionTree.Observer {
         Set<String> keys;
         try {
             keys = map.keySet();
-        } catch (HazelcastInstanceNotActiveException stopped) {
-            keys = Set.of(); // the node stopped (or was killed) meanwhile: nothing to take in
+        } catch (RuntimeException e) {
+            synchronized (this) {
+                readings.removeIf(r -> r == removedSince);
+            }
+            if (e instanceof HazelcastInstanceNotActiveException) {
+                return; // the node stopped (or was killed) meanwhile: nothing to take in
+            }
+            throw e;
         }
-        Set<String> read = keys;
         HeldEvents.apply(HeldEvents.directoryReading(self), () -> {
             synchronized (this) {
-                readings.remove(removedSince);
-                read.stream().filter(key -> !removedSince.contains(key)).forEach(key -> added(FilterKey.parse(key)));
+                readings.removeIf(r -> r == removedSince); // by identity: two readings' sets may be equal
+                keys.stream().filter(key -> !removedSince.contains(key)).forEach(key -> added(FilterKey.parse(key)));
             }
         });
     }

@@ -34,7 +34,7 @@ final class StoreCodec {
     }
 
     static Publication message(byte[] bytes) {
-        return read(bytes, (in, version) -> readPublication(in));
+        return read(bytes, VERSION_1, (in, version) -> readPublication(in));
     }
 
     /** Version 1 without an identity (all a single broker writes), so that the previous version reads it. */
@@ -56,7 +56,7 @@ final class StoreCodec {
     }
 
     static StoredEntry entry(long seq, byte[] bytes) {
-        return read(bytes, (in, version) -> {
+        return read(bytes, VERSION, (in, version) -> {
             long messageId = in.readLong();
             QoS qos = qos(in.readByte());
             boolean retain = in.readBoolean();
@@ -93,7 +93,7 @@ final class StoreCodec {
     }
 
     static StoredSession session(String clientId, byte[] bytes) {
-        return read(bytes, (in, version) -> {
+        return read(bytes, VERSION_1, (in, version) -> {
             long expiry = in.readLong();
             long disconnectedAt = in.readLong();
             int n = in.readInt();
@@ -197,7 +197,7 @@ final class StoreCodec {
     }
 
     private interface Reader<T> {
-        /** @param version the record's format version, up to {@link #VERSION} */
+        /** @param version the record's format version, up to the latest of its kind */
         T read(DataInputStream in, int version) throws IOException;
     }
 
@@ -217,13 +217,14 @@ final class StoreCodec {
         return bytes.toByteArray();
     }
 
-    private static <T> T read(byte[] bytes, Reader<T> r) {
+    /** @param latest the latest version of this kind of record */
+    private static <T> T read(byte[] bytes, int latest, Reader<T> r) {
         if (bytes == null || bytes.length == 0) {
             throw new StoreCorruptException("empty record");
         }
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             int version = in.readUnsignedByte();
-            if (version < 1 || version > VERSION) {
+            if (version < 1 || version > latest) {
                 throw new StoreCorruptException("record format version " + version + " is not known");
             }
             T value = r.read(in, version);

@@ -14,6 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -93,6 +96,46 @@ class SplitHandOverDropTests {
     }
 
     @Test
+    @DisplayName("one reaching the node a session is just leaving, before the node it moves to has it, follows it "
+            + "there and is taken in once the session came: the client resuming there gets the message")
+    void handOverFollowsASessionStillOnItsWay(@TempDir Path stores) throws Exception {
+        try (ThreeNodes cluster = ThreeNodes.withStores("split-handover-in-transit", 3, stores);
+             NodeClients clients = new NodeClients(() -> cluster)) {
+            clients.persistentOffline(0, "in-transit", "drops/#");
+            Object answers = HeldEvents.sessionRequests(cluster.memberId(1));
+            HeldEvents.hold(answers); // node 1 gets the session only when the test says
+            Paho5 resuming = clients.add(new Paho5(cluster.port(1), "in-transit"));
+            CompletableFuture<Boolean> present;
+            try {
+                present = CompletableFuture.supplyAsync(() -> connect(resuming));
+                await().atMost(PATIENCE).until(() -> HeldEvents.held(answers) >= 1
+                        && cluster.node(0).clients().stream().noneMatch(c -> c.clientId().equals("in-transit")));
+
+                // node 2's copy ended and goes to node 0, which has handed the session over and is not its owner yet
+                UUID sender = cluster.memberId(2);
+                cluster.hazelcast(2).<byte[]>getTopic(SplitHandOver.topic(cluster.memberId(0)))
+                        .publish(SplitHandOverBytes.messages(sender, 1, oneMessage(sender, "in-transit", "on its way")));
+                await().atMost(PATIENCE).until(() -> cluster.counter(0, "cluster.split_brain.handovers_forwarded") == 1);
+            } finally {
+                HeldEvents.release(answers);
+            }
+            assertThat(present.get(30, TimeUnit.SECONDS)).as("session present").isTrue();
+            assertThat(resuming.next().payload()).isEqualTo("on its way");
+            assertThat(cluster.counter(1, "cluster.split_brain.messages_handed_over")).isEqualTo(1);
+            assertThat(cluster.counter(0, "cluster.split_brain.handover_dropped")
+                    + cluster.counter(1, "cluster.split_brain.handover_dropped")).isZero();
+        }
+    }
+
+    private static boolean connect(Paho5 client) {
+        try {
+            return client.connect(NodeClients.persistent()).getSessionPresent();
+        } catch (Exception e) {
+            throw new CompletionException(e);
+        }
+    }
+
+    @Test
     @DisplayName("one from the node a session was adopted from, after the session moved on to a third node where its "
             + "client finished what came with the adoption: that node leaves those messages out and takes in the rest")
     void adoptedSessionMovedOnLeavesOutWhatCameWithTheAdoption(@TempDir Path stores) throws Exception {
@@ -113,7 +156,8 @@ class SplitHandOverDropTests {
             Paho5 resumed = clients.add(new Paho5(cluster.port(movedTo), "adopted-moved"));
             assertThat(resumed.connect(NodeClients.persistent()).getSessionPresent()).isTrue();
             assertThat(resumed.next().payload()).isEqualTo("both had");
-            resumed.disconnect(); // after its PUBACK: the client finished it
+            await().atMost(PATIENCE).until(() -> cluster.session(movedTo, "adopted-moved").inflight() == 0);
+            resumed.disconnect(); // the client finished it: its PUBACK reached the node
             await().atMost(PATIENCE).until(() -> !cluster.session(movedTo, "adopted-moved").connected());
 
             // the lone node's copy ended after a heal and goes to the adopter, which the session has left since

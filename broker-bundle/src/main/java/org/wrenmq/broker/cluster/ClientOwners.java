@@ -47,6 +47,7 @@ final class ClientOwners implements SessionRegistry.Owners {
         this.owners = hazelcast.getMap(MAP);
         this.sessions = sessions;
         this.counters = counters;
+        moves.onMovedIn(this::movedIn);
     }
 
     static String controlTopic(String node) {
@@ -82,6 +83,20 @@ final class ClientOwners implements SessionRegistry.Owners {
         owners.putAsync(clientId, self).thenAccept(previous -> {
             if (previous != null && !previous.equals(self) && NodeIds.isMember(hazelcast, UUID.fromString(previous))) {
                 hazelcast.<String>getTopic(controlTopic(previous)).publish(TAKEOVER + clientId);
+            }
+        });
+    }
+
+    /**
+     * {@code clientId}'s session moved here from {@code from}: this node claims the id at once, not only when the
+     * client's CONNECT goes on (a client gone meanwhile never does, and the id would name no node, so that the client
+     * resuming on a third node got a new session while this one lived on). Taken from {@code from} or from nobody,
+     * never from a node the client connected to since.
+     */
+    private void movedIn(String clientId, UUID from) {
+        writer.execute(() -> {
+            if (!owners.replace(clientId, from.toString(), self)) {
+                owners.putIfAbsent(clientId, self);
             }
         });
     }

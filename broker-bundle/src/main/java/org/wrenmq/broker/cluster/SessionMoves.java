@@ -16,6 +16,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.wrenmq.api.QoS;
@@ -87,6 +88,8 @@ final class SessionMoves {
     private final MovingSessions moving;
     /** What came with the adoption of the sessions adopted here (or moved in adopted): carried along on a move. */
     private final AdoptedCopies adopted;
+    /** Told of each session moved in here, with the node it came from ({@link ClientOwners} claims its id). */
+    private volatile BiConsumer<String, UUID> onMovedIn = (clientId, from) -> { };
     /** Where sessions handed over lately went, by client id, until the new node surely names itself their owner. */
     private final Map<String, HandedTo> handedTo = new ConcurrentHashMap<>();
     /** The key a test holds the answers to this node's session requests back with ({@link HeldEvents}). */
@@ -176,7 +179,7 @@ final class SessionMoves {
                     LOG.warn("client '{}': node {} did not hand its session over within {} s; a new session starts "
                             + "here", clientId, node, MOVE_TIMEOUT_SECONDS);
                 } else if (handed != null) {
-                    adopt(clientId, handed, loop);
+                    adopt(clientId, handed, loop, holder);
                 }
                 settle(clientId, loop, retry);
             }));
@@ -213,7 +216,11 @@ final class SessionMoves {
         loop.execute(retry);
     }
 
-    private void adopt(String clientId, Handed handed, EventExecutor loop) {
+    void onMovedIn(BiConsumer<String, UUID> listener) {
+        this.onMovedIn = listener;
+    }
+
+    private void adopt(String clientId, Handed handed, EventExecutor loop, UUID from) {
         StoredSession moved;
         try {
             moved = SessionBytes.decode(handed.session());
@@ -236,6 +243,7 @@ final class SessionMoves {
             adopted.movedIn(handed.adoption(), session);
         }
         services.sessions().open(clientId, false, id -> session);
+        onMovedIn.accept(clientId, from);
         if (stub != null) {
             barrier.adopted(stub.move().from, stub.move().moveId);
             loop.schedule(() -> forget(clientId, stub), MOVE_STATE_SECONDS, TimeUnit.SECONDS);

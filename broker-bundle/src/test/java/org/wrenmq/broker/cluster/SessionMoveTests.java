@@ -94,6 +94,30 @@ class SessionMoveTests {
     }
 
     @Test
+    @DisplayName("a client that leaves while its session moves finds it again where it moved: the new node holds "
+            + "the client id as soon as the session came, not only once the CONNECT goes on there")
+    void sessionMovedForAClientGoneMeanwhileIsFoundAgain() throws Exception {
+        String id = "meter-gone";
+        clients.raw(0).connectAccepted(Packets.connect(id).cleanSession(false)).subscribe("moves/gone", 1).close();
+        awaitOffline(0, id);
+        Object answers = HeldEvents.sessionRequests(cluster.memberId(1));
+        HeldEvents.hold(answers); // node 2 gets the session only once the client has gone
+        try {
+            RawClient leaving = clients.raw(1);
+            leaving.send(Packets.connect(id).cleanSession(false).bytes());
+            await().atMost(PATIENCE).until(() -> HeldEvents.held(answers) >= 1);
+            leaving.close();
+        } finally {
+            HeldEvents.release(answers);
+        }
+        await().atMost(PATIENCE).until(() -> cluster.node(1).clients().stream().anyMatch(c -> c.clientId().equals(id)));
+
+        RawClient back = clients.raw(0);
+        assertThat(back.connect(Packets.connect(id).cleanSession(false)).sessionPresent())
+                .as("session present on node 1 again").isTrue();
+    }
+
+    @Test
     @DisplayName("[MQTT-4.3.3-2] [MQTT-4.4.0-1] an incoming QoS 2 message received on node 1 and awaiting PUBREL: "
             + "resent with DUP on node 2 it is acknowledged but not routed again, and its PUBREL gets PUBCOMP")
     void incomingQos2IsRoutedOnce() throws Exception {

@@ -97,13 +97,16 @@ final class Launched implements AfterEachCallback {
         return value;
     }
 
-    /** {@code n} different ports free a moment ago (held open together, so none is handed out twice). */
+    /**
+     * {@code n} different ports free a moment ago (held open together, so none is handed out twice), where a broker
+     * killed by a test binds its port again when restarted ({@link Ports#freeForRestarts}).
+     */
     static int[] freePorts(int n) {
-        return Ports.free(n);
+        return Ports.freeForRestarts(n);
     }
 
     /** A port free a moment ago, on loopback. */
     static int freePort() {
-        return Ports.free();
+        return freePorts(1)[0];
     }
 }

@@ -23,6 +23,14 @@ public final class Ports {
         return FreePorts.loopback(n);
     }
 
+    /**
+     * {@code n} different ports for servers a test kills and starts again on the same port: below the ephemeral range,
+     * where no outgoing connection takes one meanwhile ({@link FreePorts#loopbackBelowEphemeral}).
+     */
+    public static int[] freeForRestarts(int n) {
+        return FreePorts.loopbackBelowEphemeral(n);
+    }
+
     /** Whether a connection to this loopback port is accepted. */
     public static boolean listening(int port) {
         try (Socket socket = new Socket()) {

@@ -102,8 +102,10 @@ public final class FreePorts {
     /** The first port the system hands out to outgoing connections ({@code ip_local_port_range}). */
     private static int ephemeralRangeStart() {
         try {
-            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
-            return Integer.parseInt(range.split("\\s+")[0]);
+            // read as lines: Files.readString trusts the size /proc reports and returns a part
+            String range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim();
+            int start = Integer.parseInt(range.split("\\s+")[0]);
+            return start > 1024 + RESTARTABLE_RANGE ? start : DEFAULT_EPHEMERAL_START;
         } catch (IOException | RuntimeException e) {
             return DEFAULT_EPHEMERAL_START;
         }

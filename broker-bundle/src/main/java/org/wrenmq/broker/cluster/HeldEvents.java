@@ -10,7 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * A test hook: holds back events on one node, as when they reach it late, so that tests reproduce
  * deterministically what happens in the few milliseconds a change takes to reach every node: the subscription
  * directory's events (held by the node's id), what other nodes send its {@link #inbox} (both topics), the answers
- * to the {@link #sessionRequests} it made, what it read of the whole directory ({@link #directoryReading}). Nothing is held unless a test asks.
+ * to the {@link #sessionRequests} it made, what it read of the whole directory ({@link #directoryReading}).
+ * Nothing is held unless a test asks.
  */
 final class HeldEvents {
     private static final Map<Object, List<Runnable>> HELD = new ConcurrentHashMap<>();

@@ -274,8 +274,8 @@ final class SplitHandOver {
     }
 
     /**
-     * No session here for the hand-over's client (or one that just ended): it moved on to another node since the merge chose this copy (its
-     * client resumed there before the hand-over came). The hand-over follows it, as the ending node would have sent
+     * No session here for the hand-over's client (or one that just ended): it moved on to another node since the
+     * merge chose this copy (its client resumed there before the hand-over came). The hand-over follows it, as the ending node would have sent
      * it there; that node takes it in once and confirms it too. Each node takes a hand-over in at most once, so
      * one passed back and forth stops at the second visit. The client id map names the new node only once the
      * client's CONNECT goes on there: until then the node this one handed the session to.

@@ -65,7 +65,8 @@ final class StoreCodec {
             for (int i = 0; i < ids.length; i++) {
                 ids[i] = in.readInt();
             }
-            Origin origin = version < 2 ? null : OriginBytes.getPresent(ByteBuffer.wrap(in.readNBytes(OriginBytes.BYTES)));
+            Origin origin = version < 2 ? null
+                    : OriginBytes.getPresent(ByteBuffer.wrap(in.readNBytes(OriginBytes.BYTES)));
             return new StoredEntry(seq, messageId, qos, retain, ids, released, origin);
         });
     }

@@ -45,7 +45,8 @@ class SplitHandOverDropTests {
             + "$SYS as dropped; one for a persistent session is taken in and not counted")
     void droppedHandOversAreCountedInSys(@TempDir Path stores) throws Exception {
         try (ThreeNodes cluster = ThreeNodes.withStores("split-handover-drops", 2, stores,
-                (node, builder) -> builder.set("sys_interval", "1")); NodeClients clients = new NodeClients(() -> cluster)) {
+                (node, builder) -> builder.set("sys_interval", "1"));
+             NodeClients clients = new NodeClients(() -> cluster)) {
             droppedHandOversAreCounted(cluster, clients);
         }
     }
@@ -82,9 +83,7 @@ class SplitHandOverDropTests {
                     cluster.hazelcast(0).<String, String>getMap(ClientOwners.MAP).get("moved-on")));
 
             // node 2's copy ended and goes to node 0, which the merge kept but the session has left since
-            UUID sender = cluster.memberId(2);
-            cluster.hazelcast(2).<byte[]>getTopic(SplitHandOver.topic(cluster.memberId(0)))
-                    .publish(SplitHandOverBytes.messages(sender, 1, oneMessage(sender, "moved-on", "followed")));
+            handOver(cluster, 2, 0, oneMessage(cluster.memberId(2), "moved-on", "followed"));
             await().atMost(PATIENCE).until(() -> cluster.counter(1, "cluster.split_brain.messages_handed_over") == 1);
             assertThat(cluster.counter(0, "cluster.split_brain.handovers_forwarded")).isEqualTo(1);
             assertThat(cluster.counter(0, "cluster.split_brain.handover_dropped")).isZero();
@@ -112,9 +111,7 @@ class SplitHandOverDropTests {
                         && cluster.node(0).clients().stream().noneMatch(c -> c.clientId().equals("in-transit")));
 
                 // node 2's copy ended and goes to node 0, which has handed the session over and is not its owner yet
-                UUID sender = cluster.memberId(2);
-                cluster.hazelcast(2).<byte[]>getTopic(SplitHandOver.topic(cluster.memberId(0)))
-                        .publish(SplitHandOverBytes.messages(sender, 1, oneMessage(sender, "in-transit", "on its way")));
+                handOver(cluster, 2, 0, oneMessage(cluster.memberId(2), "in-transit", "on its way"));
                 await().atMost(PATIENCE).until(() -> cluster.counter(0, "cluster.split_brain.handovers_forwarded") == 1);
             } finally {
                 HeldEvents.release(answers);
@@ -164,7 +161,7 @@ class SplitHandOverDropTests {
             StoredSession handedOver = messages("adopted-moved", new Message(bothHad, "both had"),
                     new Message(new Origin(loneId, 7), "lone only"));
             cluster.hazelcast(adopter).<byte[]>getTopic(SplitHandOver.topic(cluster.memberId(adopter)))
-                    .publish(SplitHandOverBytes.messages(loneId, 1, handedOver));
+                    .publish(SplitHandOverBytes.messages(loneId, 1, handedOver)); // the lone node is dead: sent here
             await().atMost(PATIENCE).until(() ->
                     cluster.counter(movedTo, "cluster.split_brain.handover_copies_dropped") == 1);
             assertThat(cluster.counter(movedTo, "cluster.split_brain.messages_handed_over")).isEqualTo(1);
@@ -175,6 +172,12 @@ class SplitHandOverDropTests {
             assertThat(again.next().payload()).as("the message the client finished does not come again")
                     .isEqualTo("lone only");
         }
+    }
+
+    /** Node {@code from}'s session copy ended and hands {@code messages} over to node {@code to}, as its first. */
+    private static void handOver(ThreeNodes cluster, int from, int to, StoredSession messages) {
+        cluster.hazelcast(from).<byte[]>getTopic(SplitHandOver.topic(cluster.memberId(to)))
+                .publish(SplitHandOverBytes.messages(cluster.memberId(from), 1, messages));
     }
 
     /** The identity of the one message the cluster's mirror holds under {@code keyPrefix}, once it holds it. */

@@ -44,13 +44,7 @@ public final class FreePorts {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            for (ServerSocket socket : held) {
-                try {
-                    socket.close();
-                } catch (IOException ignored) {
-                    // closing a socket only listened on; the port is free either way
-                }
-            }
+            closeAll(held);
         }
     }
 
@@ -89,12 +83,16 @@ public final class FreePorts {
             }
             return ports;
         } finally {
-            for (ServerSocket socket : held) {
-                try {
-                    socket.close();
-                } catch (IOException ignored) {
-                    // closing a socket only listened on; the port is free either way
-                }
+            closeAll(held);
+        }
+    }
+
+    private static void closeAll(List<ServerSocket> held) {
+        for (ServerSocket socket : held) {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // closing a socket only listened on; the port is free either way
             }
         }
     }
